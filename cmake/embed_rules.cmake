@@ -1,0 +1,18 @@
+# Writes OUT: a C file with every rule file in FILES as a NUL-terminated
+# byte array, and a table builtin_rules[] of {name, data, len}.
+set(body "/* Generated from rules/*.json by cmake/embed_rules.cmake. */\n#include <stddef.h>\n#include \"builtin.h\"\n\n")
+set(table "")
+set(i 0)
+foreach(f IN LISTS FILES)
+	get_filename_component(name ${f} NAME)
+	file(READ ${f} hex HEX)
+	string(LENGTH "${hex}" hexlen)
+	math(EXPR len "${hexlen} / 2")
+	string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
+	string(APPEND body "static const char rule_${i}[] = {${hex}0x00};\n")
+	string(APPEND table "\t{\"rules/${name}\", rule_${i}, ${len}},\n")
+	math(EXPR i "${i} + 1")
+endforeach()
+string(APPEND body "\nconst struct builtin_file builtin_rules[] = {\n${table}\t{NULL, NULL, 0}\n};\n")
+file(WRITE ${OUT}.tmp "${body}")
+file(COPY_FILE ${OUT}.tmp ${OUT} ONLY_IF_DIFFERENT)

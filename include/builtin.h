@@ -1,0 +1,19 @@
+/*
+ * builtin: the rule files compiled into the binary (generated at build time
+ * from rules/*.json by cmake/embed_rules.cmake).  Prefix: builtin_.
+ */
+#ifndef OTADIAG_BUILTIN_H
+#define OTADIAG_BUILTIN_H
+
+#include <stddef.h>
+
+struct builtin_file {
+	const char	*name;	/* "rules/NAME.json" */
+	const char	*data;	/* NUL-terminated JSON */
+	size_t		 len;
+};
+
+/* Terminated by an entry whose name is NULL. */
+extern const struct builtin_file builtin_rules[];
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * matcher: runs a ruleset over records.  Prefix: matcher_.
+ *
+ * Every rule and marker is compiled once with PCRE2 (JIT where available)
+ * under match and depth limits.  A literal prefilter (Aho-Corasick over all
+ * needles, ASCII case-insensitive) selects the candidate rules of a record,
+ * so a line that mentions no needle costs one pass over its bytes whatever
+ * the number of rules.  Rules without a needle are always candidates.
+ */
+#ifndef OTADIAG_MATCHER_H
+#define OTADIAG_MATCHER_H
+
+#include <stddef.h>
+
+#include "diag.h"
+#include "record.h"
+#include "ruleset.h"
+
+#define MATCHER_MAX_CAPS 16
+
+struct match {
+	const struct rule *rule;
+	size_t		 ncaps;
+	const char	*cap_names[MATCHER_MAX_CAPS];	/* borrowed from the rule */
+	const char	*cap_values[MATCHER_MAX_CAPS];	/* borrowed, NUL-terminated,
+							   valid during the callback */
+};
+
+/* Return 0 to go on, non-zero to stop (passed back by matcher_run). */
+typedef int (*matcher_fn)(void *ctx, const struct record *rec,
+    const struct match *m);
+
+struct matcher;
+
+/*
+ * Compiles the rules of rs (borrowed; must outlive the matcher).  Fails with
+ * DIAG_EREGEX naming the rule's file, line and id, PCRE2's message and the
+ * offset in the pattern.
+ */
+struct matcher *matcher_new(const struct ruleset *rs, struct diag_err *err);
+void	 matcher_free(struct matcher *m);
+/* Calls fn for each rule (in ruleset order) that matches rec. */
+int	 matcher_run(struct matcher *m, const struct record *rec,
+	    matcher_fn fn, void *ctx);
+/* Matches one rule only (rules test); 1 match, 0 no match, <0 limit hit. */
+int	 matcher_run_rule(struct matcher *m, const struct rule *r,
+	    const struct record *rec, struct match *out);
+/*
+ * Rules whose pattern hit the PCRE2 match/depth limit: each is reported
+ * once per matcher.  Returns the count; ids via matcher_limited().
+ */
+size_t	 matcher_nlimited(const struct matcher *m);
+const struct rule *matcher_limited(const struct matcher *m, size_t i);
+
+#endif

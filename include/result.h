@@ -1,0 +1,164 @@
+/*
+ * result: what an analysis concludes about one input.  This is the data
+ * model every report (text, json, jsonl, sarif, junit, github), the live
+ * monitor and the job reader share.  Prefix: result_.
+ *
+ * A struct input_result and everything it points to is owned by the
+ * analysis that produced it (or by the caller after analysis_take_result())
+ * and freed with result_free().  Reporters only read it.  All strings are
+ * sanitised UTF-8 (see sanitize.h) and never NULL unless documented.
+ */
+#ifndef OTADIAG_RESULT_H
+#define OTADIAG_RESULT_H
+
+#include <stddef.h>
+
+#include "ruleset.h"
+
+enum outcome {
+	OUTCOME_UNKNOWN = 0,
+	OUTCOME_SUCCESS,
+	OUTCOME_FAILED,
+	OUTCOME_ROLLED_BACK,
+	OUTCOME_IN_PROGRESS,
+	OUTCOME_NOT_ATTEMPTED,
+};
+
+const char *outcome_name(enum outcome o);	/* "success", "rolled-back", ... */
+int	 outcome_from_name(const char *name);	/* -1 if unknown */
+
+struct capture {
+	char	*name;
+	char	*value;
+};
+
+#define FINDING_MAX_LINES 32	/* evidence lines kept per finding */
+
+struct finding {
+	const struct rule *rule;	/* borrowed from the ruleset */
+	const char	*cause;		/* effective cause id (static or rule-owned) */
+	enum rule_severity severity;
+	unsigned long	 line;		/* first evidence line */
+	unsigned long	 lines[FINDING_MAX_LINES];	/* evidence lines, ascending */
+	size_t		 nlines;
+	size_t		 count;		/* repetitions (may exceed nlines) */
+	char		*text;		/* first evidence line, normalised */
+	char		*message;	/* rule message with captures quoted */
+	struct capture	*caps;
+	size_t		 ncaps;
+	long long	 dev_ms;	/* device time of the first line, -1 */
+	long long	 host_ms;
+	int		 session;	/* index in sessions, -1 if none */
+	int		 node;		/* job node index, -1 for logs */
+	int		 consequence_of; /* index of the finding that explains
+					    this one, -1 if none */
+	int		 primary;	/* 1 if this is the primary cause of its
+					   session (or node) */
+};
+
+struct stage_event {
+	enum stage	 stage;
+	unsigned long	 line;
+	long long	 dev_ms;
+	long long	 host_ms;
+	int		 progress;	/* percent, -1 if none */
+	char		*detail;	/* short text: version, size, label ... */
+};
+
+#define SESSION_MAX_EVENTS 64	/* compact timeline; more are summarised */
+
+struct session {
+	enum outcome	 outcome;
+	enum phase	 failed_phase;	/* phase when it failed */
+	char		*version_from;	/* or NULL */
+	char		*version_to;	/* or NULL */
+	char		*url;		/* or NULL */
+	long long	 size;		/* announced image size, -1 */
+	unsigned long	 start_line;
+	unsigned long	 end_line;
+	int		 last_progress;	/* percent, -1 if none */
+	unsigned long	 progress_line;	/* line of last progress */
+	long long	 stall_ms;	/* time without progress before the
+					   failure/end, -1 if unknown */
+	struct stage_event *events;
+	size_t		 nevents;
+	size_t		 nevents_dropped;
+	int		 primary;	/* finding index, -1 if none */
+};
+
+struct partition {
+	char		*label;
+	char		*usage;
+	unsigned	 type, subtype;
+	unsigned long	 offset, size;
+};
+
+struct device {
+	char		*version;	/* running app version, last seen */
+	char		*project;
+	char		*idf_version;
+	char		*chip;
+	char		*reset_reason;	/* decoded, last seen */
+	unsigned long	 reset_line;
+	struct partition *parts;
+	size_t		 nparts;
+	char		*boot_partition; /* label or offset loaded last */
+};
+
+/* Notes about the input itself (noise, truncated lines, rule limits). */
+struct note {
+	unsigned long	 line;
+	char		*text;
+};
+
+/* Job inputs: one per node of a cloud OTA job. */
+struct job_node {
+	char		*node_id;
+	char		*status;	/* as the cloud wrote it */
+	enum outcome	 outcome;
+	char		*info;		/* additional_info / reason text */
+	char		*timestamp;	/* or NULL */
+	unsigned long	 line;		/* line of the record in the file, 0 */
+	int		 primary;	/* finding index, -1 */
+	char		*log_path;	/* --logs: matching log, or NULL */
+	enum outcome	 log_outcome;
+	const char	*log_cause;	/* primary cause of that log, or NULL */
+	int		 disagree;	/* job and log disagree */
+};
+
+enum input_kind {
+	INPUT_LOG = 0,
+	INPUT_JOB,
+};
+
+struct input_result {
+	char		*path;		/* as given ("-" for stdin) */
+	enum input_kind	 kind;
+	const char	*format;	/* log: "log"; job: "rainmaker-job" ... */
+	enum outcome	 outcome;
+	int		 primary;	/* finding index, -1 if none */
+	int		 error;		/* input error: could not be read */
+	char		*error_text;	/* or NULL */
+	unsigned long	 nlines;
+	unsigned long long nbytes;
+	struct finding	*findings;	/* ordered: primary causes first */
+	size_t		 nfindings;
+	struct session	*sessions;
+	size_t		 nsessions;
+	struct device	 device;
+	struct note	*notes;
+	size_t		 nnotes;
+	struct job_node	*nodes;
+	size_t		 nnodes;
+	char		*job_id;	/* or NULL */
+	long long	 job_age_s;	/* job: seconds since trigger, -1 */
+	int		 job_timed_out;
+};
+
+void	 result_free(struct input_result *r);
+/* Highest severity among findings not consequences, -1 if none. */
+int	 result_max_severity(const struct input_result *r);
+/* Number of findings at or above sev. */
+size_t	 result_count_at(const struct input_result *r, enum rule_severity sev);
+
+#endif

@@ -1,0 +1,221 @@
+/*
+ * ruleset: the rule table, loaded from JSON (rules/*.json, the built-in copy,
+ * or a user's --rules PATH).  Prefix: ruleset_ (and rule_ for one rule).
+ *
+ * A rule file holds any of three arrays:
+ *   "rules":   diagnoses; each names one cause id from CAUSES.md.
+ *   "markers": stage markers of the OTA session model (no cause): they say
+ *              "a download started", "progress 42 %", "the new image booted".
+ *   "codes":   error-code tables ("table": name, "entries": [...]) used to
+ *              decode numbers that logs print (esp_err_t, mbedTLS, ...).
+ * The schema is in man/otadiag-rules.5; loading is strict: an unknown or
+ * missing field, an unknown cause or stage, a duplicate id, a pattern that
+ * does not compile each fail with a diag_err naming file, line and rule.
+ *
+ * struct rule is read-only outside ruleset.c; it is owned by the ruleset and
+ * valid until ruleset_free().
+ */
+#ifndef OTADIAG_RULESET_H
+#define OTADIAG_RULESET_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+enum rule_severity {
+	RULE_INFO = 0,
+	RULE_WARNING = 1,
+	RULE_ERROR = 2,
+};
+
+enum rule_kind {
+	RULE_KIND_RULE = 0,	/* a diagnosis */
+	RULE_KIND_MARKER,	/* a stage marker */
+};
+
+enum rule_role {
+	RULE_ROLE_CAUSE = 0,	/* names a root cause */
+	RULE_ROLE_SYMPTOM,	/* generic consequence ("OTA failed") */
+};
+
+/* Which records a rule looks at. */
+#define RULE_TARGET_LOG	0x1u
+#define RULE_TARGET_JOB	0x2u
+
+/* Stages of an OTA session that markers announce (see session.h). */
+enum stage {
+	STAGE_NONE = 0,
+	STAGE_CHECK,		/* update check, job received */
+	STAGE_DOWNLOAD_START,
+	STAGE_PROGRESS,		/* capture progress (percent) or done/total */
+	STAGE_DOWNLOAD_END,
+	STAGE_VERIFY,		/* image verification */
+	STAGE_SWITCH,		/* boot partition set */
+	STAGE_SUCCESS,		/* the updater says it succeeded */
+	STAGE_RESTART,		/* restart requested after an update */
+	STAGE_RESET,		/* ROM reset line; capture reason */
+	STAGE_BOOT,		/* bootloader loaded an app; capture partition */
+	STAGE_APP_INFO,		/* app identity: version, project, idf, chip */
+	STAGE_PENDING_VERIFY,	/* first boot after OTA, not yet valid */
+	STAGE_VALID,		/* new image marked valid */
+	STAGE_ROLLBACK,		/* rolled back to the previous image */
+	STAGE_REPORT,		/* status reported to the cloud */
+	STAGE_ACTIVITY,		/* other work (MQTT, BLE, web, fs): label */
+	STAGE_NO_UPDATE,	/* the check found nothing to do */
+	STAGE_MAX
+};
+
+const char *stage_name(enum stage s);
+int	 stage_from_name(const char *name);	/* -1 if unknown */
+
+/* Session phase a rule can require with context.phase. */
+enum phase {
+	PHASE_IDLE = 0,		/* no update under way */
+	PHASE_CHECKING,
+	PHASE_DOWNLOADING,
+	PHASE_VERIFYING,
+	PHASE_REBOOTING,	/* switched, restart requested */
+	PHASE_BOOTING_NEW,	/* new image running, not yet valid */
+	PHASE_VALIDATED,
+	PHASE_ROLLED_BACK,
+	PHASE_MAX
+};
+
+const char *phase_name(enum phase p);
+int	 phase_from_name(const char *name);
+
+struct rule_kconfig {
+	const char	*option;	/* CONFIG_... */
+	const char	*action;	/* set | increase | decrease | enable | disable | check */
+	const char	*value;		/* value or amount, or NULL */
+	const char	*note;		/* or NULL */
+};
+
+/* One reference to other evidence in context.requires / context.excludes. */
+struct rule_ref {
+	const char	*rule;		/* rule or marker id, or NULL */
+	int		 stage;		/* enum stage, or -1 */
+	const char	*label;		/* marker label (activity kind), or NULL */
+	long		 before_lines;	/* window before the match, -1 = none */
+	long		 after_lines;	/* window after the match, -1 = none */
+	long long	 within_ms;	/* time window either side, -1 = none */
+};
+
+struct rule_context {
+	unsigned	 phases;	/* bit mask of enum phase, 0 = any */
+	int		 progress_min;	/* -1 = no bound */
+	int		 progress_max;
+	long long	 uptime_max_ms;	/* -1 = no bound */
+	int		 count_min;	/* repetitions of this rule, 0 = none */
+	long long	 count_within_ms;
+	struct rule_ref	*requires;
+	size_t		 nrequires;
+	struct rule_ref	*excludes;
+	size_t		 nexcludes;
+};
+
+struct rule_example {
+	const char	*line;
+	const char	**cap_names;	/* expected captures, may be empty */
+	const char	**cap_values;
+	size_t		 ncaps;
+	const char	*field;		/* job examples: field name or NULL */
+};
+
+struct rule_decode {
+	const char	*capture;	/* capture name */
+	const char	*table;		/* code table name */
+	int		 set_cause;	/* entry's cause replaces the rule's */
+};
+
+struct rule {
+	enum rule_kind	 kind;
+	const char	*id;
+	const char	*cause;		/* RULE_KIND_RULE only */
+	enum rule_severity severity;
+	enum rule_role	 role;
+	enum stage	 stage;		/* RULE_KIND_MARKER only */
+	const char	*label;		/* marker label, or NULL */
+	const char	*title;
+	unsigned	 targets;	/* RULE_TARGET_* */
+	int		 on_text;	/* match the whole normalised line */
+	const char	*levels;	/* allowed levels, or NULL for any */
+	const char	*tag_pattern;	/* or NULL */
+	const char	*field;		/* job field name constraint, or NULL */
+	const char	*needle;	/* literal prefilter, or NULL */
+	const char	*pattern;
+	const char	**ignore;
+	size_t		 nignore;
+	const char	*message;	/* may quote ${capture}, ${capture.name} */
+	const char	*remedy;
+	struct rule_kconfig *kconfig;
+	size_t		 nkconfig;
+	const char	**references;
+	size_t		 nreferences;
+	struct rule_decode *decode;
+	size_t		 ndecode;
+	int		 has_context;
+	struct rule_context ctx;
+	const char	**overlaps;	/* ids whose examples may also match */
+	size_t		 noverlaps;
+	struct rule_example *match;
+	size_t		 nmatch;
+	struct rule_example *no_match;
+	size_t		 nno_match;
+	const char	*origin;	/* file the rule came from */
+	long		 origin_line;
+	size_t		 index;		/* position in the ruleset */
+};
+
+struct code_entry {
+	const char	*code;		/* as written: "0x1503", "-0x7F00", "6" */
+	long long	 value;
+	const char	*name;
+	const char	*meaning;
+	const char	*cause;		/* or NULL */
+	const char	*note;		/* version notes, or NULL */
+};
+
+struct code_table {
+	const char	*name;		/* "esp_err", "mbedtls", ... */
+	const char	*title;
+	struct code_entry *entries;
+	size_t		 nentries;
+};
+
+struct ruleset;
+
+struct ruleset *ruleset_new(void);
+void	 ruleset_free(struct ruleset *rs);
+/* Loads the rule files compiled into the binary. */
+int	 ruleset_load_builtin(struct ruleset *rs, struct diag_err *err);
+/* A .json file, or every *.json file of a folder (sorted by name). */
+int	 ruleset_load_path(struct ruleset *rs, const char *path,
+	    struct diag_err *err);
+/* name is used in error messages. A rule with an id already loaded
+ * from another source replaces it; a duplicate within one source fails. */
+int	 ruleset_load_string(struct ruleset *rs, const char *name,
+	    const char *json, size_t len, struct diag_err *err);
+
+size_t	 ruleset_count(const struct ruleset *rs);
+const struct rule *ruleset_get(const struct ruleset *rs, size_t i);
+const struct rule *ruleset_find(const struct ruleset *rs, const char *id);
+size_t	 ruleset_ntables(const struct ruleset *rs);
+const struct code_table *ruleset_table(const struct ruleset *rs, size_t i);
+const struct code_table *ruleset_find_table(const struct ruleset *rs,
+	    const char *name);
+/* Looks a printed code up ("0x1503", "-0x7F00", "5379", "-32512"). */
+const struct code_entry *code_table_lookup(const struct code_table *t,
+	    const char *text);
+
+const char *rule_severity_name(enum rule_severity s);
+int	 rule_severity_from_name(const char *name);	/* -1 if unknown */
+/* 1 if id is a cause of CAUSES.md (not "unknown"). */
+int	 cause_is_known(const char *id);
+/* Built-in cause vocabulary: id and one-line description. */
+size_t	 cause_count(void);
+const char *cause_id(size_t i);
+const char *cause_text(size_t i);
+const char *cause_describe(const char *id);	/* NULL if unknown */
+
+#endif
