@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs what otadiag needs to build and test, and only what is missing.
+# Package lists: scripts/deps/apt-*.txt (Debian) and scripts/deps/npm-*.txt
+# (npm, installed into .deps/node_modules of the checkout, never globally).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+sudo=
+if [ "$(id -u)" -ne 0 ]; then sudo=sudo; fi
+
+want=$(cat "$here"/scripts/deps/apt-*.txt | sed 's/#.*//' | tr -s ' \t' '\n' | sed '/^$/d' | sort -u)
+missing=
+for p in $want; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+		missing="$missing $p"
+	fi
+done
+if [ -n "$missing" ]; then
+	echo "setup: installing:$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	$sudo apt-get update -qq
+	# shellcheck disable=SC2086
+	$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+npm_want=$(cat "$here"/scripts/deps/npm-*.txt 2>/dev/null | sed 's/#.*//' | tr -s ' \t' '\n' | sed '/^$/d' | sort -u || true)
+if [ -n "$npm_want" ]; then
+	mkdir -p "$here/.deps"
+	need=
+	for p in $npm_want; do
+		name=${p%@*}; [ -n "$name" ] || name=$p
+		[ -d "$here/.deps/node_modules/$name" ] || need="$need $p"
+	done
+	if [ -n "$need" ]; then
+		if ! command -v npm >/dev/null 2>&1; then
+			$sudo apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+		fi
+		echo "setup: npm installing:$need" >&2
+		# shellcheck disable=SC2086
+		(cd "$here/.deps" && npm install --no-audit --no-fund --silent $need >/dev/null)
+	fi
+fi
