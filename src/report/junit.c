@@ -1,0 +1,438 @@
+/*
+ * JUnit XML writer, for GitLab (artifacts:reports:junit), Jenkins and other
+ * test report viewers.  Valid against the Jenkins xUnit junit-10.xsd
+ * (tests/schemas/junit-10.xsd); the mapping is in otadiag-report(5).
+ *
+ * One <testsuite> per input.  In it:
+ *  - "input": only when the input could not be read; a <failure
+ *    type="error"> (the XSD has no <error> element), counted in errors;
+ *  - one case per finding, a <failure> when the finding is at or above the
+ *    --fail-on threshold and is not a consequence of another finding,
+ *    otherwise passing with the details in <system-out>;
+ *  - one case per job node ("node ID"), failing when the node failed;
+ *  - "outcome": failing when --expect is set and not met, or (without
+ *    --expect) when the update failed or was rolled back.
+ * Names are unique within a suite; classname is "otadiag." plus the input
+ * path with dots replaced by underscores (Jenkins splits on dots).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "report.h"
+#include "result.h"
+#include "ruleset.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#ifndef OTADIAG_VERSION
+#define OTADIAG_VERSION "0.0.0"
+#endif
+
+struct junit_suite {
+	struct strbuf	 body;
+	char		**names;
+	size_t		 nnames, cap;
+	char		*classname;
+	unsigned	 tests, failures, errors;
+};
+
+/* Decodes one UTF-8 sequence; returns its length (0 if invalid). */
+static size_t
+junit_utf8(const unsigned char *s, unsigned long *cp)
+{
+	size_t	 n, i;
+	unsigned long c;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+		n = 2;
+		c = s[0] & 0x1F;
+	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+		n = 3;
+		c = s[0] & 0x0F;
+	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+		n = 4;
+		c = s[0] & 0x07;
+	} else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+	    (c >= 0xD800 && c <= 0xDFFF))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/*
+ * Appends s, escaped for XML 1.0 text (attr = 0) or a double-quoted
+ * attribute (attr = 1).  Characters XML 1.0 forbids are written as
+ * "\xNN" / "\u{NNNN}" text; invalid UTF-8 bytes as "\xNN".
+ */
+static void
+junit_esc(struct strbuf *sb, const char *str, int attr)
+{
+	const unsigned char *s = (const unsigned char *)(str != NULL ? str : "");
+	unsigned long	 cp;
+	size_t		 n;
+
+	while (*s != '\0') {
+		if ((n = junit_utf8(s, &cp)) == 0) {
+			strbuf_addf(sb, "\\x%02X", *s);
+			s++;
+			continue;
+		}
+		switch (cp) {
+		case '&':
+			strbuf_addstr(sb, "&amp;");
+			break;
+		case '<':
+			strbuf_addstr(sb, "&lt;");
+			break;
+		case '>':
+			strbuf_addstr(sb, "&gt;");
+			break;
+		case '"':
+			strbuf_addstr(sb, attr ? "&quot;" : "\"");
+			break;
+		case '\n':
+			strbuf_addstr(sb, attr ? "&#10;" : "\n");
+			break;
+		case '\r':
+			strbuf_addstr(sb, "&#13;");
+			break;
+		case '\t':
+			strbuf_addstr(sb, attr ? "&#9;" : "\t");
+			break;
+		default:
+			if (cp < 0x20)
+				strbuf_addf(sb, "\\x%02lX", cp);
+			else if (cp == 0xFFFE || cp == 0xFFFF)
+				strbuf_addf(sb, "\\u{%04lX}", cp);
+			else
+				strbuf_add(sb, s, n);
+			break;
+		}
+		s += n;
+	}
+}
+
+static void
+junit_attr(struct strbuf *sb, const char *name, const char *value)
+{
+	strbuf_addf(sb, " %s=\"", name);
+	junit_esc(sb, value, 1);
+	strbuf_addch(sb, '"');
+}
+
+/* A name unique within the suite: "base", "base (2)", ...; owned by s. */
+static const char *
+junit_unique(struct junit_suite *s, const char *base)
+{
+	char	*name = xstrdup(base);
+	unsigned k = 1;
+	size_t	 i;
+
+again:
+	for (i = 0; i < s->nnames; i++)
+		if (strcmp(s->names[i], name) == 0) {
+			free(name);
+			name = xasprintf("%s (%u)", base, ++k);
+			goto again;
+		}
+	s->names = xgrow(s->names, &s->cap, s->nnames + 1, sizeof(*s->names));
+	s->names[s->nnames++] = name;
+	return name;
+}
+
+/*
+ * One <testcase>.  kind is NULL for a passing case; then details go to
+ * <system-out>.  Otherwise a <failure type=kind message=msg>details.
+ */
+static void
+junit_case(struct junit_suite *s, const char *name, const char *kind,
+    const char *msg, const char *details)
+{
+	struct strbuf *b = &s->body;
+
+	strbuf_addstr(b, "    <testcase");
+	junit_attr(b, "classname", s->classname);
+	junit_attr(b, "name", junit_unique(s, name));
+	strbuf_addstr(b, " time=\"0\"");
+	if (kind == NULL && (details == NULL || *details == '\0')) {
+		strbuf_addstr(b, "/>\n");
+		s->tests++;
+		return;
+	}
+	strbuf_addstr(b, ">\n");
+	if (kind != NULL) {
+		strbuf_addstr(b, "      <failure");
+		junit_attr(b, "type", kind);
+		junit_attr(b, "message", msg);
+		strbuf_addstr(b, ">");
+		junit_esc(b, details, 0);
+		strbuf_addstr(b, "</failure>\n");
+	} else {
+		strbuf_addstr(b, "      <system-out>");
+		junit_esc(b, details, 0);
+		strbuf_addstr(b, "</system-out>\n");
+	}
+	strbuf_addstr(b, "    </testcase>\n");
+	s->tests++;
+}
+
+static const char *
+junit_rule_id(const struct finding *f)
+{
+	if (f->rule != NULL && f->rule->id != NULL)
+		return f->rule->id;
+	return f->cause != NULL ? f->cause : "unknown";
+}
+
+static void
+junit_details(struct strbuf *d, const struct input_result *r,
+    const struct finding *f)
+{
+	const struct rule *ru = f->rule;
+	size_t	 i;
+
+	strbuf_addf(d, "%s:%lu: %s: %s [%s] (cause %s)\n", r->path, f->line,
+	    rule_severity_name(f->severity),
+	    ru != NULL && ru->title != NULL ? ru->title : "OTA failure",
+	    junit_rule_id(f), f->cause != NULL ? f->cause : "unknown");
+	if (f->text != NULL && *f->text != '\0')
+		strbuf_addf(d, "    %s\n", f->text);
+	if (f->nlines > 1 || f->count > 1) {
+		strbuf_addstr(d, "lines:");
+		for (i = 0; i < f->nlines; i++)
+			strbuf_addf(d, " %lu", f->lines[i]);
+		if (f->count > f->nlines)
+			strbuf_addf(d, " (%zu times in all)", f->count);
+		strbuf_addch(d, '\n');
+	}
+	if (f->message != NULL && *f->message != '\0')
+		strbuf_addf(d, "%s\n", f->message);
+	if (f->consequence_of >= 0 && (size_t)f->consequence_of < r->nfindings)
+		strbuf_addf(d, "consequence of: %s (line %lu)\n",
+		    junit_rule_id(&r->findings[f->consequence_of]),
+		    r->findings[f->consequence_of].line);
+	if (ru != NULL && ru->remedy != NULL)
+		strbuf_addf(d, "remedy: %s\n", ru->remedy);
+	for (i = 0; ru != NULL && i < ru->nkconfig; i++) {
+		const struct rule_kconfig *k = &ru->kconfig[i];
+
+		strbuf_addf(d, "kconfig: %s %s%s%s%s%s\n", k->option, k->action,
+		    k->value != NULL ? " " : "", k->value != NULL ? k->value : "",
+		    k->note != NULL ? " - " : "", k->note != NULL ? k->note : "");
+	}
+}
+
+static int
+junit_fails(const struct report_opts *o, const struct finding *f)
+{
+	if (o == NULL)
+		return f->severity >= RULE_ERROR && f->consequence_of < 0;
+	if (o->fail_never || (int)o->fail_on < 0)
+		return 0;
+	return f->severity >= o->fail_on && f->consequence_of < 0;
+}
+
+static void
+junit_outcome(struct junit_suite *s, const struct input_result *r,
+    const struct report_opts *o)
+{
+	const char	*got = outcome_name(r->outcome);
+	const char	*expect = o != NULL ? o->expect : NULL;
+	const struct finding *p = NULL;
+	struct strbuf	 msg = STRBUF_INIT, d = STRBUF_INIT;
+	int		 fail;
+
+	if (r->primary >= 0 && (size_t)r->primary < r->nfindings)
+		p = &r->findings[r->primary];
+	strbuf_addf(&d, "outcome: %s\n", got);
+	if (expect != NULL)
+		strbuf_addf(&d, "expected: %s\n", expect);
+	if (p != NULL)
+		strbuf_addf(&d, "primary cause: %s (rule %s, line %lu)\n",
+		    p->cause != NULL ? p->cause : "unknown", junit_rule_id(p),
+		    p->line);
+	if (r->nsessions > 0)
+		strbuf_addf(&d, "update sessions: %zu\n", r->nsessions);
+
+	if (expect != NULL) {
+		fail = strcmp(expect, got) != 0;
+		if (fail && r->nsessions == 0 && (r->outcome == OUTCOME_UNKNOWN ||
+		    r->outcome == OUTCOME_NOT_ATTEMPTED) && r->kind == INPUT_LOG)
+			strbuf_addf(&msg, "expected outcome %s, but the log "
+			    "shows no OTA update", expect);
+		else if (fail)
+			strbuf_addf(&msg, "expected outcome %s, got %s", expect,
+			    got);
+	} else {
+		fail = (r->outcome == OUTCOME_FAILED ||
+		    r->outcome == OUTCOME_ROLLED_BACK) &&
+		    !(o != NULL && (o->fail_never || (int)o->fail_on < 0));
+		if (fail)
+			strbuf_addf(&msg, "OTA update %s", got);
+	}
+	if (fail && p != NULL)
+		strbuf_addf(&msg, ": %s", p->cause != NULL ? p->cause :
+		    "unknown");
+	junit_case(s, "outcome", fail ? "outcome" : NULL, msg.buf, d.buf);
+	if (fail)
+		s->failures++;
+	strbuf_release(&msg);
+	strbuf_release(&d);
+}
+
+static void
+junit_suite(FILE *fp, const struct input_result *r, const struct report_opts *o,
+    unsigned *tests, unsigned *failures, unsigned *errors)
+{
+	struct junit_suite s;
+	struct strbuf	 d = STRBUF_INIT, name = STRBUF_INIT, head = STRBUF_INIT;
+	size_t		 i;
+	char		*p;
+
+	memset(&s, 0, sizeof(s));
+	strbuf_init(&s.body, 1024);
+	s.classname = xasprintf("otadiag.%s", r->path);
+	for (p = s.classname + 8; *p != '\0'; p++)
+		if (*p == '.')
+			*p = '_';
+
+	if (r->error) {
+		strbuf_addf(&d, "%s: %s\n", r->path, r->error_text != NULL ?
+		    r->error_text : "input could not be read");
+		junit_case(&s, "input", "error", r->error_text != NULL ?
+		    r->error_text : "input could not be read", d.buf);
+		s.errors++;
+	}
+	for (i = 0; i < r->nfindings; i++) {
+		const struct finding *f = &r->findings[i];
+		int	 fail = junit_fails(o, f);
+
+		strbuf_reset(&d);
+		strbuf_reset(&name);
+		junit_details(&d, r, f);
+		strbuf_addstr(&name, junit_rule_id(f));
+		if (r->kind == INPUT_JOB && f->node >= 0 &&
+		    (size_t)f->node < r->nnodes && r->nodes[f->node].node_id)
+			strbuf_addf(&name, " node %s",
+			    r->nodes[f->node].node_id);
+		else
+			strbuf_addf(&name, " at line %lu", f->line);
+		junit_case(&s, name.buf, fail ? rule_severity_name(f->severity) :
+		    NULL, f->message, d.buf);
+		if (fail)
+			s.failures++;
+	}
+	for (i = 0; i < r->nnodes; i++) {
+		const struct job_node *nd = &r->nodes[i];
+		int	 fail;
+
+		if (o != NULL && o->expect != NULL)
+			fail = strcmp(o->expect, outcome_name(nd->outcome)) != 0;
+		else
+			fail = (nd->outcome == OUTCOME_FAILED ||
+			    nd->outcome == OUTCOME_ROLLED_BACK) &&
+			    !(o != NULL && (o->fail_never || (int)o->fail_on < 0));
+		strbuf_reset(&d);
+		strbuf_reset(&name);
+		strbuf_addf(&name, "node %s", nd->node_id != NULL ?
+		    nd->node_id : "?");
+		strbuf_addf(&d, "status: %s\noutcome: %s\n",
+		    nd->status != NULL ? nd->status : "",
+		    outcome_name(nd->outcome));
+		if (nd->info != NULL && *nd->info != '\0')
+			strbuf_addf(&d, "info: %s\n", nd->info);
+		if (nd->log_path != NULL)
+			strbuf_addf(&d, "log: %s (%s%s%s)\n", nd->log_path,
+			    outcome_name(nd->log_outcome),
+			    nd->log_cause != NULL ? ", " : "",
+			    nd->log_cause != NULL ? nd->log_cause : "");
+		strbuf_reset(&head);
+		if (o != NULL && o->expect != NULL)
+			strbuf_addf(&head, "expected outcome %s, got %s",
+			    o->expect, outcome_name(nd->outcome));
+		else
+			strbuf_addf(&head, "node %s", outcome_name(nd->outcome));
+		junit_case(&s, name.buf, fail ? "outcome" : NULL, head.buf,
+		    d.buf);
+		if (fail)
+			s.failures++;
+	}
+	junit_outcome(&s, r, o);
+
+	strbuf_reset(&head);
+	strbuf_addstr(&head, "  <testsuite");
+	junit_attr(&head, "name", r->path);
+	strbuf_addf(&head, " tests=\"%u\" failures=\"%u\" errors=\"%u\" "
+	    "skipped=\"0\">\n", s.tests, s.failures, s.errors);
+	strbuf_addstr(&head, "    <properties>\n");
+	strbuf_addstr(&head, "      <property name=\"otadiag\" value=\""
+	    OTADIAG_VERSION "\"/>\n");
+	strbuf_addf(&head, "      <property name=\"outcome\" value=\"%s\"/>\n",
+	    outcome_name(r->outcome));
+	if (r->primary >= 0 && (size_t)r->primary < r->nfindings) {
+		strbuf_addstr(&head, "      <property name=\"primary_cause\"");
+		junit_attr(&head, "value", r->findings[r->primary].cause);
+		strbuf_addstr(&head, "/>\n");
+	}
+	strbuf_addstr(&head, "    </properties>\n");
+	fputs(head.buf, fp);
+	fputs(s.body.buf, fp);
+	fputs("  </testsuite>\n", fp);
+
+	*tests += s.tests;
+	*failures += s.failures;
+	*errors += s.errors;
+	for (i = 0; i < s.nnames; i++)
+		free(s.names[i]);
+	free(s.names);
+	free(s.classname);
+	strbuf_release(&s.body);
+	strbuf_release(&d);
+	strbuf_release(&name);
+	strbuf_release(&head);
+}
+
+int
+report_junit(FILE *fp, struct input_result *const *in, size_t n,
+    const struct report_opts *o)
+{
+	unsigned tests = 0, failures = 0, errors = 0;
+	size_t	 i;
+	FILE	*mem;
+	char	*buf = NULL;
+	size_t	 len = 0;
+	int	 rc = 0;
+
+	/* The totals go on <testsuites>, so the suites are written first. */
+	if ((mem = open_memstream(&buf, &len)) == NULL)
+		return DIAG_EIO;
+	for (i = 0; i < n; i++)
+		junit_suite(mem, in[i], o, &tests, &failures, &errors);
+	if (fclose(mem) != 0) {
+		free(buf);
+		return DIAG_EIO;
+	}
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", fp);
+	fprintf(fp, "<testsuites name=\"otadiag\" tests=\"%u\" failures=\"%u\" "
+	    "errors=\"%u\">\n", tests, failures, errors);
+	if (len > 0)
+		fwrite(buf, 1, len, fp);
+	fputs("</testsuites>\n", fp);
+	if (fflush(fp) != 0 || ferror(fp))
+		rc = DIAG_EIO;
+	free(buf);
+	return rc;
+}
