@@ -1,0 +1,129 @@
+/*
+ * JSON Lines writer, for log pipelines: one compact JSON object per line.
+ *
+ *   {"type":"finding","path":..,"kind":"log","rule":..,"cause":..,
+ *    "severity":..,"title":..,"line":N,"lines":[..],"count":N,"text":..,
+ *    "message":..,"remedy":..,"session":N|null,"node":..|null,
+ *    "primary":bool,"consequence_of":N|null}
+ *   {"type":"error","path":..,"kind":"log","error":".."}
+ *
+ * Every key is always present, in this order (null when absent), so lines
+ * can be read with a fixed schema; otadiag-report(5) is the contract.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "diag.h"
+#include "report.h"
+#include "result.h"
+#include "ruleset.h"
+#include "sanitize.h"
+
+static json_t *
+jsonl_str(const char *s)
+{
+	json_t	*j;
+	char	*clean;
+
+	if (s == NULL)
+		return json_null();
+	if ((j = json_string(s)) != NULL)
+		return j;
+	clean = sanitize_dup(s, strlen(s));
+	j = json_string(clean);
+	free(clean);
+	return j != NULL ? j : json_null();
+}
+
+static int
+jsonl_put(FILE *fp, json_t *obj)
+{
+	int	 rc;
+
+	if (obj == NULL)
+		return DIAG_EIO;
+	rc = json_dumpf(obj, fp, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(obj);
+	if (rc != 0 || fputc('\n', fp) == EOF)
+		return DIAG_EIO;
+	return 0;
+}
+
+static json_t *
+jsonl_finding(const struct input_result *r, size_t idx)
+{
+	const struct finding *f = &r->findings[idx];
+	const struct rule *ru = f->rule;
+	json_t	*o, *lines;
+	size_t	 i;
+
+	lines = json_array();
+	for (i = 0; i < f->nlines && i < FINDING_MAX_LINES; i++)
+		json_array_append_new(lines, json_integer((json_int_t)f->lines[i]));
+	if (f->nlines == 0 && f->line > 0)
+		json_array_append_new(lines, json_integer((json_int_t)f->line));
+	o = json_object();
+	json_object_set_new(o, "type", json_string("finding"));
+	json_object_set_new(o, "path", jsonl_str(r->path));
+	json_object_set_new(o, "kind", json_string(r->kind == INPUT_JOB ?
+	    "job" : "log"));
+	json_object_set_new(o, "rule", jsonl_str(ru != NULL ? ru->id : NULL));
+	json_object_set_new(o, "cause", jsonl_str(f->cause != NULL ? f->cause :
+	    "unknown"));
+	json_object_set_new(o, "severity",
+	    json_string(rule_severity_name(f->severity)));
+	json_object_set_new(o, "title", jsonl_str(ru != NULL ? ru->title :
+	    NULL));
+	json_object_set_new(o, "line", json_integer((json_int_t)f->line));
+	json_object_set_new(o, "lines", lines);
+	json_object_set_new(o, "count",
+	    json_integer((json_int_t)(f->count > 0 ? f->count : 1)));
+	json_object_set_new(o, "text", jsonl_str(f->text));
+	json_object_set_new(o, "message", jsonl_str(f->message));
+	json_object_set_new(o, "remedy", jsonl_str(ru != NULL ? ru->remedy :
+	    NULL));
+	json_object_set_new(o, "session", f->session >= 0 ?
+	    json_integer(f->session) : json_null());
+	json_object_set_new(o, "node", r->kind == INPUT_JOB && f->node >= 0 &&
+	    (size_t)f->node < r->nnodes ? jsonl_str(r->nodes[f->node].node_id) :
+	    json_null());
+	json_object_set_new(o, "primary", json_boolean(f->primary != 0));
+	json_object_set_new(o, "consequence_of", f->consequence_of >= 0 ?
+	    json_integer(f->consequence_of) : json_null());
+	return o;
+}
+
+int
+report_jsonl(FILE *fp, struct input_result *const *in, size_t n,
+    const struct report_opts *o)
+{
+	size_t	 i, j;
+	json_t	*e;
+
+	(void)o;
+	for (i = 0; i < n; i++) {
+		const struct input_result *r = in[i];
+
+		if (r->error) {
+			e = json_object();
+			json_object_set_new(e, "type", json_string("error"));
+			json_object_set_new(e, "path", jsonl_str(r->path));
+			json_object_set_new(e, "kind", json_string(
+			    r->kind == INPUT_JOB ? "job" : "log"));
+			json_object_set_new(e, "error", jsonl_str(
+			    r->error_text != NULL ? r->error_text :
+			    "input could not be read"));
+			if (jsonl_put(fp, e) != 0)
+				return DIAG_EIO;
+		}
+		for (j = 0; j < r->nfindings; j++)
+			if (jsonl_put(fp, jsonl_finding(r, j)) != 0)
+				return DIAG_EIO;
+	}
+	if (fflush(fp) != 0 || ferror(fp))
+		return DIAG_EIO;
+	return 0;
+}
