@@ -1,0 +1,481 @@
+/*
+ * `otadiag monitor` end to end: a writer replays fixture logs into a pty
+ * (or a loopback socket, or stdin) at 115200 baud in random chunks, and the
+ * tests assert on what the user sees, the --log file and the exit status.
+ */
+#include <sys/stat.h>
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+#define BAUD 115200
+
+/* Neutral device chatter, so a log runs on after its evidence. */
+static char *
+with_tail(const char *head, size_t hlen, int nfill, size_t *len)
+{
+	size_t cap = hlen + (size_t)nfill * 64 + 1, n;
+	char *s = malloc(cap);
+	int i;
+
+	cr_assert_not_null(s);
+	memcpy(s, head, hlen);
+	n = hlen;
+	for (i = 0; i < nfill; i++)
+		n += (size_t)snprintf(s + n, cap - n,
+		    "I (%d) app_main: heartbeat %d, free heap 123456\r\n",
+		    9000 + i * 10, i);
+	*len = n;
+	return s;
+}
+
+struct rig {
+	char		*dir;
+	char		 log[512];
+	char		 link[512];
+	struct h_pty	 pty;
+};
+
+static void
+rig_open(struct rig *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->dir = h_tmpdir();
+	snprintf(r->log, sizeof(r->log), "%s/session.log", r->dir);
+	snprintf(r->link, sizeof(r->link), "%s/ttyESP", r->dir);
+	cr_assert_eq(h_pty_open(&r->pty), 0, "openpty failed");
+}
+
+static void
+rig_close(struct rig *r)
+{
+	h_pty_close(&r->pty);
+	h_rmdir(r->dir);
+	free(r->dir);
+}
+
+static void
+assert_same_file(const char *path, const char *want, size_t wlen)
+{
+	size_t n;
+	char *got = h_read_file(path, &n);
+
+	cr_assert_not_null(got, "%s missing", path);
+	cr_assert_eq(n, wlen, "log has %zu bytes, %zu were written", n, wlen);
+	cr_assert(memcmp(got, want, n) == 0, "log differs from what was "
+	    "written");
+	free(got);
+}
+
+Test(monitor, diagnosis_while_writer_still_connected)
+{
+	struct rig r;
+	struct h_proc *p;
+	struct h_writer *w;
+	size_t hlen, len;
+	char *head = h_fixture("tls-failed-1.log", &hlen);
+	char *data = with_tail(head, hlen, 120, &len);
+	int st;
+
+	rig_open(&r);
+	p = h_otadiag(-1, "monitor", "--timeout", "20", "--log", r.log,
+	    r.pty.name, NULL);
+	cr_assert(h_wait_for(p, H_STDERR, "monitoring", 5000),
+	    "monitor did not start: %s", p->err.buf);
+	w = h_writer_start(r.pty.master, data, len, BAUD, 1);
+	cr_assert(h_wait_for(p, H_STDOUT, "otadiag \xe2\x96\xb6 diagnosis",
+	    10000), "no live diagnosis; stdout: %s", p->out.buf);
+	cr_assert(!h_writer_done(w), "the diagnosis came only after the "
+	    "whole log was written");
+	cr_assert(strstr(p->out.buf, "tls-failed") != NULL, "%s",
+	    p->out.buf);
+	h_writer_join(w);
+	cr_assert(h_wait_file_size(r.log, (long long)len, 5000));
+	/* device lines pass through as they arrive */
+	cr_assert(h_wait_for(p, H_STDOUT, "heartbeat 119", 3000));
+	cr_assert(strstr(p->out.buf, "mbedtls_ssl_handshake returned "
+	    "-0x2700") != NULL);
+	h_signal(p, SIGTERM);
+	st = h_wait_exit(p, 5000);
+	cr_assert_eq(st, 1, "exit %d; stderr: %s", st, p->err.buf);
+	assert_same_file(r.log, data, len);
+	h_proc_free(p);
+	rig_close(&r);
+	free(head);
+	free(data);
+}
+
+Test(monitor, log_is_byte_identical)
+{
+	struct rig r;
+	struct h_proc *p;
+	size_t len;
+	char *data = h_fixture("watchdog-1.log", &len);
+	unsigned seed = 7;
+	int st;
+
+	rig_open(&r);
+	p = h_otadiag(-1, "monitor", "-q", "--timeout", "20", "--log", r.log,
+	    r.pty.name, NULL);
+	cr_assert(h_wait_for(p, H_STDERR, "monitoring", 5000));
+	cr_assert_eq(h_write_paced(r.pty.master, data, len, BAUD, &seed),
+	    len);
+	cr_assert(h_wait_file_size(r.log, (long long)len, 5000),
+	    "log has %lld of %zu bytes", h_file_size(r.log), len);
+	h_signal(p, SIGINT);
+	st = h_wait_exit(p, 5000);
+	cr_assert(st == 0 || st == 1, "exit %d: %s", st, p->err.buf);
+	assert_same_file(r.log, data, len);
+	/* --quiet: no device line on stdout */
+	cr_assert(strstr(p->out.buf, "I (") == NULL, "%s", p->out.buf);
+	h_proc_free(p);
+	rig_close(&r);
+	free(data);
+}
+
+/*
+ * The pty vanishes mid-session and comes back under a new /dev/pts/N
+ * behind the same symlink (as socat link= does).  Nothing already
+ * received is lost and the analysis continues across the gap.
+ */
+Test(monitor, survives_hangup_and_reopen)
+{
+	struct rig r;
+	struct h_pty pty2;
+	struct h_proc *p;
+	size_t alen, blen, len, cut;
+	char *a = h_fixture("watchdog-1.log", &alen);
+	char *b = h_fixture("tls-failed-1.log", &blen);
+	char *data, *line, *save;
+	unsigned seed = 3;
+	int st;
+
+	rig_open(&r);
+	data = malloc(alen + blen + 1);
+	memcpy(data, a, alen);
+	memcpy(data + alen, b, blen);
+	len = alen + blen;
+	data[len] = '\0';
+	cut = alen;
+	cr_assert_eq(symlink(r.pty.name, r.link), 0);
+	p = h_otadiag(-1, "monitor", "--timeout", "20", "--log", r.log,
+	    r.link, NULL);
+	cr_assert(h_wait_for(p, H_STDERR, "monitoring", 5000), "%s",
+	    p->err.buf);
+	h_write_paced(r.pty.master, data, cut, BAUD, &seed);
+	cr_assert(h_wait_file_size(r.log, (long long)cut, 5000));
+	h_pty_close(&r.pty);			/* hang-up */
+	cr_assert(h_wait_for(p, H_STDERR, "lost", 5000), "%s", p->err.buf);
+	h_sleep_ms(300);
+	cr_assert_eq(h_pty_open(&pty2), 0);
+	cr_assert_eq(unlink(r.link), 0);
+	cr_assert_eq(symlink(pty2.name, r.link), 0);
+	cr_assert(h_wait_for(p, H_STDERR, "is back", 5000), "%s", p->err.buf);
+	h_write_paced(pty2.master, data + cut, len - cut, BAUD, &seed);
+	cr_assert(h_wait_file_size(r.log, (long long)len, 5000));
+	cr_assert(h_wait_for(p, H_STDOUT, "tls-failed", 5000), "%s",
+	    p->out.buf);
+	h_signal(p, SIGTERM);
+	st = h_wait_exit(p, 5000);
+	cr_assert_eq(st, 1, "exit %d: %s", st, p->err.buf);
+	assert_same_file(r.log, data, len);
+	/* every device line reached the screen */
+	for (line = strtok_r(data, "\r\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\r\n", &save))
+		cr_assert(strstr(p->out.buf, line) != NULL, "line lost: %s",
+		    line);
+	h_pty_close(&pty2);
+	h_proc_free(p);
+	rig_close(&r);
+	free(a);
+	free(b);
+	free(data);
+}
+
+Test(monitor, no_reconnect_exits_3)
+{
+	struct rig r;
+	struct h_proc *p;
+	int st;
+
+	rig_open(&r);
+	p = h_otadiag(-1, "monitor", "--no-reconnect", "--timeout", "20",
+	    r.pty.name, NULL);
+	cr_assert(h_wait_for(p, H_STDERR, "monitoring", 5000));
+	h_pty_close(&r.pty);
+	st = h_wait_exit(p, 5000);
+	cr_assert_eq(st, 3, "exit %d: %s", st, p->err.buf);
+	cr_assert(strstr(p->err.buf, "lost") != NULL, "%s", p->err.buf);
+	h_proc_free(p);
+	rig_close(&r);
+}
+
+Test(monitor, timeout_without_failure_exits_0)
+{
+	struct rig r;
+	struct h_proc *p;
+	long long t0 = h_now_ms();
+	int st;
+
+	rig_open(&r);
+	p = h_otadiag(-1, "monitor", "--timeout", "0.5", r.pty.name, NULL);
+	st = h_wait_exit(p, 5000);
+	cr_assert_eq(st, 0, "exit %d: %s", st, p->err.buf);
+	cr_assert(h_now_ms() - t0 >= 500);
+	cr_assert(strstr(p->out.buf, "timed out") != NULL, "%s", p->out.buf);
+	h_proc_free(p);
+	rig_close(&r);
+}
+
+Test(monitor, until_not_reached_before_timeout_exits_1)
+{
+	struct rig r;
+	struct h_proc *p;
+	int st;
+
+	rig_open(&r);
+	p = h_otadiag(-1, "monitor", "--until", "success", "--timeout", "0.5",
+	    r.pty.name, NULL);
+	st = h_wait_exit(p, 5000);
+	cr_assert_eq(st, 1, "exit %d: %s", st, p->err.buf);
+	cr_assert(strstr(p->err.buf, "no success outcome") != NULL, "%s",
+	    p->err.buf);
+	h_proc_free(p);
+	rig_close(&r);
+}
+
+static void
+until_case(const char *fixture, const char *until, int want)
+{
+	struct rig r;
+	struct h_proc *p;
+	struct h_writer *w;
+	size_t hlen, len;
+	char *head = h_fixture(fixture, &hlen);
+	char *data = with_tail(head, hlen, 300, &len);
+	int st;
+
+	rig_open(&r);
+	p = h_otadiag(-1, "monitor", "--until", until, "--timeout", "20",
+	    r.pty.name, NULL);
+	cr_assert(h_wait_for(p, H_STDERR, "monitoring", 5000));
+	w = h_writer_start(r.pty.master, data, len, BAUD, 5);
+	st = h_wait_exit(p, 10000);
+	cr_assert_eq(st, want, "exit %d; stdout: %s\nstderr: %s", st,
+	    p->out.buf, p->err.buf);
+	cr_assert(strstr(p->out.buf, "outcome reached") != NULL, "%s",
+	    p->out.buf);
+	cr_assert(!h_writer_done(w), "monitor waited for the end of the log");
+	h_writer_join(w);
+	h_proc_free(p);
+	rig_close(&r);
+	free(head);
+	free(data);
+}
+
+Test(monitor, until_success_exits_0)
+{
+	until_case("success-1.log", "success", 0);
+}
+
+Test(monitor, until_failure_exits_1)
+{
+	until_case("rollback-1.log", "failure", 1);
+}
+
+Test(monitor, sigterm_leaves_complete_log)
+{
+	struct rig r;
+	struct h_proc *p;
+	struct h_writer *w;
+	size_t hlen, len, n;
+	char *head = h_fixture("download-interrupted-2.log", &hlen);
+	char *data = with_tail(head, hlen, 200, &len);
+	char *got;
+	int st;
+
+	rig_open(&r);
+	p = h_otadiag(-1, "monitor", "--timeout", "20", "--log", r.log,
+	    r.pty.name, NULL);
+	cr_assert(h_wait_for(p, H_STDERR, "monitoring", 5000));
+	w = h_writer_start(r.pty.master, data, len, BAUD, 11);
+	cr_assert(h_wait_for(p, H_STDOUT, "heartbeat 20,", 5000));
+	h_signal(p, SIGTERM);
+	st = h_wait_exit(p, 5000);
+	cr_assert(st == 0 || st == 1, "exit %d: %s", st, p->err.buf);
+	cr_assert(strstr(p->out.buf, "stopped by a signal") != NULL, "%s",
+	    p->out.buf);
+	h_writer_join(w);
+	got = h_read_file(r.log, &n);
+	cr_assert_not_null(got);
+	/* a prefix of what was sent, holding at least every shown line */
+	cr_assert(n <= len && memcmp(got, data, n) == 0);
+	cr_assert(strstr(got, "heartbeat 20,") != NULL);
+	free(got);
+	h_proc_free(p);
+	rig_close(&r);
+	free(head);
+	free(data);
+}
+
+Test(monitor, socket_url)
+{
+	struct h_proc *p;
+	char url[64];
+	size_t len;
+	char *data = h_fixture("tls-failed-1.log", &len);
+	unsigned seed = 9;
+	int lfd, cfd, port, st;
+
+	lfd = h_listen(&port);
+	cr_assert(lfd >= 0);
+	snprintf(url, sizeof(url), "socket://127.0.0.1:%d", port);
+	p = h_otadiag(-1, "monitor", "--no-reconnect", "--timeout", "20",
+	    url, NULL);
+	cfd = h_accept(lfd, 5000);
+	cr_assert(cfd >= 0, "monitor did not connect: %s", p->err.buf);
+	h_write_paced(cfd, data, len, BAUD, &seed);
+	cr_assert(h_wait_for(p, H_STDOUT, "tls-failed", 5000), "%s",
+	    p->out.buf);
+	close(cfd);
+	st = h_wait_exit(p, 5000);
+	cr_assert_eq(st, 3, "connection closed with --no-reconnect: exit %d",
+	    st);
+	close(lfd);
+	h_proc_free(p);
+	free(data);
+}
+
+Test(monitor, stdin_pipeline)
+{
+	struct h_proc *p;
+	char path[1024];
+	int fd, st;
+
+	snprintf(path, sizeof(path), "%s/fixtures/corpus/tls-failed-1.log",
+	    OTADIAG_SOURCE_DIR);
+	fd = open(path, O_RDONLY);
+	cr_assert(fd >= 0);
+	p = h_otadiag(fd, "monitor", "-", NULL);
+	close(fd);
+	st = h_wait_exit(p, 5000);
+	cr_assert_eq(st, 1, "exit %d: %s", st, p->err.buf);
+	cr_assert(strstr(p->out.buf, "end of input") != NULL, "%s",
+	    p->out.buf);
+	cr_assert(strstr(p->out.buf, "tls-failed") != NULL);
+	h_proc_free(p);
+}
+
+Test(monitor, device_escapes_neutralised)
+{
+	struct h_proc *p;
+	int in[2], st;
+	const char *dev = "\033[0;31mE (10) x: red\033[0m\r\n"
+	    "\033]0;pwned\007\033[2Jclear \033[6n done\r\n";
+
+	cr_assert_eq(pipe(in), 0);
+	cr_assert_eq(write(in[1], dev, strlen(dev)), (ssize_t)strlen(dev));
+	close(in[1]);
+	p = h_otadiag(in[0], "monitor", "-", NULL);
+	close(in[0]);
+	st = h_wait_exit(p, 5000);
+	cr_assert(st == 0 || st == 1);
+	/* not a terminal (and NO_COLOR): no escape byte at all */
+	cr_assert(strchr(p->out.buf, '\033') == NULL, "%s", p->out.buf);
+	cr_assert(strstr(p->out.buf, "E (10) x: red\n") != NULL, "%s",
+	    p->out.buf);
+	cr_assert(strstr(p->out.buf, "clear  done") != NULL, "%s",
+	    p->out.buf);
+	h_proc_free(p);
+}
+
+static void
+error_case(const char *port, const char *want)
+{
+	struct h_proc *p = h_otadiag(-1, "monitor", "--timeout", "5", port,
+	    NULL);
+	int st = h_wait_exit(p, 5000);
+
+	cr_assert_eq(st, 3, "%s: exit %d", port, st);
+	cr_assert_eq(h_count_lines(p->err.buf), 1, "not one line: %s",
+	    p->err.buf);
+	cr_assert(strstr(p->err.buf, want) != NULL, "%s", p->err.buf);
+	cr_assert(strstr(p->err.buf, "otadiag: error:") == p->err.buf, "%s",
+	    p->err.buf);
+	h_proc_free(p);
+}
+
+Test(monitor, port_that_does_not_exist)
+{
+	error_case("/dev/ttyUSB-otadiag-none", "no such port");
+}
+
+Test(monitor, path_that_is_not_a_tty)
+{
+	char path[1024];
+
+	snprintf(path, sizeof(path), "%s/fixtures/corpus/tls-failed-1.log",
+	    OTADIAG_SOURCE_DIR);
+	error_case(path, "not a serial port");
+	error_case("/dev/null", "not a serial port");
+}
+
+Test(monitor, permission_denied)
+{
+	struct rig r;
+
+	/* root bypasses file permissions: nothing to assert then */
+	if (geteuid() == 0) {
+		cr_log_warn("running as root: permission checks do not apply");
+		cr_skip_test("running as root");
+	}
+	rig_open(&r);
+	cr_assert_eq(chmod(r.pty.name, 0), 0);
+	error_case(r.pty.name, "permission denied");
+	rig_close(&r);
+}
+
+Test(monitor, refused_connection)
+{
+	int lfd, port;
+	char url[64];
+
+	lfd = h_listen(&port);
+	close(lfd);	/* nothing listens there now */
+	snprintf(url, sizeof(url), "socket://127.0.0.1:%d", port);
+	error_case(url, "connection failed");
+}
+
+Test(monitor, usage_errors_exit_2)
+{
+	struct h_proc *p = h_otadiag(-1, "monitor", "--until", "never", "-",
+	    NULL);
+
+	cr_assert_eq(h_wait_exit(p, 5000), 2);
+	cr_assert(strstr(p->err.buf, "--until") != NULL, "%s", p->err.buf);
+	h_proc_free(p);
+	p = h_otadiag(-1, "monitor", "--baud", "fast", "-", NULL);
+	cr_assert_eq(h_wait_exit(p, 5000), 2);
+	h_proc_free(p);
+}
+
+Test(ports, lists_or_says_none)
+{
+	struct h_proc *p = h_otadiag(-1, "ports", NULL);
+	int st = h_wait_exit(p, 5000);
+
+	cr_assert(st == 0 || st == 1, "exit %d: %s", st, p->err.buf);
+	if (st == 0)
+		cr_assert(strncmp(p->out.buf, "PORT", 4) == 0, "%s",
+		    p->out.buf);
+	else
+		cr_assert(strstr(p->err.buf, "no serial ports") != NULL);
+	h_proc_free(p);
+}
