@@ -376,6 +376,8 @@ serial_open_path(const char *spec, const struct serial_config *cfg,
 	if (stat(dev, &st) == -1)
 		return serial_fail(err, serial_errno_status(errno), spec,
 		    strerror(errno));
+	if (access(dev, R_OK | W_OK) == -1 && errno == EACCES)
+		return serial_fail(err, SERIAL_EACCES, spec, NULL);
 	if (!S_ISCHR(st.st_mode))
 		return serial_fail(err, SERIAL_ENOTTY, spec,
 		    S_ISREG(st.st_mode) ? "a regular file; to read a saved "
