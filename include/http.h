@@ -1,0 +1,98 @@
+/*
+ * http: bounded HTTPS GET with libcurl, and the RainMaker OTA job API on top
+ * of it.  Prefix: http_ (transport), rmaker_ (the API client).
+ *
+ * Security rules, enforced here rather than by callers:
+ *  - TLS peer and host verification are always on; a private CA is given
+ *    with cacert.  There is no switch to turn verification off.
+ *  - Plain http:// is refused except for a loopback host (127.0.0.1,
+ *    localhost, [::1]), which the test servers use.
+ *  - Redirects are not followed (the token would travel with them).
+ *  - The token is sent only as the Authorization header; it never appears
+ *    in an error text, a URL or a progress line.
+ *  - A response larger than max_bytes is cut off and fails with DIAG_ELIMIT.
+ *
+ * Library code: nothing here prints; errors fill a struct diag_err.
+ */
+#ifndef OTADIAG_HTTP_H
+#define OTADIAG_HTTP_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+#define HTTP_DEFAULT_MAX_BYTES	(16L * 1024 * 1024)
+#define HTTP_DEFAULT_TIMEOUT_S	30
+#define HTTP_DEFAULT_CONNECT_S	10
+#define HTTP_DEFAULT_RETRIES	3
+#define HTTP_DEFAULT_BACKOFF_MS	500
+#define HTTP_MAX_BACKOFF_MS	30000
+
+struct http_opts {
+	const char	*cacert;	/* CA bundle file, or NULL for the system's */
+	const char	*auth;		/* Authorization header value, or NULL */
+	long		 timeout_s;	/* total per attempt; 0 = default */
+	long		 connect_timeout_s; /* 0 = default (min with timeout) */
+	int		 retries;	/* extra attempts on 429/5xx/network, -1 = default */
+	long		 backoff_ms;	/* first delay, doubled each time; 0 = default */
+	long		 max_bytes;	/* 0 = default */
+};
+
+struct http_response {
+	long		 status;	/* HTTP status, 0 if none was received */
+	char		*body;		/* owned, NUL-terminated (may hold NULs) */
+	size_t		 len;
+	int		 attempts;	/* requests made */
+};
+
+/* Checks that url is https://, or http:// to a loopback host. */
+int	 http_url_allowed(const char *url, struct diag_err *err);
+
+/*
+ * GETs url.  Retries (bounded by opts->retries) on 429, 5xx and network
+ * errors, waiting backoff_ms, 2*backoff_ms, ... (or Retry-After, capped at
+ * HTTP_MAX_BACKOFF_MS).  Returns 0 with a 2xx response in *res, or a
+ * negative diag code: DIAG_ENET (network, TLS, or a non-2xx status; res
+ * still holds the last status and body), DIAG_ELIMIT (size or time limit),
+ * DIAG_EUSAGE (url refused).  The caller frees res with
+ * http_response_release() in every case.
+ */
+int	 http_get(const char *url, const struct http_opts *opts,
+	    struct http_response *res, struct diag_err *err);
+void	 http_response_release(struct http_response *res);
+
+/* Percent-encodes s for a query string (owned). */
+char	*http_escape(const char *s);
+
+/* ---- RainMaker OTA job API ------------------------------------------ */
+
+#define RMAKER_DEFAULT_API	"https://api.rainmaker.espressif.com/v1"
+#define RMAKER_MAX_PAGES	10000
+
+/* Progress: called after each page with nodes fetched and total (0 if
+ * unknown). */
+typedef void (*rmaker_progress_fn)(void *ctx, size_t page, size_t nodes,
+    size_t total);
+
+struct rmaker_fetch {
+	const char	*api;		/* base URL, ".../v1" */
+	const char	*job_id;	/* required */
+	const char	*node_id;	/* or NULL: the whole job */
+	struct http_opts http;
+	rmaker_progress_fn progress;
+	void		*progress_ctx;
+};
+
+/*
+ * Fetches the job status.  Without node_id: GET {api}/admin/otajob/status
+ * ?ota_job_id=ID, following next_id with start_id until the pages run out,
+ * merged into one admin-status document ({"ota_job_id", "node_ota_status":
+ * [...], "total"}).  With node_id: GET {api}/user/nodes/ota_status
+ * ?node_id=N&ota_job_id=ID (one node record).  *json is the owned
+ * serialised result.  Errors name the URL path, the HTTP status and the
+ * API's {"status","error_code","description"} body when there is one.
+ */
+int	 rmaker_fetch_job(const struct rmaker_fetch *f, char **json,
+	    size_t *len, struct diag_err *err);
+
+#endif

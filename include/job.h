@@ -1,0 +1,148 @@
+/*
+ * job: cloud OTA job JSON, read and diagnosed node by node.  Prefix: job_.
+ *
+ * Formats, each detected from the content (never from the file name):
+ *
+ *   rainmaker-job        admin job status: {"node_ota_status": [{node_id,
+ *                        status, timestamp, additional_info}], total, next_id}
+ *   rainmaker-node       per-node status: {node_id, status, additional_info,
+ *                        timestamp}
+ *   rainmaker-summary    job summary counts: {triggered, started, in_progress,
+ *                        rejected, delayed, success, failed, total}
+ *   rainmaker-otastatus  device MQTT payload: {ota_job_id, status,
+ *                        additional_info, ts}
+ *   aws-iot-job          AWS IoT Jobs execution(s): {status, statusDetails:
+ *                        {reason | self_test}} alone, wrapped in "execution",
+ *                        or listed in "executionSummaries"
+ *   thingsboard          fw_state / fw_error telemetry (plain values or
+ *                        timeseries [{ts, value}]), one device or an array
+ *   aliyun-ota           Alibaba Cloud OTA task list (Data.SimpleOTATaskInfo
+ *                        [] with DeviceName, TaskStatus, TaskDesc)
+ *   jsonl                JSON Lines, one of the node records above per line
+ *
+ * Each node's text fields (status, additional_info, reason, self_test,
+ * fw_error, task_desc) become records (fmt RECORD_JOB, field, node) fed
+ * through analysis_feed_record(), so the rules with "target": "job" diagnose
+ * them.  The node list then goes to the result with analysis_set_job().
+ *
+ * Library code: nothing here prints or exits; errors fill a struct diag_err.
+ */
+#ifndef OTADIAG_JOB_H
+#define OTADIAG_JOB_H
+
+#include <stddef.h>
+
+#include "analysis.h"
+#include "diag.h"
+#include "matcher.h"
+#include "result.h"
+#include "ruleset.h"
+
+#define JOB_MAX_FIELDS	6
+
+/* One text field of a node record: "additional_info", "reason", ... */
+struct job_field {
+	const char	*name;		/* static */
+	char		*value;		/* owned, sanitised */
+};
+
+/* One node (device, thing, task) of a parsed job. */
+struct job_entry {
+	char		*node_id;	/* owned, sanitised; never NULL */
+	char		*status;	/* as the cloud wrote it, or "" */
+	char		*timestamp;	/* as written, or NULL */
+	long long	 time_s;	/* timestamp as unix seconds, -1 */
+	unsigned long	 line;		/* line of the record, 0 if unknown */
+	long		 count;		/* summary rows: nodes counted, else 1 */
+	struct job_field fields[JOB_MAX_FIELDS];
+	size_t		 nfields;
+};
+
+struct job;
+
+/* 1 if buf looks like job JSON of a known format, else 0.  Cheap. */
+int	 job_sniff(const char *buf, size_t n);
+
+/*
+ * Parses buf (named path in errors).  Fails with DIAG_ESYNTAX (bad JSON,
+ * with line and column), DIAG_EFORMAT (JSON but not a job of any known
+ * format; the text names the formats expected) or DIAG_ESCHEMA (a known
+ * format with a missing or mistyped field).  *out is NULL on failure.
+ */
+int	 job_parse(const char *path, const char *buf, size_t n,
+	    struct job **out, struct diag_err *err);
+void	 job_free(struct job *j);
+/* "rainmaker-job", "aws-iot-job", ... (static). */
+const char *job_format(const struct job *j);
+/* The job id, or NULL (borrowed). */
+const char *job_id(const struct job *j);
+/* Earliest trigger time known (unix s): triggered_timestamp, else the
+ * earliest node timestamp; -1 if none. */
+long long job_trigger_time(const struct job *j);
+size_t	 job_count(const struct job *j);
+const struct job_entry *job_get(const struct job *j, size_t i);
+
+/* The outcome a cloud status string stands for (any case, '-' or '_'). */
+enum outcome job_status_outcome(const char *status);
+
+/* Options of job_feed(). */
+struct job_opts {
+	long long	 timeout_s;	/* --job-timeout, 0 = none */
+	long long	 now;		/* unix time used for ages; 0 = time() */
+	const char	*logs_dir;	/* --logs DIR or NULL */
+	const struct ruleset *rs;	/* for --logs analyses */
+	struct matcher	*m;		/* for --logs analyses */
+	const struct analysis_opts *aopts;	/* for --logs analyses */
+};
+
+/*
+ * Feeds every node field to a as records, flags job timeouts (a record
+ * in field "timeout" for each unfinished node older than the limit),
+ * reads the matching logs (--logs), and calls analysis_set_job().  The
+ * caller then calls analysis_finish() and, on the result, job_fixup().
+ * Returns 0 or DIAG_EIO (logs folder unreadable, err filled).
+ */
+int	 job_feed(const struct job *j, struct analysis *a,
+	    const struct job_opts *o, struct diag_err *err);
+
+/*
+ * For `analyze`: parses buf and feeds it to a (no timeout, no logs).
+ * On error the analysis is left untouched and err is filled.
+ */
+int	 job_load(struct analysis *a, const char *path, const char *buf,
+	    size_t n, struct diag_err *err);
+
+/*
+ * After analysis_finish(), on a job result: sets each node's primary finding
+ * (the finding of that node with the highest severity, causes before
+ * symptoms), refines its outcome (a failed node whose primary cause is
+ * "rollback" is rolled-back), sets job_timed_out from the job-timeout
+ * findings, job_age_s (age_s, -1 if unknown) and the input outcome (failed
+ * if a node failed or rolled back, in-progress if some are unfinished,
+ * success if all succeeded).  Safe to call more than once.
+ */
+void	 job_fixup(struct input_result *r, long long age_s);
+
+/* Job summary: counts by status and by cause, most common first. */
+struct job_count {
+	const char	*key;		/* borrowed from the result */
+	size_t		 n;
+};
+
+struct job_summary {
+	size_t		 total;
+	size_t		 by_outcome[OUTCOME_NOT_ATTEMPTED + 1];
+	struct job_count *by_status;	/* cloud status text, as written */
+	size_t		 nstatus;
+	struct job_count *by_cause;	/* primary cause, "unknown" when a
+					   failed node has none */
+	size_t		 ncause;
+	size_t		 ntimed_out;
+	size_t		 ndisagree;
+};
+
+void	 job_summary_build(const struct input_result *r,
+	    struct job_summary *s);
+void	 job_summary_release(struct job_summary *s);
+
+#endif

@@ -1,0 +1,312 @@
+/*
+ * http: bounded HTTPS GET with libcurl (see http.h for the rules).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include <curl/curl.h>
+
+#include "diag.h"
+#include "http.h"
+#include "sanitize.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+struct sink {
+	struct strbuf	 sb;
+	long		 max;
+	int		 over;
+	long		 retry_after;	/* seconds, -1 if none */
+};
+
+static size_t
+http_write_cb(char *p, size_t size, size_t nmemb, void *ctx)
+{
+	struct sink *s = ctx;
+	size_t n = size * nmemb;
+
+	if ((long)(s->sb.len + n) > s->max) {
+		s->over = 1;
+		return 0;	/* aborts the transfer */
+	}
+	strbuf_add(&s->sb, p, n);
+	return n;
+}
+
+static size_t
+http_header_cb(char *p, size_t size, size_t nmemb, void *ctx)
+{
+	struct sink *s = ctx;
+	size_t n = size * nmemb;
+	static const char name[] = "retry-after:";
+
+	if (n > sizeof(name) - 1 &&
+	    strncasecmp(p, name, sizeof(name) - 1) == 0) {
+		const char *v = p + sizeof(name) - 1;
+		char *end;
+		long secs;
+
+		while (*v == ' ' || *v == '\t')
+			v++;
+		errno = 0;
+		secs = strtol(v, &end, 10);
+		if (end != v && errno == 0 && secs >= 0)
+			s->retry_after = secs;
+	}
+	return n;
+}
+
+static int
+host_is_loopback(const char *h, size_t n)
+{
+	static const char *const names[] = {
+		"127.0.0.1", "localhost", "[::1]", "::1",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (strlen(names[i]) == n && strncasecmp(h, names[i], n) == 0)
+			return 1;
+	return 0;
+}
+
+int
+http_url_allowed(const char *url, struct diag_err *err)
+{
+	const char *h, *e;
+
+	if (strncasecmp(url, "https://", 8) == 0)
+		return 0;
+	if (strncasecmp(url, "http://", 7) != 0)
+		return diag_set(err, DIAG_EUSAGE, "", 0, 0,
+		    "API URL must start with https:// (got '%.200s')", url);
+	h = url + 7;
+	if (*h == '[') {
+		e = strchr(h, ']');
+		e = e != NULL ? e + 1 : h + strlen(h);
+	} else
+		e = h + strcspn(h, ":/?#");
+	if (host_is_loopback(h, (size_t)(e - h)))
+		return 0;
+	return diag_set(err, DIAG_EUSAGE, "", 0, 0,
+	    "plain http:// is allowed only to 127.0.0.1, localhost or [::1]; "
+	    "use https:// for '%.*s'", (int)(e - h > 200 ? 200 : e - h), h);
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+/* The URL without its query, for messages (the query is not secret, but
+ * keep the text short and stable). */
+static void
+url_path(const char *url, char *out, size_t n)
+{
+	size_t len = strcspn(url, "?#");
+
+	if (len >= n)
+		len = n - 1;
+	memcpy(out, url, len);
+	out[len] = '\0';
+}
+
+static int
+retryable_curl(CURLcode c)
+{
+	switch (c) {
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_OPERATION_TIMEDOUT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+int
+http_get(const char *url, const struct http_opts *opts,
+    struct http_response *res, struct diag_err *err)
+{
+	CURL *c = NULL;
+	struct curl_slist *hdrs = NULL;
+	struct sink s;
+	char errbuf[CURL_ERROR_SIZE];
+	char where[256];
+	long timeout, connect, backoff, maxb;
+	int retries, attempt, rc = DIAG_ENET;
+	CURLcode cc = CURLE_OK;
+	char *hdr = NULL;
+
+	memset(res, 0, sizeof(*res));
+	strbuf_init(&s.sb, 0);
+	url_path(url, where, sizeof(where));
+	if ((rc = http_url_allowed(url, err)) != 0)
+		goto out;
+	timeout = opts->timeout_s > 0 ? opts->timeout_s : HTTP_DEFAULT_TIMEOUT_S;
+	connect = opts->connect_timeout_s > 0 ? opts->connect_timeout_s :
+	    HTTP_DEFAULT_CONNECT_S;
+	if (connect > timeout)
+		connect = timeout;
+	retries = opts->retries >= 0 ? opts->retries : HTTP_DEFAULT_RETRIES;
+	if (retries > 10)
+		retries = 10;
+	backoff = opts->backoff_ms > 0 ? opts->backoff_ms :
+	    HTTP_DEFAULT_BACKOFF_MS;
+	maxb = opts->max_bytes > 0 ? opts->max_bytes : HTTP_DEFAULT_MAX_BYTES;
+
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+		rc = diag_set(err, DIAG_ENET, "", 0, 0,
+		    "libcurl could not be initialised");
+		goto out;
+	}
+	if ((c = curl_easy_init()) == NULL) {
+		rc = diag_set(err, DIAG_ENET, "", 0, 0,
+		    "libcurl could not be initialised");
+		goto out;
+	}
+	hdrs = curl_slist_append(hdrs, "Accept: application/json");
+	if (opts->auth != NULL && opts->auth[0] != '\0') {
+		hdr = xasprintf("Authorization: %s", opts->auth);
+		hdrs = curl_slist_append(hdrs, hdr);
+	}
+
+	for (attempt = 0; attempt <= retries; attempt++) {
+		long status = 0;
+		long wait;
+		int retry = 0;
+
+		strbuf_reset(&s.sb);
+		s.max = maxb;
+		s.over = 0;
+		s.retry_after = -1;
+		errbuf[0] = '\0';
+		curl_easy_reset(c);
+		curl_easy_setopt(c, CURLOPT_URL, url);
+		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_write_cb);
+		curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_header_cb);
+		curl_easy_setopt(c, CURLOPT_HEADERDATA, &s);
+		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, connect);
+		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+		    (curl_off_t)maxb);
+		curl_easy_setopt(c, CURLOPT_USERAGENT,
+		    "otadiag/" OTADIAG_VERSION);
+#if LIBCURL_VERSION_NUM >= 0x075500
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+		curl_easy_setopt(c, CURLOPT_PROTOCOLS,
+		    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
+		if (opts->cacert != NULL)
+			curl_easy_setopt(c, CURLOPT_CAINFO, opts->cacert);
+
+		cc = curl_easy_perform(c);
+		res->attempts = attempt + 1;
+		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		res->status = status;
+
+		if (s.over || cc == CURLE_FILESIZE_EXCEEDED) {
+			rc = diag_set(err, DIAG_ELIMIT, "", 0, 0,
+			    "%s: response larger than %ld bytes", where, maxb);
+			goto out;
+		}
+		if (cc != CURLE_OK) {
+			const char *why = errbuf[0] != '\0' ? errbuf :
+			    curl_easy_strerror(cc);
+
+			if (cc == CURLE_OPERATION_TIMEDOUT)
+				rc = diag_set(err, DIAG_ELIMIT, "", 0, 0,
+				    "%s: timed out after %ld s (%s)", where,
+				    timeout, why);
+			else
+				rc = diag_set(err, DIAG_ENET, "", 0, 0,
+				    "%s: %s", where, why);
+			retry = retryable_curl(cc);
+		} else if (status >= 200 && status < 300) {
+			rc = 0;
+			break;
+		} else {
+			rc = diag_set(err, DIAG_ENET, "", 0, 0,
+			    "%s: HTTP %ld", where, status);
+			retry = status == 429 || status >= 500;
+		}
+		if (!retry || attempt == retries)
+			break;
+		wait = backoff;
+		if (attempt < 16)
+			wait = backoff << attempt;
+		if (s.retry_after >= 0)
+			wait = s.retry_after * 1000;
+		if (wait > HTTP_MAX_BACKOFF_MS)
+			wait = HTTP_MAX_BACKOFF_MS;
+		sleep_ms(wait);
+	}
+	if (rc != 0 && res->attempts > 1) {
+		size_t l = strlen(err->text);
+
+		snprintf(err->text + l, sizeof(err->text) - l,
+		    " (after %d attempts)", res->attempts);
+	}
+out:
+	res->len = s.sb.len;
+	res->body = strbuf_detach(&s.sb);
+	if (hdr != NULL) {
+		/* wipe our copy of the token (curl keeps its own in the list) */
+		memset(hdr, 0, strlen(hdr));
+		free(hdr);
+	}
+	curl_slist_free_all(hdrs);
+	if (c != NULL)
+		curl_easy_cleanup(c);
+	return rc;
+}
+
+void
+http_response_release(struct http_response *res)
+{
+	if (res == NULL)
+		return;
+	free(res->body);
+	memset(res, 0, sizeof(*res));
+}
+
+char *
+http_escape(const char *s)
+{
+	struct strbuf sb;
+	const unsigned char *p;
+
+	strbuf_init(&sb, strlen(s) * 3 + 1);
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' ||
+		    *p == '~')
+			strbuf_addch(&sb, *p);
+		else
+			strbuf_addf(&sb, "%%%02X", *p);
+	}
+	return strbuf_detach(&sb);
+}
