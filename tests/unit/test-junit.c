@@ -1,0 +1,390 @@
+/*
+ * JUnit writer: suites per input, cases per finding and per expectation,
+ * unique names, XML escaping, and validity against tests/schemas/junit-10.xsd
+ * (every document written here goes through xmllint --schema).
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "report.h"
+#include "result.h"
+#include "ruleset.h"
+
+/* ---- synthetic results (self-contained; include/result.h is public) ---- */
+
+static struct rule_kconfig kc_alloc[] = {
+	{ "CONFIG_MBEDTLS_EXTERNAL_MEM_ALLOC", "enable", "y", "needs PSRAM" },
+};
+static const struct rule r_alloc __attribute__((unused)) = {
+	.kind = RULE_KIND_RULE, .id = "idf-mbedtls-dynamic-alloc-failed",
+	.cause = "alloc-failed", .severity = RULE_ERROR,
+	.title = "mbedTLS could not allocate a TLS record buffer",
+	.remedy = "Free internal heap during the update.",
+	.kconfig = kc_alloc, .nkconfig = 1,
+};
+static const struct rule r_http __attribute__((unused)) = {
+	.kind = RULE_KIND_RULE, .id = "gen-plain-http-firmware-url",
+	.cause = "insecure-transport", .severity = RULE_WARNING,
+	.title = "Firmware is fetched over plain http://",
+	.remedy = "Serve firmware over HTTPS.",
+};
+static const struct rule r_info __attribute__((unused)) = {
+	.kind = RULE_KIND_RULE, .id = "gen-ota-too-early",
+	.cause = "ota-too-early", .severity = RULE_INFO,
+	.title = "Update started right after power-up",
+	.remedy = "Delay the update check.",
+};
+static const struct rule r_failed __attribute__((unused)) = {
+	.kind = RULE_KIND_RULE, .id = "idf-ota-failed-symptom",
+	.cause = "download-interrupted", .severity = RULE_ERROR,
+	.role = RULE_ROLE_SYMPTOM, .title = "Firmware upgrade failed",
+	.remedy = "See the cause above.",
+};
+
+static char *keep[1024];
+static size_t nkeep;
+
+static char *
+S(const char *s)
+{
+	cr_assert(nkeep < sizeof(keep) / sizeof(keep[0]));
+	return keep[nkeep++] = strdup(s);
+}
+
+static void
+free_kept(void)
+{
+	while (nkeep > 0)
+		free(keep[--nkeep]);
+}
+
+static struct finding
+mkf(const struct rule *r, unsigned long line, const char *text,
+    const char *msg)
+{
+	struct finding f;
+
+	memset(&f, 0, sizeof(f));
+	f.rule = r;
+	f.cause = r != NULL ? r->cause : "unknown";
+	f.severity = r != NULL ? r->severity : RULE_ERROR;
+	f.line = line;
+	f.lines[0] = line;
+	f.nlines = 1;
+	f.count = 1;
+	f.text = S(text);
+	f.message = S(msg);
+	f.dev_ms = f.host_ms = -1;
+	f.session = -1;
+	f.node = -1;
+	f.consequence_of = -1;
+	return f;
+}
+
+static void
+mkin(struct input_result *r, const char *path, enum outcome oc,
+    struct finding *f, size_t nf)
+{
+	memset(r, 0, sizeof(*r));
+	r->path = S(path);
+	r->kind = INPUT_LOG;
+	r->format = "log";
+	r->outcome = oc;
+	r->primary = nf > 0 ? 0 : -1;
+	r->findings = f;
+	r->nfindings = nf;
+	r->job_age_s = -1;
+	if (nf > 0)
+		f[0].primary = 1;
+}
+
+static struct report_opts
+opts(void)
+{
+	struct report_opts o;
+
+	memset(&o, 0, sizeof(o));
+	o.fail_on = RULE_ERROR;
+	return o;
+}
+
+static size_t
+count_of(const char *hay, const char *needle)
+{
+	size_t	 n = 0;
+	const char *p = hay;
+
+	while ((p = strstr(p, needle)) != NULL) {
+		n++;
+		p += strlen(needle);
+	}
+	return n;
+}
+
+static char tmpdir[64];
+
+static void
+setup(void)
+{
+	strcpy(tmpdir, "/tmp/otadiag-junit-XXXXXX");
+	cr_assert_not_null(mkdtemp(tmpdir));
+	cr_assert_eq(chdir(tmpdir), 0);
+}
+
+static void
+teardown(void)
+{
+	char	 cmd[128];
+
+	free_kept();
+	if (chdir("/") == 0 && tmpdir[0] != '\0') {
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+		cr_assert_eq(system(cmd), 0);
+	}
+}
+
+TestSuite(junit, .init = setup, .fini = teardown);
+
+static char out[1 << 16];
+static char diag[4096];
+
+/* Writes JUnit to NAME, checks it against the XSD, returns the text. */
+static const char *
+write_junit(const char *name, struct input_result *const *in, size_t n,
+    const struct report_opts *o)
+{
+	FILE	*fp;
+	char	 cmd[1024];
+	size_t	 len;
+	int	 st;
+
+	fp = fopen(name, "w");
+	cr_assert_not_null(fp);
+	cr_assert_eq(report_junit(fp, in, n, o), 0);
+	cr_assert_eq(fclose(fp), 0);
+	fp = fopen(name, "r");
+	len = fread(out, 1, sizeof(out) - 1, fp);
+	out[len] = '\0';
+	fclose(fp);
+	snprintf(cmd, sizeof(cmd), "xmllint --noout --schema "
+	    "'%s/tests/schemas/junit-10.xsd' '%s' 2>&1", OTADIAG_SOURCE_DIR,
+	    name);
+	fp = popen(cmd, "r");
+	cr_assert_not_null(fp);
+	len = fread(diag, 1, sizeof(diag) - 1, fp);
+	diag[len] = '\0';
+	st = pclose(fp);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	    "%s is not valid against junit-10.xsd (status %d):\n%s\n%s", name,
+	    WIFEXITED(st) ? WEXITSTATUS(st) : -1, diag, out);
+	return out;
+}
+
+Test(junit, suites_cases_and_threshold)
+{
+	struct finding	 f1[3];
+	struct input_result a, b;
+	struct input_result *in[2] = { &a, &b };
+	struct report_opts o = opts();
+	const char	*x;
+
+	f1[0] = mkf(&r_alloc, 812, "E (1) Dynamic Impl: alloc(16749 bytes) failed",
+	    "A TLS record buffer of 16749 bytes could not be allocated");
+	f1[1] = mkf(&r_http, 40, "I (2) ota: http://fw/a.bin", "plain http");
+	f1[2] = mkf(&r_failed, 900, "E (3) ota: Firmware upgrade failed",
+	    "upgrade failed");
+	f1[2].consequence_of = 0;
+	mkin(&a, "logs/dut1.log", OUTCOME_FAILED, f1, 3);
+	mkin(&b, "logs/dut2.log", OUTCOME_SUCCESS, NULL, 0);
+	x = write_junit("a.xml", in, 2, &o);
+
+	cr_assert(strstr(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>") == x);
+	cr_assert_eq(count_of(x, "<testsuite "), 2);
+	/* dut1: 3 findings + outcome; the error and the outcome fail. */
+	cr_assert_not_null(strstr(x, "<testsuite name=\"logs/dut1.log\" "
+	    "tests=\"4\" failures=\"2\" errors=\"0\""), "%s", x);
+	cr_assert_not_null(strstr(x, "classname=\"otadiag.logs/dut1_log\" "
+	    "name=\"idf-mbedtls-dynamic-alloc-failed at line 812\""));
+	cr_assert_not_null(strstr(x, "<failure type=\"error\" message=\"A TLS "
+	    "record buffer of 16749 bytes could not be allocated\">"));
+	cr_assert_not_null(strstr(x, "remedy: Free internal heap"));
+	cr_assert_not_null(strstr(x, "kconfig: CONFIG_MBEDTLS_EXTERNAL_MEM_ALLOC"
+	    " enable y - needs PSRAM"));
+	/* The warning is below --fail-on error: a passing case with details. */
+	cr_assert_not_null(strstr(x, "name=\"gen-plain-http-firmware-url at line"
+	    " 40\" time=\"0\">\n      <system-out>"));
+	/* A consequence of the primary cause does not fail on its own. */
+	cr_assert_not_null(strstr(x, "name=\"idf-ota-failed-symptom at line 900\""
+	    " time=\"0\">\n      <system-out>"));
+	cr_assert_not_null(strstr(x, "consequence of: "
+	    "idf-mbedtls-dynamic-alloc-failed (line 812)"));
+	cr_assert_not_null(strstr(x, "<failure type=\"outcome\" message=\"OTA "
+	    "update failed: alloc-failed\">"));
+	/* dut2 passes and still appears, as a passing outcome case. */
+	cr_assert_not_null(strstr(x, "<testsuite name=\"logs/dut2.log\" "
+	    "tests=\"1\" failures=\"0\" errors=\"0\""));
+	cr_assert_not_null(strstr(x, "classname=\"otadiag.logs/dut2_log\" "
+	    "name=\"outcome\" time=\"0\">\n      <system-out>outcome: success"));
+	cr_assert_not_null(strstr(x, "<testsuites name=\"otadiag\" tests=\"5\" "
+	    "failures=\"2\" errors=\"0\">"));
+	cr_assert_not_null(strstr(x, "<property name=\"primary_cause\" "
+	    "value=\"alloc-failed\"/>"));
+
+	/* --fail-on warning makes the warning fail too. */
+	o.fail_on = RULE_WARNING;
+	x = write_junit("b.xml", in, 2, &o);
+	cr_assert_not_null(strstr(x, "tests=\"4\" failures=\"3\""));
+	cr_assert_not_null(strstr(x, "<failure type=\"warning\""));
+	/* --fail-on never: nothing fails. */
+	o.fail_never = 1;
+	x = write_junit("c.xml", in, 2, &o);
+	cr_assert_eq(count_of(x, "<failure"), 0, "%s", x);
+}
+
+Test(junit, expectations)
+{
+	struct finding	 f[1];
+	struct input_result ok, bad, none, rb;
+	struct input_result *in[4] = { &ok, &bad, &none, &rb };
+	struct report_opts o = opts();
+	const char	*x;
+
+	f[0] = mkf(&r_alloc, 9, "E (1) Dynamic Impl: alloc(1 bytes) failed", "m");
+	mkin(&ok, "success.log", OUTCOME_SUCCESS, NULL, 0);
+	ok.nsessions = 1;
+	mkin(&bad, "failure.log", OUTCOME_FAILED, f, 1);
+	bad.nsessions = 1;
+	mkin(&none, "idle.log", OUTCOME_NOT_ATTEMPTED, NULL, 0);
+	mkin(&rb, "rolled.log", OUTCOME_ROLLED_BACK, NULL, 0);
+	rb.nsessions = 1;
+	o.expect = "success";
+	x = write_junit("e.xml", in, 4, &o);
+	cr_assert_not_null(strstr(x, "<testsuite name=\"success.log\" tests=\"1\""
+	    " failures=\"0\""));
+	cr_assert_not_null(strstr(x, "expected: success"));
+	cr_assert_not_null(strstr(x, "message=\"expected outcome success, got "
+	    "failed: alloc-failed\""));
+	cr_assert_not_null(strstr(x, "message=\"expected outcome success, but the"
+	    " log shows no OTA update\""));
+	cr_assert_not_null(strstr(x, "message=\"expected outcome success, got "
+	    "rolled-back\""));
+
+	/* --expect rolled-back: the rollback log passes, the others fail. */
+	o.expect = "rolled-back";
+	x = write_junit("f.xml", in, 4, &o);
+	cr_assert_not_null(strstr(x, "<testsuite name=\"rolled.log\" tests=\"1\" "
+	    "failures=\"0\""));
+	cr_assert_not_null(strstr(x, "<testsuite name=\"success.log\" tests=\"1\" "
+	    "failures=\"1\""));
+}
+
+Test(junit, input_errors_and_unique_names)
+{
+	struct finding	 f[3];
+	struct input_result a, b;
+	struct input_result *in[2] = { &a, &b };
+	struct report_opts o = opts();
+	const char	*x;
+
+	f[0] = mkf(&r_alloc, 5, "x", "m1");
+	f[1] = mkf(&r_alloc, 5, "x", "m2");
+	f[2] = mkf(&r_alloc, 5, "x", "m3");
+	mkin(&a, "dup.log", OUTCOME_FAILED, f, 3);
+	mkin(&b, "missing.log", OUTCOME_UNKNOWN, NULL, 0);
+	b.error = 1;
+	b.error_text = S("cannot open: No such file or directory");
+	x = write_junit("g.xml", in, 2, &o);
+	cr_assert_eq(count_of(x, "name=\"idf-mbedtls-dynamic-alloc-failed at "
+	    "line 5\""), 1);
+	cr_assert_eq(count_of(x, "name=\"idf-mbedtls-dynamic-alloc-failed at "
+	    "line 5 (2)\""), 1);
+	cr_assert_eq(count_of(x, "name=\"idf-mbedtls-dynamic-alloc-failed at "
+	    "line 5 (3)\""), 1);
+	cr_assert_not_null(strstr(x, "<testsuite name=\"missing.log\" tests=\"2\""
+	    " failures=\"0\" errors=\"1\""), "%s", x);
+	cr_assert_not_null(strstr(x, "name=\"input\" time=\"0\">\n      "
+	    "<failure type=\"error\" message=\"cannot open: No such file or "
+	    "directory\">missing.log: cannot open"));
+	cr_assert_not_null(strstr(x, "errors=\"1\">"));
+}
+
+Test(junit, escapes_and_strips_illegal_characters)
+{
+	struct finding	 f[1];
+	struct input_result a;
+	struct input_result *in[1] = { &a };
+	struct report_opts o = opts();
+	const char	*x;
+
+	f[0] = mkf(&r_alloc, 3,
+	    "<b>&amp;\"q\" 'a' \x01\x02\x1b[0m bad:\xff\xc3 nc:\xef\xbf\xbe ok:\xc3\xa9\r\n",
+	    "msg with \"quotes\" & <tags>\x07\tand tab");
+	mkin(&a, "we<ird> & \"name\".log", OUTCOME_FAILED, f, 1);
+	x = write_junit("h.xml", in, 1, &o);
+	cr_assert_not_null(strstr(x, "&lt;b&gt;&amp;amp;\"q\" 'a' \\x01\\x02\\x1B"
+	    "[0m bad:\\xFF\\xC3 nc:\\u{FFFE} ok:\xc3\xa9&#13;\n"), "%s", x);
+	cr_assert_not_null(strstr(x, "message=\"msg with &quot;quotes&quot; &amp;"
+	    " &lt;tags&gt;\\x07&#9;and tab\""));
+	cr_assert_not_null(strstr(x, "<testsuite name=\"we&lt;ird&gt; &amp; "
+	    "&quot;name&quot;.log\""));
+}
+
+Test(junit, job_nodes_are_cases)
+{
+	struct finding	 f[1];
+	struct job_node	 nodes[2];
+	struct input_result a;
+	struct input_result *in[1] = { &a };
+	struct report_opts o = opts();
+	const char	*x;
+
+	f[0] = mkf(&r_alloc, 0, "additional_info: alloc failed", "m");
+	f[0].node = 1;
+	memset(nodes, 0, sizeof(nodes));
+	nodes[0].node_id = S("n1");
+	nodes[0].status = S("success");
+	nodes[0].outcome = OUTCOME_SUCCESS;
+	nodes[0].primary = -1;
+	nodes[1].node_id = S("n2");
+	nodes[1].status = S("failed");
+	nodes[1].outcome = OUTCOME_FAILED;
+	nodes[1].info = S("alloc failed");
+	nodes[1].primary = 0;
+	mkin(&a, "job.json", OUTCOME_FAILED, f, 1);
+	a.kind = INPUT_JOB;
+	a.nodes = nodes;
+	a.nnodes = 2;
+	x = write_junit("j.xml", in, 1, &o);
+	cr_assert_not_null(strstr(x, "name=\"idf-mbedtls-dynamic-alloc-failed "
+	    "node n2\""));
+	cr_assert_not_null(strstr(x, "name=\"node n1\" time=\"0\">\n      "
+	    "<system-out>status: success"));
+	cr_assert_not_null(strstr(x, "name=\"node n2\" time=\"0\">\n      "
+	    "<failure type=\"outcome\" message=\"node failed\">"));
+	cr_assert_not_null(strstr(x, "tests=\"4\" failures=\"3\""), "%s", x);
+}
+
+Test(junit, empty_and_write_error)
+{
+	struct report_opts o = opts();
+	const char	*x;
+	FILE		*fp;
+
+	x = write_junit("k.xml", NULL, 0, &o);
+	cr_assert_not_null(strstr(x, "<testsuites name=\"otadiag\" tests=\"0\""));
+	if ((fp = fopen("/dev/full", "w")) == NULL)
+		cr_skip_test("no /dev/full");
+	{
+		struct input_result a;
+		struct input_result *in[1] = { &a };
+
+		mkin(&a, "x.log", OUTCOME_SUCCESS, NULL, 0);
+		cr_assert_eq(report_junit(fp, in, 1, &o), DIAG_EIO);
+	}
+	fclose(fp);
+}
