@@ -514,14 +514,14 @@ vals_push(struct vals *vs, json_t *j)
 
 enum op {
 	OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE,
-	OP_CONTAINS, OP_NCONTAINS, OP_IN, OP_NIN, OP_NONE
+	OP_CONTAINS, OP_NCONTAINS, OP_IN, OP_NIN, OP_SUBSTR, OP_NONE
 };
 
 static const struct {
 	const char	*text;
 	enum op		 op;
 } ops[] = {
-	{ "==", OP_EQ }, { "!=", OP_NE }, { "<=", OP_LE }, { ">=", OP_GE },
+	{ "~=", OP_SUBSTR }, { "==", OP_EQ }, { "!=", OP_NE }, { "<=", OP_LE }, { ">=", OP_GE },
 	{ "<", OP_LT }, { ">", OP_GT }, { "!contains", OP_NCONTAINS },
 	{ "contains", OP_CONTAINS }, { "!in", OP_NIN }, { "not in", OP_NIN },
 	{ "in", OP_IN },
@@ -619,6 +619,9 @@ apply_op(enum op op, json_t *v, json_t *lit)
 		return 0;
 	case OP_NIN:
 		return json_is_array(lit) && !apply_op(OP_IN, v, lit);
+	case OP_SUBSTR:
+		return json_is_string(v) && json_is_string(lit) &&
+		    strstr(json_string_value(v), json_string_value(lit)) != NULL;
 	case OP_NONE:
 		break;
 	}
@@ -958,7 +961,7 @@ compare:
 		p++;
 	}
 	if ((op = parse_op(&p)) == OP_NONE) {
-		why = "expected an operator (== != < <= > >= contains "
+		why = "expected an operator (== != < <= > >= ~= contains "
 		    "!contains in !in)";
 		goto syntax;
 	}
@@ -993,7 +996,13 @@ compare:
 			    lineno, line, cnt);
 		goto out;
 	}
-	if (multi && (op == OP_CONTAINS || op == OP_NCONTAINS)) {
+	if (op == OP_SUBSTR) {
+		/* Some value is a string holding the text. */
+		ok = 0;
+		for (i = 0; i < vs.n; i++)
+			if (apply_op(op, vs.v[i], lit))
+				ok = 1;
+	} else if (multi && (op == OP_CONTAINS || op == OP_NCONTAINS)) {
 		/* Set membership over the values of a wildcard path. */
 		ok = 0;
 		for (i = 0; i < vs.n; i++)
