@@ -678,8 +678,13 @@ assign_lines(struct job *j, size_t from, const char *buf, size_t len)
 		size_t save = pos;
 		unsigned long l = line_of(buf, len, &pos, q);
 
-		if (l == 0)
+		if (l == 0) {
+			/* ids taken from inside a value (thingArn) */
 			pos = save;
+			l = line_of(buf, len, &pos, j->entries[i].node_id);
+			if (l == 0)
+				pos = save;
+		}
 		j->entries[i].line = l;
 		free(q);
 	}

@@ -52,7 +52,7 @@ entry_info(const struct job_entry *e)
 {
 	static const char *const order[] = {
 		"additional_info", "reason", "fw_error", "task_desc",
-		"self_test", "summary", "progress",
+		"self_test", "summary",
 	};
 	size_t i, k;
 
@@ -293,6 +293,25 @@ analyse_log(const struct logfile *lf, const struct job_opts *o,
 
 /* ---- feeding -------------------------------------------------------- */
 
+/*
+ * Findings made from node i's records must carry node i (analysis.h: "Findings
+ * it produces carry rec->node").  Where the analysis leaves them at -1, set
+ * it here, right after the node's records: a finding that carries its node
+ * is then never merged with an equal finding of another node.  A no-op once
+ * the analysis sets the node itself.
+ */
+static void
+claim_findings(struct analysis *a, size_t before, int node)
+{
+	struct input_result *r = (struct input_result *)(uintptr_t)
+	    analysis_result(a);
+	size_t k;
+
+	for (k = before; k < r->nfindings; k++)
+		if (r->findings[k].node < 0)
+			r->findings[k].node = node;
+}
+
 int
 job_feed(const struct job *j, struct analysis *a, const struct job_opts *o,
     struct diag_err *err)
@@ -320,6 +339,7 @@ job_feed(const struct job *j, struct analysis *a, const struct job_opts *o,
 
 	for (i = 0; i < n; i++) {
 		const struct job_entry *e = job_get(j, i);
+		size_t before = analysis_result(a)->nfindings;
 
 		if (e->status[0] != '\0')
 			feed_field(a, e, i, "status", e->status);
@@ -340,6 +360,7 @@ job_feed(const struct job *j, struct analysis *a, const struct job_opts *o,
 				feed_field(a, e, i, "timeout", text);
 			}
 		}
+		claim_findings(a, before, (int)i);
 	}
 
 	/* Per-node outcome from the findings so far (rules on job records
@@ -366,10 +387,13 @@ job_feed(const struct job *j, struct analysis *a, const struct job_opts *o,
 
 			if (lf != NULL) {
 				analyse_log(lf, o, jn);
-				jn->disagree = outcome_class(jn->outcome) != 0 &&
-				    outcome_class(jn->log_outcome) != 0 &&
-				    outcome_class(jn->outcome) !=
-				    outcome_class(jn->log_outcome);
+				/* only a log that saw the update end can
+				 * contradict the cloud */
+				int lc = outcome_class(jn->log_outcome);
+
+				jn->disagree = (lc == 1 || lc == 2) &&
+				    outcome_class(jn->outcome) != 0 &&
+				    outcome_class(jn->outcome) != lc;
 			}
 		}
 	}
@@ -413,8 +437,12 @@ job_fixup(struct input_result *r, long long age_s)
 			r->job_timed_out = 1;
 	for (i = 0; i < r->nnodes; i++) {
 		struct job_node *jn = &r->nodes[i];
-		int p = node_primary(r, (int)i);
+		int p = jn->primary;
 
+		/* keep the analysis' choice when it made one */
+		if (p < 0 || (size_t)p >= r->nfindings ||
+		    r->findings[p].node != (int)i)
+			p = node_primary(r, (int)i);
 		jn->primary = p;
 		if (jn->outcome == OUTCOME_UNKNOWN ||
 		    jn->outcome == OUTCOME_FAILED)
@@ -445,7 +473,7 @@ job_fixup(struct input_result *r, long long age_s)
 			break;
 		}
 	}
-	if (nfail > 0)
+	if (nfail > 0 || r->job_timed_out)
 		r->outcome = OUTCOME_FAILED;
 	else if (nrb > 0)
 		r->outcome = OUTCOME_ROLLED_BACK;

@@ -1,0 +1,642 @@
+/*
+ * otadiag job: diagnose a cloud OTA job from its JSON, or fetch it from the
+ * RainMaker API first (otadiag job fetch).  See man/otadiag-job.1.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analysis.h"
+#include "cmd.h"
+#include "diag.h"
+#include "http.h"
+#include "job.h"
+#include "matcher.h"
+#include "result.h"
+#include "ruleset.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define JOB_INPUT_MAX	(256L * 1024 * 1024)
+
+static const char usage_job[] =
+    "usage: otadiag job [options] [--job-timeout TIME] [--logs DIR] FILE|-\n"
+    "       otadiag job fetch --job-id ID [--node-id NODE] [--api URL]\n"
+    "           [--token-file FILE] [--cacert FILE] [--timeout SECS]\n"
+    "           [--retries N] [--max-size BYTES] [--save FILE]\n"
+    "           [--job-timeout TIME] [--logs DIR] [options]\n";
+
+struct job_args {
+	struct cli_common c;
+	const char	*file;
+	const char	*logs;
+	long long	 job_timeout;
+	/* fetch */
+	int		 fetch;
+	const char	*job_id;
+	const char	*node_id;
+	const char	*api;
+	const char	*token_file;
+	const char	*cacert;
+	const char	*save;
+	long		 timeout;
+	int		 retries;
+	long		 max_size;
+};
+
+static void
+job_help(void)
+{
+	fputs(usage_job, stdout);
+	fputs("\n"
+	    "Diagnoses every node of a cloud OTA job (ESP RainMaker, AWS IoT "
+	    "Jobs,\nThingsBoard, Alibaba Cloud) with the rule table, and "
+	    "summarises the fleet.\n\n"
+	    "  --job-timeout TIME  flag nodes without a final status TIME "
+	    "after the\n"
+	    "                      trigger (seconds, or 30m, 12h, 2d)\n"
+	    "  --logs DIR          also analyse logs named or tagged by node "
+	    "id\n"
+	    "fetch:\n"
+	    "  --job-id ID         the OTA job id (required)\n"
+	    "  --node-id NODE      one node's status only\n"
+	    "  --api URL           API base (default $OTADIAG_RMAKER_API or\n"
+	    "                      " RMAKER_DEFAULT_API ")\n"
+	    "  --token-file FILE   access token (default "
+	    "$OTADIAG_RMAKER_TOKEN)\n"
+	    "  --cacert FILE       CA bundle for a private server\n"
+	    "  --timeout SECS      total time per request (default 30)\n"
+	    "  --retries N         retries on 429/5xx/network errors "
+	    "(default 3)\n"
+	    "  --max-size BYTES    response size cap (default 16 MiB)\n"
+	    "  --save FILE         keep the fetched JSON\n\n"
+	    "Common options (--format, --output, --rules, --fail-on, "
+	    "--expect ...) are\nthose of 'otadiag analyze'.  See "
+	    "otadiag-job(1).\n", stdout);
+}
+
+/* "3600", "90s", "30m", "12h", "2d" -> seconds; -1 if invalid. */
+static long long
+parse_duration(const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (end == s || errno != 0 || v < 0)
+		return -1;
+	switch (*end) {
+	case '\0':
+	case 's':
+		break;
+	case 'm':
+		v *= 60;
+		break;
+	case 'h':
+		v *= 3600;
+		break;
+	case 'd':
+		v *= 86400;
+		break;
+	default:
+		return -1;
+	}
+	if (*end != '\0' && end[1] != '\0')
+		return -1;
+	return v;
+}
+
+static int
+parse_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (end == s || *end != '\0' || errno != 0 || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Value of option argv[*i]; NULL (and a usage error) if missing. */
+static const char *
+optval(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc) {
+		cli_usage_error("job", "option '%s' needs a value", argv[*i]);
+		return NULL;
+	}
+	return argv[++*i];
+}
+
+static int
+parse_args(int argc, char **argv, struct job_args *a)
+{
+	int i, r, start = 1;
+	long l;
+	const char *v;
+
+	memset(a, 0, sizeof(*a));
+	cli_common_init(&a->c);
+	a->retries = -1;
+	if (argc > 1 && strcmp(argv[1], "fetch") == 0) {
+		a->fetch = 1;
+		start = 2;
+	}
+	for (i = start; i < argc; i++) {
+		const char *arg = argv[i];
+
+		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+			job_help();
+			return 1;
+		}
+		r = cli_parse_common(&a->c, "job", argc, argv, &i);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			continue;
+		if (strcmp(arg, "--job-timeout") == 0) {
+			if ((v = optval(argc, argv, &i)) == NULL)
+				return -1;
+			if ((a->job_timeout = parse_duration(v)) <= 0) {
+				cli_usage_error("job", "invalid --job-timeout "
+				    "'%s' (seconds, or 30m, 12h, 2d)", v);
+				return -1;
+			}
+		} else if (strcmp(arg, "--logs") == 0) {
+			if ((a->logs = optval(argc, argv, &i)) == NULL)
+				return -1;
+		} else if (strcmp(arg, "--token") == 0 ||
+		    strncmp(arg, "--token=", 8) == 0) {
+			cli_usage_error("job", "a token is never taken from "
+			    "the command line (other users can read it); set "
+			    "OTADIAG_RMAKER_TOKEN or use --token-file FILE");
+			return -1;
+		} else if (a->fetch && strcmp(arg, "--job-id") == 0) {
+			if ((a->job_id = optval(argc, argv, &i)) == NULL)
+				return -1;
+		} else if (a->fetch && strcmp(arg, "--node-id") == 0) {
+			if ((a->node_id = optval(argc, argv, &i)) == NULL)
+				return -1;
+		} else if (a->fetch && strcmp(arg, "--api") == 0) {
+			if ((a->api = optval(argc, argv, &i)) == NULL)
+				return -1;
+		} else if (a->fetch && strcmp(arg, "--token-file") == 0) {
+			if ((a->token_file = optval(argc, argv, &i)) == NULL)
+				return -1;
+		} else if (a->fetch && strcmp(arg, "--cacert") == 0) {
+			if ((a->cacert = optval(argc, argv, &i)) == NULL)
+				return -1;
+		} else if (a->fetch && strcmp(arg, "--save") == 0) {
+			if ((a->save = optval(argc, argv, &i)) == NULL)
+				return -1;
+		} else if (a->fetch && strcmp(arg, "--timeout") == 0) {
+			if ((v = optval(argc, argv, &i)) == NULL)
+				return -1;
+			if (parse_long(v, 1, 3600, &a->timeout) != 0) {
+				cli_usage_error("job", "invalid --timeout '%s' "
+				    "(1..3600 seconds)", v);
+				return -1;
+			}
+		} else if (a->fetch && strcmp(arg, "--retries") == 0) {
+			if ((v = optval(argc, argv, &i)) == NULL)
+				return -1;
+			if (parse_long(v, 0, 10, &l) != 0) {
+				cli_usage_error("job", "invalid --retries '%s' "
+				    "(0..10)", v);
+				return -1;
+			}
+			a->retries = (int)l;
+		} else if (a->fetch && strcmp(arg, "--max-size") == 0) {
+			if ((v = optval(argc, argv, &i)) == NULL)
+				return -1;
+			if (parse_long(v, 1024, 1L << 30, &a->max_size) != 0) {
+				cli_usage_error("job", "invalid --max-size '%s' "
+				    "(1024..1073741824 bytes)", v);
+				return -1;
+			}
+		} else if (arg[0] == '-' && arg[1] != '\0') {
+			cli_usage_error("job", "unknown option '%s'", arg);
+			return -1;
+		} else if (!a->fetch && a->file == NULL) {
+			a->file = arg;
+		} else {
+			cli_usage_error("job", "unexpected argument '%s'", arg);
+			return -1;
+		}
+	}
+	if (cli_common_finish(&a->c, "job") != 0)
+		return -1;
+	if (a->fetch && a->job_id == NULL) {
+		cli_usage_error("job", "'job fetch' needs --job-id ID");
+		return -1;
+	}
+	if (!a->fetch && a->file == NULL) {
+		cli_usage_error("job", "no job file given (use - for stdin)");
+		return -1;
+	}
+	return 0;
+}
+
+static char *
+read_input(const char *path, size_t *len, struct diag_err *err)
+{
+	FILE *fp;
+	struct strbuf sb;
+	char buf[65536];
+	size_t n;
+	int is_stdin = strcmp(path, "-") == 0;
+
+	*len = 0;
+	fp = is_stdin ? stdin : fopen(path, "rb");
+	if (fp == NULL) {
+		diag_set(err, DIAG_EIO, path, 0, 0, "cannot open: %s",
+		    strerror(errno));
+		return NULL;
+	}
+	strbuf_init(&sb, 0);
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0) {
+		if ((long)(sb.len + n) > JOB_INPUT_MAX) {
+			diag_set(err, DIAG_ELIMIT, path, 0, 0,
+			    "larger than %ld bytes", JOB_INPUT_MAX);
+			goto fail;
+		}
+		strbuf_add(&sb, buf, n);
+	}
+	if (ferror(fp)) {
+		diag_set(err, DIAG_EIO, path, 0, 0, "read error: %s",
+		    strerror(errno));
+		goto fail;
+	}
+	if (!is_stdin)
+		fclose(fp);
+	*len = sb.len;
+	return strbuf_detach(&sb);
+fail:
+	if (!is_stdin)
+		fclose(fp);
+	strbuf_release(&sb);
+	return NULL;
+}
+
+/* The token: --token-file (first line) or $OTADIAG_RMAKER_TOKEN. */
+static char *
+read_token(const char *file, struct diag_err *err, int *io_error)
+{
+	const char *env;
+	char *tok, *p;
+	size_t len;
+
+	*io_error = 0;
+	if (file != NULL) {
+		if ((tok = read_input(file, &len, err)) == NULL) {
+			*io_error = 1;
+			return NULL;
+		}
+		tok[strcspn(tok, "\r\n")] = '\0';
+	} else if ((env = getenv("OTADIAG_RMAKER_TOKEN")) != NULL)
+		tok = xstrdup(env);
+	else {
+		diag_set(err, DIAG_EUSAGE, "", 0, 0, "no access token: set "
+		    "OTADIAG_RMAKER_TOKEN or use --token-file FILE");
+		return NULL;
+	}
+	for (p = tok; isspace((unsigned char)*p); p++)
+		;
+	memmove(tok, p, strlen(p) + 1);
+	len = strlen(tok);
+	while (len > 0 && isspace((unsigned char)tok[len - 1]))
+		tok[--len] = '\0';
+	for (p = tok; *p != '\0'; p++)
+		if (!isprint((unsigned char)*p)) {
+			diag_set(err, DIAG_EUSAGE, file != NULL ? file : "", 0,
+			    0, "the access token contains control characters");
+			free(tok);
+			return NULL;
+		}
+	if (len == 0) {
+		diag_set(err, DIAG_EUSAGE, file != NULL ? file : "", 0, 0,
+		    "the access token is empty");
+		free(tok);
+		return NULL;
+	}
+	return tok;
+}
+
+struct progress {
+	int	 on;
+	int	 shown;
+	const char *job;
+};
+
+static void
+show_progress(void *ctx, size_t page, size_t nodes, size_t total)
+{
+	struct progress *p = ctx;
+
+	if (!p->on)
+		return;
+	if (total > 0)
+		fprintf(stderr, "\rotadiag: fetching job: page %zu, %zu of "
+		    "%zu nodes", page, nodes, total);
+	else
+		fprintf(stderr, "\rotadiag: fetching job: page %zu, %zu "
+		    "nodes", page, nodes);
+	fflush(stderr);
+	p->shown = 1;
+}
+
+static int
+write_file(const char *path, const char *buf, size_t len,
+    struct diag_err *err)
+{
+	FILE *fp = fopen(path, "wb");
+
+	if (fp == NULL)
+		return diag_set(err, DIAG_EIO, path, 0, 0, "cannot create: %s",
+		    strerror(errno));
+	if (fwrite(buf, 1, len, fp) != len || fputc('\n', fp) == EOF) {
+		fclose(fp);
+		return diag_set(err, DIAG_EIO, path, 0, 0, "write error");
+	}
+	if (fclose(fp) != 0)
+		return diag_set(err, DIAG_EIO, path, 0, 0, "write error: %s",
+		    strerror(errno));
+	return 0;
+}
+
+static int
+fetch(const struct job_args *a, char **buf, size_t *len)
+{
+	struct rmaker_fetch f;
+	struct diag_err err;
+	struct progress prog;
+	char *token;
+	const char *api = a->api;
+	int rc, io_error;
+
+	diag_clear(&err);
+	if (api == NULL)
+		api = getenv("OTADIAG_RMAKER_API");
+	if (api == NULL || api[0] == '\0')
+		api = RMAKER_DEFAULT_API;
+	if (http_url_allowed(api, &err) != 0) {
+		diag_print(stderr, &err);
+		return EXIT_USAGE;
+	}
+	if ((token = read_token(a->token_file, &err, &io_error)) == NULL) {
+		diag_print(stderr, &err);
+		return io_error ? EXIT_INPUT : EXIT_USAGE;
+	}
+	memset(&f, 0, sizeof(f));
+	f.api = api;
+	f.job_id = a->job_id;
+	f.node_id = a->node_id;
+	f.http.cacert = a->cacert;
+	f.http.auth = token;
+	f.http.timeout_s = a->timeout;
+	f.http.retries = a->retries;
+	f.http.max_bytes = a->max_size;
+	prog.on = !a->c.quiet && isatty(STDERR_FILENO);
+	prog.shown = 0;
+	prog.job = a->job_id;
+	f.progress = show_progress;
+	f.progress_ctx = &prog;
+	rc = rmaker_fetch_job(&f, buf, len, &err);
+	if (prog.shown)
+		fputc('\n', stderr);
+	memset(token, 0, strlen(token));
+	free(token);
+	if (rc != 0) {
+		diag_print(stderr, &err);
+		return rc == DIAG_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
+	}
+	if (a->save != NULL && write_file(a->save, *buf, *len, &err) != 0) {
+		diag_print(stderr, &err);
+		free(*buf);
+		*buf = NULL;
+		return EXIT_INPUT;
+	}
+	return EXIT_OK;
+}
+
+static void
+print_counts(FILE *fp, const char *label, const struct job_count *v,
+    size_t n)
+{
+	size_t i;
+
+	if (n == 0)
+		return;
+	fprintf(fp, "  %-12s", label);
+	for (i = 0; i < n; i++)
+		fprintf(fp, "%s%s %zu", i > 0 ? ", " : "", v[i].key, v[i].n);
+	fputc('\n', fp);
+}
+
+static void
+print_nodes_with(FILE *fp, const struct input_result *r, enum outcome o,
+    const char *label)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nnodes; i++)
+		if (r->nodes[i].outcome == o)
+			n++;
+	if (n == 0)
+		return;
+	fprintf(fp, "  %-12s", label);
+	for (i = 0, n = 0; i < r->nnodes; i++)
+		if (r->nodes[i].outcome == o) {
+			if (n++ >= 20) {
+				fprintf(fp, ", ...");
+				break;
+			}
+			fprintf(fp, "%s%s", n > 1 ? ", " : "",
+			    r->nodes[i].node_id);
+		}
+	fputc('\n', fp);
+}
+
+/* The fleet view: one line per node, then the summary. */
+static void
+print_summary(FILE *fp, const struct input_result *r)
+{
+	struct job_summary s;
+	size_t i, k;
+
+	job_summary_build(r, &s);
+	fprintf(fp, "\njob %s (%s): %zu node%s\n",
+	    r->job_id != NULL ? r->job_id : "-", r->format, s.total,
+	    s.total == 1 ? "" : "s");
+	for (i = 0; i < r->nnodes; i++) {
+		const struct job_node *jn = &r->nodes[i];
+		const struct finding *f = jn->primary >= 0 &&
+		    (size_t)jn->primary < r->nfindings ?
+		    &r->findings[jn->primary] : NULL;
+
+		fprintf(fp, "  %-24s %-12s %-13s %-22s %s\n", jn->node_id,
+		    jn->status, outcome_name(jn->outcome),
+		    f != NULL ? f->cause : "-",
+		    jn->info != NULL ? jn->info : "");
+		if (f != NULL && f->rule != NULL && f->rule->remedy != NULL &&
+		    (jn->outcome == OUTCOME_FAILED ||
+		    jn->outcome == OUTCOME_ROLLED_BACK))
+			fprintf(fp, "  %-24s remedy: %s\n", "", f->rule->remedy);
+		if (jn->log_path != NULL)
+			fprintf(fp, "  %-24s log %s: %s%s%s\n", "",
+			    jn->log_path, outcome_name(jn->log_outcome),
+			    jn->log_cause != NULL ? ", " : "",
+			    jn->log_cause != NULL ? jn->log_cause : "");
+		if (jn->disagree)
+			fprintf(fp, "  %-24s DISAGREE: the cloud says %s, "
+			    "the log says %s\n", "", outcome_name(jn->outcome),
+			    outcome_name(jn->log_outcome));
+	}
+	fprintf(fp, "summary:\n  %-12s", "outcome");
+	for (i = 0, k = 0; i <= OUTCOME_NOT_ATTEMPTED; i++)
+		if (s.by_outcome[i] > 0)
+			fprintf(fp, "%s%s %zu", k++ > 0 ? ", " : "",
+			    outcome_name((enum outcome)i), s.by_outcome[i]);
+	fputc('\n', fp);
+	print_counts(fp, "status", s.by_status, s.nstatus);
+	print_counts(fp, "cause", s.by_cause, s.ncause);
+	print_nodes_with(fp, r, OUTCOME_IN_PROGRESS, "in progress");
+	print_nodes_with(fp, r, OUTCOME_NOT_ATTEMPTED, "not started");
+	if (s.ntimed_out > 0)
+		fprintf(fp, "  %-12s%zu node%s without a final status within "
+		    "the job time-out\n", "timed out", s.ntimed_out,
+		    s.ntimed_out == 1 ? "" : "s");
+	if (s.ndisagree > 0)
+		fprintf(fp, "  %-12s%zu node%s: cloud status and log "
+		    "disagree\n", "disagree", s.ndisagree,
+		    s.ndisagree == 1 ? "" : "s");
+	job_summary_release(&s);
+}
+
+/* Text goes to stdout (the default, or --format text without --output)? */
+static int
+text_on_stdout(const struct cli_common *c)
+{
+	size_t i;
+
+	if (c->noutputs == 0)
+		return 1;
+	for (i = 0; i < c->noutputs; i++)
+		if (c->outputs[i].format == REPORT_TEXT &&
+		    (c->outputs[i].path == NULL ||
+		    strcmp(c->outputs[i].path, "-") == 0))
+			return 1;
+	return 0;
+}
+
+int
+cmd_job(int argc, char **argv)
+{
+	struct job_args a;
+	struct diag_err err;
+	struct ruleset *rs = NULL;
+	struct matcher *m = NULL;
+	struct analysis *an = NULL;
+	struct input_result *r = NULL;
+	struct job *j = NULL;
+	struct job_opts jo;
+	struct analysis_opts ao;
+	char *buf = NULL, *why = NULL;
+	const char *path;
+	size_t len = 0;
+	long long trig, now;
+	int rc, gate;
+
+	diag_clear(&err);
+	if ((rc = parse_args(argc, argv, &a)) != 0)
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+
+	if (a.fetch) {
+		if ((rc = fetch(&a, &buf, &len)) != EXIT_OK)
+			goto out;
+		path = a.save != NULL ? a.save : "rainmaker-api";
+	} else {
+		path = a.file;
+		if ((buf = read_input(path, &len, &err)) == NULL) {
+			diag_print(stderr, &err);
+			rc = EXIT_INPUT;
+			goto out;
+		}
+	}
+	if (job_parse(path, buf, len, &j, &err) != 0) {
+		diag_print(stderr, &err);
+		rc = EXIT_INPUT;
+		goto out;
+	}
+	if ((rs = cli_load_rules(&a.c)) == NULL) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if ((m = matcher_new(rs, &err)) == NULL) {
+		diag_print(stderr, &err);
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	memset(&ao, 0, sizeof(ao));
+	ao.ignore = a.c.ignore;
+	ao.nignore = a.c.nignore;
+	an = analysis_new(rs, m, path, &ao);
+
+	memset(&jo, 0, sizeof(jo));
+	now = (long long)time(NULL);
+	jo.timeout_s = a.job_timeout;
+	jo.now = now;
+	jo.logs_dir = a.logs;
+	jo.rs = rs;
+	jo.m = m;
+	jo.aopts = &ao;
+	if (job_feed(j, an, &jo, &err) != 0) {
+		diag_print(stderr, &err);
+		rc = EXIT_INPUT;
+		goto out;
+	}
+	analysis_finish(an);
+	r = analysis_take_result(an);
+	trig = job_trigger_time(j);
+	job_fixup(r, trig > 0 && now >= trig ? now - trig : -1);
+
+	rc = cli_write_reports(&a.c, rs, &r, 1);
+	if (rc == EXIT_OK && !a.c.quiet && text_on_stdout(&a.c)) {
+		print_summary(stdout, r);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			diag_error("cannot write to stdout");
+			rc = EXIT_INPUT;
+		}
+	}
+	if (rc != EXIT_OK)
+		goto out;
+	gate = cli_gate(&a.c, &r, 1, &why);
+	if (gate == EXIT_OK && !a.c.fail_never && a.c.expect == NULL &&
+	    (r->outcome == OUTCOME_FAILED ||
+	    r->outcome == OUTCOME_ROLLED_BACK)) {
+		free(why);
+		why = xasprintf("the job has failed or rolled-back nodes");
+		gate = EXIT_FINDINGS;
+	}
+	if (why != NULL && a.c.verbose)
+		fprintf(stderr, "otadiag: %s\n", why);
+	rc = gate;
+out:
+	free(why);
+	result_free(r);
+	analysis_free(an);
+	matcher_free(m);
+	ruleset_free(rs);
+	job_free(j);
+	free(buf);
+	return rc;
+}
