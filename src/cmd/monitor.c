@@ -429,8 +429,8 @@ monitor_listener(void *ctx, const struct analysis_event *ev)
 		if (ev->finding < 0 || (size_t)ev->finding >= r->nfindings)
 			break;
 		f = &r->findings[ev->finding];
-		monitor_banner(m, "diagnosis at line %lu: %s (%s)", f->line,
-		    f->cause, rule_severity_name(f->severity));
+		monitor_banner(m, "diagnosis at line %lu: %s", f->line,
+		    f->cause);
 		report_text_finding(m->out, r, (size_t)ev->finding, &m->ropts);
 		break;
 	case ANALYSIS_OUTCOME:
