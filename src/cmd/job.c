@@ -466,7 +466,8 @@ print_nodes_with(FILE *fp, const struct input_result *r, enum outcome o,
 	fputc('\n', fp);
 }
 
-/* The fleet view: one line per node, then the summary. */
+/* The fleet summary (the text report lists the nodes): counts, nodes
+ * apart, and each node's log when --logs found one. */
 static void
 print_summary(FILE *fp, const struct input_result *r)
 {
@@ -474,34 +475,23 @@ print_summary(FILE *fp, const struct input_result *r)
 	size_t i, k;
 
 	job_summary_build(r, &s);
+	for (i = 0, k = 0; i < r->nnodes; i++) {
+		const struct job_node *jn = &r->nodes[i];
+
+		if (jn->log_path == NULL)
+			continue;
+		if (k++ == 0)
+			fprintf(fp, "\nnode logs (--logs):\n");
+		fprintf(fp, "  %-24s cloud %-13s log %-13s %s%s\n", jn->node_id,
+		    outcome_name(jn->outcome), outcome_name(jn->log_outcome),
+		    jn->log_cause != NULL ? jn->log_cause : "-",
+		    jn->disagree ? "  DISAGREE" : "");
+		fprintf(fp, "  %-24s %s\n", "", jn->log_path);
+	}
 	fprintf(fp, "\njob %s (%s): %zu node%s\n",
 	    r->job_id != NULL ? r->job_id : "-", r->format, s.total,
 	    s.total == 1 ? "" : "s");
-	for (i = 0; i < r->nnodes; i++) {
-		const struct job_node *jn = &r->nodes[i];
-		const struct finding *f = jn->primary >= 0 &&
-		    (size_t)jn->primary < r->nfindings ?
-		    &r->findings[jn->primary] : NULL;
-
-		fprintf(fp, "  %-24s %-12s %-13s %-22s %s\n", jn->node_id,
-		    jn->status, outcome_name(jn->outcome),
-		    f != NULL ? f->cause : "-",
-		    jn->info != NULL ? jn->info : "");
-		if (f != NULL && f->rule != NULL && f->rule->remedy != NULL &&
-		    (jn->outcome == OUTCOME_FAILED ||
-		    jn->outcome == OUTCOME_ROLLED_BACK))
-			fprintf(fp, "  %-24s remedy: %s\n", "", f->rule->remedy);
-		if (jn->log_path != NULL)
-			fprintf(fp, "  %-24s log %s: %s%s%s\n", "",
-			    jn->log_path, outcome_name(jn->log_outcome),
-			    jn->log_cause != NULL ? ", " : "",
-			    jn->log_cause != NULL ? jn->log_cause : "");
-		if (jn->disagree)
-			fprintf(fp, "  %-24s DISAGREE: the cloud says %s, "
-			    "the log says %s\n", "", outcome_name(jn->outcome),
-			    outcome_name(jn->log_outcome));
-	}
-	fprintf(fp, "summary:\n  %-12s", "outcome");
+	fprintf(fp, "  %-12s", "outcome");
 	for (i = 0, k = 0; i <= OUTCOME_NOT_ATTEMPTED; i++)
 		if (s.by_outcome[i] > 0)
 			fprintf(fp, "%s%s %zu", k++ > 0 ? ", " : "",

@@ -419,6 +419,9 @@ job_load(struct analysis *a, const char *path, const char *buf, size_t n,
 	return rc;
 }
 
+static void	count_key(struct job_count **, size_t *, const char *, size_t);
+static int	cmp_count(const void *, const void *);
+
 /* ---- after the analysis --------------------------------------------- */
 
 void
@@ -486,23 +489,30 @@ job_fixup(struct input_result *r, long long age_s)
 	else
 		r->outcome = OUTCOME_UNKNOWN;
 
-	/* The input's primary: a finding of the most common failure cause. */
+	/* The input's primary: a finding of the most common cause among the
+	 * failed and rolled-back nodes. */
 	{
-		struct job_summary s;
+		struct job_count *v = NULL;
+		size_t nv = 0;
 
-		job_summary_build(r, &s);
-		if (s.ncause > 0 && strcmp(s.by_cause[0].key, "unknown") != 0)
-			for (i = 0; i < r->nnodes; i++) {
-				int p = r->nodes[i].primary;
+		for (i = 0; i < r->nnodes; i++) {
+			int p = r->nodes[i].primary;
 
-				if (p >= 0 && outcome_class(r->nodes[i].outcome)
-				    == 2 && strcmp(r->findings[p].cause,
-				    s.by_cause[0].key) == 0) {
-					first_fail = p;
-					break;
-				}
+			if (p >= 0 && outcome_class(r->nodes[i].outcome) == 2)
+				count_key(&v, &nv, r->findings[p].cause, 1);
+		}
+		if (nv > 1)
+			qsort(v, nv, sizeof(*v), cmp_count);
+		for (i = 0; nv > 0 && i < r->nnodes; i++) {
+			int p = r->nodes[i].primary;
+
+			if (p >= 0 && outcome_class(r->nodes[i].outcome) == 2 &&
+			    strcmp(r->findings[p].cause, v[0].key) == 0) {
+				first_fail = p;
+				break;
 			}
-		job_summary_release(&s);
+		}
+		free(v);
 	}
 	if (first_fail >= 0)
 		r->primary = first_fail;
