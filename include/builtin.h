@@ -1,6 +1,6 @@
 /*
  * builtin: the rule files compiled into the binary (generated at build time
- * from rules/*.json by cmake/embed_rules.cmake).  Prefix: builtin_.
+ * from rules/NAME.json by cmake/embed_rules.cmake).  Prefix: builtin_.
  */
 #ifndef OTADIAG_BUILTIN_H
 #define OTADIAG_BUILTIN_H

@@ -1,5 +1,5 @@
 /*
- * ruleset: the rule table, loaded from JSON (rules/*.json, the built-in copy,
+ * ruleset: the rule table, loaded from JSON (rules/NAME.json, the built-in copy,
  * or a user's --rules PATH).  Prefix: ruleset_ (and rule_ for one rule).
  *
  * A rule file holds any of three arrays:

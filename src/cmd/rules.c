@@ -1,0 +1,452 @@
+/*
+ * rules: look at and test the rule table.
+ *
+ *   otadiag rules list [--format text|json] [--ids]
+ *   otadiag rules show ID
+ *   otadiag rules test [PATH...]
+ *   otadiag rules check [PATH...]
+ *   otadiag rules fields
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "cmd.h"
+#include "diag.h"
+#include "matcher.h"
+#include "record.h"
+#include "ruleset.h"
+#include "xalloc.h"
+
+static const char usage_text[] =
+    "usage: otadiag rules list [--format text|json] [--ids] [--rules path]\n"
+    "       otadiag rules show id\n"
+    "       otadiag rules test [path...]\n"
+    "       otadiag rules check [path...]\n"
+    "       otadiag rules fields\n";
+
+/* The rule fields, for `rules fields` and man/otadiag-rules.5. */
+static const struct {
+	const char *name;
+	const char *desc;
+} fields[] = {
+	{"id", "stable kebab-case id, never reused"},
+	{"cause", "a cause id from CAUSES.md (rules only)"},
+	{"severity", "error, warning or info (rules only)"},
+	{"title", "one line: what happened"},
+	{"pattern", "PCRE2 pattern with named captures, matched on the message"},
+	{"needle", "literal every matching line contains (prefilter, ASCII case-insensitive)"},
+	{"on", "message (default) or text: what the pattern sees"},
+	{"level", "allowed log levels, e.g. \"EW\""},
+	{"tag", "PCRE2 pattern the tag must match"},
+	{"target", "log (default), job or any"},
+	{"field", "job field the rule applies to (target job)"},
+	{"role", "cause (default) or symptom"},
+	{"ignore", "patterns that veto a match"},
+	{"message", "what it means; ${capture}, ${capture.name}, ${capture.meaning}"},
+	{"remedy", "what to check and change"},
+	{"kconfig", "[{option, action, value, note}]"},
+	{"references", "URLs or document names"},
+	{"decode", "[{capture, table, set_cause}]: decode numbers with a code table"},
+	{"context", "{phase, progress, uptime_ms, count, requires, excludes}"},
+	{"overlaps", "ids of rules that may also match this rule's examples"},
+	{"examples", "{match: [...], no_match: [...]}"},
+	{"stage", "session stage announced (markers only)"},
+	{"label", "activity label, e.g. mqtt, ble (markers only)"},
+};
+
+static struct ruleset *
+load(const char *const *paths, size_t n, int builtin)
+{
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+	size_t i;
+
+	if (builtin && ruleset_load_builtin(rs, &err) != 0)
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (ruleset_load_path(rs, paths[i], &err) != 0)
+			goto fail;
+	return rs;
+fail:
+	diag_print(stderr, &err);
+	ruleset_free(rs);
+	return NULL;
+}
+
+static int
+rules_list(int argc, char **argv)
+{
+	struct ruleset *rs;
+	const char *paths[32] = {0};
+	size_t np = 0, i;
+	int json = 0, ids = 0, k, nodef = 0;
+
+	for (k = 1; k < argc; k++) {
+		if (strcmp(argv[k], "--format") == 0 && k + 1 < argc) {
+			json = strcmp(argv[++k], "json") == 0;
+			if (!json && strcmp(argv[k], "text") != 0) {
+				cli_usage_error("rules", "--format takes text or json");
+				return EXIT_USAGE;
+			}
+		} else if (strcmp(argv[k], "--format=json") == 0)
+			json = 1;
+		else if (strcmp(argv[k], "--format=text") == 0)
+			json = 0;
+		else if (strcmp(argv[k], "--ids") == 0)
+			ids = 1;
+		else if (strcmp(argv[k], "--no-default-rules") == 0)
+			nodef = 1;
+		else if (strcmp(argv[k], "--rules") == 0 && k + 1 < argc && np < 32)
+			paths[np++] = argv[++k];
+		else {
+			cli_usage_error("rules", "unknown option '%s'", argv[k]);
+			return EXIT_USAGE;
+		}
+	}
+	if ((rs = load(paths, np, !nodef)) == NULL)
+		return EXIT_USAGE;
+	if (json) {
+		json_t *arr = json_array();
+
+		for (i = 0; i < ruleset_count(rs); i++) {
+			const struct rule *r = ruleset_get(rs, i);
+			json_t *o = json_object();
+
+			json_object_set_new(o, "id", json_string(r->id));
+			json_object_set_new(o, "kind", json_string(
+			    r->kind == RULE_KIND_RULE ? "rule" : "marker"));
+			json_object_set_new(o, "cause", r->cause != NULL ?
+			    json_string(r->cause) : json_null());
+			json_object_set_new(o, "stage", r->kind == RULE_KIND_MARKER ?
+			    json_string(stage_name(r->stage)) : json_null());
+			json_object_set_new(o, "severity",
+			    json_string(rule_severity_name(r->severity)));
+			json_object_set_new(o, "title", json_string(r->title));
+			json_object_set_new(o, "needle", r->needle != NULL ?
+			    json_string(r->needle) : json_null());
+			json_object_set_new(o, "pattern", json_string(r->pattern));
+			json_object_set_new(o, "patterns", json_pack("[s]",
+			    r->pattern));
+			json_object_set_new(o, "origin", json_string(r->origin));
+			json_array_append_new(arr, o);
+		}
+		json_dumpf(arr, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fputc('\n', stdout);
+		json_decref(arr);
+	} else {
+		for (i = 0; i < ruleset_count(rs); i++) {
+			const struct rule *r = ruleset_get(rs, i);
+
+			if (ids)
+				printf("%s\n", r->id);
+			else if (r->kind == RULE_KIND_RULE)
+				printf("%-44s %-22s %-7s %s\n", r->id, r->cause,
+				    rule_severity_name(r->severity), r->title);
+			else
+				printf("%-44s %-22s %-7s %s\n", r->id,
+				    stage_name(r->stage), "marker", r->title);
+		}
+	}
+	ruleset_free(rs);
+	return EXIT_OK;
+}
+
+static int
+rules_show(int argc, char **argv)
+{
+	struct ruleset *rs;
+	const struct rule *r;
+	size_t i;
+
+	if (argc != 2) {
+		cli_usage_error("rules", "rules show takes one rule id");
+		return EXIT_USAGE;
+	}
+	if ((rs = load(NULL, 0, 1)) == NULL)
+		return EXIT_USAGE;
+	if ((r = ruleset_find(rs, argv[1])) == NULL) {
+		diag_error("no rule '%s' (see 'otadiag rules list')", argv[1]);
+		ruleset_free(rs);
+		return EXIT_USAGE;
+	}
+	printf("id:        %s\n", r->id);
+	if (r->kind == RULE_KIND_RULE) {
+		printf("cause:     %s (%s)\n", r->cause, cause_describe(r->cause));
+		printf("severity:  %s%s\n", rule_severity_name(r->severity),
+		    r->role == RULE_ROLE_SYMPTOM ? " (symptom)" : "");
+	} else
+		printf("stage:     %s%s%s\n", stage_name(r->stage),
+		    r->label != NULL ? ", label " : "",
+		    r->label != NULL ? r->label : "");
+	printf("title:     %s\n", r->title);
+	printf("origin:    %s:%ld\n", r->origin, r->origin_line);
+	if (r->needle != NULL)
+		printf("needle:    %s\n", r->needle);
+	printf("pattern:   %s\n", r->pattern);
+	if (r->levels != NULL)
+		printf("level:     %s\n", r->levels);
+	if (r->tag_pattern != NULL)
+		printf("tag:       %s\n", r->tag_pattern);
+	if (r->message != NULL)
+		printf("message:   %s\n", r->message);
+	if (r->remedy != NULL)
+		printf("remedy:    %s\n", r->remedy);
+	for (i = 0; i < r->nkconfig; i++)
+		printf("kconfig:   %s: %s%s%s\n", r->kconfig[i].option,
+		    r->kconfig[i].action, r->kconfig[i].value != NULL ? " " : "",
+		    r->kconfig[i].value != NULL ? r->kconfig[i].value : "");
+	for (i = 0; i < r->nreferences; i++)
+		printf("reference: %s\n", r->references[i]);
+	for (i = 0; i < r->nmatch; i++)
+		printf("matches:   %s\n", r->match[i].line);
+	for (i = 0; i < r->nno_match; i++)
+		printf("not:       %s\n", r->no_match[i].line);
+	ruleset_free(rs);
+	return EXIT_OK;
+}
+
+/* Builds the record an example stands for. */
+static void
+example_record(struct record_parser *p, const struct rule *r,
+    const struct rule_example *x, struct record *rec)
+{
+	int job = (r->targets & RULE_TARGET_JOB) && (x->field != NULL ||
+	    !(r->targets & RULE_TARGET_LOG));
+
+	record_parse(p, 1, x->line, strlen(x->line), 0, rec);
+	if (job) {
+		rec->fmt = RECORD_JOB;
+		rec->level = 0;
+		rec->msg = rec->text;
+		rec->tag = "";
+		rec->field = x->field != NULL ? x->field : r->field != NULL ?
+		    r->field : "additional_info";
+		rec->node = 0;
+	}
+}
+
+static int
+icontains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle), i, k;
+
+	for (i = 0; hay[i] != '\0'; i++) {
+		for (k = 0; k < n && hay[i + k] != '\0' &&
+		    tolower((unsigned char)hay[i + k]) ==
+		    tolower((unsigned char)needle[k]); k++)
+			;
+		if (k == n)
+			return 1;
+	}
+	return n == 0;
+}
+
+static int
+declared(const struct rule *a, const struct rule *b)
+{
+	size_t i;
+
+	for (i = 0; i < a->noverlaps; i++)
+		if (strcmp(a->overlaps[i], b->id) == 0)
+			return 1;
+	for (i = 0; i < b->noverlaps; i++)
+		if (strcmp(b->overlaps[i], a->id) == 0)
+			return 1;
+	return 0;
+}
+
+struct claim {
+	const struct rule *self;
+	const struct rule *other;
+};
+
+static int
+on_claim(void *ctx, const struct record *rec, const struct match *m)
+{
+	struct claim *c = ctx;
+
+	(void)rec;
+	if (m->rule != c->self && m->rule->kind == RULE_KIND_RULE &&
+	    c->self->kind == RULE_KIND_RULE && !declared(c->self, m->rule) &&
+	    c->other == NULL)
+		c->other = m->rule;
+	return 0;
+}
+
+static int
+rules_test(int argc, char **argv)
+{
+	struct ruleset *rs;
+	struct matcher *m;
+	struct record_parser *p;
+	struct diag_err err;
+	size_t i, k, c, nfail = 0, nex = 0, ntested = 0;
+	int user = argc > 1;
+
+	if ((rs = load((const char *const *)argv + 1, (size_t)argc - 1, 1)) ==
+	    NULL)
+		return EXIT_USAGE;
+	if ((m = matcher_new(rs, &err)) == NULL) {
+		diag_print(stderr, &err);
+		ruleset_free(rs);
+		return EXIT_USAGE;
+	}
+	p = record_parser_new();
+	for (i = 0; i < ruleset_count(rs); i++) {
+		const struct rule *r = ruleset_get(rs, i);
+
+		if (user && strncmp(r->origin, "rules/", 6) == 0 &&
+		    ruleset_find(rs, r->id) == r &&
+		    strchr(r->origin, '/') == r->origin + 5) {
+			/* built-in rule, not under test */
+			int from_user = 0;
+
+			for (k = 1; k < (size_t)argc; k++)
+				if (strncmp(r->origin, argv[k], strlen(argv[k])) == 0)
+					from_user = 1;
+			if (!from_user)
+				continue;
+		}
+		ntested++;
+		for (k = 0; k < r->nmatch; k++) {
+			const struct rule_example *x = &r->match[k];
+			struct record rec;
+			struct match mt;
+			struct claim cl = {r, NULL};
+
+			nex++;
+			example_record(p, r, x, &rec);
+			if (r->needle != NULL && !icontains(rec.text, r->needle)) {
+				printf("FAIL %s (%s:%ld): match example %zu does not "
+				    "contain the needle '%s': %s\n", r->id, r->origin,
+				    r->origin_line, k + 1, r->needle, x->line);
+				nfail++;
+			}
+			if (matcher_run_rule(m, r, &rec, &mt) != 1) {
+				printf("FAIL %s (%s:%ld): match example %zu does not "
+				    "match: %s\n", r->id, r->origin, r->origin_line,
+				    k + 1, x->line);
+				nfail++;
+				continue;
+			}
+			for (c = 0; c < x->ncaps; c++) {
+				size_t j;
+				const char *got = NULL;
+
+				for (j = 0; j < mt.ncaps; j++)
+					if (strcmp(mt.cap_names[j], x->cap_names[c]) == 0)
+						got = mt.cap_values[j];
+				if (got == NULL || strcmp(got, x->cap_values[c]) != 0) {
+					printf("FAIL %s (%s:%ld): match example %zu: "
+					    "capture '%s' is '%s', expected '%s'\n",
+					    r->id, r->origin, r->origin_line, k + 1,
+					    x->cap_names[c], got != NULL ? got :
+					    "(none)", x->cap_values[c]);
+					nfail++;
+				}
+			}
+			matcher_run(m, &rec, on_claim, &cl);
+			if (cl.other != NULL) {
+				printf("FAIL %s (%s:%ld): match example %zu is also "
+				    "claimed by '%s' (%s); make one rule more specific "
+				    "or declare it in \"overlaps\": %s\n", r->id,
+				    r->origin, r->origin_line, k + 1, cl.other->id,
+				    cl.other->cause, x->line);
+				nfail++;
+			}
+		}
+		for (k = 0; k < r->nno_match; k++) {
+			const struct rule_example *x = &r->no_match[k];
+			struct record rec;
+			struct match mt;
+
+			nex++;
+			example_record(p, r, x, &rec);
+			if (matcher_run_rule(m, r, &rec, &mt) == 1) {
+				printf("FAIL %s (%s:%ld): no_match example %zu "
+				    "matches: %s\n", r->id, r->origin, r->origin_line,
+				    k + 1, x->line);
+				nfail++;
+			}
+		}
+	}
+	printf("%zu rules, %zu examples: %zu passed, %zu failed\n", ntested, nex,
+	    nex - (nfail > nex ? nex : nfail), nfail);
+	record_parser_free(p);
+	matcher_free(m);
+	ruleset_free(rs);
+	return nfail > 0 ? EXIT_FINDINGS : EXIT_OK;
+}
+
+static int
+rules_check(int argc, char **argv)
+{
+	struct ruleset *rs;
+	struct matcher *m;
+	struct diag_err err;
+	size_t i, nwarn = 0;
+
+	if ((rs = load((const char *const *)argv + 1, (size_t)argc - 1, 1)) ==
+	    NULL)
+		return EXIT_USAGE;
+	if ((m = matcher_new(rs, &err)) == NULL) {
+		diag_print(stderr, &err);
+		ruleset_free(rs);
+		return EXIT_USAGE;
+	}
+	for (i = 0; i < ruleset_count(rs); i++) {
+		const struct rule *r = ruleset_get(rs, i);
+
+		if (r->needle == NULL) {
+			printf("%s:%ld: warning: rule '%s' has no needle: its pattern "
+			    "runs on every line\n", r->origin, r->origin_line, r->id);
+			nwarn++;
+		} else if (strlen(r->needle) < 4) {
+			printf("%s:%ld: warning: rule '%s': needle '%s' is shorter "
+			    "than 4 bytes\n", r->origin, r->origin_line, r->id,
+			    r->needle);
+			nwarn++;
+		}
+		if (r->kind == RULE_KIND_RULE && r->nno_match == 0) {
+			printf("%s:%ld: warning: rule '%s' has no no_match example\n",
+			    r->origin, r->origin_line, r->id);
+			nwarn++;
+		}
+	}
+	printf("%zu rules and markers, %zu code tables, %zu warnings\n",
+	    ruleset_count(rs), ruleset_ntables(rs), nwarn);
+	matcher_free(m);
+	ruleset_free(rs);
+	return EXIT_OK;
+}
+
+int
+cmd_rules(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0) {
+		fputs(usage_text, argc < 2 ? stderr : stdout);
+		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	}
+	if (strcmp(argv[1], "list") == 0)
+		return rules_list(argc - 1, argv + 1);
+	if (strcmp(argv[1], "show") == 0)
+		return rules_show(argc - 1, argv + 1);
+	if (strcmp(argv[1], "test") == 0)
+		return rules_test(argc - 1, argv + 1);
+	if (strcmp(argv[1], "check") == 0)
+		return rules_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "fields") == 0) {
+		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+			printf("%-11s %s\n", fields[i].name, fields[i].desc);
+		return EXIT_OK;
+	}
+	cli_usage_error("rules", "unknown rules command '%s'", argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,316 @@
+/*
+ * analysis: one input, from bytes to a ranked diagnosis (see analysis.h).
+ *
+ * Per line: split, normalise, match.  Marker hits drive the session model
+ * (session.c); rule hits become candidate findings, checked against their
+ * context conditions (some wait for an "after" window), then merged with
+ * earlier findings of the same rule and message.  At the end the ranking
+ * (rank.c) picks each session's root cause and links consequences.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "analysis_int.h"
+#include "linesplit.h"
+#include "sanitize.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define MAX_NOTES 50
+
+struct analysis *
+analysis_new(const struct ruleset *rs, struct matcher *m, const char *path,
+    const struct analysis_opts *opts)
+{
+	struct analysis *a = xcalloc(1, sizeof(*a));
+
+	a->rs = rs;
+	a->m = m;
+	if (opts != NULL)
+		a->opts = *opts;
+	a->ls = linesplit_new(a->opts.max_line);
+	a->parser = record_parser_new();
+	a->res = xcalloc(1, sizeof(*a->res));
+	a->res->path = xstrdup(path);
+	a->res->format = "log";
+	a->res->primary = -1;
+	a->res->job_age_s = -1;
+	a->cur = -1;
+	a->last_dev_ms = -1;
+	a->boot_host_ms = -1;
+	a->rule_hits = xcalloc(ruleset_count(rs) + 1, sizeof(*a->rule_hits));
+	return a;
+}
+
+void
+analysis_free(struct analysis *a)
+{
+	size_t i;
+
+	if (a == NULL)
+		return;
+	linesplit_free(a->ls);
+	record_parser_free(a->parser);
+	result_free(a->res);
+	for (i = 0; i < a->npending; i++)
+		pending_release(&a->pending[i]);
+	free(a->pending);
+	for (i = 0; i < a->nevents; i++)
+		free(a->events[i].label);
+	free(a->rule_hits);
+	free(a);
+}
+
+void
+analysis_set_listener(struct analysis *a, analysis_fn fn, void *ctx)
+{
+	a->fn = fn;
+	a->fn_ctx = ctx;
+}
+
+void
+analysis_emit(struct analysis *a, enum analysis_event_kind kind, int finding,
+    int session, const struct stage_event *st, const struct note *note)
+{
+	struct analysis_event ev;
+
+	if (a->fn == NULL)
+		return;
+	ev.kind = kind;
+	ev.result = a->res;
+	ev.finding = finding;
+	ev.session = session;
+	ev.stage = st;
+	ev.note = note;
+	a->fn(a->fn_ctx, &ev);
+}
+
+void
+analysis_note(struct analysis *a, unsigned long line, const char *fmt, ...)
+{
+	struct input_result *r = a->res;
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	if (r->nnotes >= MAX_NOTES) {
+		a->notes_dropped++;
+		return;
+	}
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	r->notes = xrealloc(r->notes, (r->nnotes + 1) * sizeof(*r->notes));
+	r->notes[r->nnotes].line = line;
+	r->notes[r->nnotes].text = strbuf_detach(&sb);
+	r->nnotes++;
+	analysis_emit(a, ANALYSIS_NOTE, -1, a->cur, NULL,
+	    &r->notes[r->nnotes - 1]);
+}
+
+/* The best clock of a record, in ms: device time, else host time. */
+long long
+analysis_time(const struct analysis *a, const struct record *rec)
+{
+	(void)a;
+	if (rec->dev_ms >= 0)
+		return rec->dev_ms;
+	return rec->host_ms;
+}
+
+/* Device uptime at rec, -1 if unknown. */
+long long
+analysis_uptime(const struct analysis *a, const struct record *rec)
+{
+	if (rec->dev_ms >= 0 && (rec->fmt == RECORD_IDF ||
+	    rec->fmt == RECORD_ARDUINO))
+		return rec->dev_ms;
+	if (rec->host_ms >= 0 && a->boot_host_ms >= 0 &&
+	    rec->host_ms >= a->boot_host_ms)
+		return rec->host_ms - a->boot_host_ms;
+	return -1;
+}
+
+static void
+noise_flush(struct analysis *a)
+{
+	if (a->noise_lines >= 2 || (a->noise_lines == 1 && a->noise_bytes >= 32))
+		analysis_note(a, a->noise_start,
+		    "lines %lu-%lu (%lu lines) look like binary noise: check the "
+		    "baud rate (ESP32 apps and ROM: 115200; ESP8266 ROM: 74880)",
+		    a->noise_start, a->noise_start + a->noise_lines - 1,
+		    a->noise_lines);
+	a->noise_lines = 0;
+	a->noise_bytes = 0;
+}
+
+static void
+process_record(struct analysis *a, const struct record *rec)
+{
+	size_t before;
+
+	if (rec->flags & RECORD_NOISE) {
+		if (a->noise_lines == 0)
+			a->noise_start = rec->lineno;
+		a->noise_lines++;
+		a->noise_bytes += strlen(rec->text);
+		return;
+	}
+	if (a->noise_lines > 0)
+		noise_flush(a);
+	if (rec->flags & RECORD_TRUNCATED)
+		analysis_note(a, rec->lineno,
+		    "line %lu is longer than %zu bytes: cut, the rest ignored",
+		    rec->lineno, a->opts.max_line > 0 ? a->opts.max_line :
+		    (size_t)LINESPLIT_DEFAULT_MAX);
+	if (rec->dev_ms >= 0)
+		a->last_dev_ms = rec->dev_ms;
+	pending_tick(a, rec);
+	session_partition_row(a, rec);
+	before = matcher_nlimited(a->m);
+	matcher_run(a->m, rec, analysis_on_match, a);
+	if (matcher_nlimited(a->m) > before) {
+		size_t i;
+
+		for (i = before; i < matcher_nlimited(a->m); i++)
+			analysis_note(a, rec->lineno,
+			    "rule '%s' hit the PCRE2 match limit on line %lu: "
+			    "skipped there (a pathological pattern?)",
+			    matcher_limited(a->m, i)->id, rec->lineno);
+	}
+}
+
+static int
+on_line(void *ctx, const char *line, size_t len, unsigned flags)
+{
+	struct analysis *a = ctx;
+	struct record rec;
+
+	a->lineno++;
+	a->res->nlines = a->lineno;
+	record_parse(a->parser, a->lineno, line, len,
+	    (flags & LINESPLIT_TRUNCATED) ? RECORD_TRUNCATED : 0, &rec);
+	process_record(a, &rec);
+	return 0;
+}
+
+void
+analysis_feed(struct analysis *a, const char *buf, size_t n)
+{
+	if (a->finished)
+		return;
+	a->res->nbytes += n;
+	linesplit_feed(a->ls, buf, n, on_line, a);
+}
+
+void
+analysis_feed_line(struct analysis *a, const char *line, size_t len,
+    unsigned flags)
+{
+	if (a->finished)
+		return;
+	a->res->nbytes += len + 1;
+	on_line(a, line, len, flags);
+}
+
+void
+analysis_feed_record(struct analysis *a, const struct record *rec)
+{
+	if (a->finished)
+		return;
+	if (rec->lineno > a->lineno) {
+		a->lineno = rec->lineno;
+		a->res->nlines = rec->lineno;
+	}
+	process_record(a, rec);
+}
+
+void
+analysis_mark_gap(struct analysis *a, const char *why)
+{
+	linesplit_flush(a->ls, on_line, a);
+	analysis_note(a, a->lineno + 1, "gap in the stream after line %lu: %s",
+	    a->lineno, why);
+}
+
+void
+analysis_set_job(struct analysis *a, const char *format, const char *job_id,
+    const struct job_node *nodes, size_t nnodes)
+{
+	struct input_result *r = a->res;
+	size_t i;
+
+	r->kind = INPUT_JOB;
+	r->format = format;
+	free(r->job_id);
+	r->job_id = job_id != NULL ? xstrdup(job_id) : NULL;
+	r->nodes = xrealloc(r->nodes, (r->nnodes + nnodes + 1) *
+	    sizeof(*r->nodes));
+	for (i = 0; i < nnodes; i++) {
+		struct job_node *d = &r->nodes[r->nnodes + i];
+		const struct job_node *s = &nodes[i];
+
+		*d = *s;
+		d->node_id = xstrdup(s->node_id != NULL ? s->node_id : "");
+		d->status = xstrdup(s->status != NULL ? s->status : "");
+		d->info = s->info != NULL ? xstrdup(s->info) : NULL;
+		d->timestamp = s->timestamp != NULL ? xstrdup(s->timestamp) : NULL;
+		d->log_path = s->log_path != NULL ? xstrdup(s->log_path) : NULL;
+		d->primary = -1;
+	}
+	r->nnodes += nnodes;
+}
+
+void
+analysis_set_error(struct analysis *a, const char *text)
+{
+	a->res->error = 1;
+	free(a->res->error_text);
+	a->res->error_text = sanitize_dup(text, strlen(text));
+}
+
+void
+analysis_finish(struct analysis *a)
+{
+	size_t i;
+
+	if (a->finished)
+		return;
+	linesplit_flush(a->ls, on_line, a);
+	if (a->noise_lines > 0)
+		noise_flush(a);
+	for (i = 0; i < a->npending; i++)
+		pending_resolve(a, &a->pending[i], 1);
+	for (i = 0; i < a->npending; i++)
+		pending_release(&a->pending[i]);
+	a->npending = 0;
+	a->finished = 1;
+	session_finish_all(a);
+	rank_findings(a);
+	if (a->notes_dropped > 0) {
+		struct input_result *r = a->res;
+
+		r->notes = xrealloc(r->notes, (r->nnotes + 1) * sizeof(*r->notes));
+		r->notes[r->nnotes].line = 0;
+		r->notes[r->nnotes].text = xasprintf("%zu more notes not shown",
+		    a->notes_dropped);
+		r->nnotes++;
+	}
+}
+
+const struct input_result *
+analysis_result(const struct analysis *a)
+{
+	return a->res;
+}
+
+struct input_result *
+analysis_take_result(struct analysis *a)
+{
+	struct input_result *r = a->res;
+
+	a->res = xcalloc(1, sizeof(*a->res));
+	a->res->path = xstrdup(r->path);
+	a->res->primary = -1;
+	return r;
+}

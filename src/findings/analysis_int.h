@@ -1,0 +1,110 @@
+/*
+ * analysis_int: state shared by the files of src/findings/ (analysis.c,
+ * hits.c, session.c, rank.c).  Not a public header.
+ */
+#ifndef OTADIAG_ANALYSIS_INT_H
+#define OTADIAG_ANALYSIS_INT_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "analysis.h"
+#include "linesplit.h"
+
+#define EVENT_RING 512
+
+/* Something that happened, for context conditions: a rule or marker hit. */
+struct event {
+	const struct rule *rule;
+	enum stage	 stage;
+	char		*label;		/* owned copy of the marker label */
+	unsigned long	 line;
+	long long	 ms;
+};
+
+/* A rule hit waiting for an "after" window to pass. */
+struct pending {
+	const struct rule *rule;
+	unsigned long	 line;
+	long long	 ms;
+	long long	 dev_ms, host_ms;
+	int		 session;
+	char		*text;
+	struct capture	*caps;
+	size_t		 ncaps;
+	unsigned long	 deadline_line;
+	long long	 deadline_ms;
+	unsigned	 req_ok;	/* bit i: requires[i] satisfied */
+	int		 excluded;
+	int		 done;
+};
+
+struct rule_hits {
+	long long	 ms[8];		/* times of the last hits (ring) */
+	size_t		 n;		/* total hits */
+};
+
+struct analysis {
+	const struct ruleset *rs;
+	struct matcher	*m;
+	struct analysis_opts opts;
+	struct linesplit *ls;
+	struct record_parser *parser;
+	struct input_result *res;
+	analysis_fn	 fn;
+	void		*fn_ctx;
+	unsigned long	 lineno;
+	int		 finished;
+	/* context */
+	struct event	 events[EVENT_RING];
+	size_t		 nevents;	/* total pushed; ring index = n % RING */
+	struct pending	*pending;
+	size_t		 npending, cappending;
+	struct rule_hits *rule_hits;
+	/* session model */
+	int		 cur;		/* current session, -1 */
+	enum phase	 phase;
+	long long	 last_dev_ms;
+	long long	 boot_host_ms;	/* host time of the last reset */
+	int		 resets_in_new;	/* resets while booting the new image */
+	char		*reset_reason_pending;
+	/* notes */
+	unsigned long	 noise_start, noise_lines;
+	size_t		 noise_bytes;
+	size_t		 notes_dropped;
+};
+
+void	 analysis_emit(struct analysis *a, enum analysis_event_kind kind,
+	    int finding, int session, const struct stage_event *st,
+	    const struct note *note);
+void	 analysis_note(struct analysis *a, unsigned long line,
+	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+long long analysis_time(const struct analysis *a, const struct record *rec);
+long long analysis_uptime(const struct analysis *a, const struct record *rec);
+
+/* hits.c: rule and marker hits, context, findings */
+int	 analysis_on_match(void *ctx, const struct record *rec,
+	    const struct match *m);
+void	 pending_tick(struct analysis *a, const struct record *rec);
+void	 pending_resolve(struct analysis *a, struct pending *p, int at_end);
+void	 pending_release(struct pending *p);
+/* Adds a finding from a rule (synthetic or matched); returns its index. */
+int	 finding_add(struct analysis *a, const struct rule *r,
+	    unsigned long line, long long dev_ms, long long host_ms,
+	    const char *text, const struct capture *caps, size_t ncaps,
+	    int session);
+
+/* session.c: the OTA session model */
+void	 session_marker(struct analysis *a, const struct record *rec,
+	    const struct match *m);
+/* The session a failure at this point belongs to (created if needed). */
+int	 session_for_failure(struct analysis *a, unsigned long line);
+void	 session_failure(struct analysis *a, int s, const struct finding *f);
+void	 session_partition_row(struct analysis *a, const struct record *rec);
+void	 session_finish_all(struct analysis *a);
+int	 session_progress(const struct analysis *a);
+
+/* rank.c: root cause first */
+void	 rank_findings(struct analysis *a);
+
+#endif

@@ -1,0 +1,509 @@
+/*
+ * hits: what happens when a rule or marker matches a line.  Context
+ * conditions are checked here; a hit that needs an "after" window waits in
+ * the pending list.  Confirmed hits become findings, merged with earlier
+ * findings of the same rule and message (a retry repeats the same error).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis_int.h"
+#include "sanitize.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+static const char *
+cap_get(const struct capture *caps, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(caps[i].name, name) == 0)
+			return caps[i].value;
+	return NULL;
+}
+
+static const struct code_entry *
+decode_cap(const struct analysis *a, const struct rule *r,
+    const struct capture *caps, size_t ncaps, const char *name,
+    const struct rule_decode **how)
+{
+	size_t i;
+	const char *v;
+
+	for (i = 0; i < r->ndecode; i++) {
+		if (strcmp(r->decode[i].capture, name) != 0)
+			continue;
+		if ((v = cap_get(caps, ncaps, name)) == NULL || *v == '\0')
+			return NULL;
+		if (how != NULL)
+			*how = &r->decode[i];
+		return code_table_lookup(ruleset_find_table(a->rs,
+		    r->decode[i].table), v);
+	}
+	return NULL;
+}
+
+/* Expands ${name}, ${name.name}, ${name.meaning} in the rule's message. */
+static char *
+format_message(const struct analysis *a, const struct rule *r,
+    const struct capture *caps, size_t ncaps)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = r->message != NULL ? r->message : r->title, *e, *dot;
+	char name[64];
+	size_t n;
+
+	while (*p != '\0') {
+		if (p[0] != '$' || p[1] != '{' || (e = strchr(p + 2, '}')) == NULL ||
+		    (n = (size_t)(e - p - 2)) >= sizeof(name)) {
+			strbuf_addch(&sb, *p++);
+			continue;
+		}
+		memcpy(name, p + 2, n);
+		name[n] = '\0';
+		dot = strchr(name, '.');
+		if (dot != NULL) {
+			const struct code_entry *ce;
+
+			name[dot - name] = '\0';
+			ce = decode_cap(a, r, caps, ncaps, name, NULL);
+			if (ce == NULL) {
+				const char *v = cap_get(caps, ncaps, name);
+
+				if (strcmp(dot + 1, "name") == 0)
+					strbuf_addstr(&sb, v != NULL && *v != '\0' ?
+					    v : "?");
+				else
+					strbuf_addstr(&sb, "(not in otadiag's code "
+					    "table)");
+			} else if (strcmp(dot + 1, "name") == 0)
+				strbuf_addstr(&sb, ce->name);
+			else if (strcmp(dot + 1, "meaning") == 0) {
+				strbuf_addstr(&sb, ce->meaning);
+				if (ce->note != NULL) {
+					strbuf_addstr(&sb, " (");
+					strbuf_addstr(&sb, ce->note);
+					strbuf_addch(&sb, ')');
+				}
+			}
+		} else {
+			const char *v = cap_get(caps, ncaps, name);
+
+			strbuf_addstr(&sb, v != NULL ? v : "");
+		}
+		p = e + 1;
+	}
+	return strbuf_detach(&sb);
+}
+
+static int
+ignored(const struct analysis *a, const struct rule *r, const char *cause)
+{
+	size_t i;
+
+	for (i = 0; i < a->opts.nignore; i++)
+		if (strcmp(a->opts.ignore[i], r->id) == 0 ||
+		    strcmp(a->opts.ignore[i], cause) == 0)
+			return 1;
+	return 0;
+}
+
+int
+finding_add(struct analysis *a, const struct rule *r, unsigned long line,
+    long long dev_ms, long long host_ms, const char *text,
+    const struct capture *caps, size_t ncaps, int session)
+{
+	struct input_result *res = a->res;
+	const char *cause = r->cause;
+	char *msg;
+	size_t i;
+	struct finding *f;
+
+	for (i = 0; i < r->ndecode; i++) {
+		const struct rule_decode *how = NULL;
+		const struct code_entry *ce = decode_cap(a, r, caps, ncaps,
+		    r->decode[i].capture, &how);
+
+		if (ce != NULL && how != NULL && how->set_cause &&
+		    ce->cause != NULL)
+			cause = ce->cause;
+	}
+	if (ignored(a, r, cause))
+		return -1;
+	msg = format_message(a, r, caps, ncaps);
+	for (i = 0; i < res->nfindings; i++) {
+		f = &res->findings[i];
+		if (f->rule == r && strcmp(f->message, msg) == 0 &&
+		    strcmp(f->cause, cause) == 0 && f->node == -1) {
+			if (f->nlines < FINDING_MAX_LINES &&
+			    f->lines[f->nlines - 1] != line)
+				f->lines[f->nlines++] = line;
+			f->count++;
+			free(msg);
+			return (int)i;
+		}
+	}
+	res->findings = xrealloc(res->findings, (res->nfindings + 1) *
+	    sizeof(*res->findings));
+	f = &res->findings[res->nfindings];
+	memset(f, 0, sizeof(*f));
+	f->rule = r;
+	f->cause = cause;
+	f->severity = r->severity;
+	f->line = line;
+	f->lines[0] = line;
+	f->nlines = 1;
+	f->count = 1;
+	f->text = xstrdup(text);
+	f->message = msg;
+	f->dev_ms = dev_ms;
+	f->host_ms = host_ms;
+	f->session = session;
+	f->node = -1;
+	f->consequence_of = -1;
+	if (ncaps > 0) {
+		f->caps = xcalloc(ncaps, sizeof(*f->caps));
+		for (i = 0; i < ncaps; i++) {
+			f->caps[i].name = xstrdup(caps[i].name);
+			f->caps[i].value = xstrdup(caps[i].value);
+		}
+		f->ncaps = ncaps;
+	}
+	res->nfindings++;
+	return (int)(res->nfindings - 1);
+}
+
+/* --- events and context ------------------------------------------------ */
+
+static void
+event_push(struct analysis *a, const struct rule *r, enum stage st,
+    unsigned long line, long long ms)
+{
+	struct event *e = &a->events[a->nevents % EVENT_RING];
+
+	free(e->label);
+	e->rule = r;
+	e->stage = st;
+	e->label = r->label != NULL ? xstrdup(r->label) : NULL;
+	e->line = line;
+	e->ms = ms;
+	a->nevents++;
+}
+
+static int
+event_is(const struct event *e, const struct rule_ref *ref)
+{
+	if (ref->rule != NULL && strcmp(ref->rule, e->rule->id) != 0)
+		return 0;
+	if (ref->stage >= 0 && (int)e->stage != ref->stage)
+		return 0;
+	if (ref->label != NULL && (e->label == NULL ||
+	    strcmp(ref->label, e->label) != 0))
+		return 0;
+	return 1;
+}
+
+/* Did an event matching ref happen in the window before (line, ms)? */
+static int
+seen_before(const struct analysis *a, const struct rule_ref *ref,
+    unsigned long line, long long ms)
+{
+	size_t i, n = a->nevents < EVENT_RING ? a->nevents : EVENT_RING;
+
+	for (i = 0; i < n; i++) {
+		const struct event *e = &a->events[(a->nevents - 1 - i) %
+		    EVENT_RING];
+
+		if (e->line > line)
+			continue;
+		if (!event_is(e, ref))
+			continue;
+		if (ref->before_lines >= 0 && e->line + (unsigned long)
+		    ref->before_lines >= line && e->line <= line)
+			return 1;
+		if (ref->within_ms >= 0 && ms >= 0 && e->ms >= 0 &&
+		    e->ms <= ms && ms - e->ms <= ref->within_ms)
+			return 1;
+	}
+	return 0;
+}
+
+static int
+has_after(const struct rule_ref *ref)
+{
+	return ref->after_lines >= 0 || ref->within_ms >= 0;
+}
+
+/* Phase, progress, uptime and count conditions, at the time of the hit. */
+static int
+context_now(struct analysis *a, const struct rule *r,
+    const struct record *rec, long long ms)
+{
+	const struct rule_context *c = &r->ctx;
+	struct rule_hits *h = &a->rule_hits[r->index];
+	int prog;
+	long long up;
+
+	/* count every hit, so repetitions are seen whatever else holds */
+	h->ms[h->n % 8] = ms;
+	h->n++;
+	if (!r->has_context)
+		return 1;
+	if (c->phases != 0 && !(c->phases & (1u << a->phase)))
+		return 0;
+	prog = session_progress(a);
+	if (c->progress_min >= 0 && prog < c->progress_min)
+		return 0;
+	if (c->progress_max >= 0 && prog > c->progress_max)
+		return 0;
+	if (c->uptime_max_ms >= 0) {
+		up = analysis_uptime(a, rec);
+		if (up < 0 || up > c->uptime_max_ms)
+			return 0;
+	}
+	if (c->count_min > 0) {
+		size_t k, got = 0, n = h->n < 8 ? h->n : 8;
+
+		if (h->n < (size_t)c->count_min)
+			return 0;
+		if (c->count_within_ms >= 0 && ms >= 0) {
+			for (k = 0; k < n; k++) {
+				long long t = h->ms[(h->n - 1 - k) % 8];
+
+				if (t >= 0 && t <= ms && ms - t <= c->count_within_ms)
+					got++;
+			}
+			if (got < (size_t)c->count_min)
+				return 0;
+		}
+		/* report once per burst: only when the count is first reached */
+		if (c->count_within_ms < 0 && h->n != (size_t)c->count_min)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+confirm(struct analysis *a, const struct rule *r, unsigned long line,
+    long long dev_ms, long long host_ms, const char *text,
+    const struct capture *caps, size_t ncaps, int session_hint)
+{
+	int s, idx;
+	size_t before = a->res->nfindings;
+
+	s = session_hint;
+	if (r->severity == RULE_ERROR || s < 0)
+		s = session_for_failure(a, line);
+	idx = finding_add(a, r, line, dev_ms, host_ms, text, caps, ncaps, s);
+	if (idx < 0)
+		return;
+	if (r->severity == RULE_ERROR)
+		session_failure(a, s, &a->res->findings[idx]);
+	if (a->res->nfindings > before)
+		analysis_emit(a, ANALYSIS_FINDING, idx, s, NULL, NULL);
+}
+
+void
+pending_release(struct pending *p)
+{
+	size_t i;
+
+	free(p->text);
+	for (i = 0; i < p->ncaps; i++) {
+		free(p->caps[i].name);
+		free(p->caps[i].value);
+	}
+	free(p->caps);
+	memset(p, 0, sizeof(*p));
+	p->done = 1;
+}
+
+void
+pending_resolve(struct analysis *a, struct pending *p, int at_end)
+{
+	const struct rule_context *c = &p->rule->ctx;
+	size_t i;
+
+	(void)at_end;
+	if (p->done)
+		return;
+	p->done = 1;
+	if (p->excluded)
+		return;
+	for (i = 0; i < c->nrequires; i++)
+		if (!(p->req_ok & (1u << i)))
+			return;
+	confirm(a, p->rule, p->line, p->dev_ms, p->host_ms, p->text, p->caps,
+	    p->ncaps, p->session);
+}
+
+/* A new event: does it satisfy or violate a pending hit's after window? */
+static void
+pending_event(struct analysis *a, const struct event *e)
+{
+	size_t i, k;
+
+	for (i = 0; i < a->npending; i++) {
+		struct pending *p = &a->pending[i];
+		const struct rule_context *c;
+
+		if (p->done || e->line <= p->line)
+			continue;
+		c = &p->rule->ctx;
+		for (k = 0; k < c->nrequires && k < 32; k++) {
+			const struct rule_ref *ref = &c->requires[k];
+
+			if (!event_is(e, ref))
+				continue;
+			if ((ref->after_lines >= 0 && e->line <= p->line +
+			    (unsigned long)ref->after_lines) ||
+			    (ref->within_ms >= 0 && e->ms >= 0 && p->ms >= 0 &&
+			    e->ms - p->ms <= ref->within_ms && e->ms >= p->ms))
+				p->req_ok |= 1u << k;
+		}
+		for (k = 0; k < c->nexcludes; k++) {
+			const struct rule_ref *ref = &c->excludes[k];
+
+			if (!event_is(e, ref))
+				continue;
+			if ((ref->after_lines >= 0 && e->line <= p->line +
+			    (unsigned long)ref->after_lines) ||
+			    (ref->within_ms >= 0 && e->ms >= 0 && p->ms >= 0 &&
+			    e->ms - p->ms <= ref->within_ms && e->ms >= p->ms))
+				p->excluded = 1;
+		}
+	}
+}
+
+void
+pending_tick(struct analysis *a, const struct record *rec)
+{
+	size_t i, j;
+	long long ms = analysis_time(a, rec);
+
+	for (i = 0; i < a->npending; i++) {
+		struct pending *p = &a->pending[i];
+
+		if (p->done)
+			continue;
+		if (rec->lineno > p->deadline_line && (p->deadline_ms < 0 ||
+		    ms < 0 || ms > p->deadline_ms))
+			pending_resolve(a, p, 0);
+	}
+	/* compact */
+	for (i = j = 0; i < a->npending; i++) {
+		if (a->pending[i].done) {
+			pending_release(&a->pending[i]);
+			continue;
+		}
+		if (i != j)
+			a->pending[j] = a->pending[i];
+		j++;
+	}
+	a->npending = j;
+}
+
+static void
+hold(struct analysis *a, const struct rule *r, const struct record *rec,
+    const struct match *m, unsigned req_ok, long long ms)
+{
+	const struct rule_context *c = &r->ctx;
+	struct pending *p;
+	size_t k;
+	unsigned long dl = rec->lineno;
+	long long dms = -1;
+
+	for (k = 0; k < c->nrequires; k++) {
+		const struct rule_ref *ref = &c->requires[k];
+
+		if (ref->after_lines >= 0 && rec->lineno + ref->after_lines > dl)
+			dl = rec->lineno + (unsigned long)ref->after_lines;
+		if (ref->within_ms >= 0 && ms >= 0 && ms + ref->within_ms > dms)
+			dms = ms + ref->within_ms;
+	}
+	for (k = 0; k < c->nexcludes; k++) {
+		const struct rule_ref *ref = &c->excludes[k];
+
+		if (ref->after_lines >= 0 && rec->lineno + ref->after_lines > dl)
+			dl = rec->lineno + (unsigned long)ref->after_lines;
+		if (ref->within_ms >= 0 && ms >= 0 && ms + ref->within_ms > dms)
+			dms = ms + ref->within_ms;
+	}
+	a->pending = xgrow(a->pending, &a->cappending, a->npending + 1,
+	    sizeof(*a->pending));
+	p = &a->pending[a->npending++];
+	memset(p, 0, sizeof(*p));
+	p->rule = r;
+	p->line = rec->lineno;
+	p->ms = ms;
+	p->dev_ms = rec->dev_ms;
+	p->host_ms = rec->host_ms;
+	p->session = a->cur;
+	p->text = xstrdup(rec->text);
+	p->deadline_line = dl;
+	p->deadline_ms = dms;
+	p->req_ok = req_ok;
+	if (m->ncaps > 0) {
+		p->caps = xcalloc(m->ncaps, sizeof(*p->caps));
+		for (k = 0; k < m->ncaps; k++) {
+			p->caps[k].name = xstrdup(m->cap_names[k]);
+			p->caps[k].value = xstrdup(m->cap_values[k]);
+		}
+		p->ncaps = m->ncaps;
+	}
+}
+
+int
+analysis_on_match(void *ctx, const struct record *rec, const struct match *m)
+{
+	struct analysis *a = ctx;
+	const struct rule *r = m->rule;
+	const struct rule_context *c = &r->ctx;
+	long long ms = analysis_time(a, rec);
+	unsigned req_ok = 0;
+	int wait = 0, ok;
+	size_t k;
+	struct capture caps[MATCHER_MAX_CAPS];
+
+	if (r->kind == RULE_KIND_MARKER) {
+		if (!r->has_context || context_now(a, r, rec, ms))
+			session_marker(a, rec, m);
+		event_push(a, r, r->stage, rec->lineno, ms);
+		pending_event(a, &a->events[(a->nevents - 1) % EVENT_RING]);
+		return 0;
+	}
+	ok = context_now(a, r, rec, ms);
+	/* the hit is an event for other rules' context, whatever happens */
+	event_push(a, r, STAGE_NONE, rec->lineno, ms);
+	pending_event(a, &a->events[(a->nevents - 1) % EVENT_RING]);
+	if (!ok)
+		return 0;
+	if (r->has_context) {
+		for (k = 0; k < c->nexcludes; k++)
+			if (seen_before(a, &c->excludes[k], rec->lineno - 1, ms))
+				return 0;
+		for (k = 0; k < c->nexcludes; k++)
+			if (has_after(&c->excludes[k]))
+				wait = 1;
+		for (k = 0; k < c->nrequires && k < 32; k++) {
+			if (seen_before(a, &c->requires[k], rec->lineno - 1, ms))
+				req_ok |= 1u << k;
+			else if (has_after(&c->requires[k]))
+				wait = 1;
+			else
+				return 0;
+		}
+		if (wait) {
+			hold(a, r, rec, m, req_ok, ms);
+			return 0;
+		}
+	}
+	for (k = 0; k < m->ncaps; k++) {
+		caps[k].name = (char *)m->cap_names[k];
+		caps[k].value = (char *)m->cap_values[k];
+	}
+	confirm(a, r, rec->lineno, rec->dev_ms, rec->host_ms, rec->text, caps,
+	    m->ncaps, a->cur);
+	return 0;
+}

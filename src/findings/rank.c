@@ -1,0 +1,241 @@
+/*
+ * rank: root cause first.  For each session that failed, the primary cause
+ * is the earliest error finding with the role "cause" (a "symptom" only when
+ * nothing else explains it); later error findings of the same session are
+ * its consequences.  Severity alone does not decide.  A session whose new
+ * image runs in the end keeps its findings, capped at warning.  Findings
+ * are then ordered: the input's primary cause, other primary causes, then
+ * by severity and line; indices are remapped.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis_int.h"
+#include "xalloc.h"
+
+/* Causes that are risks or advice, never why an update failed. */
+static int
+advisory(const char *cause)
+{
+	return strcmp(cause, "excessive-polling") == 0 ||
+	    strcmp(cause, "ota-too-early") == 0 ||
+	    strcmp(cause, "insecure-transport") == 0;
+}
+
+static int
+better(const struct finding *f, const struct finding *best)
+{
+	int fr, br;
+
+	if (best == NULL)
+		return 1;
+	if (f->severity != best->severity &&
+	    (f->severity == RULE_ERROR || best->severity == RULE_ERROR))
+		return f->severity == RULE_ERROR;
+	fr = f->rule->role == RULE_ROLE_CAUSE;
+	br = best->rule->role == RULE_ROLE_CAUSE;
+	if (fr != br)
+		return fr;
+	return f->line < best->line;
+}
+
+/* Picks the primary among findings matching (session s) or (node n). */
+static int
+pick(struct input_result *r, int s, int node)
+{
+	size_t i;
+	const struct finding *best = NULL;
+	int bi = -1;
+
+	for (i = 0; i < r->nfindings; i++) {
+		const struct finding *f = &r->findings[i];
+
+		if (node >= 0 ? f->node != node : f->session != s)
+			continue;
+		if (f->severity < RULE_WARNING || advisory(f->cause))
+			continue;
+		if (better(f, best)) {
+			best = f;
+			bi = (int)i;
+		}
+	}
+	return bi;
+}
+
+static void
+link_consequences(struct input_result *r, int p, int s, int node)
+{
+	size_t i;
+	struct finding *pf = &r->findings[p];
+
+	pf->primary = 1;
+	for (i = 0; i < r->nfindings; i++) {
+		struct finding *f = &r->findings[i];
+
+		if ((int)i == p || f->consequence_of >= 0 || f->primary)
+			continue;
+		if (node >= 0 ? f->node != node : f->session != s)
+			continue;
+		if (f->line < pf->line || advisory(f->cause))
+			continue;
+		if (f->severity == RULE_INFO)
+			continue;
+		f->consequence_of = p;
+	}
+}
+
+struct order {
+	size_t	 idx;
+	int	 key0;		/* 0: input primary, 1: other primary, 2: rest */
+	int	 sev;
+	unsigned long line;
+};
+
+static int
+cmp_order(const void *x, const void *y)
+{
+	const struct order *a = x, *b = y;
+
+	if (a->key0 != b->key0)
+		return a->key0 - b->key0;
+	if (a->sev != b->sev)
+		return b->sev - a->sev;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+static void
+reorder(struct input_result *r)
+{
+	struct order *o;
+	struct finding *nf;
+	int *map;
+	size_t i, k;
+
+	if (r->nfindings < 2)
+		return;
+	o = xcalloc(r->nfindings, sizeof(*o));
+	for (i = 0; i < r->nfindings; i++) {
+		o[i].idx = i;
+		o[i].key0 = (int)i == r->primary ? 0 : r->findings[i].primary ? 1 :
+		    2;
+		o[i].sev = (int)r->findings[i].severity;
+		o[i].line = r->findings[i].line;
+	}
+	qsort(o, r->nfindings, sizeof(*o), cmp_order);
+	map = xcalloc(r->nfindings, sizeof(int));
+	nf = xcalloc(r->nfindings, sizeof(*nf));
+	for (i = 0; i < r->nfindings; i++) {
+		nf[i] = r->findings[o[i].idx];
+		map[o[i].idx] = (int)i;
+	}
+	for (i = 0; i < r->nfindings; i++)
+		if (nf[i].consequence_of >= 0)
+			nf[i].consequence_of = map[nf[i].consequence_of];
+	for (i = 0; i < r->nsessions; i++)
+		if (r->sessions[i].primary >= 0)
+			r->sessions[i].primary = map[r->sessions[i].primary];
+	for (k = 0; k < r->nnodes; k++)
+		if (r->nodes[k].primary >= 0)
+			r->nodes[k].primary = map[r->nodes[k].primary];
+	if (r->primary >= 0)
+		r->primary = map[r->primary];
+	free(r->findings);
+	r->findings = nf;
+	free(map);
+	free(o);
+}
+
+static void
+rank_job(struct input_result *r)
+{
+	size_t k;
+	int any_failed = 0, any_progress = 0, any_success = 0, last = -1;
+
+	for (k = 0; k < r->nnodes; k++) {
+		struct job_node *n = &r->nodes[k];
+		int p = pick(r, -1, (int)k);
+
+		n->primary = p;
+		if (p >= 0)
+			link_consequences(r, p, -1, (int)k);
+		if (n->outcome == OUTCOME_FAILED ||
+		    n->outcome == OUTCOME_ROLLED_BACK) {
+			any_failed = 1;
+			if (p >= 0 && (last < 0 || r->findings[p].line <
+			    r->findings[last].line))
+				last = p;
+		} else if (n->outcome == OUTCOME_IN_PROGRESS)
+			any_progress = 1;
+		else if (n->outcome == OUTCOME_SUCCESS)
+			any_success = 1;
+	}
+	if (any_failed) {
+		r->outcome = OUTCOME_FAILED;
+		r->primary = last;
+	} else if (any_progress)
+		r->outcome = OUTCOME_IN_PROGRESS;
+	else if (any_success)
+		r->outcome = OUTCOME_SUCCESS;
+	else
+		r->outcome = r->nnodes > 0 ? OUTCOME_NOT_ATTEMPTED :
+		    OUTCOME_UNKNOWN;
+	if (r->job_timed_out && r->outcome != OUTCOME_FAILED)
+		r->outcome = OUTCOME_FAILED;
+}
+
+void
+rank_findings(struct analysis *a)
+{
+	struct input_result *r = a->res;
+	size_t i, k;
+	int last_attempt = -1;
+
+	if (r->error) {
+		r->outcome = OUTCOME_UNKNOWN;
+		return;
+	}
+	if (r->kind == INPUT_JOB) {
+		rank_job(r);
+		reorder(r);
+		return;
+	}
+	for (i = 0; i < r->nsessions; i++) {
+		struct session *s = &r->sessions[i];
+
+		s->primary = -1;
+		if (s->outcome == OUTCOME_SUCCESS) {
+			/* recovered: the words did not stop the update */
+			for (k = 0; k < r->nfindings; k++)
+				if (r->findings[k].session == (int)i &&
+				    r->findings[k].severity == RULE_ERROR)
+					r->findings[k].severity = RULE_WARNING;
+			continue;
+		}
+		if (s->outcome != OUTCOME_FAILED &&
+		    s->outcome != OUTCOME_ROLLED_BACK &&
+		    s->outcome != OUTCOME_IN_PROGRESS)
+			continue;
+		s->primary = pick(r, (int)i, -1);
+		if (s->primary >= 0)
+			link_consequences(r, s->primary, (int)i, -1);
+	}
+	/* the input: its last attempted session decides */
+	for (i = 0; i < r->nsessions; i++)
+		if (r->sessions[i].outcome != OUTCOME_NOT_ATTEMPTED &&
+		    r->sessions[i].outcome != OUTCOME_UNKNOWN)
+			last_attempt = (int)i;
+	if (last_attempt < 0)
+		r->outcome = r->nsessions > 0 ? OUTCOME_NOT_ATTEMPTED :
+		    OUTCOME_NOT_ATTEMPTED;
+	else {
+		r->outcome = r->sessions[last_attempt].outcome;
+		if (r->outcome != OUTCOME_SUCCESS)
+			r->primary = r->sessions[last_attempt].primary;
+		if (r->outcome == OUTCOME_IN_PROGRESS && r->primary >= 0 &&
+		    r->findings[r->primary].severity == RULE_ERROR)
+			r->outcome = OUTCOME_FAILED;
+	}
+	reorder(r);
+}

@@ -1,0 +1,115 @@
+/* result: freeing and summarising analysis results (see result.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "result.h"
+
+static const char *const outcome_names[] = {
+	[OUTCOME_UNKNOWN] = "unknown",
+	[OUTCOME_SUCCESS] = "success",
+	[OUTCOME_FAILED] = "failed",
+	[OUTCOME_ROLLED_BACK] = "rolled-back",
+	[OUTCOME_IN_PROGRESS] = "in-progress",
+	[OUTCOME_NOT_ATTEMPTED] = "not-attempted",
+};
+
+const char *
+outcome_name(enum outcome o)
+{
+	if ((unsigned)o >= sizeof(outcome_names) / sizeof(outcome_names[0]))
+		return "unknown";
+	return outcome_names[o];
+}
+
+int
+outcome_from_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(outcome_names) / sizeof(outcome_names[0]); i++)
+		if (strcmp(outcome_names[i], name) == 0)
+			return (int)i;
+	return -1;
+}
+
+void
+result_free(struct input_result *r)
+{
+	size_t i, k;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->nfindings; i++) {
+		struct finding *f = &r->findings[i];
+
+		free(f->text);
+		free(f->message);
+		for (k = 0; k < f->ncaps; k++) {
+			free(f->caps[k].name);
+			free(f->caps[k].value);
+		}
+		free(f->caps);
+	}
+	free(r->findings);
+	for (i = 0; i < r->nsessions; i++) {
+		struct session *s = &r->sessions[i];
+
+		for (k = 0; k < s->nevents; k++)
+			free(s->events[k].detail);
+		free(s->events);
+		free(s->version_from);
+		free(s->version_to);
+		free(s->url);
+	}
+	free(r->sessions);
+	free(r->device.version);
+	free(r->device.project);
+	free(r->device.idf_version);
+	free(r->device.chip);
+	free(r->device.reset_reason);
+	free(r->device.boot_partition);
+	for (i = 0; i < r->device.nparts; i++) {
+		free(r->device.parts[i].label);
+		free(r->device.parts[i].usage);
+	}
+	free(r->device.parts);
+	for (i = 0; i < r->nnotes; i++)
+		free(r->notes[i].text);
+	free(r->notes);
+	for (i = 0; i < r->nnodes; i++) {
+		free(r->nodes[i].node_id);
+		free(r->nodes[i].status);
+		free(r->nodes[i].info);
+		free(r->nodes[i].timestamp);
+		free(r->nodes[i].log_path);
+	}
+	free(r->nodes);
+	free(r->job_id);
+	free(r->error_text);
+	free(r->path);
+	free(r);
+}
+
+int
+result_max_severity(const struct input_result *r)
+{
+	size_t i;
+	int max = -1;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].consequence_of < 0 &&
+		    (int)r->findings[i].severity > max)
+			max = (int)r->findings[i].severity;
+	return max;
+}
+
+size_t
+result_count_at(const struct input_result *r, enum rule_severity sev)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].severity >= sev)
+			n++;
+	return n;
+}

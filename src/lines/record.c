@@ -1,0 +1,738 @@
+/*
+ * record: normalising one raw line and splitting it into fields (record.h).
+ *
+ * Steps: (1) remove escape sequences, their printed forms and NUL bytes;
+ * (2) sanitise to printable UTF-8; (3) strip host-side prefixes that
+ * terminal programs add; (4) recognise the device's own line format.
+ * Parsing is hand-written (no regex) because it runs on every line.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "record.h"
+#include "sanitize.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+struct record_parser {
+	struct strbuf	 clean;		/* escapes removed, raw bytes */
+	struct strbuf	 text;		/* sanitised, host prefix stripped */
+	struct strbuf	 tag;
+	struct strbuf	 func;
+	struct strbuf	 file;
+	struct strbuf	 dtime;
+	struct strbuf	 msg;
+};
+
+struct record_parser *
+record_parser_new(void)
+{
+	struct record_parser *p = xcalloc(1, sizeof(*p));
+
+	strbuf_init(&p->clean, 256);
+	strbuf_init(&p->text, 256);
+	strbuf_init(&p->tag, 32);
+	strbuf_init(&p->func, 32);
+	strbuf_init(&p->file, 32);
+	strbuf_init(&p->dtime, 32);
+	strbuf_init(&p->msg, 256);
+	return p;
+}
+
+void
+record_parser_free(struct record_parser *p)
+{
+	if (p == NULL)
+		return;
+	strbuf_release(&p->clean);
+	strbuf_release(&p->text);
+	strbuf_release(&p->tag);
+	strbuf_release(&p->func);
+	strbuf_release(&p->file);
+	strbuf_release(&p->dtime);
+	strbuf_release(&p->msg);
+	free(p);
+}
+
+const char *
+record_format_name(enum record_format fmt)
+{
+	switch (fmt) {
+	case RECORD_PLAIN:
+		return "plain";
+	case RECORD_IDF:
+		return "esp-idf";
+	case RECORD_ARDUINO:
+		return "arduino";
+	case RECORD_ESPHOME:
+		return "esphome";
+	case RECORD_ESPOTA:
+		return "espota";
+	case RECORD_ROM:
+		return "rom";
+	case RECORD_ALIYUN:
+		return "aliyun";
+	case RECORD_JOB:
+		return "job";
+	}
+	return "plain";
+}
+
+static int
+isdig(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Length of an SGR-like "[0;31m" at s (ESC already removed), or 0. */
+static size_t
+sgr_len(const char *s, size_t n)
+{
+	size_t i = 1;
+
+	if (n < 3 || s[0] != '[')
+		return 0;
+	while (i < n && i < 16 && (isdig((unsigned char)s[i]) || s[i] == ';'))
+		i++;
+	if (i < n && s[i] == 'm' && i > 1)
+		return i + 1;
+	if (i < n && i > 1 && (s[i] == 'K' || s[i] == 'J' || s[i] == 'H'))
+		return i + 1;
+	return 0;
+}
+
+/*
+ * Step 1: escape sequences (real and printed) and NULs out.  Returns flags.
+ */
+static unsigned
+strip_escapes(struct strbuf *out, const char *s, size_t n)
+{
+	size_t i = 0, k;
+	unsigned flags = 0;
+
+	strbuf_reset(out);
+	strbuf_grow(out, n);
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == 0) {
+			flags |= RECORD_HAD_NUL;
+			i++;
+			continue;
+		}
+		if (c == 0x1b) {
+			/* CSI/OSC and two-byte forms */
+			if (i + 1 < n && s[i + 1] == '[') {
+				k = i + 2;
+				while (k < n && k < i + 64 &&
+				    !((unsigned char)s[k] >= 0x40 &&
+				    (unsigned char)s[k] <= 0x7e))
+					k++;
+				i = k < n ? k + 1 : n;
+			} else if (i + 1 < n && s[i + 1] == ']') {
+				k = i + 2;
+				while (k < n && s[k] != 0x07 &&
+				    !(s[k] == 0x1b && k + 1 < n && s[k + 1] == '\\'))
+					k++;
+				i = k < n ? (s[k] == 0x07 ? k + 1 : k + 2) : n;
+			} else
+				i += i + 1 < n ? 2 : 1;
+			continue;
+		}
+		if (c == '[' || c == 0xe2 || c == '<' || c == '\\' || c == '^') {
+			const char *p = s + i;
+			size_t left = n - i, pre = 0;
+
+			if (left >= 3 && (unsigned char)p[0] == 0xe2 &&
+			    (unsigned char)p[1] == 0x90 &&
+			    (unsigned char)p[2] == 0x9b)
+				pre = 3;			/* U+241B ␛ */
+			else if (left >= 4 && memcmp(p, "[1B]", 4) == 0)
+				pre = 4;
+			else if (left >= 6 && (memcmp(p, "<0x1b>", 6) == 0 ||
+			    memcmp(p, "<0x1B>", 6) == 0 ||
+			    memcmp(p, "<\\x1b>", 6) == 0))
+				pre = 6;
+			else if (left >= 4 && memcmp(p, "\\033", 4) == 0)
+				pre = 4;
+			else if (left >= 4 && (memcmp(p, "\\x1b", 4) == 0 ||
+			    memcmp(p, "\\x1B", 4) == 0))
+				pre = 4;
+			else if (left >= 2 && (memcmp(p, "\\e", 2) == 0 ||
+			    memcmp(p, "^[", 2) == 0))
+				pre = 2;
+			if (pre == 2 && p[0] == '^') {
+				/* "^[[0;31m": the caret form eats one '[' */
+				if ((k = sgr_len(p + 1, left - 1)) > 0) {
+					i += 1 + k;
+					continue;
+				}
+			} else if (pre > 0) {
+				if ((k = sgr_len(p + pre, left - pre)) > 0) {
+					i += pre + k;
+					continue;
+				}
+				if (pre == 3) {		/* lone ␛ */
+					i += 3;
+					continue;
+				}
+			} else if (c == '[') {
+				/* ESC lost in a paste: "[0;31mE (12) x: y[0m" */
+				k = sgr_len(p, left);
+				if (k > 0 && (k >= 4 || (k == 3 && p[1] == '0'))) {
+					i += k;
+					continue;
+				}
+			}
+		}
+		strbuf_addch(out, (char)c);
+		i++;
+	}
+	return flags;
+}
+
+/* Counts bytes that look like line noise (wrong baud rate). */
+static int
+is_noise(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, bad = 0, len;
+
+	if (n < 8)
+		return 0;
+	while (i < n) {
+		if (u[i] < 0x20 && u[i] != '\t') {
+			bad++;
+			i++;
+			continue;
+		}
+		if (u[i] < 0x7f) {
+			i++;
+			continue;
+		}
+		len = sanitize_utf8_len(u + i, n - i);
+		if (len == 0) {
+			bad++;
+			i++;
+		} else {
+			/* U+FFFD from a terminal's own replacement counts too */
+			if (len == 3 && u[i] == 0xef && u[i + 1] == 0xbf &&
+			    u[i + 2] == 0xbd)
+				bad++;
+			i += len;
+		}
+	}
+	return bad * 10 >= n * 3;
+}
+
+static int
+has_bad_utf8(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, len;
+
+	while (i < n) {
+		if (u[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((len = sanitize_utf8_len(u + i, n - i)) == 0)
+			return 1;
+		i += len;
+	}
+	return 0;
+}
+
+long long
+record_parse_clock(const char *s, size_t n)
+{
+	long long h, m, sec, ms = 0;
+	size_t i;
+
+	if (n < 8 || !isdig((unsigned char)s[0]) || !isdig((unsigned char)s[1]) ||
+	    s[2] != ':' || !isdig((unsigned char)s[3]) ||
+	    !isdig((unsigned char)s[4]) || s[5] != ':' ||
+	    !isdig((unsigned char)s[6]) || !isdig((unsigned char)s[7]))
+		return -1;
+	h = (s[0] - '0') * 10 + (s[1] - '0');
+	m = (s[3] - '0') * 10 + (s[4] - '0');
+	sec = (s[6] - '0') * 10 + (s[7] - '0');
+	if (n > 8 && (s[8] == '.' || s[8] == ',')) {
+		long long scale = 100;
+
+		for (i = 9; i < n && isdig((unsigned char)s[i]); i++) {
+			ms += (s[i] - '0') * scale;
+			scale /= 10;
+		}
+	}
+	return ((h * 60 + m) * 60 + sec) * 1000 + ms;
+}
+
+/* Length of "HH:MM:SS[.fff]" at s, 0 if none. */
+static size_t
+clock_len(const char *s, size_t n)
+{
+	size_t i;
+
+	if (record_parse_clock(s, n) < 0)
+		return 0;
+	i = 8;
+	if (i < n && (s[i] == '.' || s[i] == ',') && i + 1 < n &&
+	    isdig((unsigned char)s[i + 1])) {
+		i++;
+		while (i < n && isdig((unsigned char)s[i]))
+			i++;
+	}
+	return i;
+}
+
+/* Length of "YYYY-MM-DD[ T]" at s, 0 if none. */
+static size_t
+date_len(const char *s, size_t n)
+{
+	if (n < 11 || !isdig((unsigned char)s[0]) || !isdig((unsigned char)s[3]) ||
+	    s[4] != '-' || s[7] != '-' || !isdig((unsigned char)s[8]) ||
+	    !isdig((unsigned char)s[9]))
+		return 0;
+	if (s[10] != ' ' && s[10] != 'T' && s[10] != '_')
+		return 0;
+	return 11;
+}
+
+/*
+ * Step 3: host-side prefixes.  Returns the offset of the device text in s
+ * and sets *host_ms.
+ */
+static size_t
+strip_host(const char *s, size_t n, long long *host_ms)
+{
+	size_t off = 0, k, d;
+	int round;
+
+	for (round = 0; round < 4; round++) {
+		const char *p = s + off;
+		size_t left = n - off;
+
+		/* quoting "> " as in forum pastes */
+		if (left >= 2 && p[0] == '>' && p[1] == ' ') {
+			off += 2;
+			continue;
+		}
+		/* [YYYY-MM-DD HH:MM:SS.mmm] or [HH:MM:SS.mmm] */
+		if (left > 2 && p[0] == '[') {
+			d = date_len(p + 1, left - 1);
+			k = clock_len(p + 1 + d, left - 1 - d);
+			if (k > 0 && 1 + d + k < left && p[1 + d + k] == ']') {
+				size_t after = 1 + d + k + 1;
+
+				/* ESPHome's own "[12:34:56][E][tag:1]:" stays */
+				if (after + 2 < left && p[after] == '[' &&
+				    p[after + 2] == ']' && d == 0)
+					break;
+				*host_ms = record_parse_clock(p + 1 + d, k);
+				off += after;
+				while (off < n && s[off] == ' ')
+					off++;
+				continue;
+			}
+		}
+		/* HH:MM:SS.mmm -> / > / bare "HH:MM:SS.mmm " (Tasmota) */
+		d = date_len(p, left);
+		k = clock_len(p + d, left - d);
+		if (k > 0) {
+			const char *q = p + d + k;
+			size_t rest = left - d - k;
+
+			if (rest >= 4 && memcmp(q, " -> ", 4) == 0) {
+				*host_ms = record_parse_clock(p + d, k);
+				off += d + k + 4;
+				continue;
+			}
+			if (rest >= 3 && memcmp(q, " > ", 3) == 0) {
+				*host_ms = record_parse_clock(p + d, k);
+				off += d + k + 3;
+				continue;
+			}
+			/* "22:25:58][D][ota:180]:" — a paste that lost '[' */
+			if (rest >= 4 && q[0] == ']' && q[1] == '[' && d == 0) {
+				*host_ms = record_parse_clock(p, k);
+				off += k + 1;
+				break;
+			}
+			/* espota "12:00:01 [ERROR]: " is a device-like format:
+			   leave it; Tasmota "00:00:00.001 UPG: x" loses time */
+			if (rest >= 2 && q[0] == ' ' && q[1] != '[' &&
+			    (k > 8 || d > 0)) {
+				*host_ms = record_parse_clock(p + d, k);
+				off += d + k + 1;
+				continue;
+			}
+		}
+		break;
+	}
+	return off;
+}
+
+static void
+set(struct strbuf *sb, const char *s, size_t n)
+{
+	strbuf_reset(sb);
+	strbuf_add(sb, s, n);
+}
+
+static char
+level_word(const char *w, size_t n)
+{
+	if (n == 5 && memcmp(w, "ERROR", 5) == 0)
+		return 'E';
+	if ((n == 7 && memcmp(w, "WARNING", 7) == 0) ||
+	    (n == 4 && memcmp(w, "WARN", 4) == 0))
+		return 'W';
+	if (n == 4 && memcmp(w, "INFO", 4) == 0)
+		return 'I';
+	if (n == 5 && memcmp(w, "DEBUG", 5) == 0)
+		return 'D';
+	if (n == 8 && memcmp(w, "CRITICAL", 8) == 0)
+		return 'E';
+	if (n == 3 && memcmp(w, "err", 3) == 0)
+		return 'E';
+	if (n == 3 && memcmp(w, "wrn", 3) == 0)
+		return 'W';
+	if (n == 3 && memcmp(w, "inf", 3) == 0)
+		return 'I';
+	if (n == 3 && memcmp(w, "dbg", 3) == 0)
+		return 'D';
+	return 0;
+}
+
+static int
+is_level(char c)
+{
+	return c == 'E' || c == 'W' || c == 'I' || c == 'D' || c == 'V';
+}
+
+/* ESP-IDF: "E (1234) tag: msg", "E (12:34:56.789) tag: msg", "E tag: msg" */
+static int
+parse_idf(struct record_parser *p, const char *s, size_t n, struct record *r)
+{
+	size_t i, t0, t1;
+	const char *colon;
+
+	if (n < 5 || !is_level(s[0]) || s[1] != ' ')
+		return 0;
+	if (s[2] == '(') {
+		for (i = 3; i < n && i < 40 && s[i] != ')'; i++)
+			if (!isdig((unsigned char)s[i]) && s[i] != ':' &&
+			    s[i] != '.' && s[i] != '-' && s[i] != ' ')
+				return 0;
+		if (i >= n || s[i] != ')' || i == 3 || i + 1 >= n ||
+		    s[i + 1] != ' ')
+			return 0;
+		set(&p->dtime, s + 3, i - 3);
+		t0 = i + 2;
+	} else
+		t0 = 2;
+	/* the tag runs to the first ": " (tags may contain spaces) */
+	colon = NULL;
+	for (t1 = t0; t1 + 1 < n && t1 < t0 + 48; t1++)
+		if (s[t1] == ':' && s[t1 + 1] == ' ') {
+			colon = s + t1;
+			break;
+		}
+	if (colon == NULL) {
+		/* "E (123) tag:" with an empty message */
+		if (n > t0 && s[n - 1] == ':' && n - t0 < 48)
+			t1 = n - 1;
+		else
+			return 0;
+	}
+	if (t1 == t0)
+		return 0;
+	if (t0 == 2) {
+		/* no timestamp: only short, space-free tags (DRAM logs) */
+		for (i = t0; i < t1; i++)
+			if (s[i] == ' ')
+				return 0;
+		if (t1 - t0 > 24)
+			return 0;
+		strbuf_reset(&p->dtime);
+	}
+	set(&p->tag, s + t0, t1 - t0);
+	if (t1 + 2 <= n)
+		set(&p->msg, s + t1 + 2, n - (t1 + 2 < n ? t1 + 2 : n));
+	else
+		strbuf_reset(&p->msg);
+	r->level = s[0];
+	r->fmt = RECORD_IDF;
+	if (p->dtime.len > 0) {
+		if (strchr(p->dtime.buf, ':') != NULL)
+			r->host_ms = r->host_ms >= 0 ? r->host_ms :
+			    record_parse_clock(p->dtime.buf, p->dtime.len);
+		else if (p->dtime.len < 16)
+			r->dev_ms = strtoll(p->dtime.buf, NULL, 10);
+	}
+	return 1;
+}
+
+/* Arduino: "[E][file.cpp:123] func(): msg", "[  1234][E][file:1] f(): msg" */
+static int
+parse_arduino(struct record_parser *p, const char *s, size_t n,
+    struct record *r)
+{
+	size_t i = 0, f0, f1, l0, fn0, fn1;
+	long long t = -1;
+
+	if (n < 8 || s[0] != '[')
+		return 0;
+	if (s[1] == ' ' || isdig((unsigned char)s[1])) {
+		for (i = 1; i < n && s[i] == ' '; i++)
+			;
+		if (i >= n || !isdig((unsigned char)s[i]))
+			return 0;
+		t = 0;
+		while (i < n && isdig((unsigned char)s[i]))
+			t = t * 10 + (s[i++] - '0');
+		if (i >= n || s[i] != ']')
+			return 0;
+		i++;
+		set(&p->dtime, s + 1, i - 2);
+	} else
+		strbuf_reset(&p->dtime);
+	if (i + 4 > n || s[i] != '[' || !is_level(s[i + 1]) || s[i + 2] != ']' ||
+	    s[i + 3] != '[')
+		return 0;
+	r->level = s[i + 1];
+	f0 = i + 4;
+	for (f1 = f0; f1 < n && s[f1] != ':' && s[f1] != ']'; f1++)
+		;
+	if (f1 >= n || s[f1] != ':')
+		return 0;
+	for (l0 = f1 + 1; l0 < n && isdig((unsigned char)s[l0]); l0++)
+		;
+	if (l0 >= n || s[l0] != ']' || l0 == f1 + 1)
+		return 0;
+	/* ESPHome "[E][tag:12]: msg" is not Arduino */
+	if (l0 + 1 < n && s[l0 + 1] == ':')
+		return 0;
+	fn0 = l0 + 1;
+	while (fn0 < n && s[fn0] == ' ')
+		fn0++;
+	for (fn1 = fn0; fn1 + 3 < n && !(s[fn1] == '(' && s[fn1 + 1] == ')' &&
+	    s[fn1 + 2] == ':'); fn1++)
+		if (s[fn1] == ' ')
+			break;
+	set(&p->file, s + f0, f1 - f0);
+	r->src_line = (unsigned)strtoul(s + f1 + 1, NULL, 10);
+	if (fn1 + 3 < n + 1 && fn1 + 2 < n && s[fn1] == '(' &&
+	    s[fn1 + 1] == ')' && s[fn1 + 2] == ':') {
+		set(&p->func, s + fn0, fn1 - fn0);
+		i = fn1 + 3;
+	} else {
+		strbuf_reset(&p->func);
+		i = fn0;
+	}
+	while (i < n && s[i] == ' ')
+		i++;
+	set(&p->msg, s + i, n - i);
+	set(&p->tag, p->file.buf, p->file.len);
+	r->fmt = RECORD_ARDUINO;
+	r->dev_ms = t;
+	return 1;
+}
+
+/* ESPHome: "[12:34:56][E][tag:123]: msg", "[E][tag:123]: msg", with ms */
+static int
+parse_esphome(struct record_parser *p, const char *s, size_t n,
+    struct record *r)
+{
+	size_t i = 0, k, t0, t1;
+
+	if (n < 6 || s[0] != '[')
+		return 0;
+	if ((k = clock_len(s + 1, n - 1)) > 0) {
+		if (1 + k >= n || s[1 + k] != ']')
+			return 0;
+		set(&p->dtime, s + 1, k);
+		r->host_ms = record_parse_clock(s + 1, k);
+		i = k + 2;
+	} else
+		strbuf_reset(&p->dtime);
+	if (i + 4 > n || s[i] != '[' || s[i + 2] != ']' || s[i + 3] != '[')
+		return 0;
+	if (!is_level(s[i + 1]) && s[i + 1] != 'C')
+		return 0;
+	r->level = s[i + 1];
+	t0 = i + 4;
+	for (t1 = t0; t1 < n && s[t1] != ']'; t1++)
+		;
+	if (t1 + 1 >= n || s[t1 + 1] != ':')
+		return 0;
+	k = t1;
+	while (k > t0 && isdig((unsigned char)s[k - 1]))
+		k--;
+	if (k > t0 && s[k - 1] == ':' && k < t1) {
+		r->src_line = (unsigned)strtoul(s + k, NULL, 10);
+		set(&p->tag, s + t0, k - 1 - t0);
+	} else
+		set(&p->tag, s + t0, t1 - t0);
+	i = t1 + 2;
+	if (i < n && s[i] == ' ')
+		i++;
+	set(&p->msg, s + i, n - (i < n ? i : n));
+	r->fmt = RECORD_ESPHOME;
+	return 1;
+}
+
+/* espota.py "12:00:01 [ERROR]: msg"; python logging "ERROR [tag] msg";
+   Aliyun "[err] func(12): msg" and "[1577589489.033][LK-0317] msg" */
+static int
+parse_misc(struct record_parser *p, const char *s, size_t n, struct record *r)
+{
+	size_t k, i, w;
+	char lv;
+
+	if ((k = clock_len(s, n)) == 8 && k + 2 < n && s[k] == ' ' &&
+	    s[k + 1] == '[') {
+		for (w = k + 2; w < n && isupper((unsigned char)s[w]); w++)
+			;
+		if (w + 1 < n && s[w] == ']' && s[w + 1] == ':' &&
+		    (lv = level_word(s + k + 2, w - k - 2)) != 0) {
+			r->level = lv;
+			r->host_ms = record_parse_clock(s, k);
+			i = w + 2;
+			while (i < n && s[i] == ' ')
+				i++;
+			set(&p->msg, s + i, n - i);
+			set(&p->tag, "espota", 6);
+			r->fmt = RECORD_ESPOTA;
+			return 1;
+		}
+	}
+	for (w = 0; w < n && w < 9 && isupper((unsigned char)s[w]); w++)
+		;
+	if (w > 0 && w + 2 < n && s[w] == ' ' && s[w + 1] == '[' &&
+	    (lv = level_word(s, w)) != 0) {
+		for (i = w + 2; i < n && s[i] != ']'; i++)
+			;
+		if (i < n) {
+			set(&p->tag, s + w + 2, i - w - 2);
+			i++;
+			while (i < n && s[i] == ' ')
+				i++;
+			set(&p->msg, s + i, n - i);
+			r->level = lv;
+			r->fmt = RECORD_ESPOTA;
+			return 1;
+		}
+	}
+	if (n > 6 && s[0] == '[' && s[4] == ']' && s[5] == ' ' &&
+	    (lv = level_word(s + 1, 3)) != 0) {
+		for (i = 6; i < n && s[i] != '(' && s[i] != ' '; i++)
+			;
+		if (i < n && s[i] == '(') {
+			set(&p->func, s + 6, i - 6);
+			set(&p->tag, s + 6, i - 6);
+			for (; i < n && s[i] != ':'; i++)
+				;
+			i = i < n ? i + 1 : n;
+			while (i < n && s[i] == ' ')
+				i++;
+			set(&p->msg, s + i, n - i);
+			r->level = lv;
+			r->fmt = RECORD_ALIYUN;
+			return 1;
+		}
+	}
+	if (n > 12 && s[0] == '[' && isdig((unsigned char)s[1])) {
+		for (i = 1; i < n && (isdig((unsigned char)s[i]) || s[i] == '.');
+		    i++)
+			;
+		if (i + 4 < n && s[i] == ']' && s[i + 1] == '[' &&
+		    memcmp(s + i + 2, "LK-", 3) == 0) {
+			size_t t0 = i + 2, t1;
+
+			for (t1 = t0; t1 < n && s[t1] != ']'; t1++)
+				;
+			if (t1 < n) {
+				set(&p->tag, s + t0, t1 - t0);
+				i = t1 + 1;
+				while (i < n && s[i] == ' ')
+					i++;
+				set(&p->msg, s + i, n - i);
+				r->fmt = RECORD_ALIYUN;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+parse_rom(const char *s, size_t n)
+{
+	while (n > 0 && *s == ' ') {
+		s++;
+		n--;
+	}
+	return (n >= 6 && memcmp(s, "rst:0x", 6) == 0) ||
+	    (n >= 4 && memcmp(s, "ets ", 4) == 0) ||
+	    (n >= 8 && memcmp(s, "ESP-ROM:", 8) == 0) ||
+	    (n >= 5 && memcmp(s, "boot:", 5) == 0);
+}
+
+void
+record_parse(struct record_parser *p, unsigned long lineno, const char *raw,
+    size_t len, unsigned flags, struct record *out)
+{
+	size_t off, n;
+	const char *s;
+	long long host = -1;
+
+	memset(out, 0, sizeof(*out));
+	out->lineno = lineno;
+	out->dev_ms = -1;
+	out->host_ms = -1;
+	out->node = -1;
+	out->field = "";
+	out->flags = flags & RECORD_TRUNCATED;
+	out->flags |= strip_escapes(&p->clean, raw, len);
+	if (is_noise(p->clean.buf, p->clean.len))
+		out->flags |= RECORD_NOISE;
+
+	strbuf_reset(&p->text);
+	sanitize_append(&p->text, p->clean.buf, p->clean.len);
+	if (has_bad_utf8(p->clean.buf, p->clean.len))
+		out->flags |= RECORD_BAD_UTF8;
+	/* trailing blanks are noise for matching */
+	while (p->text.len > 0 && p->text.buf[p->text.len - 1] == ' ')
+		strbuf_setlen(&p->text, p->text.len - 1);
+
+	off = strip_host(p->text.buf, p->text.len, &host);
+	if (off > 0) {
+		memmove(p->text.buf, p->text.buf + off, p->text.len - off);
+		strbuf_setlen(&p->text, p->text.len - off);
+	}
+	out->host_ms = host;
+	s = p->text.buf;
+	n = p->text.len;
+
+	strbuf_reset(&p->tag);
+	strbuf_reset(&p->func);
+	strbuf_reset(&p->file);
+	strbuf_reset(&p->dtime);
+	strbuf_reset(&p->msg);
+
+	if (!(n > 0 && (parse_idf(p, s, n, out) || parse_arduino(p, s, n, out) ||
+	    parse_esphome(p, s, n, out) || parse_misc(p, s, n, out)))) {
+		out->fmt = parse_rom(s, n) ? RECORD_ROM : RECORD_PLAIN;
+		out->level = 0;
+		set(&p->msg, s, n);
+	}
+	out->text = p->text.buf;
+	out->msg = p->msg.buf;
+	out->tag = p->tag.buf;
+	out->func = p->func.buf;
+	out->src_file = p->file.buf;
+	out->dev_time = p->dtime.buf;
+}

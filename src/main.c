@@ -1,0 +1,69 @@
+/*
+ * otadiag: diagnose failed OTA firmware updates of ESP32-class devices.
+ * The command table and global options; each command lives in src/cmd/.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "diag.h"
+
+static const struct command {
+	const char	*name;
+	int		(*fn)(int, char **);
+	const char	*help;
+} commands[] = {
+	{"analyze", cmd_analyze, "diagnose captured logs and job JSON files"},
+	{"monitor", cmd_monitor, "watch a serial port live and diagnose as it runs"},
+	{"ports", cmd_ports, "list serial ports (USB VID:PID, product, serial)"},
+	{"job", cmd_job, "analyse or fetch cloud OTA job status (RainMaker ...)"},
+	{"rules", cmd_rules, "list, show and test the rule table"},
+	{"explain", cmd_explain, "decode an error code (esp_err_t, mbedTLS, ...)"},
+};
+
+static void
+usage(FILE *fp)
+{
+	size_t i;
+
+	fputs("usage: otadiag [--version] [--help] command [args]\n\n"
+	    "commands:\n", fp);
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(fp, "  %-9s %s\n", commands[i].name, commands[i].help);
+	fputs("\nSee 'otadiag COMMAND --help' and otadiag(1).\n", fp);
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+	int rc;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		usage(stdout);
+		return EXIT_OK;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("otadiag %s\n", OTADIAG_VERSION);
+		return EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		rc = commands[i].fn(argc - 1, argv + 1);
+		if (fflush(stdout) != 0 || ferror(stdout)) {
+			diag_error("standard output: write error");
+			return EXIT_INPUT;
+		}
+		return rc;
+	}
+	diag_error("unknown command '%s'", argv[1]);
+	fputs("try 'otadiag --help'\n", stderr);
+	return EXIT_USAGE;
+}

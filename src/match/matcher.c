@@ -1,0 +1,431 @@
+/*
+ * matcher: literal prefilter + PCRE2 (see matcher.h).
+ *
+ * The prefilter is an Aho-Corasick automaton over every needle, lower-cased,
+ * compiled to a full transition table: one table lookup per input byte, and
+ * the set of candidate rules falls out of the states visited.  Only
+ * candidates run their regular expression.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pcre2.h>
+
+#include "matcher.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#define MATCH_LIMIT	200000u
+#define DEPTH_LIMIT	5000u
+#define HEAP_LIMIT	(20u * 1024u)	/* KiB */
+
+struct crule {
+	const struct rule *rule;
+	pcre2_code	*re;
+	pcre2_code	*tag_re;
+	pcre2_code	**ignore;
+	size_t		 nignore;
+	size_t		 ncapnames;
+	const char	*capnames[MATCHER_MAX_CAPS];
+	uint32_t	 capnums[MATCHER_MAX_CAPS];
+	int		 limited;
+};
+
+struct ac_out {
+	uint32_t	*rules;
+	size_t		 n, cap;
+};
+
+struct matcher {
+	struct crule	*rules;
+	size_t		 nrules;
+	/* prefilter */
+	int32_t		*delta;		/* nstates * 256 */
+	struct ac_out	*out;		/* per state */
+	size_t		 nstates;
+	uint32_t	*always;	/* rules without a needle */
+	size_t		 nalways;
+	/* per-run scratch */
+	uint32_t	*stamp;
+	uint32_t	 gen;
+	uint32_t	*cand;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	struct strbuf	 capbuf;
+	const struct rule **limited;
+	size_t		 nlimited, caplimited;
+};
+
+static inline unsigned
+lc(unsigned c)
+{
+	return c - 'A' < 26u ? c + 32 : c;
+}
+
+static void
+out_add(struct ac_out *o, uint32_t r)
+{
+	size_t i;
+
+	for (i = 0; i < o->n; i++)
+		if (o->rules[i] == r)
+			return;
+	o->rules = xgrow(o->rules, &o->cap, o->n + 1, sizeof(*o->rules));
+	o->rules[o->n++] = r;
+}
+
+static int
+build_prefilter(struct matcher *m)
+{
+	size_t i, cap = 64, n = 1, head, tail;
+	int32_t *go;
+	int32_t *fail;
+	uint32_t *queue;
+	const unsigned char *p;
+	int c;
+
+	go = xmalloc(cap * 256 * sizeof(int32_t));
+	memset(go, 0xff, 256 * sizeof(int32_t));
+	m->out = xcalloc(cap, sizeof(*m->out));
+	m->always = xcalloc(m->nrules + 1, sizeof(uint32_t));
+	for (i = 0; i < m->nrules; i++) {
+		const char *needle = m->rules[i].rule->needle;
+		int32_t s = 0;
+
+		if (needle == NULL || *needle == '\0') {
+			m->always[m->nalways++] = (uint32_t)i;
+			continue;
+		}
+		for (p = (const unsigned char *)needle; *p != '\0'; p++) {
+			c = lc(*p);
+			if (go[(size_t)s * 256 + c] < 0) {
+				if (n == cap) {
+					size_t oc = cap;
+
+					cap *= 2;
+					go = xrealloc(go, cap * 256 * sizeof(int32_t));
+					m->out = xrealloc(m->out, cap * sizeof(*m->out));
+					memset(m->out + oc, 0, (cap - oc) * sizeof(*m->out));
+				}
+				memset(go + n * 256, 0xff, 256 * sizeof(int32_t));
+				go[(size_t)s * 256 + c] = (int32_t)n++;
+			}
+			s = go[(size_t)s * 256 + c];
+		}
+		out_add(&m->out[s], (uint32_t)i);
+	}
+	/* breadth-first: failure links, full transitions, merged outputs */
+	fail = xcalloc(n, sizeof(int32_t));
+	queue = xmalloc(n * sizeof(uint32_t));
+	head = tail = 0;
+	for (c = 0; c < 256; c++) {
+		int32_t t = go[c];
+
+		if (t < 0)
+			go[c] = 0;
+		else {
+			fail[t] = 0;
+			queue[tail++] = (uint32_t)t;
+		}
+	}
+	while (head < tail) {
+		uint32_t s = queue[head++];
+		size_t k;
+
+		for (k = 0; k < m->out[fail[s]].n; k++)
+			out_add(&m->out[s], m->out[fail[s]].rules[k]);
+		for (c = 0; c < 256; c++) {
+			int32_t t = go[(size_t)s * 256 + c];
+
+			if (t < 0)
+				go[(size_t)s * 256 + c] = go[(size_t)fail[s] * 256 + c];
+			else {
+				fail[t] = go[(size_t)fail[s] * 256 + c];
+				queue[tail++] = (uint32_t)t;
+			}
+		}
+	}
+	free(fail);
+	free(queue);
+	m->delta = go;
+	m->nstates = n;
+	return 0;
+}
+
+static pcre2_code *
+compile(const char *pat, const struct rule *r, const char *what,
+    struct diag_err *err)
+{
+	int ec;
+	PCRE2_SIZE off;
+	pcre2_code *re;
+	PCRE2_UCHAR msg[256];
+
+	re = pcre2_compile((PCRE2_SPTR)pat, PCRE2_ZERO_TERMINATED, PCRE2_UTF,
+	    &ec, &off, NULL);
+	if (re == NULL) {
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		diag_set(err, DIAG_EREGEX, r->origin, r->origin_line, 0,
+		    "rule '%s': %s does not compile: %s at offset %zu", r->id,
+		    what, (const char *)msg, (size_t)off);
+		return NULL;
+	}
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+static void
+crule_names(struct crule *c)
+{
+	uint32_t count = 0, size = 0, i;
+	PCRE2_SPTR table;
+
+	pcre2_pattern_info(c->re, PCRE2_INFO_NAMECOUNT, &count);
+	pcre2_pattern_info(c->re, PCRE2_INFO_NAMEENTRYSIZE, &size);
+	pcre2_pattern_info(c->re, PCRE2_INFO_NAMETABLE, &table);
+	for (i = 0; i < count && i < MATCHER_MAX_CAPS; i++) {
+		const unsigned char *e = table + (size_t)i * size;
+
+		c->capnums[i] = ((uint32_t)e[0] << 8) | e[1];
+		c->capnames[i] = (const char *)(e + 2);
+	}
+	c->ncapnames = i;
+}
+
+struct matcher *
+matcher_new(const struct ruleset *rs, struct diag_err *err)
+{
+	struct matcher *m = xcalloc(1, sizeof(*m));
+	size_t i, k;
+
+	m->nrules = ruleset_count(rs);
+	m->rules = xcalloc(m->nrules + 1, sizeof(*m->rules));
+	for (i = 0; i < m->nrules; i++) {
+		struct crule *c = &m->rules[i];
+		const struct rule *r = ruleset_get(rs, i);
+
+		c->rule = r;
+		if ((c->re = compile(r->pattern, r, "pattern", err)) == NULL)
+			goto error;
+		crule_names(c);
+		if (r->tag_pattern != NULL &&
+		    (c->tag_re = compile(r->tag_pattern, r, "tag", err)) == NULL)
+			goto error;
+		c->ignore = xcalloc(r->nignore + 1, sizeof(pcre2_code *));
+		for (k = 0; k < r->nignore; k++) {
+			if ((c->ignore[k] = compile(r->ignore[k], r, "ignore",
+			    err)) == NULL)
+				goto error;
+			c->nignore++;
+		}
+	}
+	build_prefilter(m);
+	m->stamp = xcalloc(m->nrules + 1, sizeof(uint32_t));
+	m->cand = xcalloc(m->nrules + 1, sizeof(uint32_t));
+	m->md = pcre2_match_data_create(2 * MATCHER_MAX_CAPS + 2, NULL);
+	m->mctx = pcre2_match_context_create(NULL);
+	if (m->md == NULL || m->mctx == NULL)
+		diag_die("out of memory");
+	pcre2_set_match_limit(m->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(m->mctx, DEPTH_LIMIT);
+	pcre2_set_heap_limit(m->mctx, HEAP_LIMIT);
+	strbuf_init(&m->capbuf, 256);
+	return m;
+error:
+	matcher_free(m);
+	return NULL;
+}
+
+void
+matcher_free(struct matcher *m)
+{
+	size_t i, k;
+
+	if (m == NULL)
+		return;
+	for (i = 0; i < m->nrules; i++) {
+		pcre2_code_free(m->rules[i].re);
+		pcre2_code_free(m->rules[i].tag_re);
+		for (k = 0; k < m->rules[i].nignore; k++)
+			pcre2_code_free(m->rules[i].ignore[k]);
+		free(m->rules[i].ignore);
+	}
+	if (m->out != NULL)
+		for (i = 0; i < m->nstates; i++)
+			free(m->out[i].rules);
+	free(m->out);
+	free(m->delta);
+	free(m->always);
+	free(m->stamp);
+	free(m->cand);
+	free(m->rules);
+	pcre2_match_data_free(m->md);
+	pcre2_match_context_free(m->mctx);
+	strbuf_release(&m->capbuf);
+	free(m->limited);
+	free(m);
+}
+
+static void
+note_limit(struct matcher *m, struct crule *c)
+{
+	if (c->limited)
+		return;
+	c->limited = 1;
+	m->limited = xgrow(m->limited, &m->caplimited, m->nlimited + 1,
+	    sizeof(*m->limited));
+	m->limited[m->nlimited++] = c->rule;
+}
+
+/* 1 match, 0 no match, -1 limit hit. */
+static int
+run_re(struct matcher *m, struct crule *c, pcre2_code *re, const char *s)
+{
+	int rc;
+
+	rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, PCRE2_NO_UTF_CHECK,
+	    m->md, m->mctx);
+	if (rc >= 0)
+		return 1;
+	if (rc == PCRE2_ERROR_NOMATCH)
+		return 0;
+	note_limit(m, c);
+	return -1;
+}
+
+static int
+applies(const struct rule *r, const struct record *rec)
+{
+	if (rec->fmt == RECORD_JOB) {
+		if (!(r->targets & RULE_TARGET_JOB))
+			return 0;
+		if (r->field != NULL && strcmp(r->field, rec->field) != 0)
+			return 0;
+	} else if (!(r->targets & RULE_TARGET_LOG))
+		return 0;
+	if (r->levels != NULL && (rec->level == 0 ||
+	    strchr(r->levels, rec->level) == NULL))
+		return 0;
+	return 1;
+}
+
+/* Full test of one compiled rule; fills out on a match. */
+static int
+try_rule(struct matcher *m, struct crule *c, const struct record *rec,
+    struct match *out)
+{
+	const struct rule *r = c->rule;
+	const char *subject = r->on_text ? rec->text : rec->msg;
+	size_t k;
+	int rc;
+
+	if (!applies(r, rec))
+		return 0;
+	if (c->tag_re != NULL && run_re(m, c, c->tag_re, rec->tag) != 1)
+		return 0;
+	if ((rc = run_re(m, c, c->re, subject)) != 1)
+		return rc;
+	/* captures, copied before the ignore patterns reuse match data */
+	strbuf_reset(&m->capbuf);
+	out->rule = r;
+	out->ncaps = 0;
+	{
+		PCRE2_SIZE *ov = pcre2_get_ovector_pointer(m->md);
+		uint32_t novec = pcre2_get_ovector_count(m->md);
+		size_t offs[MATCHER_MAX_CAPS];
+
+		for (k = 0; k < c->ncapnames; k++) {
+			uint32_t g = c->capnums[k];
+
+			offs[k] = m->capbuf.len;
+			if (g < novec && ov[2 * g] != PCRE2_UNSET)
+				strbuf_add(&m->capbuf, subject + ov[2 * g],
+				    ov[2 * g + 1] - ov[2 * g]);
+			strbuf_addch(&m->capbuf, '\0');
+		}
+		for (k = 0; k < c->ncapnames; k++) {
+			out->cap_names[k] = c->capnames[k];
+			out->cap_values[k] = m->capbuf.buf + offs[k];
+		}
+		out->ncaps = c->ncapnames;
+	}
+	for (k = 0; k < c->nignore; k++)
+		if (run_re(m, c, c->ignore[k], subject) == 1)
+			return 0;
+	return 1;
+}
+
+static int
+cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+int
+matcher_run(struct matcher *m, const struct record *rec, matcher_fn fn,
+    void *ctx)
+{
+	const unsigned char *p = (const unsigned char *)rec->text;
+	int32_t s = 0;
+	size_t nc = 0, i, k;
+	uint32_t gen;
+	struct match mt;
+	int rc;
+
+	if (++m->gen == 0) {
+		memset(m->stamp, 0, m->nrules * sizeof(uint32_t));
+		m->gen = 1;
+	}
+	gen = m->gen;
+	for (; *p != '\0'; p++) {
+		s = m->delta[(size_t)s * 256 + lc(*p)];
+		if (m->out[s].n > 0) {
+			const struct ac_out *o = &m->out[s];
+
+			for (k = 0; k < o->n; k++)
+				if (m->stamp[o->rules[k]] != gen) {
+					m->stamp[o->rules[k]] = gen;
+					m->cand[nc++] = o->rules[k];
+				}
+		}
+	}
+	for (i = 0; i < m->nalways; i++)
+		m->cand[nc++] = m->always[i];
+	if (nc == 0)
+		return 0;
+	if (nc > 1)
+		qsort(m->cand, nc, sizeof(uint32_t), cmp_u32);
+	for (i = 0; i < nc; i++) {
+		if (try_rule(m, &m->rules[m->cand[i]], rec, &mt) != 1)
+			continue;
+		if ((rc = fn(ctx, rec, &mt)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+int
+matcher_run_rule(struct matcher *m, const struct rule *r,
+    const struct record *rec, struct match *out)
+{
+	if (r->index >= m->nrules || m->rules[r->index].rule != r)
+		return 0;
+	return try_rule(m, &m->rules[r->index], rec, out);
+}
+
+size_t
+matcher_nlimited(const struct matcher *m)
+{
+	return m->nlimited;
+}
+
+const struct rule *
+matcher_limited(const struct matcher *m, size_t i)
+{
+	return i < m->nlimited ? m->limited[i] : NULL;
+}

@@ -1,0 +1,1065 @@
+/*
+ * ruleset: strict loading of rule files (see ruleset.h, rules/README.md).
+ *
+ * Strings of a rule point into the jansson document it came from; the
+ * ruleset keeps every document alive until ruleset_free().
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <jansson.h>
+
+#include "builtin.h"
+#include "ruleset.h"
+#include "xalloc.h"
+
+struct ruleset {
+	struct rule	**rules;
+	size_t		 nrules, caprules;
+	struct code_table **tables;
+	size_t		 ntables, captables;
+	json_t		**docs;
+	size_t		 ndocs, capdocs;
+	int		 source;	/* load generation: replacement vs dup */
+	int		*rule_source;
+	size_t		 caprsrc;
+};
+
+/* Parsing state for one file. */
+struct loader {
+	struct ruleset	*rs;
+	const char	*name;
+	const char	*text;
+	size_t		 len;
+	struct diag_err	*err;
+	const char	*rule_id;	/* for messages */
+	long		 rule_line;
+};
+
+struct ruleset *
+ruleset_new(void)
+{
+	return xcalloc(1, sizeof(struct ruleset));
+}
+
+static void
+rule_free(struct rule *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	free(r->ignore);
+	free(r->kconfig);
+	free(r->references);
+	free(r->decode);
+	free(r->ctx.requires);
+	free(r->ctx.excludes);
+	free(r->overlaps);
+	for (i = 0; i < r->nmatch; i++) {
+		free(r->match[i].cap_names);
+		free(r->match[i].cap_values);
+	}
+	for (i = 0; i < r->nno_match; i++) {
+		free(r->no_match[i].cap_names);
+		free(r->no_match[i].cap_values);
+	}
+	free(r->match);
+	free(r->no_match);
+	free(r);
+}
+
+static void
+table_free(struct code_table *t)
+{
+	if (t == NULL)
+		return;
+	free(t->entries);
+	free(t);
+}
+
+void
+ruleset_free(struct ruleset *rs)
+{
+	size_t i;
+
+	if (rs == NULL)
+		return;
+	for (i = 0; i < rs->nrules; i++)
+		rule_free(rs->rules[i]);
+	for (i = 0; i < rs->ntables; i++)
+		table_free(rs->tables[i]);
+	for (i = 0; i < rs->ndocs; i++)
+		json_decref(rs->docs[i]);
+	free(rs->rules);
+	free(rs->rule_source);
+	free(rs->tables);
+	free(rs->docs);
+	free(rs);
+}
+
+/* The line of the first occurrence of "id": "<id>" in the text. */
+static long
+line_of_id(const struct loader *L, const char *id)
+{
+	const char *p = L->text, *end = L->text + L->len, *q;
+	size_t idlen = strlen(id);
+	long line = 1;
+
+	for (q = p; q + idlen + 2 <= end; q++) {
+		if (*q == '\n')
+			line++;
+		else if (*q == '"' && memcmp(q + 1, id, idlen) == 0 &&
+		    q[idlen + 1] == '"') {
+			/* preceded by "id": ? */
+			const char *b = q - 1;
+
+			while (b > p && (*b == ' ' || *b == '\t' || *b == '\n' ||
+			    *b == '\r'))
+				b--;
+			if (b > p && *b == ':') {
+				b--;
+				while (b > p && (*b == ' ' || *b == '\t'))
+					b--;
+				if (b - 3 >= p && memcmp(b - 3, "\"id\"", 4) == 0)
+					return line;
+				if (b - 6 >= p && memcmp(b - 6, "\"table\"", 7) == 0)
+					return line;
+			}
+		}
+	}
+	return 0;
+}
+
+static int
+fail(struct loader *L, enum diag_code code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct loader *L, enum diag_code code, const char *fmt, ...)
+{
+	char buf[800];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (L->rule_id != NULL)
+		return diag_set(L->err, code, L->name, L->rule_line, 0,
+		    "rule '%s': %s", L->rule_id, buf);
+	return diag_set(L->err, code, L->name, 0, 0, "%s", buf);
+}
+
+static int
+check_fields(struct loader *L, json_t *obj, const char *const *allowed,
+    const char *what)
+{
+	const char *key;
+	json_t *v;
+	size_t i;
+
+	json_object_foreach(obj, key, v) {
+		for (i = 0; allowed[i] != NULL; i++)
+			if (strcmp(allowed[i], key) == 0)
+				break;
+		if (allowed[i] == NULL)
+			return fail(L, DIAG_ESCHEMA, "unknown field '%s' in %s",
+			    key, what);
+	}
+	return 0;
+}
+
+static int
+get_str(struct loader *L, json_t *obj, const char *key, int required,
+    const char **out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = NULL;
+	if (v == NULL) {
+		if (required)
+			return fail(L, DIAG_ESCHEMA, "missing field '%s'", key);
+		return 0;
+	}
+	if (!json_is_string(v))
+		return fail(L, DIAG_ESCHEMA, "field '%s' must be a string", key);
+	*out = json_string_value(v);
+	if (required && **out == '\0')
+		return fail(L, DIAG_ESCHEMA, "field '%s' must not be empty", key);
+	return 0;
+}
+
+static int
+get_strv(struct loader *L, json_t *obj, const char *key, const char ***out,
+    size_t *n)
+{
+	json_t *v = json_object_get(obj, key), *e;
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	if (v == NULL)
+		return 0;
+	if (!json_is_array(v))
+		return fail(L, DIAG_ESCHEMA, "field '%s' must be an array of strings",
+		    key);
+	*out = xcalloc(json_array_size(v) + 1, sizeof(char *));
+	json_array_foreach(v, i, e) {
+		if (!json_is_string(e))
+			return fail(L, DIAG_ESCHEMA,
+			    "field '%s' must be an array of strings", key);
+		(*out)[i] = json_string_value(e);
+	}
+	*n = json_array_size(v);
+	return 0;
+}
+
+static int
+get_long(struct loader *L, json_t *obj, const char *key, long long *out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	if (v == NULL)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0)
+		return fail(L, DIAG_ESCHEMA,
+		    "field '%s' must be a non-negative integer", key);
+	*out = json_integer_value(v);
+	return 0;
+}
+
+static int
+parse_examples(struct loader *L, json_t *arr, const char *key,
+    struct rule_example **out, size_t *n)
+{
+	static const char *const ex_fields[] = {"line", "captures", "field", NULL};
+	json_t *e, *caps, *cv;
+	const char *ck;
+	size_t i, k;
+
+	*out = NULL;
+	*n = 0;
+	if (arr == NULL)
+		return 0;
+	if (!json_is_array(arr))
+		return fail(L, DIAG_ESCHEMA, "examples.%s must be an array", key);
+	*out = xcalloc(json_array_size(arr) + 1, sizeof(**out));
+	*n = json_array_size(arr);
+	json_array_foreach(arr, i, e) {
+		struct rule_example *x = &(*out)[i];
+
+		if (json_is_string(e)) {
+			x->line = json_string_value(e);
+			continue;
+		}
+		if (!json_is_object(e))
+			return fail(L, DIAG_ESCHEMA,
+			    "examples.%s[%zu] must be a string or an object",
+			    key, i);
+		if (check_fields(L, e, ex_fields, "an example") != 0 ||
+		    get_str(L, e, "line", 1, &x->line) != 0 ||
+		    get_str(L, e, "field", 0, &x->field) != 0)
+			return L->err != NULL ? -1 : -1;
+		caps = json_object_get(e, "captures");
+		if (caps == NULL)
+			continue;
+		if (!json_is_object(caps))
+			return fail(L, DIAG_ESCHEMA,
+			    "examples.%s[%zu].captures must be an object", key, i);
+		x->cap_names = xcalloc(json_object_size(caps) + 1, sizeof(char *));
+		x->cap_values = xcalloc(json_object_size(caps) + 1, sizeof(char *));
+		k = 0;
+		json_object_foreach(caps, ck, cv) {
+			if (!json_is_string(cv))
+				return fail(L, DIAG_ESCHEMA,
+				    "examples.%s[%zu].captures.%s must be a string",
+				    key, i, ck);
+			x->cap_names[k] = ck;
+			x->cap_values[k] = json_string_value(cv);
+			k++;
+		}
+		x->ncaps = k;
+	}
+	return 0;
+}
+
+static int
+parse_refs(struct loader *L, json_t *arr, const char *key,
+    struct rule_ref **out, size_t *n)
+{
+	static const char *const ref_fields[] = {"rule", "stage", "label",
+	    "before_lines", "after_lines", "within_ms", NULL};
+	json_t *e;
+	size_t i;
+	const char *stage;
+	long long v;
+
+	*out = NULL;
+	*n = 0;
+	if (arr == NULL)
+		return 0;
+	if (!json_is_array(arr))
+		return fail(L, DIAG_ESCHEMA, "context.%s must be an array", key);
+	*out = xcalloc(json_array_size(arr) + 1, sizeof(**out));
+	*n = json_array_size(arr);
+	json_array_foreach(arr, i, e) {
+		struct rule_ref *r = &(*out)[i];
+
+		if (!json_is_object(e))
+			return fail(L, DIAG_ESCHEMA,
+			    "context.%s[%zu] must be an object", key, i);
+		if (check_fields(L, e, ref_fields, "a context reference") != 0 ||
+		    get_str(L, e, "rule", 0, &r->rule) != 0 ||
+		    get_str(L, e, "stage", 0, &stage) != 0 ||
+		    get_str(L, e, "label", 0, &r->label) != 0)
+			return -1;
+		r->stage = -1;
+		if (stage != NULL && (r->stage = stage_from_name(stage)) < 0)
+			return fail(L, DIAG_ESCHEMA, "unknown stage '%s' in context.%s",
+			    stage, key);
+		if (r->rule == NULL && stage == NULL && r->label == NULL)
+			return fail(L, DIAG_ESCHEMA,
+			    "context.%s[%zu] names no rule, stage or label", key, i);
+		v = -1;
+		if (get_long(L, e, "before_lines", &v) != 0)
+			return -1;
+		r->before_lines = (long)v;
+		v = -1;
+		if (get_long(L, e, "after_lines", &v) != 0)
+			return -1;
+		r->after_lines = (long)v;
+		r->within_ms = -1;
+		if (get_long(L, e, "within_ms", &r->within_ms) != 0)
+			return -1;
+		if (r->before_lines < 0 && r->after_lines < 0 && r->within_ms < 0)
+			r->before_lines = 50;
+	}
+	return 0;
+}
+
+static int
+parse_range(struct loader *L, json_t *ctx, const char *key, long long *min,
+    long long *max)
+{
+	static const char *const range_fields[] = {"min", "max", "within_ms",
+	    NULL};
+	json_t *o = json_object_get(ctx, key);
+
+	if (o == NULL)
+		return 0;
+	if (!json_is_object(o))
+		return fail(L, DIAG_ESCHEMA, "context.%s must be an object", key);
+	if (check_fields(L, o, range_fields, key) != 0)
+		return -1;
+	if (min != NULL && get_long(L, o, "min", min) != 0)
+		return -1;
+	if (max != NULL && get_long(L, o, "max", max) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+parse_context(struct loader *L, json_t *c, struct rule_context *ctx)
+{
+	static const char *const ctx_fields[] = {"phase", "progress",
+	    "uptime_ms", "count", "requires", "excludes", NULL};
+	json_t *ph, *e, *cnt;
+	size_t i;
+	long long lo, hi;
+	int p;
+
+	ctx->progress_min = ctx->progress_max = -1;
+	ctx->uptime_max_ms = -1;
+	ctx->count_within_ms = -1;
+	if (!json_is_object(c))
+		return fail(L, DIAG_ESCHEMA, "context must be an object");
+	if (check_fields(L, c, ctx_fields, "context") != 0)
+		return -1;
+	if ((ph = json_object_get(c, "phase")) != NULL) {
+		if (!json_is_array(ph))
+			return fail(L, DIAG_ESCHEMA,
+			    "context.phase must be an array of phase names");
+		json_array_foreach(ph, i, e) {
+			if (!json_is_string(e) ||
+			    (p = phase_from_name(json_string_value(e))) < 0)
+				return fail(L, DIAG_ESCHEMA,
+				    "unknown phase in context.phase (known: idle, "
+				    "checking, downloading, verifying, rebooting, "
+				    "booting-new, validated, rolled-back)");
+			ctx->phases |= 1u << p;
+		}
+	}
+	lo = hi = -1;
+	if (parse_range(L, c, "progress", &lo, &hi) != 0)
+		return -1;
+	ctx->progress_min = (int)lo;
+	ctx->progress_max = (int)hi;
+	hi = -1;
+	if (parse_range(L, c, "uptime_ms", NULL, &hi) != 0)
+		return -1;
+	ctx->uptime_max_ms = hi;
+	if ((cnt = json_object_get(c, "count")) != NULL) {
+		lo = -1;
+		if (parse_range(L, c, "count", &lo, NULL) != 0)
+			return -1;
+		if (lo < 1)
+			return fail(L, DIAG_ESCHEMA, "context.count needs min >= 1");
+		ctx->count_min = (int)lo;
+		if (json_is_object(cnt) &&
+		    get_long(L, cnt, "within_ms", &ctx->count_within_ms) != 0)
+			return -1;
+	}
+	if (parse_refs(L, json_object_get(c, "requires"), "requires",
+	    &ctx->requires, &ctx->nrequires) != 0)
+		return -1;
+	if (parse_refs(L, json_object_get(c, "excludes"), "excludes",
+	    &ctx->excludes, &ctx->nexcludes) != 0)
+		return -1;
+	return 0;
+}
+
+static int
+parse_kconfig(struct loader *L, json_t *arr, struct rule *r)
+{
+	static const char *const kc_fields[] = {"option", "action", "value",
+	    "note", NULL};
+	static const char *const actions[] = {"set", "enable", "disable",
+	    "increase", "decrease", "check", NULL};
+	json_t *e;
+	size_t i, k;
+
+	if (arr == NULL)
+		return 0;
+	if (!json_is_array(arr))
+		return fail(L, DIAG_ESCHEMA, "kconfig must be an array");
+	r->kconfig = xcalloc(json_array_size(arr) + 1, sizeof(*r->kconfig));
+	r->nkconfig = json_array_size(arr);
+	json_array_foreach(arr, i, e) {
+		struct rule_kconfig *kc = &r->kconfig[i];
+
+		if (!json_is_object(e))
+			return fail(L, DIAG_ESCHEMA, "kconfig[%zu] must be an object",
+			    i);
+		if (check_fields(L, e, kc_fields, "a kconfig entry") != 0 ||
+		    get_str(L, e, "option", 1, &kc->option) != 0 ||
+		    get_str(L, e, "action", 1, &kc->action) != 0 ||
+		    get_str(L, e, "value", 0, &kc->value) != 0 ||
+		    get_str(L, e, "note", 0, &kc->note) != 0)
+			return -1;
+		for (k = 0; actions[k] != NULL; k++)
+			if (strcmp(actions[k], kc->action) == 0)
+				break;
+		if (actions[k] == NULL)
+			return fail(L, DIAG_ESCHEMA,
+			    "kconfig[%zu].action '%s' is not one of set, enable, "
+			    "disable, increase, decrease, check", i, kc->action);
+	}
+	return 0;
+}
+
+static int
+parse_decode(struct loader *L, json_t *arr, struct rule *r)
+{
+	static const char *const dc_fields[] = {"capture", "table", "set_cause",
+	    NULL};
+	json_t *e, *sc;
+	size_t i;
+
+	if (arr == NULL)
+		return 0;
+	if (!json_is_array(arr))
+		return fail(L, DIAG_ESCHEMA, "decode must be an array");
+	r->decode = xcalloc(json_array_size(arr) + 1, sizeof(*r->decode));
+	r->ndecode = json_array_size(arr);
+	json_array_foreach(arr, i, e) {
+		if (!json_is_object(e))
+			return fail(L, DIAG_ESCHEMA, "decode[%zu] must be an object",
+			    i);
+		if (check_fields(L, e, dc_fields, "a decode entry") != 0 ||
+		    get_str(L, e, "capture", 1, &r->decode[i].capture) != 0 ||
+		    get_str(L, e, "table", 1, &r->decode[i].table) != 0)
+			return -1;
+		sc = json_object_get(e, "set_cause");
+		if (sc != NULL && !json_is_boolean(sc))
+			return fail(L, DIAG_ESCHEMA,
+			    "decode[%zu].set_cause must be true or false", i);
+		r->decode[i].set_cause = sc != NULL && json_is_true(sc);
+	}
+	return 0;
+}
+
+static int
+valid_id(const char *id)
+{
+	const char *p;
+
+	if (*id == '\0' || strlen(id) > 80)
+		return 0;
+	for (p = id; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '.' || *p == '_'))
+			return 0;
+	return 1;
+}
+
+static int
+parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
+{
+	static const char *const rule_fields[] = {"id", "cause", "severity",
+	    "title", "pattern", "needle", "on", "level", "tag", "target",
+	    "field", "role", "ignore", "message", "remedy", "kconfig",
+	    "references", "decode", "context", "overlaps", "examples", NULL};
+	static const char *const marker_fields[] = {"id", "stage", "title",
+	    "pattern", "needle", "on", "level", "tag", "target", "field",
+	    "label", "ignore", "examples", "context", NULL};
+	static const char *const examples_fields[] = {"match", "no_match", NULL};
+	const char *s, *on, *target, *role;
+	json_t *ex;
+	int st;
+
+	r->kind = kind;
+	if (check_fields(L, o, kind == RULE_KIND_RULE ? rule_fields :
+	    marker_fields, kind == RULE_KIND_RULE ? "a rule" : "a marker") != 0)
+		return -1;
+	if (get_str(L, o, "pattern", 1, &r->pattern) != 0 ||
+	    get_str(L, o, "needle", 0, &r->needle) != 0 ||
+	    get_str(L, o, "on", 0, &on) != 0 ||
+	    get_str(L, o, "level", 0, &r->levels) != 0 ||
+	    get_str(L, o, "tag", 0, &r->tag_pattern) != 0 ||
+	    get_str(L, o, "target", 0, &target) != 0 ||
+	    get_str(L, o, "field", 0, &r->field) != 0 ||
+	    get_strv(L, o, "ignore", &r->ignore, &r->nignore) != 0)
+		return -1;
+	if (r->needle != NULL && *r->needle == '\0')
+		r->needle = NULL;
+	if (on != NULL && strcmp(on, "message") != 0 && strcmp(on, "text") != 0)
+		return fail(L, DIAG_ESCHEMA, "'on' must be \"message\" or \"text\"");
+	r->on_text = on != NULL && strcmp(on, "text") == 0;
+	r->targets = RULE_TARGET_LOG;
+	if (target != NULL) {
+		if (strcmp(target, "log") == 0)
+			r->targets = RULE_TARGET_LOG;
+		else if (strcmp(target, "job") == 0)
+			r->targets = RULE_TARGET_JOB;
+		else if (strcmp(target, "any") == 0)
+			r->targets = RULE_TARGET_LOG | RULE_TARGET_JOB;
+		else
+			return fail(L, DIAG_ESCHEMA,
+			    "'target' must be \"log\", \"job\" or \"any\"");
+	}
+	if (r->levels != NULL) {
+		for (s = r->levels; *s != '\0'; s++)
+			if (strchr("EWIDVC", *s) == NULL)
+				return fail(L, DIAG_ESCHEMA,
+				    "'level' may only hold the letters E W I D V C");
+	}
+	if (kind == RULE_KIND_RULE) {
+		if (get_str(L, o, "cause", 1, &r->cause) != 0 ||
+		    get_str(L, o, "severity", 1, &s) != 0 ||
+		    get_str(L, o, "title", 1, &r->title) != 0 ||
+		    get_str(L, o, "message", 1, &r->message) != 0 ||
+		    get_str(L, o, "remedy", 1, &r->remedy) != 0 ||
+		    get_str(L, o, "role", 0, &role) != 0 ||
+		    get_strv(L, o, "references", &r->references,
+		    &r->nreferences) != 0 ||
+		    get_strv(L, o, "overlaps", &r->overlaps, &r->noverlaps) != 0)
+			return -1;
+		if (!cause_is_known(r->cause))
+			return fail(L, DIAG_ESCHEMA,
+			    "unknown cause '%s' (see CAUSES.md)", r->cause);
+		if ((st = rule_severity_from_name(s)) < 0)
+			return fail(L, DIAG_ESCHEMA,
+			    "severity '%s' is not info, warning or error", s);
+		r->severity = (enum rule_severity)st;
+		r->role = RULE_ROLE_CAUSE;
+		if (role != NULL) {
+			if (strcmp(role, "symptom") == 0)
+				r->role = RULE_ROLE_SYMPTOM;
+			else if (strcmp(role, "cause") != 0)
+				return fail(L, DIAG_ESCHEMA,
+				    "'role' must be \"cause\" or \"symptom\"");
+		}
+		if (parse_kconfig(L, json_object_get(o, "kconfig"), r) != 0 ||
+		    parse_decode(L, json_object_get(o, "decode"), r) != 0)
+			return -1;
+	} else {
+		if (get_str(L, o, "stage", 1, &s) != 0 ||
+		    get_str(L, o, "title", 0, &r->title) != 0 ||
+		    get_str(L, o, "label", 0, &r->label) != 0)
+			return -1;
+		if ((st = stage_from_name(s)) < 0)
+			return fail(L, DIAG_ESCHEMA,
+			    "unknown stage '%s' (see rules/README.md)", s);
+		r->stage = (enum stage)st;
+		if (r->title == NULL)
+			r->title = r->id;
+		r->severity = RULE_INFO;
+	}
+	if (json_object_get(o, "context") != NULL) {
+		r->has_context = 1;
+		if (parse_context(L, json_object_get(o, "context"), &r->ctx) != 0)
+			return -1;
+	}
+	ex = json_object_get(o, "examples");
+	if (ex == NULL)
+		return fail(L, DIAG_ESCHEMA, "missing field 'examples'");
+	if (!json_is_object(ex) || check_fields(L, ex, examples_fields,
+	    "examples") != 0)
+		return L->err != NULL && L->err->text[0] != '\0' ? -1 :
+		    fail(L, DIAG_ESCHEMA, "'examples' must be an object");
+	if (parse_examples(L, json_object_get(ex, "match"), "match", &r->match,
+	    &r->nmatch) != 0 ||
+	    parse_examples(L, json_object_get(ex, "no_match"), "no_match",
+	    &r->no_match, &r->nno_match) != 0)
+		return -1;
+	if (r->nmatch == 0)
+		return fail(L, DIAG_ESCHEMA,
+		    "examples.match needs at least one line that must match");
+	return 0;
+}
+
+static void
+add_rule(struct ruleset *rs, struct rule *r)
+{
+	rs->rules = xgrow(rs->rules, &rs->caprules, rs->nrules + 1,
+	    sizeof(*rs->rules));
+	if (rs->caprsrc < rs->caprules) {
+		rs->rule_source = xrealloc(rs->rule_source,
+		    rs->caprules * sizeof(int));
+		rs->caprsrc = rs->caprules;
+	}
+	r->index = rs->nrules;
+	rs->rule_source[rs->nrules] = rs->source;
+	rs->rules[rs->nrules++] = r;
+}
+
+static int
+load_rules(struct loader *L, json_t *arr, enum rule_kind kind)
+{
+	struct ruleset *rs = L->rs;
+	const char *what = kind == RULE_KIND_RULE ? "rules" : "markers";
+	json_t *o, *idv;
+	size_t i;
+	struct rule *r, *old;
+
+	if (!json_is_array(arr))
+		return fail(L, DIAG_ESCHEMA, "'%s' must be an array", what);
+	json_array_foreach(arr, i, o) {
+		L->rule_id = NULL;
+		if (!json_is_object(o))
+			return fail(L, DIAG_ESCHEMA, "%s[%zu] must be an object",
+			    what, i);
+		idv = json_object_get(o, "id");
+		if (!json_is_string(idv))
+			return fail(L, DIAG_ESCHEMA, "%s[%zu] has no string 'id'",
+			    what, i);
+		r = xcalloc(1, sizeof(*r));
+		r->id = json_string_value(idv);
+		r->origin = L->name;
+		L->rule_id = r->id;
+		L->rule_line = r->origin_line = line_of_id(L, r->id);
+		if (!valid_id(r->id)) {
+			rule_free(r);
+			return fail(L, DIAG_ESCHEMA,
+			    "id must be lower-case letters, digits, '-', '.', '_'");
+		}
+		if (parse_rule(L, o, kind, r) != 0) {
+			rule_free(r);
+			return -1;
+		}
+		old = (struct rule *)ruleset_find(rs, r->id);
+		if (old != NULL) {
+			if (rs->rule_source[old->index] == rs->source) {
+				int rc = fail(L, DIAG_ESCHEMA,
+				    "duplicate id (first defined in %s line %ld)",
+				    old->origin, old->origin_line);
+
+				rule_free(r);
+				return rc;
+			}
+			/* a later source replaces an earlier rule in place */
+			r->index = old->index;
+			rs->rules[old->index] = r;
+			rs->rule_source[old->index] = rs->source;
+			rule_free(old);
+		} else
+			add_rule(rs, r);
+	}
+	L->rule_id = NULL;
+	return 0;
+}
+
+static int
+parse_code_value(const char *text, long long *out)
+{
+	const char *p = text;
+	int neg = 0;
+	char *end;
+	unsigned long long v;
+
+	while (*p == ' ')
+		p++;
+	if (*p == '-') {
+		neg = 1;
+		p++;
+	} else if (*p == '+')
+		p++;
+	if (*p == '\0')
+		return -1;
+	errno = 0;
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		v = strtoull(p + 2, &end, 16);
+	else
+		v = strtoull(p, &end, 10);
+	if (errno != 0 || end == p || (*end != '\0' && *end != ' ' &&
+	    *end != ')' && *end != ':' && *end != ','))
+		return -1;
+	if (v > 0x7fffffffffffffffULL)
+		return -1;
+	*out = neg ? -(long long)v : (long long)v;
+	return 0;
+}
+
+static int
+load_codes(struct loader *L, json_t *arr)
+{
+	static const char *const table_fields[] = {"table", "title", "entries",
+	    NULL};
+	static const char *const entry_fields[] = {"code", "name", "meaning",
+	    "cause", "note", NULL};
+	struct ruleset *rs = L->rs;
+	json_t *o, *entries, *e;
+	size_t i, k, j;
+	struct code_table *t;
+
+	if (!json_is_array(arr))
+		return fail(L, DIAG_ESCHEMA, "'codes' must be an array");
+	json_array_foreach(arr, i, o) {
+		L->rule_id = NULL;
+		if (!json_is_object(o))
+			return fail(L, DIAG_ESCHEMA, "codes[%zu] must be an object", i);
+		t = xcalloc(1, sizeof(*t));
+		if (get_str(L, o, "table", 1, &t->name) != 0) {
+			table_free(t);
+			return -1;
+		}
+		L->rule_id = t->name;
+		L->rule_line = line_of_id(L, t->name);
+		if (check_fields(L, o, table_fields, "a code table") != 0 ||
+		    get_str(L, o, "title", 0, &t->title) != 0) {
+			table_free(t);
+			return -1;
+		}
+		entries = json_object_get(o, "entries");
+		if (!json_is_array(entries)) {
+			table_free(t);
+			return fail(L, DIAG_ESCHEMA, "'entries' must be an array");
+		}
+		t->entries = xcalloc(json_array_size(entries) + 1,
+		    sizeof(*t->entries));
+		json_array_foreach(entries, k, e) {
+			struct code_entry *ce = &t->entries[k];
+
+			if (!json_is_object(e) ||
+			    check_fields(L, e, entry_fields, "a code entry") != 0 ||
+			    get_str(L, e, "code", 1, &ce->code) != 0 ||
+			    get_str(L, e, "name", 1, &ce->name) != 0 ||
+			    get_str(L, e, "meaning", 1, &ce->meaning) != 0 ||
+			    get_str(L, e, "cause", 0, &ce->cause) != 0 ||
+			    get_str(L, e, "note", 0, &ce->note) != 0) {
+				table_free(t);
+				return L->err->text[0] != '\0' ? -1 :
+				    fail(L, DIAG_ESCHEMA, "entries[%zu] must be an "
+				    "object", k);
+			}
+			if (parse_code_value(ce->code, &ce->value) != 0) {
+				int rc = fail(L, DIAG_ESCHEMA,
+				    "entries[%zu]: code '%s' is not a number", k,
+				    ce->code);
+
+				table_free(t);
+				return rc;
+			}
+			if (ce->cause != NULL && !cause_is_known(ce->cause)) {
+				int rc = fail(L, DIAG_ESCHEMA,
+				    "entries[%zu]: unknown cause '%s'", k, ce->cause);
+
+				table_free(t);
+				return rc;
+			}
+			t->nentries++;
+		}
+		/* a table of the same name from a later source extends it */
+		for (j = 0; j < rs->ntables; j++)
+			if (strcmp(rs->tables[j]->name, t->name) == 0)
+				break;
+		if (j < rs->ntables) {
+			struct code_table *old = rs->tables[j];
+
+			old->entries = xrealloc(old->entries, (old->nentries +
+			    t->nentries + 1) * sizeof(*old->entries));
+			memcpy(old->entries + old->nentries, t->entries,
+			    t->nentries * sizeof(*t->entries));
+			old->nentries += t->nentries;
+			table_free(t);
+		} else {
+			rs->tables = xgrow(rs->tables, &rs->captables,
+			    rs->ntables + 1, sizeof(*rs->tables));
+			rs->tables[rs->ntables++] = t;
+		}
+	}
+	L->rule_id = NULL;
+	return 0;
+}
+
+int
+ruleset_load_string(struct ruleset *rs, const char *name, const char *text,
+    size_t len, struct diag_err *err)
+{
+	static const char *const top_fields[] = {"rules", "markers", "codes",
+	    "$schema", "comment", NULL};
+	struct loader L = {0};
+	json_error_t je;
+	json_t *doc;
+	char *keep;
+
+	diag_clear(err);
+	keep = xstrdup(name);
+	L.rs = rs;
+	L.name = keep;
+	L.text = text;
+	L.len = len;
+	L.err = err;
+	doc = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (doc == NULL) {
+		diag_set(err, DIAG_ESYNTAX, name, je.line > 0 ? je.line : 0,
+		    je.column > 0 ? je.column : 0, "%s", je.text);
+		free(keep);
+		return DIAG_ESYNTAX;
+	}
+	rs->docs = xgrow(rs->docs, &rs->capdocs, rs->ndocs + 2,
+	    sizeof(*rs->docs));
+	rs->docs[rs->ndocs++] = doc;
+	{
+		/* the file name string is owned by a JSON string in docs */
+		json_t *nm = json_string(keep);
+
+		free(keep);
+		if (nm == NULL)
+			nm = json_string("(invalid name)");
+		rs->docs[rs->ndocs++] = nm;
+		L.name = json_string_value(nm);
+	}
+	if (!json_is_object(doc))
+		return fail(&L, DIAG_ESCHEMA, "a rule file must hold a JSON object");
+	rs->source++;
+	if (check_fields(&L, doc, top_fields, "the file") != 0)
+		return DIAG_ESCHEMA;
+	if (json_object_get(doc, "rules") == NULL &&
+	    json_object_get(doc, "markers") == NULL &&
+	    json_object_get(doc, "codes") == NULL)
+		return fail(&L, DIAG_ESCHEMA,
+		    "no 'rules', 'markers' or 'codes' array");
+	if (json_object_get(doc, "codes") != NULL &&
+	    load_codes(&L, json_object_get(doc, "codes")) != 0)
+		return DIAG_ESCHEMA;
+	if (json_object_get(doc, "markers") != NULL &&
+	    load_rules(&L, json_object_get(doc, "markers"), RULE_KIND_MARKER) != 0)
+		return DIAG_ESCHEMA;
+	if (json_object_get(doc, "rules") != NULL &&
+	    load_rules(&L, json_object_get(doc, "rules"), RULE_KIND_RULE) != 0)
+		return DIAG_ESCHEMA;
+	return 0;
+}
+
+int
+ruleset_load_builtin(struct ruleset *rs, struct diag_err *err)
+{
+	const struct builtin_file *f;
+	int rc;
+
+	/* all built-in files count as one source: ids are unique across them */
+	for (f = builtin_rules; f->name != NULL; f++) {
+		int src = rs->source;
+
+		if ((rc = ruleset_load_string(rs, f->name, f->data, f->len,
+		    err)) != 0)
+			return rc;
+		if (f != builtin_rules) {
+			size_t i;
+
+			/* fold this file's source id into the first one's */
+			for (i = 0; i < rs->nrules; i++)
+				if (rs->rule_source[i] == rs->source)
+					rs->rule_source[i] = src;
+			rs->source = src;
+		}
+	}
+	return 0;
+}
+
+static int
+load_file(struct ruleset *rs, const char *path, struct diag_err *err)
+{
+	FILE *fp;
+	char *buf = NULL;
+	size_t len = 0, cap = 0, n;
+	int rc;
+
+	if ((fp = fopen(path, "rb")) == NULL)
+		return diag_set(err, DIAG_EIO, path, 0, 0, "cannot open: %s",
+		    strerror(errno));
+	for (;;) {
+		buf = xgrow(buf, &cap, len + 65536 + 1, 1);
+		n = fread(buf + len, 1, 65536, fp);
+		len += n;
+		if (n < 65536)
+			break;
+		if (len > 64u * 1024 * 1024) {
+			fclose(fp);
+			free(buf);
+			return diag_set(err, DIAG_ELIMIT, path, 0, 0,
+			    "rule file larger than 64 MiB");
+		}
+	}
+	if (ferror(fp)) {
+		rc = diag_set(err, DIAG_EIO, path, 0, 0, "read error: %s",
+		    strerror(errno));
+		fclose(fp);
+		free(buf);
+		return rc;
+	}
+	fclose(fp);
+	buf[len] = '\0';
+	rc = ruleset_load_string(rs, path, buf, len, err);
+	free(buf);
+	return rc;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int
+ruleset_load_path(struct ruleset *rs, const char *path, struct diag_err *err)
+{
+	struct stat st;
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i, l;
+	int rc = 0;
+
+	if (stat(path, &st) != 0)
+		return diag_set(err, DIAG_EIO, path, 0, 0, "cannot open: %s",
+		    strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return load_file(rs, path, err);
+	if ((d = opendir(path)) == NULL)
+		return diag_set(err, DIAG_EIO, path, 0, 0, "cannot open: %s",
+		    strerror(errno));
+	while ((de = readdir(d)) != NULL) {
+		l = strlen(de->d_name);
+		if (l < 6 || strcmp(de->d_name + l - 5, ".json") != 0 ||
+		    de->d_name[0] == '.')
+			continue;
+		names = xgrow(names, &cap, n + 1, sizeof(*names));
+		names[n++] = xasprintf("%s/%s", path, de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof(*names), cmp_str);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = load_file(rs, names[i], err);
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	if (rc == 0 && n == 0)
+		return diag_set(err, DIAG_EIO, path, 0, 0,
+		    "no *.json rule files in this folder");
+	return rc;
+}
+
+size_t
+ruleset_count(const struct ruleset *rs)
+{
+	return rs->nrules;
+}
+
+const struct rule *
+ruleset_get(const struct ruleset *rs, size_t i)
+{
+	return i < rs->nrules ? rs->rules[i] : NULL;
+}
+
+const struct rule *
+ruleset_find(const struct ruleset *rs, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nrules; i++)
+		if (strcmp(rs->rules[i]->id, id) == 0)
+			return rs->rules[i];
+	return NULL;
+}
+
+size_t
+ruleset_ntables(const struct ruleset *rs)
+{
+	return rs->ntables;
+}
+
+const struct code_table *
+ruleset_table(const struct ruleset *rs, size_t i)
+{
+	return i < rs->ntables ? rs->tables[i] : NULL;
+}
+
+const struct code_table *
+ruleset_find_table(const struct ruleset *rs, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rs->ntables; i++)
+		if (strcmp(rs->tables[i]->name, name) == 0)
+			return rs->tables[i];
+	return NULL;
+}
+
+const struct code_entry *
+code_table_lookup(const struct code_table *t, const char *text)
+{
+	long long v, hi, lo;
+	size_t i;
+	const struct code_entry *ehi = NULL, *elo = NULL;
+
+	if (t == NULL || parse_code_value(text, &v) != 0)
+		return NULL;
+	for (i = 0; i < t->nentries; i++)
+		if (t->entries[i].value == v)
+			return &t->entries[i];
+	/* a text of "0x00000011" may also be stored negative or positive */
+	for (i = 0; i < t->nentries; i++)
+		if (t->entries[i].value == -v)
+			return &t->entries[i];
+	/* mbedTLS composite codes: -(high | low) */
+	if (v < 0 && strcmp(t->name, "mbedtls") == 0) {
+		hi = -((-v) & ~0x7fLL);
+		lo = -((-v) & 0x7fLL);
+		for (i = 0; i < t->nentries; i++) {
+			if (t->entries[i].value == hi)
+				ehi = &t->entries[i];
+			if (t->entries[i].value == lo && lo != 0)
+				elo = &t->entries[i];
+		}
+		if (elo != NULL && elo->cause != NULL)
+			return elo;
+		return ehi != NULL ? ehi : elo;
+	}
+	return NULL;
+}

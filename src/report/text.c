@@ -1,0 +1,236 @@
+/*
+ * text: the report for people.  Per input a one-line verdict, the session
+ * timeline, then findings with the root cause first and its consequences
+ * folded under it.  Colour only when report_opts.color says so.
+ */
+#include <string.h>
+
+#include "diag.h"
+#include "report.h"
+#include "sanitize.h"
+#include "strbuf.h"
+
+#define C_RESET	"\033[0m"
+#define C_BOLD	"\033[1m"
+#define C_DIM	"\033[2m"
+#define C_RED	"\033[31m"
+#define C_GREEN	"\033[32m"
+#define C_YEL	"\033[33m"
+#define C_CYAN	"\033[36m"
+
+static const char *
+col(const struct report_opts *o, const char *c)
+{
+	return o != NULL && o->color ? c : "";
+}
+
+static const char *
+sev_color(enum rule_severity s)
+{
+	return s == RULE_ERROR ? C_RED : s == RULE_WARNING ? C_YEL : C_CYAN;
+}
+
+/* All text from results is sanitised already; paths are not. */
+static void
+put_path(FILE *fp, const char *p)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sanitize_append(&sb, p, strlen(p));
+	fputs(sb.buf, fp);
+	strbuf_release(&sb);
+}
+
+static void
+put_lines(FILE *fp, const struct finding *f)
+{
+	size_t i;
+
+	fprintf(fp, "line%s ", f->nlines > 1 ? "s" : "");
+	for (i = 0; i < f->nlines; i++)
+		fprintf(fp, "%s%lu", i > 0 ? ", " : "", f->lines[i]);
+	if (f->count > f->nlines)
+		fprintf(fp, ", ... (%zu times)", f->count);
+	else if (f->count > 1)
+		fprintf(fp, " (%zu times)", f->count);
+}
+
+void
+report_text_finding(FILE *fp, const struct input_result *r, size_t idx,
+    const struct report_opts *o)
+{
+	const struct finding *f = &r->findings[idx];
+	const struct rule *rule = f->rule;
+	size_t i, ncons = 0;
+
+	fprintf(fp, "  %s%s%-7s%s %s%s%s  %s[%s]%s\n",
+	    col(o, C_BOLD), col(o, sev_color(f->severity)),
+	    rule_severity_name(f->severity), col(o, C_RESET),
+	    col(o, C_BOLD), rule->title, col(o, C_RESET),
+	    col(o, C_DIM), f->cause, col(o, C_RESET));
+	fputs("      ", fp);
+	put_lines(fp, f);
+	if (f->node >= 0 && (size_t)f->node < r->nnodes)
+		fprintf(fp, ", node %s", r->nodes[f->node].node_id);
+	fprintf(fp, ": %s%s%s\n", col(o, C_DIM), f->text, col(o, C_RESET));
+	fprintf(fp, "      %s\n", f->message);
+	if (rule->remedy != NULL)
+		fprintf(fp, "      %sfix:%s %s\n", col(o, C_GREEN), col(o, C_RESET),
+		    rule->remedy);
+	for (i = 0; i < rule->nkconfig; i++) {
+		const struct rule_kconfig *k = &rule->kconfig[i];
+
+		fprintf(fp, "      %skconfig:%s %s: %s%s%s%s%s\n", col(o, C_GREEN),
+		    col(o, C_RESET), k->option, k->action,
+		    k->value != NULL ? " " : "", k->value != NULL ? k->value : "",
+		    k->note != NULL ? " — " : "", k->note != NULL ? k->note : "");
+	}
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].consequence_of == (int)idx)
+			ncons++;
+	if (ncons > 0) {
+		fprintf(fp, "      %sthen, as a consequence:%s\n", col(o, C_DIM),
+		    col(o, C_RESET));
+		for (i = 0; i < r->nfindings; i++) {
+			const struct finding *c = &r->findings[i];
+
+			if (c->consequence_of != (int)idx)
+				continue;
+			fprintf(fp, "        line %lu%s: %s [%s]\n", c->line,
+			    c->count > 1 ? " (repeated)" : "", c->rule->title,
+			    c->rule->id);
+		}
+	}
+	fprintf(fp, "      %srule %s%s\n", col(o, C_DIM), rule->id,
+	    col(o, C_RESET));
+}
+
+static void
+timeline(FILE *fp, const struct input_result *r, const struct report_opts *o)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->nsessions; i++) {
+		const struct session *s = &r->sessions[i];
+
+		fprintf(fp, "  %supdate %zu%s, lines %lu-%lu: %s", col(o, C_BOLD),
+		    i + 1, col(o, C_RESET), s->start_line, s->end_line,
+		    outcome_name(s->outcome));
+		if (s->outcome == OUTCOME_FAILED || s->outcome == OUTCOME_ROLLED_BACK)
+			fprintf(fp, " (while %s)", phase_name(s->failed_phase));
+		if (s->version_from != NULL || s->version_to != NULL)
+			fprintf(fp, ", %s -> %s", s->version_from != NULL ?
+			    s->version_from : "?", s->version_to != NULL ?
+			    s->version_to : "?");
+		if (s->last_progress >= 0 && s->outcome != OUTCOME_SUCCESS)
+			fprintf(fp, ", reached %d%%", s->last_progress);
+		if (s->stall_ms > 0)
+			fprintf(fp, ", no progress for %.1f s before the end",
+			    (double)s->stall_ms / 1000);
+		fputc('\n', fp);
+		for (k = 0; k < s->nevents; k++) {
+			const struct stage_event *e = &s->events[k];
+			char t[32] = "";
+
+			if (e->dev_ms >= 0)
+				snprintf(t, sizeof(t), "%lld ms", e->dev_ms);
+			else if (e->host_ms >= 0)
+				snprintf(t, sizeof(t), "%02lld:%02lld:%02lld.%03lld",
+				    e->host_ms / 3600000, e->host_ms / 60000 % 60,
+				    e->host_ms / 1000 % 60, e->host_ms % 1000);
+			fprintf(fp, "    %s%6lu  %-12s %-15s%s %s\n", col(o, C_DIM),
+			    e->line, t, stage_name(e->stage), col(o, C_RESET),
+			    e->detail != NULL ? e->detail : "");
+		}
+		if (s->nevents_dropped > 0)
+			fprintf(fp, "    (%zu more stages not shown)\n",
+			    s->nevents_dropped);
+	}
+}
+
+static void
+verdict(FILE *fp, const struct input_result *r, const struct report_opts *o)
+{
+	const char *c = r->outcome == OUTCOME_SUCCESS ? C_GREEN :
+	    r->outcome == OUTCOME_FAILED || r->outcome == OUTCOME_ROLLED_BACK ?
+	    C_RED : C_YEL;
+
+	fputs(col(o, C_BOLD), fp);
+	put_path(fp, r->path);
+	fprintf(fp, "%s: ", col(o, C_RESET));
+	if (r->error) {
+		fprintf(fp, "%sERROR%s: %s\n", col(o, C_RED), col(o, C_RESET),
+		    r->error_text != NULL ? r->error_text : "unreadable");
+		return;
+	}
+	fprintf(fp, "%s%s%s", col(o, c), outcome_name(r->outcome),
+	    col(o, C_RESET));
+	if (r->primary >= 0) {
+		const struct finding *f = &r->findings[r->primary];
+
+		fprintf(fp, ": %s (%s, line %lu)", f->rule->title, f->cause,
+		    f->line);
+	} else if (r->outcome == OUTCOME_FAILED ||
+	    r->outcome == OUTCOME_ROLLED_BACK)
+		fputs(": no rule explains it (cause unknown)", fp);
+	else if (r->outcome == OUTCOME_NOT_ATTEMPTED)
+		fputs(": no update in this log", fp);
+	fputc('\n', fp);
+}
+
+int
+report_text(FILE *fp, struct input_result *const *in, size_t n,
+    const struct report_opts *o)
+{
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		const struct input_result *r = in[i];
+		const struct device *d = &r->device;
+
+		if (i > 0)
+			fputc('\n', fp);
+		verdict(fp, r, o);
+		if (r->error)
+			continue;
+		if (d->version != NULL || d->project != NULL || d->chip != NULL ||
+		    d->reset_reason != NULL || d->idf_version != NULL) {
+			fputs("  device:", fp);
+			if (d->project != NULL)
+				fprintf(fp, " %s", d->project);
+			if (d->version != NULL)
+				fprintf(fp, " %s", d->version);
+			if (d->chip != NULL)
+				fprintf(fp, ", chip %s", d->chip);
+			if (d->idf_version != NULL)
+				fprintf(fp, ", ESP-IDF %s", d->idf_version);
+			if (d->reset_reason != NULL)
+				fprintf(fp, ", last reset %s (line %lu)",
+				    d->reset_reason, d->reset_line);
+			fputc('\n', fp);
+		}
+		if (r->kind == INPUT_JOB) {
+			fprintf(fp, "  job %s: %zu node%s\n", r->job_id != NULL ?
+			    r->job_id : "(no id)", r->nnodes, r->nnodes == 1 ? "" :
+			    "s");
+			for (k = 0; k < r->nnodes; k++) {
+				const struct job_node *nd = &r->nodes[k];
+
+				fprintf(fp, "    %-24s %-12s %s%s%s\n", nd->node_id,
+				    outcome_name(nd->outcome), nd->primary >= 0 ?
+				    r->findings[nd->primary].cause : "",
+				    nd->disagree ? "  (log disagrees: " : "",
+				    nd->disagree ? outcome_name(nd->log_outcome) : "");
+			}
+		} else
+			timeline(fp, r, o);
+		for (k = 0; k < r->nfindings; k++)
+			if (r->findings[k].consequence_of < 0)
+				report_text_finding(fp, r, k, o);
+		for (k = 0; k < r->nnotes; k++) {
+			fprintf(fp, "  %snote:%s ", col(o, C_YEL), col(o, C_RESET));
+			fprintf(fp, "%s\n", r->notes[k].text);
+		}
+	}
+	return 0;
+}
