@@ -321,9 +321,13 @@ session_marker(struct analysis *a, const struct record *rec,
 		}
 		break;
 	case STAGE_DOWNLOAD_START:
-		if (a->cur < 0 || session_closed(a) ||
-		    a->phase >= PHASE_REBOOTING ||
-		    cur(a)->outcome == OUTCOME_FAILED)
+		/* after a failure, a new start is a retry only if the failed
+		   attempt had made progress; otherwise it is the same attempt
+		   announcing itself in several lines */
+		if (a->cur < 0 || (session_closed(a) &&
+		    (cur(a)->outcome != OUTCOME_FAILED ||
+		    cur(a)->last_progress > 0)) ||
+		    a->phase >= PHASE_REBOOTING)
 			session_new(a, rec->lineno);
 		a->phase = PHASE_DOWNLOADING;
 		s = cur(a);
@@ -520,6 +524,11 @@ session_failure(struct analysis *a, int si, const struct finding *f)
 		s->failed_phase = a->phase;
 	if (f->line > s->end_line)
 		s->end_line = f->line;
+	if (strcmp(f->cause, "rollback") == 0) {
+		a->phase = PHASE_ROLLED_BACK;
+		set_outcome(a, OUTCOME_ROLLED_BACK);
+		return;
+	}
 	set_outcome(a, OUTCOME_FAILED);
 }
 
@@ -651,7 +660,7 @@ session_finish_all(struct analysis *a)
 				break;
 			}
 		} else if (s->outcome == OUTCOME_FAILED &&
-		    (a->phase == PHASE_VALIDATED ||
+		    (a->phase == PHASE_VALIDATED || a->phase == PHASE_REBOOTING ||
 		    (a->phase == PHASE_BOOTING_NEW && s->version_to != NULL &&
 		    r->device.version != NULL &&
 		    strcmp(s->version_to, r->device.version) == 0))) {

@@ -116,7 +116,9 @@ timeline(FILE *fp, const struct input_result *r, const struct report_opts *o)
 		fprintf(fp, "  %supdate %zu%s, lines %lu-%lu: %s", col(o, C_BOLD),
 		    i + 1, col(o, C_RESET), s->start_line, s->end_line,
 		    outcome_name(s->outcome));
-		if (s->outcome == OUTCOME_FAILED || s->outcome == OUTCOME_ROLLED_BACK)
+		if ((s->outcome == OUTCOME_FAILED ||
+		    s->outcome == OUTCOME_ROLLED_BACK) &&
+		    s->failed_phase != PHASE_IDLE)
 			fprintf(fp, " (while %s)", phase_name(s->failed_phase));
 		if (s->version_from != NULL || s->version_to != NULL)
 			fprintf(fp, ", %s -> %s", s->version_from != NULL ?
