@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# First command of the README: install what is missing, build, and run
+# otadiag on a bundled log.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+"$here/scripts/setup.sh"
+cmake -S "$here" -B "$here/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$here/build" -j"$(nproc)"
+echo
+echo "\$ build/otadiag analyze fixtures/corpus/server-unreachable-1.log"
+"$here/build/otadiag" analyze "$here/fixtures/corpus/server-unreachable-1.log" || true
