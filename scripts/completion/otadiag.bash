@@ -1,0 +1,133 @@
+# bash completion for otadiag(1).  Installed as
+# share/bash-completion/completions/otadiag; or: source otadiag.bash
+
+_otadiag_ports()
+{
+	local p
+	for p in /dev/ttyUSB* /dev/ttyACM* /dev/serial/by-id/*; do
+		[ -e "$p" ] && printf '%s\n' "$p"
+	done
+}
+
+_otadiag_rule_ids()
+{
+	"${COMP_WORDS[0]}" rules list --ids 2>/dev/null
+}
+
+_otadiag()
+{
+	local cur prev cmd sub i
+	COMPREPLY=()
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+
+	local commands="analyze monitor ports job rules explain"
+	local common="--rules --no-default-rules --format --output --color
+	    --fail-on --expect --ignore --baseline -v -q --help"
+	local formats="text json jsonl sarif junit github"
+	local outcomes="success failed rolled-back in-progress not-attempted unknown"
+
+	cmd=
+	sub=
+	for ((i = 1; i < COMP_CWORD; i++)); do
+		case ${COMP_WORDS[i]} in
+		-*) ;;
+		*)
+			if [ -z "$cmd" ]; then
+				cmd=${COMP_WORDS[i]}
+			elif [ "$cmd" = rules ] && [ -z "$sub" ]; then
+				sub=${COMP_WORDS[i]}
+			fi
+			;;
+		esac
+	done
+
+	# Values of options.
+	case $prev in
+	--format)
+		COMPREPLY=($(compgen -W "$formats" -- "$cur"))
+		return ;;
+	--color)
+		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
+		return ;;
+	--fail-on)
+		COMPREPLY=($(compgen -W "info warning error never" -- "$cur"))
+		return ;;
+	--expect)
+		COMPREPLY=($(compgen -W "$outcomes" -- "$cur"))
+		return ;;
+	--ignore)
+		COMPREPLY=($(compgen -W "$(_otadiag_rule_ids)" -- "$cur"))
+		return ;;
+	--rules | --output | --baseline | --log | --logs | --save | \
+	    --token-file | --cacert)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		compopt -o filenames 2>/dev/null
+		return ;;
+	-j | --max-line | --baud | --timeout | --retries | --max-size | \
+	    --job-id | --node-id | --api | --job-timeout)
+		return ;;
+	--parity)
+		COMPREPLY=($(compgen -W "none odd even mark space" -- "$cur"))
+		return ;;
+	--flow)
+		COMPREPLY=($(compgen -W "none xonxoff rtscts dtrdsr" -- "$cur"))
+		return ;;
+	--until)
+		COMPREPLY=($(compgen -W "success failure outcome" -- "$cur"))
+		return ;;
+	esac
+
+	if [ -z "$cmd" ]; then
+		COMPREPLY=($(compgen -W "$commands --help --version" -- "$cur"))
+		return
+	fi
+
+	case $cmd in
+	analyze)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$common -j --max-line" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+			compopt -o filenames 2>/dev/null
+		fi ;;
+	monitor)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$common --baud --data-bits
+			    --parity --stop-bits --flow --log --timestamps
+			    --timeout --until --no-reconnect --reset" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$(_otadiag_ports)" -- "$cur"))
+		fi ;;
+	ports)
+		COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
+	job)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$common --job-timeout --logs
+			    --job-id --node-id --api --token-file --cacert
+			    --timeout --retries --max-size --save" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "fetch" -- "$cur") \
+			    $(compgen -f -- "$cur"))
+			compopt -o filenames 2>/dev/null
+		fi ;;
+	rules)
+		if [ -z "$sub" ]; then
+			COMPREPLY=($(compgen -W "list show test check fields
+			    --help" -- "$cur"))
+		elif [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--rules --no-default-rules
+			    --format --ids -v --help" -- "$cur"))
+		elif [ "$sub" = show ]; then
+			COMPREPLY=($(compgen -W "$(_otadiag_rule_ids)" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+			compopt -o filenames 2>/dev/null
+		fi ;;
+	explain)
+		COMPREPLY=($(compgen -W "--rules --no-default-rules --help" \
+		    -- "$cur")) ;;
+	esac
+}
+
+complete -F _otadiag otadiag
