@@ -443,8 +443,10 @@ Test(monitor, permission_denied)
 
 	/* root bypasses file permissions: nothing to assert then */
 	if (geteuid() == 0) {
-		cr_log_warn("running as root: permission checks do not apply");
-		cr_skip_test("running as root");
+		/* cr_skip_test/cr_log_warn fail the run in Criterion 2.4 */
+		fprintf(stderr, "note: running as root: permission checks "
+		    "do not apply\n");
+		return;
 	}
 	rig_open(&r);
 	cr_assert_eq(chmod(r.pty.name, 0), 0);
