@@ -422,6 +422,17 @@ job_load(struct analysis *a, const char *path, const char *buf, size_t n,
 static void	count_key(struct job_count **, size_t *, const char *, size_t);
 static int	cmp_count(const void *, const void *);
 
+/* A time-out of the job itself: the --job-timeout check or the cloud's
+ * own timed-out status (not a device-side window). */
+static int
+is_job_timeout(const struct finding *f)
+{
+	return f->cause != NULL && strcmp(f->cause, "job-timeout") == 0 &&
+	    f->rule != NULL && f->rule->field != NULL &&
+	    (strcmp(f->rule->field, "timeout") == 0 ||
+	    strcmp(f->rule->field, "status") == 0);
+}
+
 /* ---- after the analysis --------------------------------------------- */
 
 void
@@ -435,8 +446,7 @@ job_fixup(struct input_result *r, long long age_s)
 	r->job_age_s = age_s;
 	r->job_timed_out = 0;
 	for (i = 0; i < r->nfindings; i++)
-		if (r->findings[i].node >= 0 && r->findings[i].cause != NULL &&
-		    strcmp(r->findings[i].cause, "job-timeout") == 0)
+		if (r->findings[i].node >= 0 && is_job_timeout(&r->findings[i]))
 			r->job_timed_out = 1;
 	for (i = 0; i < r->nnodes; i++) {
 		struct job_node *jn = &r->nodes[i];
@@ -584,7 +594,7 @@ job_summary_build(const struct input_result *r, struct job_summary *s)
 			s->ndisagree++;
 		for (k = 0; k < r->nfindings; k++)
 			if (r->findings[k].node == (int)i &&
-			    strcmp(r->findings[k].cause, "job-timeout") == 0) {
+			    is_job_timeout(&r->findings[k])) {
 				s->ntimed_out += w;
 				break;
 			}

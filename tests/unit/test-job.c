@@ -1,0 +1,353 @@
+/*
+ * job: the readers of every job format, the per-node diagnosis through the
+ * built-in rules (data-driven from fixtures/jobs/expect.txt), the fleet
+ * summary, job time-outs, --logs, and the errors for what is not a job.
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "analysis.h"
+#include "job.h"
+#include "matcher.h"
+#include "result.h"
+#include "ruleset.h"
+
+#define FIX OTADIAG_SOURCE_DIR "/fixtures/jobs/"
+#define NOW 1717300000LL	/* a fixed "now" for ages */
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	cr_assert_not_null(fp, "cannot open %s", path);
+	fseek(fp, 0, SEEK_END);
+	n = ftell(fp);
+	rewind(fp);
+	buf = malloc((size_t)n + 1);
+	cr_assert_eq(fread(buf, 1, (size_t)n, fp), (size_t)n);
+	buf[n] = '\0';
+	fclose(fp);
+	*len = (size_t)n;
+	return buf;
+}
+
+struct env {
+	struct ruleset	*rs;
+	struct matcher	*m;
+};
+
+static void
+env_init(struct env *e)
+{
+	struct diag_err err;
+
+	e->rs = ruleset_new();
+	cr_assert_eq(ruleset_load_builtin(e->rs, &err), 0, "%s", err.text);
+	e->m = matcher_new(e->rs, &err);
+	cr_assert_not_null(e->m, "%s", err.text);
+}
+
+static void
+env_free(struct env *e)
+{
+	matcher_free(e->m);
+	ruleset_free(e->rs);
+}
+
+/* Analyses fixture name like `otadiag job` does. */
+static struct input_result *
+analyse(struct env *e, const char *name, long long timeout,
+    const char *logs)
+{
+	char path[512];
+	struct diag_err err;
+	struct job *j;
+	struct analysis *a;
+	struct job_opts o;
+	struct input_result *r;
+	size_t len;
+	char *buf;
+
+	snprintf(path, sizeof(path), FIX "%s", name);
+	buf = slurp(path, &len);
+	cr_assert_eq(job_sniff(buf, len), 1, "%s not sniffed as a job", name);
+	cr_assert_eq(job_parse(path, buf, len, &j, &err), 0, "%s: %s", name,
+	    err.text);
+	a = analysis_new(e->rs, e->m, path, NULL);
+	memset(&o, 0, sizeof(o));
+	o.timeout_s = timeout;
+	o.now = NOW;
+	o.logs_dir = logs;
+	o.rs = e->rs;
+	o.m = e->m;
+	cr_assert_eq(job_feed(j, a, &o, &err), 0, "%s", err.text);
+	analysis_finish(a);
+	r = analysis_take_result(a);
+	job_fixup(r, -1);
+	analysis_free(a);
+	job_free(j);
+	free(buf);
+	return r;
+}
+
+static const struct job_node *
+node(const struct input_result *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnodes; i++)
+		if (strcmp(r->nodes[i].node_id, id) == 0)
+			return &r->nodes[i];
+	return NULL;
+}
+
+static const char *
+cause_of(const struct input_result *r, const struct job_node *n)
+{
+	if (n->primary < 0)
+		return "-";
+	cr_assert_lt((size_t)n->primary, r->nfindings);
+	cr_assert_eq(r->findings[n->primary].node, (int)(n - r->nodes),
+	    "node %s's primary finding belongs to another node", n->node_id);
+	return r->findings[n->primary].cause;
+}
+
+Test(job, every_fixture_node_gets_its_outcome_and_cause)
+{
+	struct env e;
+	FILE *fp = fopen(FIX "expect.txt", "r");
+	char line[512], file[128], id[128], outc[32], cause[64];
+	char last[128] = "";
+	struct input_result *r = NULL;
+	int checked = 0;
+
+	cr_assert_not_null(fp);
+	env_init(&e);
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		const struct job_node *n;
+
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		cr_assert_eq(sscanf(line, "%127s %127s %31s %63s", file, id,
+		    outc, cause), 4, "bad line: %s", line);
+		if (strcmp(file, last) != 0) {
+			result_free(r);
+			r = analyse(&e, file, 0, NULL);
+			snprintf(last, sizeof(last), "%s", file);
+		}
+		n = node(r, id);
+		cr_expect_not_null(n, "%s: no node %s", file, id);
+		if (n == NULL)
+			continue;
+		cr_expect_str_eq(outcome_name(n->outcome), outc, "%s %s",
+		    file, id);
+		cr_expect_str_eq(cause_of(r, n), cause, "%s %s", file, id);
+		checked++;
+	}
+	fclose(fp);
+	result_free(r);
+	env_free(&e);
+	cr_expect_geq(checked, 70);
+}
+
+Test(job, formats_are_named)
+{
+	static const char *const f[][2] = {
+		{ "rainmaker-job.json", "rainmaker-job" },
+		{ "rainmaker-node.json", "rainmaker-node" },
+		{ "rainmaker-summary.json", "rainmaker-summary" },
+		{ "rainmaker-otastatus.json", "rainmaker-otastatus" },
+		{ "aws-update.json", "aws-iot-job" },
+		{ "aws-list.json", "aws-iot-job" },
+		{ "thingsboard.json", "thingsboard" },
+		{ "thingsboard-telemetry.json", "thingsboard" },
+		{ "aliyun-tasks.json", "aliyun-ota" },
+		{ "nodes.jsonl", "jsonl" },
+	};
+	char path[512];
+	struct diag_err err;
+	struct job *j;
+	size_t i, len;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		char *buf;
+
+		snprintf(path, sizeof(path), FIX "%s", f[i][0]);
+		buf = slurp(path, &len);
+		cr_assert_eq(job_parse(path, buf, len, &j, &err), 0, "%s",
+		    err.text);
+		cr_expect_str_eq(job_format(j), f[i][1], "%s", f[i][0]);
+		job_free(j);
+		free(buf);
+	}
+}
+
+Test(job, status_spellings)
+{
+	cr_expect_eq(job_status_outcome("in-progress"), OUTCOME_IN_PROGRESS);
+	cr_expect_eq(job_status_outcome("in_progress"), OUTCOME_IN_PROGRESS);
+	cr_expect_eq(job_status_outcome("IN_PROGRESS"), OUTCOME_IN_PROGRESS);
+	cr_expect_eq(job_status_outcome("In-Progress"), OUTCOME_IN_PROGRESS);
+	cr_expect_eq(job_status_outcome("SUCCEEDED"), OUTCOME_SUCCESS);
+	cr_expect_eq(job_status_outcome("rejected"), OUTCOME_FAILED);
+	cr_expect_eq(job_status_outcome("triggered"), OUTCOME_NOT_ATTEMPTED);
+	cr_expect_eq(job_status_outcome("UPDATED"), OUTCOME_SUCCESS);
+	cr_expect_eq(job_status_outcome("bogus"), OUTCOME_UNKNOWN);
+}
+
+Test(job, summary_counts_most_common_cause_first)
+{
+	struct env e;
+	struct input_result *r;
+	struct job_summary s;
+
+	env_init(&e);
+	r = analyse(&e, "rainmaker-job.json", 0, NULL);
+	cr_assert_eq(r->kind, INPUT_JOB);
+	cr_expect_str_eq(r->job_id, "job-fleet-1");
+	cr_expect_eq(r->outcome, OUTCOME_FAILED);
+	job_summary_build(r, &s);
+	cr_expect_eq(s.total, 39);
+	cr_expect_eq(s.by_outcome[OUTCOME_SUCCESS], 3);
+	cr_expect_eq(s.by_outcome[OUTCOME_ROLLED_BACK], 3);
+	cr_expect_eq(s.by_outcome[OUTCOME_FAILED], 23);
+	cr_expect_eq(s.by_outcome[OUTCOME_IN_PROGRESS], 9);
+	cr_expect_eq(s.by_outcome[OUTCOME_NOT_ATTEMPTED], 1);
+	cr_assert_gt(s.ncause, 3);
+	cr_expect_str_eq(s.by_cause[0].key, "download-interrupted");
+	cr_expect_eq(s.by_cause[0].n, 5);
+	for (size_t i = 1; i < s.ncause; i++)
+		cr_expect_geq(s.by_cause[i - 1].n, s.by_cause[i].n);
+	cr_expect_str_eq(s.by_status[0].key, "failed");
+	cr_expect_eq(s.by_status[0].n, 21);
+	cr_expect_eq(s.ntimed_out, 0);
+	/* the input's primary is a finding of the most common cause */
+	cr_assert_geq(r->primary, 0);
+	cr_expect_str_eq(r->findings[r->primary].cause,
+	    "download-interrupted");
+	job_summary_release(&s);
+	result_free(r);
+	env_free(&e);
+}
+
+Test(job, summary_rows_are_weighted)
+{
+	struct env e;
+	struct input_result *r;
+	struct job_summary s;
+
+	env_init(&e);
+	r = analyse(&e, "rainmaker-summary.json", 0, NULL);
+	job_summary_build(r, &s);
+	cr_expect_eq(s.total, 45);
+	cr_expect_eq(s.by_outcome[OUTCOME_SUCCESS], 30);
+	cr_expect_eq(s.by_outcome[OUTCOME_FAILED], 9);
+	cr_expect_eq(s.by_outcome[OUTCOME_NOT_ATTEMPTED], 2);
+	job_summary_release(&s);
+	result_free(r);
+	env_free(&e);
+}
+
+Test(job, unfinished_nodes_time_out)
+{
+	struct env e;
+	struct input_result *r;
+	struct job_summary s;
+	const struct job_node *n;
+
+	env_init(&e);
+	/* triggered 2 h before the first node; now is ~17.7 h later */
+	r = analyse(&e, "rainmaker-job.json", 3600, NULL);
+	cr_expect_eq(r->job_timed_out, 1);
+	job_summary_build(r, &s);
+	cr_expect_eq(s.ntimed_out, 10);	/* 9 in progress + 1 triggered */
+	n = node(r, "n-triggered");
+	cr_assert_not_null(n);
+	cr_expect_str_eq(cause_of(r, n), "job-timeout");
+	cr_expect_eq(n->outcome, OUTCOME_NOT_ATTEMPTED);
+	n = node(r, "n-success-1");
+	cr_expect_str_eq(cause_of(r, n), "-");
+	job_summary_release(&s);
+	result_free(r);
+	/* a limit longer than the age flags nothing */
+	r = analyse(&e, "rainmaker-job.json", 7 * 86400, NULL);
+	cr_expect_eq(r->job_timed_out, 0);
+	result_free(r);
+	env_free(&e);
+}
+
+Test(job, logs_by_name_and_tag_with_disagreement)
+{
+	struct env e;
+	struct input_result *r;
+	const struct job_node *n;
+
+	env_init(&e);
+	r = analyse(&e, "rainmaker-job.json", 0, FIX "logs");
+	n = node(r, "n-incomplete");	/* named after the node */
+	cr_assert_not_null(n->log_path);
+	cr_expect_not_null(strstr(n->log_path, "n-incomplete.log"));
+	cr_expect_eq(n->disagree, 0);
+	n = node(r, "n-rolled-back");	/* tagged inside the file */
+	cr_assert_not_null(n->log_path);
+	cr_expect_not_null(strstr(n->log_path, "bench-device-7.log"));
+	n = node(r, "n-other-failure");	/* cloud failed, log success */
+	cr_assert_not_null(n->log_path);
+	cr_expect_eq(n->log_outcome, OUTCOME_SUCCESS);
+	cr_expect_eq(n->disagree, 1);
+	cr_expect_null(node(r, "n-same")->log_path);
+	result_free(r);
+	env_free(&e);
+}
+
+static int
+parse_error(const char *name, struct diag_err *err)
+{
+	char path[512];
+	struct job *j = (struct job *)1;
+	size_t len;
+	char *buf;
+	int rc;
+
+	snprintf(path, sizeof(path), FIX "bad/%s", name);
+	buf = slurp(path, &len);
+	rc = job_parse(path, buf, len, &j, err);
+	cr_expect_null(j);
+	free(buf);
+	return rc;
+}
+
+Test(job, what_is_not_a_job_is_refused_clearly)
+{
+	struct diag_err err;
+
+	cr_expect_eq(parse_error("not-a-job.json", &err), DIAG_EFORMAT);
+	cr_expect_not_null(strstr(err.text, "expected RainMaker"));
+	cr_expect_not_null(strstr(err.file, "not-a-job.json"));
+	cr_expect_eq(parse_error("truncated.json", &err), DIAG_ESYNTAX);
+	cr_expect_gt(err.line, 0);
+	cr_expect_eq(parse_error("empty-array.json", &err), DIAG_EFORMAT);
+	cr_expect_eq(parse_error("missing-status.json", &err), DIAG_ESCHEMA);
+	cr_expect_not_null(strstr(err.text, "node_ota_status[0]"));
+	cr_expect_neq(parse_error("jsonl-bad-line.jsonl", &err), 0);
+	cr_expect_eq(err.line, 2);
+	cr_expect_eq(parse_error("api-error.json", &err), DIAG_ESCHEMA);
+	cr_expect_not_null(strstr(err.text, "Unauthorized"));
+}
+
+Test(job, sniff_rejects_logs)
+{
+	static const char log[] = "I (123) esp_rmaker_ota: Reporting in-progress: "
+	    "{\"node_id\": \"x\"}\n";
+	static const char json[] = "  {\"node_id\": \"a\", \"status\": \"failed\"}";
+
+	cr_expect_eq(job_sniff(log, sizeof(log) - 1), 0);
+	cr_expect_eq(job_sniff(json, sizeof(json) - 1), 1);
+	cr_expect_eq(job_sniff("{\"a\": 1}", 8), 0);
+}
