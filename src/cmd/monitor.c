@@ -42,11 +42,15 @@
 #include "xalloc.h"
 
 #define MONITOR_USAGE \
-	"usage: otadiag monitor [-q] [--baud rate] [--data-bits bits]\n" \
-	"       [--parity none|odd|even|mark|space] [--stop-bits 1|2]\n" \
-	"       [--flow none|xonxoff|rtscts|dtrdsr] [--log file] [--timestamps]\n" \
-	"       [--timeout seconds] [--until success|failure|outcome]\n" \
-	"       [--no-reconnect] [--reset] [common options] [port]\n"
+	"usage: otadiag monitor [-qv] [--baud rate] [--data-bits bits]\n" \
+	"                       [--parity none|odd|even|mark|space] [--stop-bits 1|2]\n" \
+	"                       [--flow none|xonxoff|rtscts|dtrdsr] [--log file]\n" \
+	"                       [--timestamps] [--timeout seconds]\n" \
+	"                       [--until success|failure|outcome] [--no-reconnect]\n" \
+	"                       [--reset] [--rules path] [--no-default-rules]\n" \
+	"                       [--format fmt [--output file]]... [--color when]\n" \
+	"                       [--fail-on level] [--expect outcome]\n" \
+	"                       [--ignore rule|cause] [--baseline file] [port]\n"
 
 #define MONITOR_PARTIAL_MS	50	/* a partial line is shown after this */
 #define MONITOR_RETRY_MS	250	/* reopen attempts while the port is away */
@@ -1183,7 +1187,7 @@ cmd_monitor(int argc, char **argv)
 	res = analysis_take_result(m.an);
 	status = cli_write_reports(&o.c, rs, &res, 1);
 	r = cli_gate(&o.c, &res, 1, &why);
-	if (why != NULL && r != EXIT_OK)
+	if (why != NULL)
 		fprintf(stderr, "otadiag: %s\n", why);
 	if (status == EXIT_OK)
 		status = r;
