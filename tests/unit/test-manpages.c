@@ -1,7 +1,7 @@
 /*
  * Man pages: every man page (sections 1 and 5) is `mandoc -Tlint` clean, and the
  * SYNOPSIS of every section-1 page is what `otadiag CMD --help` prints
- * after "usage:" (whitespace-insensitive).  otadiag.1 goes with
+ * after "usage:" (ignoring white space and the case of placeholders).  otadiag.1 goes with
  * `otadiag --help`, otadiag-CMD.1 with `otadiag CMD --help`.
  */
 #include <criterion/criterion.h>
@@ -108,7 +108,12 @@ Test(manpages, mandoc_lint_clean)
 	cr_assert_eq(bad, 0, "%zu mandoc -Tlint message(s), see above", bad);
 }
 
-/* Collapses runs of white space to one space, trims; in place. */
+/*
+ * Collapses runs of white space to one space, trims, drops the spaces
+ * around "|" and lower-cases, in place: mdoc renders "file | -" where a
+ * usage string says "FILE|-", and placeholders are underlined, not upper
+ * case, in a page.  Options, their order and brackets must still agree.
+ */
 static void
 squeeze(char *s)
 {
@@ -120,10 +125,10 @@ squeeze(char *s)
 			sp = w != s;
 			continue;
 		}
-		if (sp)
+		if (sp && *r != '|' && w[-1] != '|')
 			*w++ = ' ';
 		sp = 0;
-		*w++ = *r;
+		*w++ = (*r >= 'A' && *r <= 'Z') ? *r - 'A' + 'a' : *r;
 	}
 	*w = '\0';
 }
