@@ -419,6 +419,24 @@ Test(record, dev_time_as_printed)
 	record_parser_free(p);
 }
 
+/*
+ * BUG: src/lines/record.c, parse_idf(): it fills p->dtime before it knows
+ * the line is ESP-IDF and does not clear it when it gives up, so
+ * "E (12) wifi:wifi_connect" (no ": ") becomes RECORD_PLAIN with
+ * dev_time "12" instead of "" (record.h: "" if none).
+ */
+Test(record, plain_line_has_no_stale_dev_time, .disabled = true)
+{
+	struct record_parser *p = record_parser_new();
+	struct record r;
+	const char *a = "E (12) wifi:wifi_connect";
+
+	record_parse(p, 1, a, strlen(a), 0, &r);
+	cr_assert_eq(r.fmt, RECORD_PLAIN);
+	cr_assert_str_eq(r.dev_time, "");
+	record_parser_free(p);
+}
+
 Test(record, long_line_is_parsed_without_overrun)
 {
 	static char big[70000];
