@@ -37,6 +37,7 @@ analysis_new(const struct ruleset *rs, struct matcher *m, const char *path,
 	a->res->primary = -1;
 	a->res->job_age_s = -1;
 	a->cur = -1;
+	a->node = -1;
 	a->last_dev_ms = -1;
 	a->boot_host_ms = -1;
 	a->rule_hits = xcalloc(ruleset_count(rs) + 1, sizeof(*a->rule_hits));
@@ -165,6 +166,7 @@ process_record(struct analysis *a, const struct record *rec)
 		    (size_t)LINESPLIT_DEFAULT_MAX);
 	if (rec->dev_ms >= 0)
 		a->last_dev_ms = rec->dev_ms;
+	a->node = rec->node;
 	pending_tick(a, rec);
 	session_partition_row(a, rec);
 	before = matcher_nlimited(a->m);

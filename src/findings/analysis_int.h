@@ -54,6 +54,7 @@ struct analysis {
 	analysis_fn	 fn;
 	void		*fn_ctx;
 	unsigned long	 lineno;
+	int		 node;		/* job node of the record being matched */
 	int		 finished;
 	/* context */
 	struct event	 events[EVENT_RING];

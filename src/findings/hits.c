@@ -135,7 +135,7 @@ finding_add(struct analysis *a, const struct rule *r, unsigned long line,
 	for (i = 0; i < res->nfindings; i++) {
 		f = &res->findings[i];
 		if (f->rule == r && strcmp(f->message, msg) == 0 &&
-		    strcmp(f->cause, cause) == 0 && f->node == -1) {
+		    strcmp(f->cause, cause) == 0 && f->node == a->node) {
 			if (f->nlines < FINDING_MAX_LINES &&
 			    f->lines[f->nlines - 1] != line)
 				f->lines[f->nlines++] = line;
@@ -160,7 +160,7 @@ finding_add(struct analysis *a, const struct rule *r, unsigned long line,
 	f->dev_ms = dev_ms;
 	f->host_ms = host_ms;
 	f->session = session;
-	f->node = -1;
+	f->node = a->node;
 	f->consequence_of = -1;
 	if (ncaps > 0) {
 		f->caps = xcalloc(ncaps, sizeof(*f->caps));

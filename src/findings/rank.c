@@ -39,6 +39,24 @@ better(const struct finding *f, const struct finding *best)
 	return f->line < best->line;
 }
 
+/* Does finding f belong to session s (first seen there, or repeated in it)? */
+static int
+in_session(const struct input_result *r, const struct finding *f, int s)
+{
+	const struct session *ss;
+	size_t i;
+
+	if (f->session == s)
+		return 1;
+	if (s < 0 || (size_t)s >= r->nsessions)
+		return 0;
+	ss = &r->sessions[s];
+	for (i = 0; i < f->nlines; i++)
+		if (f->lines[i] >= ss->start_line && f->lines[i] <= ss->end_line)
+			return 1;
+	return 0;
+}
+
 /* Picks the primary among findings matching (session s) or (node n). */
 static int
 pick(struct input_result *r, int s, int node)
@@ -50,7 +68,7 @@ pick(struct input_result *r, int s, int node)
 	for (i = 0; i < r->nfindings; i++) {
 		const struct finding *f = &r->findings[i];
 
-		if (node >= 0 ? f->node != node : f->session != s)
+		if (node >= 0 ? f->node != node : !in_session(r, f, s))
 			continue;
 		if (f->severity < RULE_WARNING || advisory(f->cause))
 			continue;
@@ -74,7 +92,7 @@ link_consequences(struct input_result *r, int p, int s, int node)
 
 		if ((int)i == p || f->consequence_of >= 0 || f->primary)
 			continue;
-		if (node >= 0 ? f->node != node : f->session != s)
+		if (node >= 0 ? f->node != node : !in_session(r, f, s))
 			continue;
 		if (f->line < pf->line || advisory(f->cause))
 			continue;
@@ -215,7 +233,8 @@ rank_findings(struct analysis *a)
 		}
 		if (s->outcome != OUTCOME_FAILED &&
 		    s->outcome != OUTCOME_ROLLED_BACK &&
-		    s->outcome != OUTCOME_IN_PROGRESS)
+		    s->outcome != OUTCOME_IN_PROGRESS &&
+		    s->outcome != OUTCOME_NOT_ATTEMPTED)
 			continue;
 		s->primary = pick(r, (int)i, -1);
 		if (s->primary >= 0)
@@ -226,10 +245,16 @@ rank_findings(struct analysis *a)
 		if (r->sessions[i].outcome != OUTCOME_NOT_ATTEMPTED &&
 		    r->sessions[i].outcome != OUTCOME_UNKNOWN)
 			last_attempt = (int)i;
-	if (last_attempt < 0)
-		r->outcome = r->nsessions > 0 ? OUTCOME_NOT_ATTEMPTED :
-		    OUTCOME_NOT_ATTEMPTED;
-	else {
+	if (last_attempt < 0) {
+		/* nothing attempted: a postponed or refused update may
+		   still name why (ota-delayed ...) */
+		r->outcome = OUTCOME_NOT_ATTEMPTED;
+		for (i = r->nsessions; i-- > 0;)
+			if (r->sessions[i].primary >= 0) {
+				r->primary = r->sessions[i].primary;
+				break;
+			}
+	} else {
 		r->outcome = r->sessions[last_attempt].outcome;
 		if (r->outcome != OUTCOME_SUCCESS)
 			r->primary = r->sessions[last_attempt].primary;

@@ -43,12 +43,16 @@ cur(struct analysis *a)
 	return a->cur >= 0 ? &a->res->sessions[a->cur] : NULL;
 }
 
+static void finalize(struct analysis *a);
+
 static int
 session_new(struct analysis *a, unsigned long line)
 {
 	struct input_result *r = a->res;
 	struct session *s;
 
+	if (a->cur >= 0)
+		finalize(a);
 	r->sessions = xrealloc(r->sessions, (r->nsessions + 1) *
 	    sizeof(*r->sessions));
 	s = &r->sessions[r->nsessions];
@@ -106,6 +110,10 @@ add_event(struct analysis *a, const struct record *rec, enum stage st,
 	if (s == NULL)
 		return NULL;
 	s->end_line = rec->lineno;
+	/* two markers on one line announce one stage */
+	if (s->nevents > 0 && s->events[s->nevents - 1].line == rec->lineno &&
+	    s->events[s->nevents - 1].stage == st)
+		return NULL;
 	/* consecutive progress: keep the first and update the last */
 	if (st == STAGE_PROGRESS && s->nevents >= 2 &&
 	    s->events[s->nevents - 1].stage == STAGE_PROGRESS &&
@@ -359,9 +367,12 @@ session_marker(struct analysis *a, const struct record *rec,
 			if (total > 0)
 				prog = (int)(done * 100 / total);
 		}
-		if (a->cur < 0 || session_closed(a) ||
-		    a->phase >= PHASE_REBOOTING ||
+		/* progress after a failure belongs to the failed attempt
+		   (status lines, reports) unless it starts over */
+		if (a->cur < 0 || a->phase >= PHASE_REBOOTING ||
+		    (session_closed(a) && cur(a)->outcome != OUTCOME_FAILED) ||
 		    (cur(a)->outcome == OUTCOME_FAILED && prog >= 0 &&
+		    cur(a)->last_progress >= 0 &&
 		    prog < cur(a)->last_progress))
 			session_new(a, rec->lineno);
 		if (a->phase < PHASE_DOWNLOADING)
@@ -390,14 +401,14 @@ session_marker(struct analysis *a, const struct record *rec,
 	case STAGE_SWITCH:
 	case STAGE_SUCCESS:
 	case STAGE_RESTART:
+		/* a restart with no update around it (a panic, a user) is
+		   not part of an update */
+		if (r->stage == STAGE_RESTART && (a->cur < 0 ||
+		    session_closed(a) || a->phase < PHASE_DOWNLOADING))
+			return;
 		if (a->cur < 0 || (session_closed(a) && a->phase !=
 		    PHASE_REBOOTING))
 			session_new(a, rec->lineno);
-		if (r->stage == STAGE_RESTART && a->phase < PHASE_DOWNLOADING &&
-		    cur(a)->nevents == 0) {
-			/* a restart with no update around it: not ours */
-			return;
-		}
 		if (a->phase < PHASE_REBOOTING) {
 			a->phase = PHASE_REBOOTING;
 			if (cur(a)->outcome != OUTCOME_FAILED)
@@ -606,67 +617,106 @@ session_partition_row(struct analysis *a, const struct record *rec)
 	d->nparts++;
 }
 
+/* Decides the outcome of the current session (when it ends). */
+static void
+finalize(struct analysis *a)
+{
+	struct input_result *r = a->res;
+	struct session *s = cur(a);
+
+	if (s->outcome == OUTCOME_UNKNOWN) {
+		switch (a->phase) {
+		case PHASE_DOWNLOADING:
+		case PHASE_VERIFYING:
+			if (s->last_progress >= 100)
+				s->outcome = OUTCOME_SUCCESS;
+			else {
+				char pct[16], secs[32];
+				long long t = a->last_dev_ms;
+
+				s->outcome = OUTCOME_IN_PROGRESS;
+				snprintf(pct, sizeof(pct), "%d",
+				    s->last_progress < 0 ? 0 :
+				    s->last_progress);
+				if (s->stall_ms >= 0 && t >= s->stall_ms)
+					snprintf(secs, sizeof(secs), "%.1f s",
+					    (double)(t - s->stall_ms) / 1000);
+				else
+					snprintf(secs, sizeof(secs),
+					    "until the end of the log");
+				if (s->progress_line > 0 &&
+				    s->progress_line < r->nlines)
+					synth(a, "session-stalled", NULL,
+					    s->progress_line,
+					    "(the log ends while the download "
+					    "is under way)", "progress", pct,
+					    "duration", secs);
+			}
+			break;
+		case PHASE_CHECKING:
+			s->outcome = OUTCOME_NOT_ATTEMPTED;
+			break;
+		case PHASE_REBOOTING:
+		case PHASE_BOOTING_NEW:
+		case PHASE_VALIDATED:
+			s->outcome = OUTCOME_SUCCESS;
+			break;
+		case PHASE_ROLLED_BACK:
+			s->outcome = OUTCOME_ROLLED_BACK;
+			break;
+		default:
+			s->outcome = OUTCOME_NOT_ATTEMPTED;
+			break;
+		}
+	} else if (s->outcome == OUTCOME_FAILED &&
+	    s->failed_phase < PHASE_REBOOTING &&
+	    (a->phase == PHASE_VALIDATED || a->phase == PHASE_REBOOTING ||
+	    (a->phase == PHASE_BOOTING_NEW && s->version_to != NULL &&
+	    r->device.version != NULL &&
+	    strcmp(s->version_to, r->device.version) == 0))) {
+		/* the new image runs: the error words did not matter */
+		s->outcome = OUTCOME_SUCCESS;
+	}
+}
+
 void
 session_finish_all(struct analysis *a)
 {
 	struct input_result *r = a->res;
 	size_t i;
 
-	if (a->cur >= 0) {
-		struct session *s = cur(a);
+	if (a->cur >= 0)
+		finalize(a);
+	/* sessions with nothing in them (a lone marker) are dropped */
+	{
+		int *map = xcalloc(r->nsessions + 1, sizeof(int));
+		size_t j = 0, k;
 
-		if (s->outcome == OUTCOME_UNKNOWN) {
-			switch (a->phase) {
-			case PHASE_DOWNLOADING:
-			case PHASE_VERIFYING:
-				if (s->last_progress >= 100)
-					s->outcome = OUTCOME_SUCCESS;
-				else {
-					char pct[16], secs[32];
-					long long t = a->last_dev_ms;
+		for (i = 0; i < r->nsessions; i++) {
+			struct session *s = &r->sessions[i];
+			int used = s->nevents > 0;
 
-					s->outcome = OUTCOME_IN_PROGRESS;
-					snprintf(pct, sizeof(pct), "%d",
-					    s->last_progress < 0 ? 0 :
-					    s->last_progress);
-					if (s->stall_ms >= 0 && t >= s->stall_ms)
-						snprintf(secs, sizeof(secs), "%.1f s",
-						    (double)(t - s->stall_ms) / 1000);
-					else
-						snprintf(secs, sizeof(secs),
-						    "until the end of the log");
-					if (s->progress_line > 0 &&
-					    s->progress_line < r->nlines)
-						synth(a, "session-stalled", NULL,
-						    s->progress_line,
-						    "(the log ends while the download "
-						    "is under way)", "progress", pct,
-						    "duration", secs);
-				}
-				break;
-			case PHASE_CHECKING:
-				s->outcome = OUTCOME_NOT_ATTEMPTED;
-				break;
-			case PHASE_REBOOTING:
-			case PHASE_BOOTING_NEW:
-			case PHASE_VALIDATED:
-				s->outcome = OUTCOME_SUCCESS;
-				break;
-			case PHASE_ROLLED_BACK:
-				s->outcome = OUTCOME_ROLLED_BACK;
-				break;
-			default:
-				s->outcome = OUTCOME_NOT_ATTEMPTED;
-				break;
+			for (k = 0; k < r->nfindings && !used; k++)
+				if (r->findings[k].session == (int)i)
+					used = 1;
+			if (!used) {
+				map[i] = -1;
+				free(s->version_from);
+				free(s->version_to);
+				free(s->url);
+				free(s->events);
+				continue;
 			}
-		} else if (s->outcome == OUTCOME_FAILED &&
-		    (a->phase == PHASE_VALIDATED || a->phase == PHASE_REBOOTING ||
-		    (a->phase == PHASE_BOOTING_NEW && s->version_to != NULL &&
-		    r->device.version != NULL &&
-		    strcmp(s->version_to, r->device.version) == 0))) {
-			/* the new image runs: the error words did not matter */
-			s->outcome = OUTCOME_SUCCESS;
+			map[i] = (int)j;
+			if (i != j)
+				r->sessions[j] = *s;
+			j++;
 		}
+		for (k = 0; k < r->nfindings; k++)
+			if (r->findings[k].session >= 0)
+				r->findings[k].session = map[r->findings[k].session];
+		r->nsessions = j;
+		free(map);
 	}
 	/* stall time: from the last progress change to the failure/end */
 	for (i = 0; i < r->nsessions; i++) {
