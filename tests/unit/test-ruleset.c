@@ -1,0 +1,570 @@
+/*
+ * ruleset: strict loading.  Each broken rule file fails with one diag_err
+ * that names the file, the line of the rule and the rule's id; a user file
+ * replaces a built-in rule of the same id; code tables decode numbers as
+ * logs print them.
+ */
+#include <criterion/criterion.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "ruleset.h"
+
+/*
+ * A rule file: FILE_HEAD, then the first RULE() on line 3, ",\n", the
+ * second RULE() on line 8.  extra is spliced into a rule's fourth line.
+ */
+#define FILE_HEAD "{\n  \"rules\": [\n"
+#define RULE(id, cause, extra)						\
+	"    {\"id\": \"" id "\", \"cause\": \"" cause "\",\n"		\
+	"     \"severity\": \"error\", \"title\": \"t\",\n"		\
+	"     \"pattern\": \"alloc\\\\((?<n>\\\\d+)\\\\) failed\", \"needle\": \"alloc(\",\n" \
+	"     " extra "\n"						\
+	"     \"examples\": {\"match\": [\"E (1) x: alloc(5) failed\"]}}"
+#define BASE "\"message\": \"m ${n}\", \"remedy\": \"r\","
+#define FILE_TAIL "\n  ]\n}\n"
+
+static int
+load(struct ruleset *rs, const char *name, const char *json,
+    struct diag_err *err)
+{
+	return ruleset_load_string(rs, name, json, strlen(json), err);
+}
+
+/* The message a command prints: "FILE:LINE: error: TEXT". */
+static void
+expect_err(const struct diag_err *err, const char *file, long line,
+    const char *rule, const char *what)
+{
+	char want[128];
+
+	cr_expect_str_eq(err->file, file);
+	cr_expect_eq(err->line, line, "error on line %ld, want %ld (%s)",
+	    err->line, line, err->text);
+	if (rule != NULL) {
+		snprintf(want, sizeof(want), "rule '%s': ", rule);
+		cr_expect(strncmp(err->text, want, strlen(want)) == 0,
+		    "text \"%s\" does not start with \"%s\"", err->text, want);
+	}
+	cr_expect(strstr(err->text, what) != NULL, "text \"%s\" lacks \"%s\"",
+	    err->text, what);
+	cr_expect(strchr(err->text, '\n') == NULL, "a multi-line message");
+}
+
+Test(ruleset, valid_file_loads)
+{
+	static const char json[] = FILE_HEAD RULE("r-one", "alloc-failed", BASE)
+	    ",\n" RULE("r-two", "tls-failed", BASE
+	    " \"level\": \"EW\", \"tag\": \"^x$\", \"role\": \"symptom\",")
+	    FILE_TAIL;
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+	const struct rule *r;
+
+	cr_assert_eq(load(rs, "user.json", json, &err), 0, "%s", err.text);
+	cr_assert_eq(ruleset_count(rs), 2);
+	r = ruleset_find(rs, "r-two");
+	cr_assert_not_null(r);
+	cr_expect_eq(r->kind, RULE_KIND_RULE);
+	cr_expect_str_eq(r->cause, "tls-failed");
+	cr_expect_eq(r->severity, RULE_ERROR);
+	cr_expect_eq(r->role, RULE_ROLE_SYMPTOM);
+	cr_expect_str_eq(r->levels, "EW");
+	cr_expect_str_eq(r->tag_pattern, "^x$");
+	cr_expect_str_eq(r->needle, "alloc(");
+	cr_expect_str_eq(r->origin, "user.json");
+	cr_expect_eq(r->origin_line, 8);
+	cr_expect_eq(r->targets, RULE_TARGET_LOG);
+	cr_expect_eq(r->nmatch, 1);
+	cr_expect_str_eq(r->match[0].line, "E (1) x: alloc(5) failed");
+	cr_expect_eq(r->index, 1);
+	cr_expect_eq(ruleset_get(rs, 0), ruleset_find(rs, "r-one"));
+	cr_expect_eq(ruleset_find(rs, "r-one")->origin_line, 3);
+	cr_expect_null(ruleset_get(rs, 2));
+	cr_expect_null(ruleset_find(rs, "r-three"));
+	ruleset_free(rs);
+}
+
+Test(ruleset, unknown_field)
+{
+	static const char json[] = FILE_HEAD RULE("r-one", "alloc-failed", BASE)
+	    ",\n" RULE("r-two", "alloc-failed", BASE " \"colour\": \"red\",")
+	    FILE_TAIL;
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(load(rs, "user.json", json, &err), DIAG_ESCHEMA);
+	expect_err(&err, "user.json", 8, "r-two", "unknown field 'colour'");
+	ruleset_free(rs);
+}
+
+Test(ruleset, missing_field)
+{
+	static const char json[] = FILE_HEAD RULE("r-one", "alloc-failed",
+	    "\"message\": \"m\",") FILE_TAIL;
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(load(rs, "user.json", json, &err), DIAG_ESCHEMA);
+	expect_err(&err, "user.json", 3, "r-one", "missing field 'remedy'");
+	ruleset_free(rs);
+}
+
+Test(ruleset, missing_examples)
+{
+	static const char json[] =
+	    "{\"rules\": [\n"
+	    " {\"id\": \"no-ex\", \"cause\": \"alloc-failed\", \"severity\": \"error\",\n"
+	    "  \"title\": \"t\", \"pattern\": \"x\", \"message\": \"m\", \"remedy\": \"r\"}\n"
+	    "]}\n";
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(load(rs, "u.json", json, &err), DIAG_ESCHEMA);
+	expect_err(&err, "u.json", 2, "no-ex", "examples");
+	ruleset_free(rs);
+}
+
+Test(ruleset, unknown_cause)
+{
+	static const char json[] = FILE_HEAD RULE("r-one", "flux-capacitor", BASE)
+	    FILE_TAIL;
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(load(rs, "user.json", json, &err), DIAG_ESCHEMA);
+	expect_err(&err, "user.json", 3, "r-one", "unknown cause 'flux-capacitor'");
+	ruleset_free(rs);
+}
+
+Test(ruleset, cause_unknown_is_not_allowed_in_a_rule)
+{
+	static const char json[] = FILE_HEAD RULE("r-one", "unknown", BASE)
+	    FILE_TAIL;
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(load(rs, "user.json", json, &err), DIAG_ESCHEMA);
+	expect_err(&err, "user.json", 3, "r-one", "unknown cause 'unknown'");
+	ruleset_free(rs);
+}
+
+Test(ruleset, unknown_stage)
+{
+	static const char json[] =
+	    "{\"markers\": [\n"
+	    "  {\"id\": \"m-ok\", \"stage\": \"download-start\", \"pattern\": \"^Start\",\n"
+	    "   \"examples\": {\"match\": [\"Start\"]}},\n"
+	    "  {\"id\": \"m-bad\", \"stage\": \"warp-drive\", \"pattern\": \"^Warp\",\n"
+	    "   \"examples\": {\"match\": [\"Warp\"]}}\n"
+	    "]}\n";
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(load(rs, "m.json", json, &err), DIAG_ESCHEMA);
+	expect_err(&err, "m.json", 4, "m-bad", "unknown stage 'warp-drive'");
+	ruleset_free(rs);
+}
+
+Test(ruleset, duplicate_id_within_one_file)
+{
+	static const char json[] = FILE_HEAD RULE("r-one", "alloc-failed", BASE)
+	    ",\n" RULE("r-one", "alloc-failed", BASE) FILE_TAIL;
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(load(rs, "user.json", json, &err), DIAG_ESCHEMA);
+	cr_expect_str_eq(err.file, "user.json");
+	cr_expect(strncmp(err.text, "rule 'r-one': duplicate id", 26) == 0,
+	    "%s", err.text);
+	cr_expect(strstr(err.text, "user.json line 3") != NULL,
+	    "the message names the first definition: %s", err.text);
+	ruleset_free(rs);
+}
+
+/*
+ * BUG: src/match/ruleset.c, load_rules()/line_of_id(): the line of a rule is
+ * the first occurrence of "id": "<id>" in the file, so for a duplicate the
+ * error points at the first definition (line 3) instead of the duplicate
+ * (line 8): "user.json:3: error: rule 'r-one': duplicate id (first defined
+ * in user.json line 3)".  Expected err.line == 8.
+ */
+Test(ruleset, duplicate_id_error_names_the_duplicates_line, .disabled = true)
+{
+	static const char json[] = FILE_HEAD RULE("r-one", "alloc-failed", BASE)
+	    ",\n" RULE("r-one", "alloc-failed", BASE) FILE_TAIL;
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(load(rs, "user.json", json, &err), DIAG_ESCHEMA);
+	cr_expect_eq(err.line, 8, "line %ld", err.line);
+	ruleset_free(rs);
+}
+
+Test(ruleset, duplicate_id_between_rule_and_marker)
+{
+	static const char json[] =
+	    "{\"markers\": [\n"
+	    "  {\"id\": \"same\", \"stage\": \"download-start\", \"pattern\": \"^S\",\n"
+	    "   \"examples\": {\"match\": [\"S\"]}}\n"
+	    "],\n"
+	    " \"rules\": [\n"
+	    "  {\"id\": \"same\", \"cause\": \"alloc-failed\", \"severity\": \"error\",\n"
+	    "   \"title\": \"t\", \"pattern\": \"x\", \"message\": \"m\", \"remedy\": \"r\",\n"
+	    "   \"examples\": {\"match\": [\"x\"]}}\n"
+	    "]}\n";
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(load(rs, "u.json", json, &err), DIAG_ESCHEMA);
+	cr_expect(strstr(err.text, "duplicate id") != NULL, "%s", err.text);
+	ruleset_free(rs);
+}
+
+Test(ruleset, bad_json_gives_line_and_column)
+{
+	static const char json[] =
+	    "{\n"
+	    "  \"rules\": [\n"
+	    "    {\"id\": \"x\",, \"cause\": \"alloc-failed\"}\n"
+	    "  ]\n"
+	    "}\n";
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(load(rs, "broken.json", json, &err), DIAG_ESYNTAX);
+	cr_expect_str_eq(err.file, "broken.json");
+	cr_expect_eq(err.line, 3, "line %ld", err.line);
+	cr_expect_eq(err.col, 16, "col %ld (%s)", err.col, err.text);
+	cr_expect_neq(err.text[0], '\0');
+	ruleset_free(rs);
+}
+
+Test(ruleset, truncated_json)
+{
+	static const char json[] = "{\"rules\": [\n";
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(load(rs, "cut.json", json, &err), DIAG_ESYNTAX);
+	cr_expect_str_eq(err.file, "cut.json");
+	cr_expect_geq(err.line, 1);
+	ruleset_free(rs);
+}
+
+Test(ruleset, bad_kconfig_action)
+{
+	static const char json[] = FILE_HEAD RULE("r-one", "alloc-failed", BASE
+	    " \"kconfig\": [{\"option\": \"CONFIG_X\", \"action\": \"maybe\"}],")
+	    FILE_TAIL;
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(load(rs, "user.json", json, &err), DIAG_ESCHEMA);
+	expect_err(&err, "user.json", 3, "r-one", "action 'maybe'");
+	ruleset_free(rs);
+}
+
+Test(ruleset, good_kconfig_is_kept)
+{
+	static const char json[] = FILE_HEAD RULE("r-one", "alloc-failed", BASE
+	    " \"kconfig\": [{\"option\": \"CONFIG_X\", \"action\": \"increase\","
+	    " \"value\": \"4096\"}],") FILE_TAIL;
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+	const struct rule *r;
+
+	cr_assert_eq(load(rs, "user.json", json, &err), 0, "%s", err.text);
+	r = ruleset_find(rs, "r-one");
+	cr_assert_eq(r->nkconfig, 1);
+	cr_expect_str_eq(r->kconfig[0].option, "CONFIG_X");
+	cr_expect_str_eq(r->kconfig[0].action, "increase");
+	cr_expect_str_eq(r->kconfig[0].value, "4096");
+	cr_expect_null(r->kconfig[0].note);
+	ruleset_free(rs);
+}
+
+Test(ruleset, bad_severity_and_id)
+{
+	static const char sev[] =
+	    "{\"rules\": [\n"
+	    " {\"id\": \"s\", \"cause\": \"alloc-failed\", \"severity\": \"fatal\",\n"
+	    "  \"title\": \"t\", \"pattern\": \"x\", \"message\": \"m\", \"remedy\": \"r\",\n"
+	    "  \"examples\": {\"match\": [\"x\"]}}]}\n";
+	static const char id[] =
+	    "{\"rules\": [\n"
+	    " {\"id\": \"Bad Id\", \"cause\": \"alloc-failed\", \"severity\": \"error\",\n"
+	    "  \"title\": \"t\", \"pattern\": \"x\", \"message\": \"m\", \"remedy\": \"r\",\n"
+	    "  \"examples\": {\"match\": [\"x\"]}}]}\n";
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(load(rs, "a.json", sev, &err), DIAG_ESCHEMA);
+	expect_err(&err, "a.json", 2, "s", "severity 'fatal'");
+	cr_assert_eq(load(rs, "b.json", id, &err), DIAG_ESCHEMA);
+	expect_err(&err, "b.json", 2, "Bad Id", "id must be");
+	ruleset_free(rs);
+}
+
+Test(ruleset, bad_context)
+{
+	static const char json[] = FILE_HEAD RULE("r-one", "alloc-failed", BASE
+	    " \"context\": {\"requires\": [{\"stage\": \"nowhere\"}]},")
+	    FILE_TAIL;
+	static const char phase[] = FILE_HEAD RULE("r-one", "alloc-failed", BASE
+	    " \"context\": {\"phase\": [\"sleeping\"]},") FILE_TAIL;
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(load(rs, "c.json", json, &err), DIAG_ESCHEMA);
+	expect_err(&err, "c.json", 3, "r-one", "unknown stage 'nowhere'");
+	ruleset_free(rs);
+	rs = ruleset_new();
+	cr_assert_eq(load(rs, "p.json", phase, &err), DIAG_ESCHEMA);
+	expect_err(&err, "p.json", 3, "r-one", "unknown phase");
+	ruleset_free(rs);
+}
+
+Test(ruleset, file_level_errors)
+{
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(load(rs, "a.json", "[1, 2]", &err), DIAG_ESCHEMA);
+	expect_err(&err, "a.json", 0, NULL, "JSON object");
+	cr_assert_eq(load(rs, "b.json", "{}", &err), DIAG_ESCHEMA);
+	expect_err(&err, "b.json", 0, NULL, "no 'rules', 'markers' or 'codes'");
+	cr_assert_eq(load(rs, "c.json", "{\"rulez\": []}", &err), DIAG_ESCHEMA);
+	expect_err(&err, "c.json", 0, NULL, "unknown field 'rulez'");
+	cr_assert_eq(load(rs, "d.json", "{\"rules\": {}}", &err), DIAG_ESCHEMA);
+	expect_err(&err, "d.json", 0, NULL, "'rules' must be an array");
+	cr_assert_eq(ruleset_count(rs), 0);
+	ruleset_free(rs);
+}
+
+Test(ruleset, load_path_of_missing_file)
+{
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(ruleset_load_path(rs, "/nonexistent/otadiag-rules.json",
+	    &err), DIAG_EIO);
+	cr_expect_str_eq(err.file, "/nonexistent/otadiag-rules.json");
+	cr_expect(strstr(err.text, "cannot open") != NULL, "%s", err.text);
+	ruleset_free(rs);
+}
+
+Test(ruleset, load_path_reads_a_folder_in_name_order)
+{
+	char dir[] = "/tmp/otadiag-ruleset-XXXXXX";
+	char a[128], b[128];
+	FILE *fp;
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+	static const char ja[] = FILE_HEAD RULE("z-first", "alloc-failed", BASE)
+	    FILE_TAIL;
+	static const char jb[] = FILE_HEAD RULE("a-second", "alloc-failed", BASE)
+	    FILE_TAIL;
+
+	cr_assert_not_null(mkdtemp(dir));
+	snprintf(a, sizeof(a), "%s/10-a.json", dir);
+	snprintf(b, sizeof(b), "%s/20-b.json", dir);
+	cr_assert_not_null(fp = fopen(b, "w"));
+	fputs(jb, fp);
+	fclose(fp);
+	cr_assert_not_null(fp = fopen(a, "w"));
+	fputs(ja, fp);
+	fclose(fp);
+	cr_assert_eq(ruleset_load_path(rs, dir, &err), 0, "%s", err.text);
+	cr_assert_eq(ruleset_count(rs), 2);
+	cr_expect_str_eq(ruleset_get(rs, 0)->id, "z-first");
+	cr_expect_str_eq(ruleset_get(rs, 1)->id, "a-second");
+	cr_expect_str_eq(ruleset_get(rs, 1)->origin, b);
+	ruleset_free(rs);
+	remove(a);
+	remove(b);
+	remove(dir);
+}
+
+Test(ruleset, builtin_loads)
+{
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(ruleset_load_builtin(rs, &err), 0, "%s:%ld: %s", err.file,
+	    err.line, err.text);
+	cr_expect_gt(ruleset_count(rs), 100);
+	cr_expect_not_null(ruleset_find_table(rs, "esp_err"));
+	cr_expect_not_null(ruleset_find_table(rs, "mbedtls"));
+	cr_expect_not_null(ruleset_find(rs, "idf-https-ota-file-not-found"));
+	ruleset_free(rs);
+}
+
+Test(ruleset, user_file_replaces_builtin_id)
+{
+	static const char json[] = FILE_HEAD
+	    RULE("idf-https-ota-file-not-found", "http-error",
+	    "\"message\": \"mine\", \"remedy\": \"r\",") FILE_TAIL;
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+	const struct rule *old, *r;
+	size_t n, idx;
+
+	cr_assert_eq(ruleset_load_builtin(rs, &err), 0, "%s", err.text);
+	n = ruleset_count(rs);
+	old = ruleset_find(rs, "idf-https-ota-file-not-found");
+	cr_assert_not_null(old);
+	idx = old->index;
+	cr_assert_eq(load(rs, "mine.json", json, &err), 0, "%s", err.text);
+	cr_expect_eq(ruleset_count(rs), n, "the rule was added, not replaced");
+	r = ruleset_find(rs, "idf-https-ota-file-not-found");
+	cr_assert_not_null(r);
+	cr_expect_str_eq(r->origin, "mine.json");
+	cr_expect_str_eq(r->message, "mine");
+	cr_expect_eq(r->index, idx, "the replacement keeps its place");
+	cr_expect_eq(ruleset_get(rs, idx), r);
+	ruleset_free(rs);
+}
+
+Test(ruleset, builtin_code_tables)
+{
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+	const struct code_table *esp, *tls;
+	const struct code_entry *e;
+
+	cr_assert_eq(ruleset_load_builtin(rs, &err), 0, "%s", err.text);
+	esp = ruleset_find_table(rs, "esp_err");
+	tls = ruleset_find_table(rs, "mbedtls");
+	cr_assert_not_null(esp);
+	cr_assert_not_null(tls);
+
+	cr_assert_not_null(e = code_table_lookup(esp, "0x1503"));
+	cr_expect_str_eq(e->name, "ESP_ERR_OTA_VALIDATE_FAILED");
+	cr_expect_str_eq(e->cause, "invalid-image");
+	cr_expect_eq(e->value, 0x1503);
+	cr_assert_not_null(e = code_table_lookup(esp, "5379"));
+	cr_expect_str_eq(e->name, "ESP_ERR_OTA_VALIDATE_FAILED");
+	cr_assert_not_null(e = code_table_lookup(esp, "0X1503"));
+	cr_expect_str_eq(e->name, "ESP_ERR_OTA_VALIDATE_FAILED");
+
+	cr_assert_not_null(e = code_table_lookup(tls, "-0x7F00"));
+	cr_expect_str_eq(e->name, "MBEDTLS_ERR_SSL_ALLOC_FAILED");
+	cr_assert_not_null(e = code_table_lookup(tls, "-0x7f00"));
+	cr_expect_str_eq(e->name, "MBEDTLS_ERR_SSL_ALLOC_FAILED");
+	cr_assert_not_null(e = code_table_lookup(tls, "-32512"));
+	cr_expect_str_eq(e->name, "MBEDTLS_ERR_SSL_ALLOC_FAILED");
+	cr_assert_not_null(e = code_table_lookup(tls, "-0x4290"));
+	cr_expect_str_eq(e->cause, "alloc-failed");
+
+	cr_expect_null(code_table_lookup(esp, "banana"));
+	cr_expect_null(code_table_lookup(esp, ""));
+	cr_expect_null(code_table_lookup(esp, "0x7fffff01"));
+	cr_expect_null(code_table_lookup(NULL, "0x1503"));
+	ruleset_free(rs);
+}
+
+/*
+ * BUG: src/match/ruleset.c, parse_code_value(): "0x" with no digits parses
+ * as 0 (strtoull stops at p + 2 and only end == p is rejected), so
+ * code_table_lookup(esp_err, "0x") returns ESP_OK and `otadiag explain 0x`
+ * explains it.  Expected NULL.
+ */
+Test(ruleset, bare_0x_is_not_a_code, .disabled = true)
+{
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(ruleset_load_builtin(rs, &err), 0, "%s", err.text);
+	cr_expect_null(code_table_lookup(ruleset_find_table(rs, "esp_err"),
+	    "0x"));
+	cr_expect_null(code_table_lookup(ruleset_find_table(rs, "esp_err"),
+	    "-0x"));
+	ruleset_free(rs);
+}
+
+Test(ruleset, composite_mbedtls_code_names_the_low_level_cause)
+{
+	static const char json[] =
+	    "{\"codes\": [{\"table\": \"mbedtls\", \"entries\": [\n"
+	    "  {\"code\": \"-0x4280\", \"name\": \"RSA_PUBLIC_FAILED\",\n"
+	    "   \"meaning\": \"rsa\", \"cause\": \"tls-failed\"},\n"
+	    "  {\"code\": \"-0x0010\", \"name\": \"MPI_ALLOC_FAILED\",\n"
+	    "   \"meaning\": \"alloc\", \"cause\": \"alloc-failed\"},\n"
+	    "  {\"code\": \"-0x3D00\", \"name\": \"X509_ALLOC_ISH\",\n"
+	    "   \"meaning\": \"high only\"}\n"
+	    "]}]}\n";
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+	const struct code_table *t;
+	const struct code_entry *e;
+
+	cr_assert_eq(load(rs, "codes.json", json, &err), 0, "%s", err.text);
+	cr_assert_eq(ruleset_ntables(rs), 1);
+	t = ruleset_table(rs, 0);
+	cr_assert_str_eq(t->name, "mbedtls");
+	cr_assert_eq(t->nentries, 3);
+	/* -0x4290 = -(0x4280 | 0x0010): the allocation failure explains it */
+	cr_assert_not_null(e = code_table_lookup(t, "-0x4290"));
+	cr_expect_str_eq(e->name, "MPI_ALLOC_FAILED");
+	cr_assert_not_null(e = code_table_lookup(t, "-17040"));
+	cr_expect_str_eq(e->name, "MPI_ALLOC_FAILED");
+	/* a low part that is not in the table: the high-level entry */
+	cr_assert_not_null(e = code_table_lookup(t, "-0x3D05"));
+	cr_expect_str_eq(e->name, "X509_ALLOC_ISH");
+	ruleset_free(rs);
+}
+
+Test(ruleset, code_entry_errors)
+{
+	static const char notnum[] =
+	    "{\"codes\": [{\"table\": \"t1\", \"entries\": [\n"
+	    "  {\"code\": \"zero\", \"name\": \"N\", \"meaning\": \"m\"}]}]}\n";
+	static const char badcause[] =
+	    "{\"codes\": [{\"table\": \"t2\", \"entries\": [\n"
+	    "  {\"code\": \"1\", \"name\": \"N\", \"meaning\": \"m\","
+	    " \"cause\": \"nope\"}]}]}\n";
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(load(rs, "c1.json", notnum, &err), DIAG_ESCHEMA);
+	expect_err(&err, "c1.json", 1, "t1", "code 'zero' is not a number");
+	cr_assert_eq(load(rs, "c2.json", badcause, &err), DIAG_ESCHEMA);
+	expect_err(&err, "c2.json", 1, "t2", "unknown cause 'nope'");
+	ruleset_free(rs);
+}
+
+Test(ruleset, vocabulary)
+{
+	size_t i, n = cause_count();
+
+	cr_assert_gt(n, 20);
+	cr_expect(cause_is_known("alloc-failed"));
+	cr_expect(cause_is_known("rollback"));
+	cr_expect_not(cause_is_known("unknown"));
+	cr_expect_not(cause_is_known("Alloc-Failed"));
+	cr_expect_not_null(cause_describe("md5-mismatch"));
+	cr_expect_null(cause_describe("nope"));
+	for (i = 0; i < n; i++)
+		cr_expect_neq(cause_text(i)[0], '\0', "%s has no text",
+		    cause_id(i));
+	for (i = STAGE_CHECK; i < STAGE_MAX; i++)
+		cr_expect_eq(stage_from_name(stage_name((enum stage)i)), (int)i,
+		    "stage %zu (%s)", i, stage_name((enum stage)i));
+	cr_expect_eq(stage_from_name("download-start"), STAGE_DOWNLOAD_START);
+	cr_expect_eq(stage_from_name("nope"), -1);
+	for (i = 0; i < PHASE_MAX; i++)
+		cr_expect_eq(phase_from_name(phase_name((enum phase)i)), (int)i);
+	cr_expect_eq(phase_from_name("booting-new"), PHASE_BOOTING_NEW);
+	cr_expect_eq(rule_severity_from_name("warning"), RULE_WARNING);
+	cr_expect_eq(rule_severity_from_name("fatal"), -1);
+	cr_expect_str_eq(rule_severity_name(RULE_ERROR), "error");
+}
+
+Test(ruleset, free_accepts_null)
+{
+	ruleset_free(NULL);
+}
