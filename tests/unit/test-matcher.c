@@ -1,0 +1,419 @@
+/*
+ * matcher: compile errors name the rule; the needle prefilter, level, tag,
+ * target and ignore constraints decide which rules run; captures come back;
+ * a pathological pattern hits the PCRE2 limit instead of hanging.
+ */
+#include <criterion/criterion.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "diag.h"
+#include "matcher.h"
+#include "record.h"
+#include "ruleset.h"
+
+/* One rule per line of the rules array, so each rule's line is its index+3. */
+#define HEAD "{\"rules\": [\n"
+#define R(id, fields)							\
+	"{\"id\": \"" id "\", \"cause\": \"alloc-failed\", \"severity\": \"error\", " \
+	"\"title\": \"" id "\", \"message\": \"m\", \"remedy\": \"r\", "	\
+	"\"examples\": {\"match\": [\"x\"]}, " fields "}"
+#define TAIL "\n]}\n"
+
+struct hit {
+	char	 ids[8][48];
+	char	 caps[8][2][32];
+	size_t	 ncaps[8];
+	size_t	 n;
+	int	 stop;
+};
+
+static int
+on_match(void *ctx, const struct record *rec, const struct match *m)
+{
+	struct hit *h = ctx;
+	size_t k;
+
+	(void)rec;
+	cr_assert_lt(h->n, 8);
+	strncpy(h->ids[h->n], m->rule->id, sizeof(h->ids[0]) - 1);
+	h->ncaps[h->n] = m->ncaps;
+	for (k = 0; k < m->ncaps && k < 2; k++) {
+		strncpy(h->caps[h->n][0], m->cap_names[k], 31);
+		strncpy(h->caps[h->n][1], m->cap_values[k], 31);
+		break;
+	}
+	h->n++;
+	return h->stop;
+}
+
+struct fixture {
+	struct ruleset	*rs;
+	struct matcher	*m;
+	struct record_parser *p;
+};
+
+static void
+setup_rules(struct fixture *f, const char *json)
+{
+	struct diag_err err;
+
+	f->rs = ruleset_new();
+	cr_assert_eq(ruleset_load_string(f->rs, "t.json", json, strlen(json),
+	    &err), 0, "%s:%ld: %s", err.file, err.line, err.text);
+	f->m = matcher_new(f->rs, &err);
+	cr_assert_not_null(f->m, "%s:%ld: %s", err.file, err.line, err.text);
+	f->p = record_parser_new();
+}
+
+static void
+teardown_rules(struct fixture *f)
+{
+	record_parser_free(f->p);
+	matcher_free(f->m);
+	ruleset_free(f->rs);
+}
+
+/* Runs the matcher on one raw line; returns the hits. */
+static struct hit
+run(struct fixture *f, const char *line)
+{
+	struct record rec;
+	struct hit h;
+
+	memset(&h, 0, sizeof(h));
+	record_parse(f->p, 1, line, strlen(line), 0, &rec);
+	cr_assert_eq(matcher_run(f->m, &rec, on_match, &h), 0);
+	return h;
+}
+
+Test(matcher, pattern_that_does_not_compile)
+{
+	static const char json[] = HEAD
+	    R("good", "\"pattern\": \"ok\"") ",\n"
+	    R("bad-re", "\"pattern\": \"alloc(\\\\d+\"") TAIL;
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(ruleset_load_string(rs, "t.json", json, strlen(json), &err),
+	    0, "%s", err.text);
+	cr_assert_null(matcher_new(rs, &err));
+	cr_expect_str_eq(err.file, "t.json");
+	cr_expect_eq(err.line, 3, "line %ld", err.line);
+	cr_expect(strncmp(err.text, "rule 'bad-re': pattern does not compile: ",
+	    41) == 0, "%s", err.text);
+	cr_expect(strstr(err.text, "at offset 9") != NULL, "%s", err.text);
+	ruleset_free(rs);
+}
+
+Test(matcher, tag_or_ignore_that_does_not_compile)
+{
+	static const char tag[] = HEAD
+	    R("bad-tag", "\"pattern\": \"ok\", \"tag\": \"[a-\"") TAIL;
+	static const char ign[] = HEAD
+	    R("bad-ign", "\"pattern\": \"ok\", \"ignore\": [\"fine\", \"*x\"]")
+	    TAIL;
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+
+	cr_assert_eq(ruleset_load_string(rs, "t.json", tag, strlen(tag), &err), 0);
+	cr_assert_null(matcher_new(rs, &err));
+	cr_expect(strncmp(err.text, "rule 'bad-tag': tag does not compile", 36)
+	    == 0, "%s", err.text);
+	ruleset_free(rs);
+	rs = ruleset_new();
+	cr_assert_eq(ruleset_load_string(rs, "u.json", ign, strlen(ign), &err), 0);
+	cr_assert_null(matcher_new(rs, &err));
+	cr_expect_str_eq(err.file, "u.json");
+	cr_expect(strncmp(err.text, "rule 'bad-ign': ignore does not compile",
+	    39) == 0, "%s", err.text);
+	cr_expect(strstr(err.text, "at offset 0") != NULL, "%s", err.text);
+	ruleset_free(rs);
+}
+
+Test(matcher, needle_prefilter_gates_the_pattern)
+{
+	/* the pattern alone would match "byte"; the needle says "magic" */
+	static const char json[] = HEAD
+	    R("magic", "\"needle\": \"MAGIC\", \"pattern\": \"byte\"") TAIL;
+	struct fixture f;
+	struct hit h;
+
+	setup_rules(&f, json);
+	h = run(&f, "E (1) esp_image: wrong byte 0x00");
+	cr_expect_eq(h.n, 0, "a line without the needle matched");
+	h = run(&f, "E (1) esp_image: Magic byte 0x00");
+	cr_expect_eq(h.n, 1, "the needle is ASCII case-insensitive");
+	h = run(&f, "E (1) esp_image: magic BYTE");
+	cr_expect_eq(h.n, 0, "the pattern itself stays case-sensitive");
+	/* the needle is looked for in the whole text, prefixes included */
+	h = run(&f, "E (1) magic: byte");
+	cr_expect_eq(h.n, 1);
+	teardown_rules(&f);
+}
+
+Test(matcher, many_needles_share_the_prefilter)
+{
+	static const char json[] = HEAD
+	    R("n-he", "\"needle\": \"he\", \"pattern\": \"he\"") ",\n"
+	    R("n-she", "\"needle\": \"she\", \"pattern\": \"she\"") ",\n"
+	    R("n-hers", "\"needle\": \"hers\", \"pattern\": \"hers\"") ",\n"
+	    R("n-his", "\"needle\": \"his\", \"pattern\": \"his\"") TAIL;
+	struct fixture f;
+	struct hit h;
+
+	setup_rules(&f, json);
+	h = run(&f, "ushers");
+	cr_assert_eq(h.n, 3, "%zu hits", h.n);
+	/* reported in ruleset order whatever the order in the line */
+	cr_expect_str_eq(h.ids[0], "n-he");
+	cr_expect_str_eq(h.ids[1], "n-she");
+	cr_expect_str_eq(h.ids[2], "n-hers");
+	h = run(&f, "HIS");
+	cr_expect_eq(h.n, 0, "needle hit but pattern is case-sensitive");
+	h = run(&f, "this");
+	cr_assert_eq(h.n, 1);
+	cr_expect_str_eq(h.ids[0], "n-his");
+	teardown_rules(&f);
+}
+
+Test(matcher, level_constraint)
+{
+	static const char json[] = HEAD
+	    R("lv", "\"needle\": \"alloc\", \"pattern\": \"alloc\", \"level\": \"EW\"")
+	    TAIL;
+	struct fixture f;
+
+	setup_rules(&f, json);
+	cr_expect_eq(run(&f, "E (1) x: alloc").n, 1);
+	cr_expect_eq(run(&f, "W (1) x: alloc").n, 1);
+	cr_expect_eq(run(&f, "I (1) x: alloc").n, 0);
+	cr_expect_eq(run(&f, "[E][a.cpp:1] f(): alloc").n, 1);
+	cr_expect_eq(run(&f, "alloc").n, 0, "a line without a level");
+	teardown_rules(&f);
+}
+
+Test(matcher, tag_constraint)
+{
+	static const char json[] = HEAD
+	    R("tg", "\"needle\": \"alloc(\", \"tag\": \"^Dynamic Impl$\", "
+	    "\"pattern\": \"^alloc\\\\((?<bytes>\\\\d+) bytes\\\\) failed\"") TAIL;
+	struct fixture f;
+	struct hit h;
+
+	setup_rules(&f, json);
+	h = run(&f, "E (1185926) Dynamic Impl: alloc(16749 bytes) failed");
+	cr_assert_eq(h.n, 1);
+	cr_expect_eq(h.ncaps[0], 1);
+	cr_expect_str_eq(h.caps[0][0], "bytes");
+	cr_expect_str_eq(h.caps[0][1], "16749");
+	cr_expect_eq(run(&f, "E (1) other: alloc(5 bytes) failed").n, 0);
+	cr_expect_eq(run(&f, "alloc(5 bytes) failed").n, 0, "no tag at all");
+	teardown_rules(&f);
+}
+
+Test(matcher, captures)
+{
+	static const char json[] = HEAD
+	    R("cap", "\"needle\": \"returned\", "
+	    "\"pattern\": \"^(?<fn>\\\\w+) returned (?<code>-?0x[0-9A-Fa-f]+)(?<opt> later)?\"")
+	    TAIL;
+	struct fixture f;
+	struct record rec;
+	struct match mt;
+	const struct rule *r;
+	const char *line = "E (9) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x7F00";
+
+	setup_rules(&f, json);
+	r = ruleset_find(f.rs, "cap");
+	record_parse(f.p, 1, line, strlen(line), 0, &rec);
+	cr_assert_eq(matcher_run_rule(f.m, r, &rec, &mt), 1);
+	cr_assert_eq(mt.rule, r);
+	cr_assert_eq(mt.ncaps, 3);
+	cr_expect_str_eq(mt.cap_names[0], "code");
+	cr_expect_str_eq(mt.cap_values[0], "-0x7F00");
+	cr_expect_str_eq(mt.cap_names[1], "fn");
+	cr_expect_str_eq(mt.cap_values[1], "mbedtls_ssl_handshake");
+	cr_expect_str_eq(mt.cap_names[2], "opt");
+	cr_expect_str_eq(mt.cap_values[2], "", "an unset group is \"\"");
+	record_parse(f.p, 2, "E (9) x: nothing returned", 25, 0, &rec);
+	cr_expect_eq(matcher_run_rule(f.m, r, &rec, &mt), 0);
+	teardown_rules(&f);
+}
+
+Test(matcher, ignore_patterns_veto_a_hit)
+{
+	static const char json[] = HEAD
+	    R("ig", "\"needle\": \"failed\", \"pattern\": \"connect failed\", "
+	    "\"ignore\": [\"will retry\", \"^debug\"]") TAIL;
+	struct fixture f;
+
+	setup_rules(&f, json);
+	cr_expect_eq(run(&f, "E (1) x: connect failed").n, 1);
+	cr_expect_eq(run(&f, "E (1) x: connect failed, will retry").n, 0);
+	cr_expect_eq(run(&f, "E (1) x: debug: connect failed").n, 0);
+	teardown_rules(&f);
+}
+
+Test(matcher, message_or_whole_text)
+{
+	static const char json[] = HEAD
+	    R("on-msg", "\"needle\": \"ota\", \"pattern\": \"^ota\"") ",\n"
+	    R("on-text", "\"needle\": \"ota\", \"pattern\": \"^E \\\\(\\\\d+\\\\) ota\", "
+	    "\"on\": \"text\"") TAIL;
+	struct fixture f;
+	struct hit h;
+
+	setup_rules(&f, json);
+	h = run(&f, "E (5) ota: ota begin");
+	cr_assert_eq(h.n, 2);
+	h = run(&f, "E (5) ota: begin");
+	cr_assert_eq(h.n, 1);
+	cr_expect_str_eq(h.ids[0], "on-text");
+	teardown_rules(&f);
+}
+
+Test(matcher, target_job_and_log)
+{
+	static const char json[] = HEAD
+	    R("log-only", "\"needle\": \"failed\", \"pattern\": \"failed\"") ",\n"
+	    R("job-status", "\"needle\": \"failed\", \"pattern\": \"failed\", "
+	    "\"target\": \"job\", \"field\": \"status\"") ",\n"
+	    R("any", "\"needle\": \"failed\", \"pattern\": \"failed\", "
+	    "\"target\": \"any\"") TAIL;
+	struct fixture f;
+	struct record job;
+	struct hit h;
+
+	setup_rules(&f, json);
+	h = run(&f, "download failed");
+	cr_assert_eq(h.n, 2);
+	cr_expect_str_eq(h.ids[0], "log-only");
+	cr_expect_str_eq(h.ids[1], "any");
+
+	memset(&job, 0, sizeof(job));
+	job.lineno = 4;
+	job.text = job.msg = "download failed";
+	job.tag = job.func = job.src_file = job.dev_time = "";
+	job.dev_ms = job.host_ms = -1;
+	job.fmt = RECORD_JOB;
+	job.field = "status";
+	job.node = 2;
+	memset(&h, 0, sizeof(h));
+	matcher_run(f.m, &job, on_match, &h);
+	cr_assert_eq(h.n, 2);
+	cr_expect_str_eq(h.ids[0], "job-status");
+	cr_expect_str_eq(h.ids[1], "any");
+
+	job.field = "reason";
+	memset(&h, 0, sizeof(h));
+	matcher_run(f.m, &job, on_match, &h);
+	cr_assert_eq(h.n, 1, "a job rule for 'status' saw 'reason'");
+	cr_expect_str_eq(h.ids[0], "any");
+	teardown_rules(&f);
+}
+
+Test(matcher, callback_stop_is_passed_back)
+{
+	static const char json[] = HEAD
+	    R("a1", "\"needle\": \"fail\", \"pattern\": \"fail\"") ",\n"
+	    R("a2", "\"needle\": \"fail\", \"pattern\": \"fail\"") TAIL;
+	struct fixture f;
+	struct record rec;
+	struct hit h;
+
+	setup_rules(&f, json);
+	memset(&h, 0, sizeof(h));
+	h.stop = 5;
+	record_parse(f.p, 1, "fail", 4, 0, &rec);
+	cr_assert_eq(matcher_run(f.m, &rec, on_match, &h), 5);
+	cr_assert_eq(h.n, 1);
+	teardown_rules(&f);
+}
+
+Test(matcher, rule_without_needle_runs_on_every_line)
+{
+	static const char json[] = HEAD
+	    R("always", "\"pattern\": \"\\\\d{4}\"") TAIL;
+	struct fixture f;
+
+	setup_rules(&f, json);
+	cr_expect_eq(run(&f, "code 1234").n, 1);
+	cr_expect_eq(run(&f, "code 12").n, 0);
+	cr_expect_eq(run(&f, "").n, 0);
+	teardown_rules(&f);
+}
+
+Test(matcher, catastrophic_pattern_hits_the_limit, .timeout = 20)
+{
+	static const char json[] = HEAD
+	    R("evil", "\"pattern\": \"(a+)+$\"") ",\n"
+	    R("fine", "\"needle\": \"aaaa\", \"pattern\": \"^a{10}\"") TAIL;
+	struct fixture f;
+	struct record rec;
+	struct hit h;
+	size_t n = 60 * 1024;
+	char *line = malloc(n + 2);
+	struct timespec t0, t1;
+	double secs;
+
+	memset(line, 'a', n);
+	line[n] = '!';
+	line[n + 1] = '\0';
+	setup_rules(&f, json);
+	record_parse(f.p, 1, line, n + 1, 0, &rec);
+	memset(&h, 0, sizeof(h));
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	cr_assert_eq(matcher_run(f.m, &rec, on_match, &h), 0);
+	matcher_run(f.m, &rec, on_match, &h);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	cr_expect_lt(secs, 5.0, "two runs took %.2f s", secs);
+	/* the good rule still matched both times */
+	cr_assert_eq(h.n, 2);
+	cr_expect_str_eq(h.ids[0], "fine");
+	cr_expect_str_eq(h.ids[1], "fine");
+	/* the evil one is reported once, however often it hits the limit */
+	cr_assert_eq(matcher_nlimited(f.m), 1);
+	cr_expect_str_eq(matcher_limited(f.m, 0)->id, "evil");
+	cr_expect_null(matcher_limited(f.m, 1));
+	teardown_rules(&f);
+	free(line);
+}
+
+Test(matcher, empty_ruleset)
+{
+	struct ruleset *rs = ruleset_new();
+	struct record_parser *p = record_parser_new();
+	struct diag_err err;
+	struct matcher *m;
+	struct record rec;
+	struct hit h;
+
+	m = matcher_new(rs, &err);
+	cr_assert_not_null(m);
+	record_parse(p, 1, "anything", 8, 0, &rec);
+	memset(&h, 0, sizeof(h));
+	cr_expect_eq(matcher_run(m, &rec, on_match, &h), 0);
+	cr_expect_eq(h.n, 0);
+	cr_expect_eq(matcher_nlimited(m), 0);
+	matcher_free(m);
+	matcher_free(NULL);
+	record_parser_free(p);
+	ruleset_free(rs);
+}
+
+Test(matcher, builtin_ruleset_compiles)
+{
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+	struct matcher *m;
+
+	cr_assert_eq(ruleset_load_builtin(rs, &err), 0, "%s", err.text);
+	m = matcher_new(rs, &err);
+	cr_assert_not_null(m, "%s:%ld: %s", err.file, err.line, err.text);
+	matcher_free(m);
+	ruleset_free(rs);
+}
