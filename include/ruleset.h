@@ -106,6 +106,8 @@ struct rule_context {
 	int		 progress_min;	/* -1 = no bound */
 	int		 progress_max;
 	long long	 uptime_max_ms;	/* -1 = no bound */
+	const char	*reset;		/* the last reset reason must contain
+					   this (e.g. "POWERON"), or NULL */
 	int		 count_min;	/* repetitions of this rule, 0 = none */
 	long long	 count_within_ms;
 	struct rule_ref	*requires;
@@ -135,6 +137,8 @@ struct rule {
 	enum rule_severity severity;
 	enum rule_role	 role;
 	enum stage	 stage;		/* RULE_KIND_MARKER only */
+	int		 trigger;	/* rules: the marker stage that fires this
+					   rule instead of a pattern, or -1 */
 	const char	*label;		/* marker label, or NULL */
 	const char	*title;
 	unsigned	 targets;	/* RULE_TARGET_* */

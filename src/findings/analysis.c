@@ -24,6 +24,7 @@ analysis_new(const struct ruleset *rs, struct matcher *m, const char *path,
     const struct analysis_opts *opts)
 {
 	struct analysis *a = xcalloc(1, sizeof(*a));
+	size_t i;
 
 	a->rs = rs;
 	a->m = m;
@@ -41,6 +42,16 @@ analysis_new(const struct ruleset *rs, struct matcher *m, const char *path,
 	a->last_dev_ms = -1;
 	a->boot_host_ms = -1;
 	a->rule_hits = xcalloc(ruleset_count(rs) + 1, sizeof(*a->rule_hits));
+	for (i = 0; i < ruleset_count(rs); i++) {
+		const struct rule *r = ruleset_get(rs, i);
+
+		if (r->kind != RULE_KIND_RULE || r->trigger < 0 ||
+		    r->trigger >= STAGE_MAX)
+			continue;
+		a->trig[r->trigger] = xrealloc(a->trig[r->trigger],
+		    (a->ntrig[r->trigger] + 1) * sizeof(*a->trig[0]));
+		a->trig[r->trigger][a->ntrig[r->trigger]++] = r;
+	}
 	return a;
 }
 
@@ -60,6 +71,8 @@ analysis_free(struct analysis *a)
 	for (i = 0; i < a->nevents; i++)
 		free(a->events[i].label);
 	free(a->rule_hits);
+	for (i = 0; i < STAGE_MAX; i++)
+		free(a->trig[i]);
 	free(a);
 }
 

@@ -55,6 +55,10 @@ struct analysis {
 	void		*fn_ctx;
 	unsigned long	 lineno;
 	int		 node;		/* job node of the record being matched */
+	unsigned long	 trig_line;	/* stage rules fired for this line ... */
+	int		 trig_stage;	/* ... and this stage */
+	const struct rule **trig[STAGE_MAX];	/* stage rules, per stage */
+	size_t		 ntrig[STAGE_MAX];
 	int		 finished;
 	/* context */
 	struct event	 events[EVENT_RING];

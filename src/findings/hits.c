@@ -257,6 +257,9 @@ context_now(struct analysis *a, const struct rule *r,
 		return 0;
 	if (c->progress_max >= 0 && prog > c->progress_max)
 		return 0;
+	if (c->reset != NULL && (a->res->device.reset_reason == NULL ||
+	    strstr(a->res->device.reset_reason, c->reset) == NULL))
+		return 0;
 	if (c->uptime_max_ms >= 0) {
 		up = analysis_uptime(a, rec);
 		if (up < 0 || up > c->uptime_max_ms)
@@ -467,10 +470,24 @@ analysis_on_match(void *ctx, const struct record *rec, const struct match *m)
 	struct capture caps[MATCHER_MAX_CAPS];
 
 	if (r->kind == RULE_KIND_MARKER) {
-		if (!r->has_context || context_now(a, r, rec, ms))
-			session_marker(a, rec, m);
+		size_t i;
+
+		if (r->has_context && !context_now(a, r, rec, ms))
+			return 0;
+		session_marker(a, rec, m);
 		event_push(a, r, r->stage, rec->lineno, ms);
 		pending_event(a, &a->events[(a->nevents - 1) % EVENT_RING]);
+		/* rules fired by this stage; once per line and stage */
+		if (a->trig_line == rec->lineno && a->trig_stage == (int)r->stage)
+			return 0;
+		a->trig_line = rec->lineno;
+		a->trig_stage = (int)r->stage;
+		for (i = 0; i < a->ntrig[r->stage]; i++) {
+			struct match tm = *m;
+
+			tm.rule = a->trig[r->stage][i];
+			analysis_on_match(a, rec, &tm);
+		}
 		return 0;
 	}
 	ok = context_now(a, r, rec, ms);

@@ -406,8 +406,10 @@ session_marker(struct analysis *a, const struct record *rec,
 		if (r->stage == STAGE_RESTART && (a->cur < 0 ||
 		    session_closed(a) || a->phase < PHASE_DOWNLOADING))
 			return;
+		/* success after a failure in the same attempt: the words
+		   did not stop it (finalize decides) */
 		if (a->cur < 0 || (session_closed(a) && a->phase !=
-		    PHASE_REBOOTING))
+		    PHASE_REBOOTING && cur(a)->outcome != OUTCOME_FAILED))
 			session_new(a, rec->lineno);
 		if (a->phase < PHASE_REBOOTING) {
 			a->phase = PHASE_REBOOTING;
@@ -671,9 +673,9 @@ finalize(struct analysis *a)
 	} else if (s->outcome == OUTCOME_FAILED &&
 	    s->failed_phase < PHASE_REBOOTING &&
 	    (a->phase == PHASE_VALIDATED || a->phase == PHASE_REBOOTING ||
-	    (a->phase == PHASE_BOOTING_NEW && s->version_to != NULL &&
-	    r->device.version != NULL &&
-	    strcmp(s->version_to, r->device.version) == 0))) {
+	    (a->phase == PHASE_BOOTING_NEW && (s->version_to == NULL ||
+	    (r->device.version != NULL &&
+	    strcmp(s->version_to, r->device.version) == 0))))) {
 		/* the new image runs: the error words did not matter */
 		s->outcome = OUTCOME_SUCCESS;
 	}

@@ -95,6 +95,8 @@ build_prefilter(struct matcher *m)
 		const char *needle = m->rules[i].rule->needle;
 		int32_t s = 0;
 
+		if (m->rules[i].rule->trigger >= 0)
+			continue;	/* fired by markers, never by text */
 		if (needle == NULL || *needle == '\0') {
 			m->always[m->nalways++] = (uint32_t)i;
 			continue;

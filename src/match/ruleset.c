@@ -366,7 +366,7 @@ static int
 parse_context(struct loader *L, json_t *c, struct rule_context *ctx)
 {
 	static const char *const ctx_fields[] = {"phase", "progress",
-	    "uptime_ms", "count", "requires", "excludes", NULL};
+	    "uptime_ms", "count", "requires", "excludes", "reset", NULL};
 	json_t *ph, *e, *cnt;
 	size_t i;
 	long long lo, hi;
@@ -413,6 +413,8 @@ parse_context(struct loader *L, json_t *c, struct rule_context *ctx)
 		    get_long(L, cnt, "within_ms", &ctx->count_within_ms) != 0)
 			return -1;
 	}
+	if (get_str(L, c, "reset", 0, &ctx->reset) != 0)
+		return -1;
 	if (parse_refs(L, json_object_get(c, "requires"), "requires",
 	    &ctx->requires, &ctx->nrequires) != 0)
 		return -1;
@@ -512,7 +514,8 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 	static const char *const rule_fields[] = {"id", "cause", "severity",
 	    "title", "pattern", "needle", "on", "level", "tag", "target",
 	    "field", "role", "ignore", "message", "remedy", "kconfig",
-	    "references", "decode", "context", "overlaps", "examples", NULL};
+	    "references", "decode", "context", "overlaps", "examples",
+	    "stage", NULL};
 	static const char *const marker_fields[] = {"id", "stage", "title",
 	    "pattern", "needle", "on", "level", "tag", "target", "field",
 	    "label", "ignore", "examples", "context", NULL};
@@ -525,8 +528,23 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 	if (check_fields(L, o, kind == RULE_KIND_RULE ? rule_fields :
 	    marker_fields, kind == RULE_KIND_RULE ? "a rule" : "a marker") != 0)
 		return -1;
-	if (get_str(L, o, "pattern", 1, &r->pattern) != 0 ||
-	    get_str(L, o, "needle", 0, &r->needle) != 0 ||
+	r->trigger = -1;
+	if (kind == RULE_KIND_RULE && json_object_get(o, "stage") != NULL) {
+		/* a rule fired by a marker stage: no pattern of its own */
+		if (get_str(L, o, "stage", 1, &s) != 0)
+			return -1;
+		if ((st = stage_from_name(s)) < 0)
+			return fail(L, DIAG_ESCHEMA,
+			    "unknown stage '%s' (see rules/README.md)", s);
+		if (json_object_get(o, "pattern") != NULL ||
+		    json_object_get(o, "needle") != NULL)
+			return fail(L, DIAG_ESCHEMA, "a rule with a 'stage' takes "
+			    "no 'pattern' or 'needle': the stage's markers match");
+		r->trigger = st;
+		r->pattern = "(*FAIL)";
+	} else if (get_str(L, o, "pattern", 1, &r->pattern) != 0)
+		return -1;
+	if (get_str(L, o, "needle", 0, &r->needle) != 0 ||
 	    get_str(L, o, "on", 0, &on) != 0 ||
 	    get_str(L, o, "level", 0, &r->levels) != 0 ||
 	    get_str(L, o, "tag", 0, &r->tag_pattern) != 0 ||
