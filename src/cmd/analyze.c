@@ -251,7 +251,8 @@ walk(const char *dir, char ***list, size_t *n, size_t *cap, int depth)
 		names[nn++] = xasprintf("%s/%s", dir, de->d_name);
 	}
 	closedir(d);
-	qsort(names, nn, sizeof(*names), cmp_str);
+	if (nn > 1)
+		qsort(names, nn, sizeof(*names), cmp_str);
 	for (i = 0; i < nn; i++) {
 		const char *base = strrchr(names[i], '/') + 1;
 

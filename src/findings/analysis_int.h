@@ -42,6 +42,7 @@ struct pending {
 struct rule_hits {
 	long long	 ms[8];		/* times of the last hits (ring) */
 	size_t		 n;		/* total hits */
+	int		 fired_in;	/* stage rules: session + 1 it fired in */
 };
 
 struct analysis {

@@ -134,8 +134,10 @@ finding_add(struct analysis *a, const struct rule *r, unsigned long line,
 	msg = format_message(a, r, caps, ncaps);
 	for (i = 0; i < res->nfindings; i++) {
 		f = &res->findings[i];
-		if (f->rule == r && strcmp(f->message, msg) == 0 &&
-		    strcmp(f->cause, cause) == 0 && f->node == a->node) {
+		/* the same rule again (a retry, another buffer size): one
+		   finding with several evidence lines; its first message */
+		if (f->rule == r && strcmp(f->cause, cause) == 0 &&
+		    f->node == a->node) {
 			if (f->nlines < FINDING_MAX_LINES &&
 			    f->lines[f->nlines - 1] != line)
 				f->lines[f->nlines++] = line;
@@ -470,7 +472,7 @@ analysis_on_match(void *ctx, const struct record *rec, const struct match *m)
 	struct capture caps[MATCHER_MAX_CAPS];
 
 	if (r->kind == RULE_KIND_MARKER) {
-		size_t i;
+		size_t i, before;
 
 		if (r->has_context && !context_now(a, r, rec, ms))
 			return 0;
@@ -484,9 +486,18 @@ analysis_on_match(void *ctx, const struct record *rec, const struct match *m)
 		a->trig_stage = (int)r->stage;
 		for (i = 0; i < a->ntrig[r->stage]; i++) {
 			struct match tm = *m;
+			const struct rule *t = a->trig[r->stage][i];
 
-			tm.rule = a->trig[r->stage][i];
+			/* a stage rule speaks once per session, unless it
+			   counts repetitions */
+			if (t->ctx.count_min == 0 &&
+			    a->rule_hits[t->index].fired_in == a->cur + 1)
+				continue;
+			tm.rule = t;
+			before = a->res->nfindings;
 			analysis_on_match(a, rec, &tm);
+			if (a->res->nfindings > before)
+				a->rule_hits[t->index].fired_in = a->cur + 1;
 		}
 		return 0;
 	}

@@ -991,7 +991,8 @@ ruleset_load_path(struct ruleset *rs, const char *path, struct diag_err *err)
 		names[n++] = xasprintf("%s/%s", path, de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), cmp_str);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), cmp_str);
 	for (i = 0; i < n && rc == 0; i++)
 		rc = load_file(rs, names[i], err);
 	for (i = 0; i < n; i++)
