@@ -7,11 +7,13 @@
  * Arduino Update/HTTPUpdate/ArduinoOTA, Alibaba LinkSDK ...).
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
 #include "diag.h"
 #include "ruleset.h"
+#include "sanitize.h"
 
 static const char usage_text[] =
     "usage: otadiag explain [--table name] [--rules path] code...\n";
@@ -60,6 +62,7 @@ cmd_explain(int argc, char **argv)
 	}
 	for (i = 0; i < ncodes; i++) {
 		int found = 0;
+		char *clean = sanitize_dup(codes[i], strlen(codes[i]));
 
 		for (t = 0; t < ruleset_ntables(rs); t++) {
 			const struct code_table *tab = ruleset_table(rs, t);
@@ -70,7 +73,7 @@ cmd_explain(int argc, char **argv)
 			if ((e = code_table_lookup(tab, codes[i])) == NULL)
 				continue;
 			found = 1;
-			printf("%s  %s: %s = %s\n", codes[i], tab->title != NULL ?
+			printf("%s  %s: %s = %s\n", clean, tab->title != NULL ?
 			    tab->title : tab->name, e->name, e->code);
 			printf("    %s\n", e->meaning);
 			if (e->note != NULL)
@@ -80,9 +83,10 @@ cmd_explain(int argc, char **argv)
 				    cause_describe(e->cause));
 		}
 		if (!found) {
-			printf("%s  not in any code table\n", codes[i]);
+			printf("%s  not in any code table\n", clean);
 			missing = 1;
 		}
+		free(clean);
 	}
 	ruleset_free(rs);
 	return missing ? EXIT_FINDINGS : EXIT_OK;

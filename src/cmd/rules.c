@@ -128,9 +128,17 @@ rules_list(int argc, char **argv)
 			json_object_set_new(o, "title", json_string(r->title));
 			json_object_set_new(o, "needle", r->needle != NULL ?
 			    json_string(r->needle) : json_null());
-			json_object_set_new(o, "pattern", json_string(r->pattern));
-			json_object_set_new(o, "patterns", json_pack("[s]",
-			    r->pattern));
+			json_object_set_new(o, "target", json_string(
+			    r->targets == (RULE_TARGET_LOG | RULE_TARGET_JOB) ?
+			    "any" : r->targets == RULE_TARGET_JOB ? "job" : "log"));
+			json_object_set_new(o, "trigger_stage", r->trigger >= 0 ?
+			    json_string(stage_name((enum stage)r->trigger)) :
+			    json_null());
+			/* stage rules have no pattern of their own */
+			json_object_set_new(o, "pattern", r->trigger >= 0 ?
+			    json_null() : json_string(r->pattern));
+			json_object_set_new(o, "patterns", r->trigger >= 0 ?
+			    json_array() : json_pack("[s]", r->pattern));
 			json_object_set_new(o, "origin", json_string(r->origin));
 			json_array_append_new(arr, o);
 		}

@@ -68,7 +68,7 @@ analysis_free(struct analysis *a)
 	for (i = 0; i < a->npending; i++)
 		pending_release(&a->pending[i]);
 	free(a->pending);
-	for (i = 0; i < a->nevents; i++)
+	for (i = 0; i < a->nevents && i < EVENT_RING; i++)
 		free(a->events[i].label);
 	free(a->rule_hits);
 	for (i = 0; i < STAGE_MAX; i++)

@@ -217,12 +217,12 @@ seen_before(const struct analysis *a, const struct rule_ref *ref,
 		const struct event *e = &a->events[(a->nevents - 1 - i) %
 		    EVENT_RING];
 
-		if (e->line > line)
-			continue;
+		if (e->line >= line)
+			continue;	/* only events on earlier lines */
 		if (!event_is(e, ref))
 			continue;
 		if (ref->before_lines >= 0 && e->line + (unsigned long)
-		    ref->before_lines >= line && e->line <= line)
+		    ref->before_lines >= line)
 			return 1;
 		if (ref->within_ms >= 0 && ms >= 0 && e->ms >= 0 &&
 		    e->ms <= ms && ms - e->ms <= ref->within_ms)
@@ -392,8 +392,9 @@ pending_tick(struct analysis *a, const struct record *rec)
 
 		if (p->done)
 			continue;
+		/* a line without a clock cannot close a time window */
 		if (rec->lineno > p->deadline_line && (p->deadline_ms < 0 ||
-		    ms < 0 || ms > p->deadline_ms))
+		    (ms >= 0 && ms > p->deadline_ms)))
 			pending_resolve(a, p, 0);
 	}
 	/* compact */
@@ -509,13 +510,13 @@ analysis_on_match(void *ctx, const struct record *rec, const struct match *m)
 		return 0;
 	if (r->has_context) {
 		for (k = 0; k < c->nexcludes; k++)
-			if (seen_before(a, &c->excludes[k], rec->lineno - 1, ms))
+			if (seen_before(a, &c->excludes[k], rec->lineno, ms))
 				return 0;
 		for (k = 0; k < c->nexcludes; k++)
 			if (has_after(&c->excludes[k]))
 				wait = 1;
 		for (k = 0; k < c->nrequires && k < 32; k++) {
-			if (seen_before(a, &c->requires[k], rec->lineno - 1, ms))
+			if (seen_before(a, &c->requires[k], rec->lineno, ms))
 				req_ok |= 1u << k;
 			else if (has_after(&c->requires[k]))
 				wait = 1;

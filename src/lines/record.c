@@ -164,8 +164,9 @@ strip_escapes(struct strbuf *out, const char *s, size_t n)
 				pre = 2;
 			if (pre == 2 && p[0] == '^') {
 				/* "^[[0;31m": the caret form eats one '[' */
-				if ((k = sgr_len(p + 1, left - 1)) > 0) {
-					i += 1 + k;
+				if (left > 2 &&
+				    (k = sgr_len(p + 2, left - 2)) > 0) {
+					i += 2 + k;
 					continue;
 				}
 			} else if (pre > 0) {
@@ -592,6 +593,7 @@ parse_misc(struct record_parser *p, const char *s, size_t n, struct record *r)
 	size_t k, i, w;
 	char lv;
 
+	strbuf_reset(&p->dtime);
 	if ((k = clock_len(s, n)) == 8 && k + 2 < n && s[k] == ' ' &&
 	    s[k + 1] == '[') {
 		for (w = k + 2; w < n && isupper((unsigned char)s[w]); w++)
@@ -725,6 +727,13 @@ record_parse(struct record_parser *p, unsigned long lineno, const char *raw,
 
 	if (!(n > 0 && (parse_idf(p, s, n, out) || parse_arduino(p, s, n, out) ||
 	    parse_esphome(p, s, n, out) || parse_misc(p, s, n, out)))) {
+		/* a parser that gave up may have filled fields: not ours */
+		strbuf_reset(&p->tag);
+		strbuf_reset(&p->func);
+		strbuf_reset(&p->file);
+		strbuf_reset(&p->dtime);
+		out->dev_ms = -1;
+		out->src_line = 0;
 		out->fmt = parse_rom(s, n) ? RECORD_ROM : RECORD_PLAIN;
 		out->level = 0;
 		set(&p->msg, s, n);

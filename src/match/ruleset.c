@@ -4,6 +4,7 @@
  * Strings of a rule point into the jansson document it came from; the
  * ruleset keeps every document alive until ruleset_free().
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -102,9 +103,9 @@ ruleset_free(struct ruleset *rs)
 	free(rs);
 }
 
-/* The line of the first occurrence of "id": "<id>" in the text. */
+/* The line of the first occurrence of "id": "<id>" after line `after`. */
 static long
-line_of_id(const struct loader *L, const char *id)
+line_of_id_after(const struct loader *L, const char *id, long after)
 {
 	const char *p = L->text, *end = L->text + L->len, *q;
 	size_t idlen = strlen(id);
@@ -125,7 +126,8 @@ line_of_id(const struct loader *L, const char *id)
 				b--;
 				while (b > p && (*b == ' ' || *b == '\t'))
 					b--;
-				if (b - 3 >= p && memcmp(b - 3, "\"id\"", 4) == 0)
+				if (b - 3 >= p && memcmp(b - 3, "\"id\"", 4) == 0 &&
+				    line > after)
 					return line;
 				if (b - 6 >= p && memcmp(b - 6, "\"table\"", 7) == 0)
 					return line;
@@ -133,6 +135,12 @@ line_of_id(const struct loader *L, const char *id)
 		}
 	}
 	return 0;
+}
+
+static long
+line_of_id(const struct loader *L, const char *id)
+{
+	return line_of_id_after(L, id, 0);
 }
 
 static int
@@ -692,7 +700,13 @@ load_rules(struct loader *L, json_t *arr, enum rule_kind kind)
 		old = (struct rule *)ruleset_find(rs, r->id);
 		if (old != NULL) {
 			if (rs->rule_source[old->index] == rs->source) {
-				int rc = fail(L, DIAG_ESCHEMA,
+				int rc;
+
+				if (old->origin == L->name || strcmp(old->origin,
+				    L->name) == 0)
+					L->rule_line = line_of_id_after(L, r->id,
+					    old->origin_line);
+				rc = fail(L, DIAG_ESCHEMA,
 				    "duplicate id (first defined in %s line %ld)",
 				    old->origin, old->origin_line);
 
@@ -729,10 +743,15 @@ parse_code_value(const char *text, long long *out)
 	if (*p == '\0')
 		return -1;
 	errno = 0;
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		if (!isxdigit((unsigned char)p[2]))
+			return -1;	/* "0x" alone is no number */
 		v = strtoull(p + 2, &end, 16);
-	else
+	} else {
+		if (!isdigit((unsigned char)p[0]))
+			return -1;
 		v = strtoull(p, &end, 10);
+	}
 	if (errno != 0 || end == p || (*end != '\0' && *end != ' ' &&
 	    *end != ')' && *end != ':' && *end != ','))
 		return -1;

@@ -357,7 +357,7 @@ Test(analysis, context_requires_before)
  * later) and vetoes "dns fail" on line 5.  The after window is exact
  * (e->line <= p->line + after_lines), so the two disagree.
  */
-Test(analysis, context_before_window_is_exact, .disabled = true)
+Test(analysis, context_before_window_is_exact)
 {
 	struct env e;
 	const struct input_result *r;
@@ -525,7 +525,7 @@ Test(analysis, context_excludes_within_ms)
  * without a time should not close a time window (only a later time, a
  * line bound if any, or the end of input should).
  */
-Test(analysis, untimed_line_does_not_close_a_time_window, .disabled = true)
+Test(analysis, untimed_line_does_not_close_a_time_window)
 {
 	struct env e;
 	const struct input_result *r;

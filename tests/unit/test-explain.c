@@ -204,7 +204,7 @@ Test(explain, help_exits_0)
  * escape sequences (here: clear screen) to stdout.  STYLE.md: all report
  * text passes the sanitiser.  Expected "[2J" gone or escaped, no ESC byte.
  */
-Test(explain, unknown_code_is_printed_sanitised, .disabled = true)
+Test(explain, unknown_code_is_printed_sanitised)
 {
 	struct out o = run((const char *[]){ "explain", "\x1b[2J\x1b]0;x\x07",
 	    NULL });

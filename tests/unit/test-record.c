@@ -224,7 +224,7 @@ static struct rec_case caret = {
 	RECORD_IDF, 'E', "x", "", "", 0, "y", "E (6) x: y", 6, -1, 0
 };
 
-Test(record, colour_printed_as_caret_bracket, .disabled = true)
+Test(record, colour_printed_as_caret_bracket)
 {
 	check(&caret);
 }
@@ -425,7 +425,7 @@ Test(record, dev_time_as_printed)
  * "E (12) wifi:wifi_connect" (no ": ") becomes RECORD_PLAIN with
  * dev_time "12" instead of "" (record.h: "" if none).
  */
-Test(record, plain_line_has_no_stale_dev_time, .disabled = true)
+Test(record, plain_line_has_no_stale_dev_time)
 {
 	struct record_parser *p = record_parser_new();
 	struct record r;
