@@ -126,6 +126,12 @@ rules_list(int argc, char **argv)
 			json_object_set_new(o, "severity",
 			    json_string(rule_severity_name(r->severity)));
 			json_object_set_new(o, "title", json_string(r->title));
+			json_object_set_new(o, "level", r->levels != NULL ?
+			    json_string(r->levels) : json_null());
+			json_object_set_new(o, "tag", r->tag_pattern != NULL ?
+			    json_string(r->tag_pattern) : json_null());
+			json_object_set_new(o, "on", json_string(r->on_text ?
+			    "text" : "message"));
 			json_object_set_new(o, "needle", r->needle != NULL ?
 			    json_string(r->needle) : json_null());
 			json_object_set_new(o, "target", json_string(

@@ -115,6 +115,18 @@ strip_escapes(struct strbuf *out, const char *s, size_t n)
 	strbuf_grow(out, n);
 	while (i < n) {
 		unsigned char c = (unsigned char)s[i];
+		size_t run = i;
+
+		/* the common case: a run of bytes with nothing to strip */
+		while (run < n && s[run] != 0 && s[run] != 0x1b && s[run] != '[' &&
+		    (unsigned char)s[run] != 0xe2 && s[run] != '<' &&
+		    s[run] != '\\' && s[run] != '^')
+			run++;
+		if (run > i) {
+			strbuf_add(out, s + i, run - i);
+			i = run;
+			continue;
+		}
 
 		if (c == 0) {
 			flags |= RECORD_HAD_NUL;

@@ -43,7 +43,10 @@ struct matcher {
 	struct crule	*rules;
 	size_t		 nrules;
 	/* prefilter */
-	int32_t		*delta;		/* nstates * 256 */
+	uint8_t		 cls[256];	/* byte -> class (0: in no needle) */
+	size_t		 ncls;
+	int32_t		*delta;		/* nstates * ncls; high bit: the target
+					   state has outputs */
 	struct ac_out	*out;		/* per state */
 	size_t		 nstates;
 	uint32_t	*always;	/* rules without a needle */
@@ -152,7 +155,49 @@ build_prefilter(struct matcher *m)
 	}
 	free(fail);
 	free(queue);
-	m->delta = go;
+	/*
+	 * Alphabet compression: bytes that occur in no needle all behave
+	 * alike, so the table needs one column per distinct needle byte
+	 * plus one; it stays small enough for the cache.
+	 */
+	{
+		size_t st, k;
+		int32_t *d;
+
+		memset(m->cls, 0, sizeof(m->cls));
+		m->ncls = 1;
+		for (i = 0; i < m->nrules; i++) {
+			const char *needle = m->rules[i].rule->needle;
+
+			if (needle == NULL || m->rules[i].rule->trigger >= 0)
+				continue;
+			for (p = (const unsigned char *)needle; *p != '\0'; p++)
+				if (m->cls[lc(*p)] == 0)
+					m->cls[lc(*p)] = (uint8_t)m->ncls++;
+		}
+		for (c = 'A'; c <= 'Z'; c++)
+			m->cls[c] = m->cls[c + 32];
+		d = xmalloc(n * m->ncls * sizeof(int32_t));
+		for (st = 0; st < n; st++) {
+			int32_t other = go[st * 256];	/* a byte of class 0 */
+
+			for (c = 0; c < 256; c++)
+				if (m->cls[c] == 0 && c >= 'a' &&
+				    go[st * 256 + c] != other)
+					other = go[st * 256 + c];
+			for (c = 0; c < 256; c++) {
+				int32_t t = go[st * 256 + lc((unsigned)c)];
+
+				k = m->cls[c];
+				if (k == 0)
+					t = other;
+				d[st * m->ncls + k] = t | (m->out[t].n > 0 ?
+				    INT32_MIN : 0);
+			}
+		}
+		free(go);
+		m->delta = d;
+	}
 	m->nstates = n;
 	return 0;
 }
@@ -385,9 +430,12 @@ matcher_run(struct matcher *m, const struct record *rec, matcher_fn fn,
 	}
 	gen = m->gen;
 	for (; *p != '\0'; p++) {
-		s = m->delta[(size_t)s * 256 + lc(*p)];
-		if (m->out[s].n > 0) {
-			const struct ac_out *o = &m->out[s];
+		s = m->delta[(size_t)s * m->ncls + m->cls[*p]];
+		if (s < 0) {
+			const struct ac_out *o;
+
+			s &= INT32_MAX;
+			o = &m->out[s];
 
 			for (k = 0; k < o->n; k++)
 				if (m->stamp[o->rules[k]] != gen) {
