@@ -308,7 +308,8 @@ cli_gate(const struct cli_common *c, struct input_result *const *in,
 	struct baseline *bl = NULL;
 	struct diag_err err;
 	struct strbuf sb = STRBUF_INIT;
-	size_t i, k, nerr = 0, nfind = 0, nexp = 0, nbase = 0;
+	size_t i, k, nerr = 0, nfind = 0, nexp = 0, nbase = 0, nunexplained = 0;
+	const struct input_result *first_unexplained = NULL;
 	const char *first_in = NULL, *first_exp = NULL;
 	const struct finding *first_f = NULL;
 	const struct input_result *first_fr = NULL;
@@ -334,6 +335,14 @@ cli_gate(const struct cli_common *c, struct input_result *const *in,
 		}
 		if (c->fail_never)
 			continue;
+		/* a failed or rolled-back update fails the gate even when no
+		   rule explains it (--fail-on error or lower) */
+		if (c->fail_on <= RULE_ERROR && (r->outcome == OUTCOME_FAILED ||
+		    r->outcome == OUTCOME_ROLLED_BACK) &&
+		    result_count_at(r, RULE_ERROR) == 0) {
+			if (nunexplained++ == 0)
+				first_unexplained = r;
+		}
 		for (k = 0; k < r->nfindings; k++) {
 			const struct finding *f = &r->findings[k];
 
@@ -368,6 +377,15 @@ cli_gate(const struct cli_common *c, struct input_result *const *in,
 		    r != NULL ? outcome_name(r->outcome) : "?",
 		    r != NULL && r->outcome == OUTCOME_NOT_ATTEMPTED ?
 		    ": no update in the log" : "");
+		*why = strbuf_detach(&sb);
+		return EXIT_FINDINGS;
+	}
+	if (nunexplained > 0 && nfind == 0) {
+		strbuf_addf(&sb, "exit 1: %zu input%s show%s a %s update that no "
+		    "rule explains (first: %s)", nunexplained,
+		    nunexplained == 1 ? "" : "s", nunexplained == 1 ? "s" : "",
+		    outcome_name(first_unexplained->outcome),
+		    first_unexplained->path);
 		*why = strbuf_detach(&sb);
 		return EXIT_FINDINGS;
 	}

@@ -118,7 +118,8 @@ timeline(FILE *fp, const struct input_result *r, const struct report_opts *o)
 		    outcome_name(s->outcome));
 		if ((s->outcome == OUTCOME_FAILED ||
 		    s->outcome == OUTCOME_ROLLED_BACK) &&
-		    s->failed_phase != PHASE_IDLE)
+		    s->failed_phase != PHASE_IDLE &&
+		    s->failed_phase != PHASE_ROLLED_BACK)
 			fprintf(fp, " (while %s)", phase_name(s->failed_phase));
 		if (s->version_from != NULL || s->version_to != NULL)
 			fprintf(fp, ", %s -> %s", s->version_from != NULL ?
