@@ -26,6 +26,18 @@ _otadiag()
 	    --fail-on --expect --ignore --baseline -v -q --help"
 	local formats="text json jsonl sarif junit github"
 	local outcomes="success failed rolled-back in-progress not-attempted unknown"
+	local causes="alloc-failed sys-evt-stack-overflow stack-overflow
+	    server-unreachable tls-failed http-error download-interrupted
+	    same-version project-name-mismatch downgrade-rejected
+	    not-enough-space no-ota-partition invalid-image signature-invalid md5-mismatch
+	    auth-failed upload-tool-error concurrent-activity rollback
+	    crash-after-update brownout watchdog buffer-too-small job-timeout
+	    version-not-reported bad-segment-range device-not-targeted
+	    ota-rejected ota-delayed bad-server-response excessive-polling
+	    ota-too-early insecure-transport"
+	local tables="esp_err mbedtls errno aliyun arduino_update esp8266_update
+	    arduino_httpclient arduino_httpupdate arduinoota esphome_ota
+	    aws-ota-err"
 
 	cmd=
 	sub=
@@ -45,7 +57,20 @@ _otadiag()
 	# Values of options.
 	case $prev in
 	--format)
-		COMPREPLY=($(compgen -W "$formats" -- "$cur"))
+		if [ "$cmd" = rules ]; then
+			COMPREPLY=($(compgen -W "text json" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -W "$formats" -- "$cur"))
+		fi
+		return ;;
+	--table)
+		COMPREPLY=($(compgen -W "$tables" -- "$cur"))
+		return ;;
+	--data-bits)
+		COMPREPLY=($(compgen -W "5 6 7 8" -- "$cur"))
+		return ;;
+	--stop-bits)
+		COMPREPLY=($(compgen -W "1 2" -- "$cur"))
 		return ;;
 	--color)
 		COMPREPLY=($(compgen -W "auto always never" -- "$cur"))
@@ -57,15 +82,16 @@ _otadiag()
 		COMPREPLY=($(compgen -W "$outcomes" -- "$cur"))
 		return ;;
 	--ignore)
-		COMPREPLY=($(compgen -W "$(_otadiag_rule_ids)" -- "$cur"))
+		COMPREPLY=($(compgen -W "$(_otadiag_rule_ids) $causes" \
+		    -- "$cur"))
 		return ;;
-	--rules | --output | --baseline | --log | --logs | --save | \
+	--rules | --output | -o | --baseline | --log | --logs | --save | \
 	    --token-file | --cacert)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		compopt -o filenames 2>/dev/null
 		return ;;
-	-j | --max-line | --baud | --timeout | --retries | --max-size | \
-	    --job-id | --node-id | --api | --job-timeout)
+	-j | --jobs | --max-line | --baud | -b | --timeout | --retries | \
+	    --max-size | --job-id | --node-id | --api | --job-timeout)
 		return ;;
 	--parity)
 		COMPREPLY=($(compgen -W "none odd even mark space" -- "$cur"))
@@ -86,7 +112,8 @@ _otadiag()
 	case $cmd in
 	analyze)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$common -j --max-line" -- "$cur"))
+			COMPREPLY=($(compgen -W "$common -j --jobs --max-line" \
+			    -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 			compopt -o filenames 2>/dev/null
@@ -97,7 +124,7 @@ _otadiag()
 			    --parity --stop-bits --flow --log --timestamps
 			    --timeout --until --no-reconnect --reset" -- "$cur"))
 		else
-			COMPREPLY=($(compgen -W "$(_otadiag_ports)" -- "$cur"))
+			COMPREPLY=($(compgen -W "$(_otadiag_ports) -" -- "$cur"))
 		fi ;;
 	ports)
 		COMPREPLY=($(compgen -W "--help" -- "$cur")) ;;
@@ -115,9 +142,9 @@ _otadiag()
 		if [ -z "$sub" ]; then
 			COMPREPLY=($(compgen -W "list show test check fields
 			    --help" -- "$cur"))
-		elif [[ $cur == -* ]]; then
+		elif [ "$sub" = list ] && [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "--rules --no-default-rules
-			    --format --ids -v --help" -- "$cur"))
+			    --format --ids" -- "$cur"))
 		elif [ "$sub" = show ]; then
 			COMPREPLY=($(compgen -W "$(_otadiag_rule_ids)" -- "$cur"))
 		else
@@ -125,8 +152,10 @@ _otadiag()
 			compopt -o filenames 2>/dev/null
 		fi ;;
 	explain)
-		COMPREPLY=($(compgen -W "--rules --no-default-rules --help" \
-		    -- "$cur")) ;;
+		if [[ $cur == --* ]]; then
+			COMPREPLY=($(compgen -W "--table --rules
+			    --no-default-rules --help" -- "$cur"))
+		fi ;;
 	esac
 }
 
