@@ -241,14 +241,17 @@ walk(const char *dir, char ***list, size_t *n, size_t *cap, int depth)
 	char **names = NULL;
 	size_t nn = 0, cn = 0, i;
 	struct stat st;
+	size_t dlen = strlen(dir);
 
+	while (dlen > 1 && dir[dlen - 1] == '/')
+		dlen--;
 	if (depth > 16 || (d = opendir(dir)) == NULL)
 		return -1;
 	while ((de = readdir(d)) != NULL) {
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
 		names = xgrow(names, &cn, nn + 1, sizeof(*names));
-		names[nn++] = xasprintf("%s/%s", dir, de->d_name);
+		names[nn++] = xasprintf("%.*s/%s", (int)dlen, dir, de->d_name);
 	}
 	closedir(d);
 	if (nn > 1)

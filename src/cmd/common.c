@@ -261,6 +261,8 @@ cli_write_reports(const struct cli_common *c, const struct ruleset *rs,
     struct input_result *const *in, size_t n)
 {
 	struct report_opts o;
+	struct baseline *bl = NULL;
+	struct diag_err err;
 	size_t i;
 	int status = EXIT_OK;
 
@@ -271,6 +273,10 @@ cli_write_reports(const struct cli_common *c, const struct ruleset *rs,
 	o.rules = rs;
 	o.verbose = c->verbose;
 	o.summary_path = getenv("GITHUB_STEP_SUMMARY");
+	/* an unreadable baseline is reported once, by cli_gate() */
+	if (c->baseline != NULL && baseline_load(c->baseline, &bl, &err) != 0)
+		bl = NULL;
+	o.baseline = bl;
 	for (i = 0; i < c->noutputs; i++) {
 		const struct cli_output *out = &c->outputs[i];
 		FILE *fp = stdout;
@@ -298,6 +304,7 @@ cli_write_reports(const struct cli_common *c, const struct ruleset *rs,
 			status = EXIT_INPUT;
 		}
 	}
+	baseline_free(bl);
 	return status;
 }
 
@@ -346,7 +353,7 @@ cli_gate(const struct cli_common *c, struct input_result *const *in,
 		for (k = 0; k < r->nfindings; k++) {
 			const struct finding *f = &r->findings[k];
 
-			if (f->severity < c->fail_on)
+			if (f->severity < c->fail_on || f->consequence_of >= 0)
 				continue;
 			if (bl != NULL && baseline_contains(bl, r->path, f)) {
 				nbase++;

@@ -39,10 +39,14 @@ cmd_explain(int argc, char **argv)
 			continue;
 		}
 		if (argv[k][0] == '-' && argv[k][1] == '-') {
-			if ((rc = cli_parse_common(&c, "explain", argc, argv, &k)) < 0)
-				return EXIT_USAGE;
-			if (rc > 0)
+			/* only the rule options mean something here */
+			if (strncmp(argv[k], "--rules", 7) == 0 ||
+			    strcmp(argv[k], "--no-default-rules") == 0) {
+				if ((rc = cli_parse_common(&c, "explain", argc, argv,
+				    &k)) < 0)
+					return EXIT_USAGE;
 				continue;
+			}
 			cli_usage_error("explain", "unknown option '%s'", argv[k]);
 			return EXIT_USAGE;
 		}
@@ -64,13 +68,26 @@ cmd_explain(int argc, char **argv)
 		int found = 0;
 		char *clean = sanitize_dup(codes[i], strlen(codes[i]));
 
+		int pass;
+
+		/* pass 0: the number as written; pass 1: with the other sign
+		   (mbedTLS prints -0x..., users type 0x...) and composites */
+		for (pass = 0; pass < 2 && !found; pass++)
 		for (t = 0; t < ruleset_ntables(rs); t++) {
 			const struct code_table *tab = ruleset_table(rs, t);
 			const struct code_entry *e;
+			long long v;
+			char *end;
 
 			if (table != NULL && strcmp(tab->name, table) != 0)
 				continue;
 			if ((e = code_table_lookup(tab, codes[i])) == NULL)
+				continue;
+			v = strtoll(codes[i], &end, 0);
+			if (codes[i][0] == '-' && codes[i][1] == '0' &&
+			    (codes[i][2] == 'x' || codes[i][2] == 'X'))
+				v = -strtoll(codes[i] + 1, &end, 16);
+			if ((pass == 0) != (e->value == v))
 				continue;
 			found = 1;
 			printf("%s  %s: %s = %s\n", clean, tab->title != NULL ?

@@ -614,10 +614,10 @@ cmd_job(int argc, char **argv)
 	    (r->outcome == OUTCOME_FAILED ||
 	    r->outcome == OUTCOME_ROLLED_BACK)) {
 		free(why);
-		why = xasprintf("the job has failed or rolled-back nodes");
+		why = xasprintf("exit 1: the job has failed or rolled-back nodes");
 		gate = EXIT_FINDINGS;
 	}
-	if (why != NULL && a.c.verbose)
+	if (why != NULL)
 		fprintf(stderr, "otadiag: %s\n", why);
 	rc = gate;
 out:

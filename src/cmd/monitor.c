@@ -1187,21 +1187,30 @@ cmd_monitor(int argc, char **argv)
 	res = analysis_take_result(m.an);
 	status = cli_write_reports(&o.c, rs, &res, 1);
 	r = cli_gate(&o.c, &res, 1, &why);
-	if (why != NULL)
-		fprintf(stderr, "otadiag: %s\n", why);
 	if (status == EXIT_OK)
 		status = r;
-	if (status != EXIT_INPUT && o.until != UNTIL_NONE && !m.until_met &&
-	    m.stop == STOP_TIMEOUT) {
-		fprintf(stderr, "otadiag: no %s outcome within %g s\n",
+	/* the last line on stderr says why the status is what it is */
+	if (m.stop == STOP_LOST || m.stop == STOP_OUTPUT || m.out_failed ||
+	    m.log_failed) {
+		status = EXIT_INPUT;
+		free(why);
+		why = xstrdup(m.stop == STOP_LOST ? "exit 3: the port was lost" :
+		    m.log_failed ? "exit 3: the log file could not be written" :
+		    "exit 3: the output could not be written");
+	} else if (status != EXIT_INPUT && o.until != UNTIL_NONE &&
+	    !m.until_met && m.stop == STOP_TIMEOUT) {
+		free(why);
+		why = xasprintf("exit 1: no %s outcome within %g s",
 		    o.until == UNTIL_SUCCESS ? "success" :
 		    o.until == UNTIL_FAILURE ? "failure" : "update",
 		    o.timeout);
 		status = EXIT_FINDINGS;
+	} else if (status == EXIT_INPUT && r != EXIT_INPUT) {
+		free(why);
+		why = xstrdup("exit 3: a report could not be written");
 	}
-	if (m.stop == STOP_LOST || m.stop == STOP_OUTPUT || m.out_failed ||
-	    m.log_failed)
-		status = EXIT_INPUT;
+	if (why != NULL)
+		fprintf(stderr, "otadiag: %s\n", why);
 	result_free(res);
 out:
 	monitor_keys_restore(&m);

@@ -23,6 +23,7 @@
 
 static const char usage_text[] =
     "usage: otadiag rules list [--format text|json] [--ids] [--rules path]\n"
+    "                          [--no-default-rules]\n"
     "       otadiag rules show id\n"
     "       otadiag rules test [path...]\n"
     "       otadiag rules check [path...]\n"
@@ -51,10 +52,10 @@ static const struct {
 	{"kconfig", "[{option, action, value, note}]"},
 	{"references", "URLs or document names"},
 	{"decode", "[{capture, table, set_cause}]: decode numbers with a code table"},
-	{"context", "{phase, progress, uptime_ms, count, requires, excludes}"},
+	{"context", "{phase, progress, uptime_ms, reset, count, requires, excludes}"},
 	{"overlaps", "ids of rules that may also match this rule's examples"},
 	{"examples", "{match: [...], no_match: [...]}"},
-	{"stage", "session stage announced (markers only)"},
+	{"stage", "markers: the stage they announce; rules: the stage that fires them (no pattern)"},
 	{"label", "activity label, e.g. mqtt, ble (markers only)"},
 };
 
@@ -200,7 +201,46 @@ rules_show(int argc, char **argv)
 	printf("origin:    %s:%ld\n", r->origin, r->origin_line);
 	if (r->needle != NULL)
 		printf("needle:    %s\n", r->needle);
-	printf("pattern:   %s\n", r->pattern);
+	if (r->trigger >= 0)
+		printf("fired by:  a '%s' marker\n",
+		    stage_name((enum stage)r->trigger));
+	else
+		printf("pattern:   %s\n", r->pattern);
+	if (r->has_context) {
+		const struct rule_context *c = &r->ctx;
+		size_t k;
+
+		if (c->phases != 0) {
+			printf("phase:    ");
+			for (k = 0; k < PHASE_MAX; k++)
+				if (c->phases & (1u << k))
+					printf(" %s", phase_name((enum phase)k));
+			printf("\n");
+		}
+		if (c->progress_min >= 0 || c->progress_max >= 0)
+			printf("progress:  %d..%d %%\n", c->progress_min < 0 ? 0 :
+			    c->progress_min, c->progress_max < 0 ? 100 :
+			    c->progress_max);
+		if (c->uptime_max_ms >= 0)
+			printf("uptime:    at most %lld ms\n", c->uptime_max_ms);
+		if (c->reset != NULL)
+			printf("reset:     %s\n", c->reset);
+		if (c->count_min > 0)
+			printf("count:     at least %d%s\n", c->count_min,
+			    c->count_within_ms >= 0 ? " within the window" : "");
+		for (k = 0; k < c->nrequires; k++)
+			printf("requires:  %s%s%s\n", c->requires[k].rule != NULL ?
+			    c->requires[k].rule : "", c->requires[k].stage >= 0 ?
+			    stage_name((enum stage)c->requires[k].stage) : "",
+			    c->requires[k].label != NULL ? c->requires[k].label :
+			    "");
+		for (k = 0; k < c->nexcludes; k++)
+			printf("excludes:  %s%s%s\n", c->excludes[k].rule != NULL ?
+			    c->excludes[k].rule : "", c->excludes[k].stage >= 0 ?
+			    stage_name((enum stage)c->excludes[k].stage) : "",
+			    c->excludes[k].label != NULL ? c->excludes[k].label :
+			    "");
+	}
 	if (r->levels != NULL)
 		printf("level:     %s\n", r->levels);
 	if (r->tag_pattern != NULL)
@@ -459,7 +499,9 @@ rules_check(int argc, char **argv)
 	for (i = 0; i < ruleset_count(rs); i++) {
 		const struct rule *r = ruleset_get(rs, i);
 
-		if (r->needle == NULL) {
+		if (r->trigger >= 0) {
+			/* fired by markers: no pattern, no needle */
+		} else if (r->needle == NULL) {
 			printf("%s:%ld: warning: rule '%s' has no needle: its pattern "
 			    "runs on every line\n", r->origin, r->origin_line, r->id);
 			nwarn++;

@@ -12,6 +12,7 @@
 #include "linesplit.h"
 
 #define EVENT_RING 512
+#define RULE_HITS_RING 64	/* context.count.min may be at most this */
 
 /* Something that happened, for context conditions: a rule or marker hit. */
 struct event {
@@ -40,9 +41,10 @@ struct pending {
 };
 
 struct rule_hits {
-	long long	 ms[8];		/* times of the last hits (ring) */
+	long long	 ms[RULE_HITS_RING]; /* times of the last hits */
 	size_t		 n;		/* total hits */
-	int		 fired_in;	/* stage rules: session + 1 it fired in */
+	int		 fired_in;	/* stage rules: session + 2 it fired in
+					   (0: never) */
 };
 
 struct analysis {

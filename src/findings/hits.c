@@ -248,7 +248,7 @@ context_now(struct analysis *a, const struct rule *r,
 	long long up;
 
 	/* count every hit, so repetitions are seen whatever else holds */
-	h->ms[h->n % 8] = ms;
+	h->ms[h->n % RULE_HITS_RING] = ms;
 	h->n++;
 	if (!r->has_context)
 		return 1;
@@ -268,13 +268,14 @@ context_now(struct analysis *a, const struct rule *r,
 			return 0;
 	}
 	if (c->count_min > 0) {
-		size_t k, got = 0, n = h->n < 8 ? h->n : 8;
+		size_t k, got = 0, n = h->n < RULE_HITS_RING ? h->n :
+		    RULE_HITS_RING;
 
 		if (h->n < (size_t)c->count_min)
 			return 0;
 		if (c->count_within_ms >= 0 && ms >= 0) {
 			for (k = 0; k < n; k++) {
-				long long t = h->ms[(h->n - 1 - k) % 8];
+				long long t = h->ms[(h->n - 1 - k) % RULE_HITS_RING];
 
 				if (t >= 0 && t <= ms && ms - t <= c->count_within_ms)
 					got++;
@@ -492,13 +493,13 @@ analysis_on_match(void *ctx, const struct record *rec, const struct match *m)
 			/* a stage rule speaks once per session, unless it
 			   counts repetitions */
 			if (t->ctx.count_min == 0 &&
-			    a->rule_hits[t->index].fired_in == a->cur + 1)
+			    a->rule_hits[t->index].fired_in == a->cur + 2)
 				continue;
 			tm.rule = t;
 			before = a->res->nfindings;
 			analysis_on_match(a, rec, &tm);
 			if (a->res->nfindings > before)
-				a->rule_hits[t->index].fired_in = a->cur + 1;
+				a->rule_hits[t->index].fired_in = a->cur + 2;
 		}
 		return 0;
 	}

@@ -224,8 +224,8 @@ compile(const char *pat, const struct rule *r, const char *what,
 	return re;
 }
 
-static void
-crule_names(struct crule *c)
+static int
+crule_names(struct crule *c, struct diag_err *err)
 {
 	uint32_t count = 0, size = 0, i;
 	PCRE2_SPTR table;
@@ -233,13 +233,18 @@ crule_names(struct crule *c)
 	pcre2_pattern_info(c->re, PCRE2_INFO_NAMECOUNT, &count);
 	pcre2_pattern_info(c->re, PCRE2_INFO_NAMEENTRYSIZE, &size);
 	pcre2_pattern_info(c->re, PCRE2_INFO_NAMETABLE, &table);
-	for (i = 0; i < count && i < MATCHER_MAX_CAPS; i++) {
+	if (count > MATCHER_MAX_CAPS)
+		return diag_set(err, DIAG_EREGEX, c->rule->origin,
+		    c->rule->origin_line, 0, "rule '%s': %u named captures, at "
+		    "most %d", c->rule->id, count, MATCHER_MAX_CAPS);
+	for (i = 0; i < count; i++) {
 		const unsigned char *e = table + (size_t)i * size;
 
 		c->capnums[i] = ((uint32_t)e[0] << 8) | e[1];
 		c->capnames[i] = (const char *)(e + 2);
 	}
 	c->ncapnames = i;
+	return 0;
 }
 
 struct matcher *
@@ -257,7 +262,8 @@ matcher_new(const struct ruleset *rs, struct diag_err *err)
 		c->rule = r;
 		if ((c->re = compile(r->pattern, r, "pattern", err)) == NULL)
 			goto error;
-		crule_names(c);
+		if (crule_names(c, err) != 0)
+			goto error;
 		if (r->tag_pattern != NULL &&
 		    (c->tag_re = compile(r->tag_pattern, r, "tag", err)) == NULL)
 			goto error;
@@ -384,20 +390,26 @@ try_rule(struct matcher *m, struct crule *c, const struct record *rec,
 		uint32_t novec = pcre2_get_ovector_count(m->md);
 		size_t offs[MATCHER_MAX_CAPS];
 
+		const char *names[MATCHER_MAX_CAPS];
+		size_t j = 0;
+
+		/* a group that took no part in the match is no capture */
 		for (k = 0; k < c->ncapnames; k++) {
 			uint32_t g = c->capnums[k];
 
-			offs[k] = m->capbuf.len;
-			if (g < novec && ov[2 * g] != PCRE2_UNSET)
-				strbuf_add(&m->capbuf, subject + ov[2 * g],
-				    ov[2 * g + 1] - ov[2 * g]);
+			if (g >= novec || ov[2 * g] == PCRE2_UNSET)
+				continue;
+			offs[j] = m->capbuf.len;
+			names[j++] = c->capnames[k];
+			strbuf_add(&m->capbuf, subject + ov[2 * g],
+			    ov[2 * g + 1] - ov[2 * g]);
 			strbuf_addch(&m->capbuf, '\0');
 		}
-		for (k = 0; k < c->ncapnames; k++) {
-			out->cap_names[k] = c->capnames[k];
+		for (k = 0; k < j; k++) {
+			out->cap_names[k] = names[k];
 			out->cap_values[k] = m->capbuf.buf + offs[k];
 		}
-		out->ncaps = c->ncapnames;
+		out->ncaps = j;
 	}
 	for (k = 0; k < c->nignore; k++)
 		if (run_re(m, c, c->ignore[k], subject) == 1)

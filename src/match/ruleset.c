@@ -353,15 +353,19 @@ static int
 parse_range(struct loader *L, json_t *ctx, const char *key, long long *min,
     long long *max)
 {
-	static const char *const range_fields[] = {"min", "max", "within_ms",
-	    NULL};
+	static const char *const minmax[] = {"min", "max", NULL};
+	static const char *const maxonly[] = {"max", NULL};
+	static const char *const count[] = {"min", "within_ms", NULL};
 	json_t *o = json_object_get(ctx, key);
+	char what[64];
 
 	if (o == NULL)
 		return 0;
 	if (!json_is_object(o))
 		return fail(L, DIAG_ESCHEMA, "context.%s must be an object", key);
-	if (check_fields(L, o, range_fields, key) != 0)
+	snprintf(what, sizeof(what), "context.%s", key);
+	if (check_fields(L, o, strcmp(key, "count") == 0 ? count :
+	    strcmp(key, "uptime_ms") == 0 ? maxonly : minmax, what) != 0)
 		return -1;
 	if (min != NULL && get_long(L, o, "min", min) != 0)
 		return -1;
@@ -414,8 +418,9 @@ parse_context(struct loader *L, json_t *c, struct rule_context *ctx)
 		lo = -1;
 		if (parse_range(L, c, "count", &lo, NULL) != 0)
 			return -1;
-		if (lo < 1)
-			return fail(L, DIAG_ESCHEMA, "context.count needs min >= 1");
+		if (lo < 1 || lo > 64)
+			return fail(L, DIAG_ESCHEMA,
+			    "context.count needs min from 1 to 64");
 		ctx->count_min = (int)lo;
 		if (json_is_object(cnt) &&
 		    get_long(L, cnt, "within_ms", &ctx->count_within_ms) != 0)
@@ -626,6 +631,14 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 		r->severity = RULE_INFO;
 	}
 	if (json_object_get(o, "context") != NULL) {
+		json_t *cx = json_object_get(o, "context");
+
+		if (kind == RULE_KIND_MARKER && json_is_object(cx) &&
+		    (json_object_get(cx, "requires") != NULL ||
+		    json_object_get(cx, "excludes") != NULL ||
+		    json_object_get(cx, "count") != NULL))
+			return fail(L, DIAG_ESCHEMA, "a marker's context takes only "
+			    "phase, progress, uptime_ms and reset");
 		r->has_context = 1;
 		if (parse_context(L, json_object_get(o, "context"), &r->ctx) != 0)
 			return -1;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "baseline.h"
 #include "report.h"
 #include "result.h"
 #include "ruleset.h"
@@ -236,12 +237,15 @@ junit_details(struct strbuf *d, const struct input_result *r,
 }
 
 static int
-junit_fails(const struct report_opts *o, const struct finding *f)
+junit_fails(const struct report_opts *o, const struct input_result *r,
+    const struct finding *f)
 {
 	if (o == NULL)
 		return f->severity >= RULE_ERROR && f->consequence_of < 0;
 	if (o->fail_never || (int)o->fail_on < 0)
 		return 0;
+	if (o->baseline != NULL && baseline_contains(o->baseline, r->path, f))
+		return 0;	/* accepted by --baseline, like the gate */
 	return f->severity >= o->fail_on && f->consequence_of < 0;
 }
 
@@ -277,9 +281,18 @@ junit_outcome(struct junit_suite *s, const struct input_result *r,
 			strbuf_addf(&msg, "expected outcome %s, got %s", expect,
 			    got);
 	} else {
+		size_t k;
+		int any = 0;
+
+		/* as the gate: the failed update fails unless every finding
+		   that explains it was accepted (--baseline) */
+		for (k = 0; k < r->nfindings; k++)
+			if (junit_fails(o, r, &r->findings[k]))
+				any = 1;
 		fail = (r->outcome == OUTCOME_FAILED ||
 		    r->outcome == OUTCOME_ROLLED_BACK) &&
-		    !(o != NULL && (o->fail_never || (int)o->fail_on < 0));
+		    !(o != NULL && (o->fail_never || (int)o->fail_on < 0)) &&
+		    (any || result_count_at(r, RULE_ERROR) == 0);
 		if (fail)
 			strbuf_addf(&msg, "OTA update %s", got);
 	}
@@ -318,7 +331,7 @@ junit_suite(FILE *fp, const struct input_result *r, const struct report_opts *o,
 	}
 	for (i = 0; i < r->nfindings; i++) {
 		const struct finding *f = &r->findings[i];
-		int	 fail = junit_fails(o, f);
+		int	 fail = junit_fails(o, r, f);
 
 		strbuf_reset(&d);
 		strbuf_reset(&name);
