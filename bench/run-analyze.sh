@@ -39,7 +39,7 @@ results=()
 measure() {
 	local name=$1 best= rss=0 i e m; shift
 	for ((i = 0; i < runs; i++)); do
-		/usr/bin/time -f "%e %M" -o "$work/time" "$@" >/dev/null 2>"$work/err" || {
+		/usr/bin/time -f "%e %M" -o "$work/time" "$@" >"$work/out" 2>"$work/err" || {
 			rc=$?; [ $rc -le 1 ] || { echo "run-analyze: $name failed ($rc):" >&2; cat "$work/err" >&2; return 0; }; }
 		read -r e m <"$work/time"
 		if [ -z "$best" ] || awk "BEGIN{exit !($e < $best)}"; then best=$e; fi
@@ -48,6 +48,8 @@ measure() {
 	results+=("$name|$best|$rss")
 }
 
+# Output goes to a file, not /dev/null: GNU grep stops at the first match
+# when it sees its output is /dev/null.
 # Page the file into the cache once so the first tool is not penalised.
 cat "$log" >/dev/null
 measure "otadiag analyze --format json" "$bin" analyze --format json --fail-on never "$log"
