@@ -433,6 +433,15 @@ monitor_listener(void *ctx, const struct analysis_event *ev)
 		if (ev->finding < 0 || (size_t)ev->finding >= r->nfindings)
 			break;
 		f = &r->findings[ev->finding];
+		if (f->consequence_of >= 0 &&
+		    (size_t)f->consequence_of < r->nfindings) {
+			/* explained by an earlier finding: one line */
+			monitor_banner(m, "line %lu: %s, a consequence of line %lu "
+			    "(%s)", f->line, f->rule->title,
+			    r->findings[f->consequence_of].line,
+			    r->findings[f->consequence_of].cause);
+			break;
+		}
 		monitor_banner(m, "diagnosis at line %lu: %s", f->line,
 		    f->cause);
 		report_text_finding(m->out, r, (size_t)ev->finding, &m->ropts);

@@ -290,6 +290,35 @@ context_now(struct analysis *a, const struct rule *r,
 	return 1;
 }
 
+/*
+ * The earlier error finding of session s that a new finding idx most likely
+ * follows from: a symptom follows the first cause (or the first symptom);
+ * a cause follows only an earlier cause.  -1 if none.
+ */
+static int
+live_root(const struct analysis *a, int s, int idx)
+{
+	const struct input_result *r = a->res;
+	const struct finding *nf = &r->findings[idx];
+	size_t i;
+	int any = -1;
+
+	if (nf->severity != RULE_ERROR)
+		return -1;
+	for (i = 0; i < (size_t)idx; i++) {
+		const struct finding *f = &r->findings[i];
+
+		if (f->session != s || f->severity != RULE_ERROR ||
+		    f->consequence_of >= 0 || f->node != nf->node)
+			continue;
+		if (f->rule->role == RULE_ROLE_CAUSE)
+			return (int)i;
+		if (any < 0)
+			any = (int)i;
+	}
+	return nf->rule->role == RULE_ROLE_SYMPTOM ? any : -1;
+}
+
 static void
 confirm(struct analysis *a, const struct rule *r, unsigned long line,
     long long dev_ms, long long host_ms, const char *text,
@@ -304,10 +333,14 @@ confirm(struct analysis *a, const struct rule *r, unsigned long line,
 	idx = finding_add(a, r, line, dev_ms, host_ms, text, caps, ncaps, s);
 	if (idx < 0)
 		return;
+	if (a->res->nfindings > before) {
+		/* live: link to the root it most likely follows from (the
+		   ranking at the end decides for good) */
+		a->res->findings[idx].consequence_of = live_root(a, s, idx);
+		analysis_emit(a, ANALYSIS_FINDING, idx, s, NULL, NULL);
+	}
 	if (r->severity == RULE_ERROR)
 		session_failure(a, s, &a->res->findings[idx]);
-	if (a->res->nfindings > before)
-		analysis_emit(a, ANALYSIS_FINDING, idx, s, NULL, NULL);
 }
 
 void

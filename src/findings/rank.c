@@ -214,6 +214,11 @@ rank_findings(struct analysis *a)
 		r->outcome = OUTCOME_UNKNOWN;
 		return;
 	}
+	/* live links were provisional: decide them again */
+	for (i = 0; i < r->nfindings; i++) {
+		r->findings[i].consequence_of = -1;
+		r->findings[i].primary = 0;
+	}
 	if (r->kind == INPUT_JOB) {
 		rank_job(r);
 		reorder(r);
