@@ -436,8 +436,8 @@ monitor_listener(void *ctx, const struct analysis_event *ev)
 		if (f->consequence_of >= 0 &&
 		    (size_t)f->consequence_of < r->nfindings) {
 			/* explained by an earlier finding: one line */
-			monitor_banner(m, "line %lu: %s, a consequence of line %lu "
-			    "(%s)", f->line, f->rule->title,
+			monitor_banner(m, "line %lu: %s (%s), a consequence of "
+			    "line %lu (%s)", f->line, f->rule->title, f->cause,
 			    r->findings[f->consequence_of].line,
 			    r->findings[f->consequence_of].cause);
 			break;
