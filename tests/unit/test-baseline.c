@@ -16,118 +16,9 @@
 #include "result.h"
 #include "ruleset.h"
 
-/* ---- synthetic results (self-contained; include/result.h is public) ---- */
+#include "results.h"
 
-static struct rule_kconfig kc_alloc[] = {
-	{ "CONFIG_MBEDTLS_EXTERNAL_MEM_ALLOC", "enable", "y", "needs PSRAM" },
-};
-static const struct rule r_alloc __attribute__((unused)) = {
-	.kind = RULE_KIND_RULE, .id = "idf-mbedtls-dynamic-alloc-failed",
-	.cause = "alloc-failed", .severity = RULE_ERROR,
-	.title = "mbedTLS could not allocate a TLS record buffer",
-	.remedy = "Free internal heap during the update.",
-	.kconfig = kc_alloc, .nkconfig = 1,
-};
-static const struct rule r_http __attribute__((unused)) = {
-	.kind = RULE_KIND_RULE, .id = "gen-plain-http-firmware-url",
-	.cause = "insecure-transport", .severity = RULE_WARNING,
-	.title = "Firmware is fetched over plain http://",
-	.remedy = "Serve firmware over HTTPS.",
-};
-static const struct rule r_info __attribute__((unused)) = {
-	.kind = RULE_KIND_RULE, .id = "gen-ota-too-early",
-	.cause = "ota-too-early", .severity = RULE_INFO,
-	.title = "Update started right after power-up",
-	.remedy = "Delay the update check.",
-};
-static const struct rule r_failed __attribute__((unused)) = {
-	.kind = RULE_KIND_RULE, .id = "idf-ota-failed-symptom",
-	.cause = "download-interrupted", .severity = RULE_ERROR,
-	.role = RULE_ROLE_SYMPTOM, .title = "Firmware upgrade failed",
-	.remedy = "See the cause above.",
-};
-
-static char *keep[1024];
-static size_t nkeep;
-
-static char *
-S(const char *s)
-{
-	cr_assert(nkeep < sizeof(keep) / sizeof(keep[0]));
-	return keep[nkeep++] = strdup(s);
-}
-
-static void
-free_kept(void)
-{
-	while (nkeep > 0)
-		free(keep[--nkeep]);
-}
-
-static struct finding
-mkf(const struct rule *r, unsigned long line, const char *text,
-    const char *msg)
-{
-	struct finding f;
-
-	memset(&f, 0, sizeof(f));
-	f.rule = r;
-	f.cause = r != NULL ? r->cause : "unknown";
-	f.severity = r != NULL ? r->severity : RULE_ERROR;
-	f.line = line;
-	f.lines[0] = line;
-	f.nlines = 1;
-	f.count = 1;
-	f.text = S(text);
-	f.message = S(msg);
-	f.dev_ms = f.host_ms = -1;
-	f.session = -1;
-	f.node = -1;
-	f.consequence_of = -1;
-	return f;
-}
-
-static void __attribute__((unused))
-mkin(struct input_result *r, const char *path, enum outcome oc,
-    struct finding *f, size_t nf)
-{
-	memset(r, 0, sizeof(*r));
-	r->path = S(path);
-	r->kind = INPUT_LOG;
-	r->format = "log";
-	r->outcome = oc;
-	r->primary = nf > 0 ? 0 : -1;
-	r->findings = f;
-	r->nfindings = nf;
-	r->job_age_s = -1;
-	if (nf > 0)
-		f[0].primary = 1;
-}
-
-static struct report_opts __attribute__((unused))
-opts(void)
-{
-	struct report_opts o;
-
-	memset(&o, 0, sizeof(o));
-	o.fail_on = RULE_ERROR;
-	return o;
-}
-
-static size_t __attribute__((unused))
-count_of(const char *hay, const char *needle)
-{
-	size_t	 n = 0;
-	const char *p = hay;
-
-	while ((p = strstr(p, needle)) != NULL) {
-		n++;
-		p += strlen(needle);
-	}
-	return n;
-}
-
-TestSuite(baseline, .fini = free_kept);
+TestSuite(baseline, .fini = results_free_kept);
 
 static const char report[] =
     "{\"otadiag\": \"0.1.0\", \"schema\": 1, \"inputs\": [\n"
@@ -162,17 +53,21 @@ Test(baseline, matches_same_failure_across_runs)
 
 	cr_assert_eq(baseline_count(b), 2);
 	/* Another run: different uptime, path written differently. */
-	f = mkf(&r_alloc, 17, "E (4242) Dynamic Impl: alloc(16749 bytes) failed", "m");
+	f = results_finding(&results_rule_alloc, 17,
+	    "E (4242) Dynamic Impl: alloc(16749 bytes) failed", "m");
 	cr_assert(baseline_contains(b, "logs/dut1.log", &f));
 	cr_assert(baseline_contains(b, "./logs//dut1.log", &f));
 	/* A different input, rule or failure is new. */
 	cr_assert_not(baseline_contains(b, "logs/dut2.log", &f));
-	g = mkf(&r_alloc, 17, "E (4242) Dynamic Impl: alloc(41913 bytes) failed", "m");
+	g = results_finding(&results_rule_alloc, 17,
+	    "E (4242) Dynamic Impl: alloc(41913 bytes) failed", "m");
 	cr_assert_not(baseline_contains(b, "logs/dut1.log", &g));
-	h = mkf(&r_http, 17, "E (4242) Dynamic Impl: alloc(16749 bytes) failed", "m");
+	h = results_finding(&results_rule_http, 17,
+	    "E (4242) Dynamic Impl: alloc(16749 bytes) failed", "m");
 	cr_assert_not(baseline_contains(b, "logs/dut1.log", &h));
 	/* A finding without a rule matches by cause. */
-	f = mkf(NULL, 3, "[13:14:15.000] progress stalled at 42%", "m");
+	f = results_finding(NULL, 3, "[13:14:15.000] progress stalled at 42%",
+	    "m");
 	f.cause = "download-interrupted";
 	cr_assert(baseline_contains(b, "logs/dut1.log", &f));
 	cr_assert_not(baseline_contains(NULL, "logs/dut1.log", &f));
@@ -181,7 +76,8 @@ Test(baseline, matches_same_failure_across_runs)
 
 Test(baseline, fingerprint_is_shared_and_stable)
 {
-	struct finding	 f = mkf(&r_alloc, 1, "E (1) Dynamic Impl: x", "m");
+	struct finding	 f = results_finding(&results_rule_alloc, 1,
+	    "E (1) Dynamic Impl: x", "m");
 	char		*a = finding_fingerprint(&f);
 	char		*b = fingerprint_of("idf-mbedtls-dynamic-alloc-failed",
 	    "E (99) Dynamic Impl: x");
@@ -207,7 +103,8 @@ Test(baseline, round_trip_through_a_file)
 	cr_assert_eq(write(fd, report, strlen(report)), (ssize_t)strlen(report));
 	close(fd);
 	cr_assert_eq(baseline_load(path, &b, &err), 0);
-	f = mkf(&r_alloc, 1, "E (5) Dynamic Impl: alloc(16749 bytes) failed", "m");
+	f = results_finding(&results_rule_alloc, 1,
+	    "E (5) Dynamic Impl: alloc(16749 bytes) failed", "m");
 	cr_assert(baseline_contains(b, "logs/dut1.log", &f));
 	baseline_free(b);
 	unlink(path);
@@ -255,7 +152,7 @@ ParameterizedTest(struct bad_case *c, baseline, bad_files)
 	cr_assert_eq(err.line, c->line, "line %ld, want %ld", err.line, c->line);
 	cr_assert_not_null(strstr(err.text, c->text), "'%s' lacks '%s'",
 	    err.text, c->text);
-	free_kept();
+	results_free_kept();
 }
 
 Test(baseline, missing_file)

@@ -14,118 +14,9 @@
 #include "result.h"
 #include "ruleset.h"
 
-/* ---- synthetic results (self-contained; include/result.h is public) ---- */
+#include "results.h"
 
-static struct rule_kconfig kc_alloc[] = {
-	{ "CONFIG_MBEDTLS_EXTERNAL_MEM_ALLOC", "enable", "y", "needs PSRAM" },
-};
-static const struct rule r_alloc __attribute__((unused)) = {
-	.kind = RULE_KIND_RULE, .id = "idf-mbedtls-dynamic-alloc-failed",
-	.cause = "alloc-failed", .severity = RULE_ERROR,
-	.title = "mbedTLS could not allocate a TLS record buffer",
-	.remedy = "Free internal heap during the update.",
-	.kconfig = kc_alloc, .nkconfig = 1,
-};
-static const struct rule r_http __attribute__((unused)) = {
-	.kind = RULE_KIND_RULE, .id = "gen-plain-http-firmware-url",
-	.cause = "insecure-transport", .severity = RULE_WARNING,
-	.title = "Firmware is fetched over plain http://",
-	.remedy = "Serve firmware over HTTPS.",
-};
-static const struct rule r_info __attribute__((unused)) = {
-	.kind = RULE_KIND_RULE, .id = "gen-ota-too-early",
-	.cause = "ota-too-early", .severity = RULE_INFO,
-	.title = "Update started right after power-up",
-	.remedy = "Delay the update check.",
-};
-static const struct rule r_failed __attribute__((unused)) = {
-	.kind = RULE_KIND_RULE, .id = "idf-ota-failed-symptom",
-	.cause = "download-interrupted", .severity = RULE_ERROR,
-	.role = RULE_ROLE_SYMPTOM, .title = "Firmware upgrade failed",
-	.remedy = "See the cause above.",
-};
-
-static char *keep[1024];
-static size_t nkeep;
-
-static char *
-S(const char *s)
-{
-	cr_assert(nkeep < sizeof(keep) / sizeof(keep[0]));
-	return keep[nkeep++] = strdup(s);
-}
-
-static void
-free_kept(void)
-{
-	while (nkeep > 0)
-		free(keep[--nkeep]);
-}
-
-static struct finding
-mkf(const struct rule *r, unsigned long line, const char *text,
-    const char *msg)
-{
-	struct finding f;
-
-	memset(&f, 0, sizeof(f));
-	f.rule = r;
-	f.cause = r != NULL ? r->cause : "unknown";
-	f.severity = r != NULL ? r->severity : RULE_ERROR;
-	f.line = line;
-	f.lines[0] = line;
-	f.nlines = 1;
-	f.count = 1;
-	f.text = S(text);
-	f.message = S(msg);
-	f.dev_ms = f.host_ms = -1;
-	f.session = -1;
-	f.node = -1;
-	f.consequence_of = -1;
-	return f;
-}
-
-static void
-mkin(struct input_result *r, const char *path, enum outcome oc,
-    struct finding *f, size_t nf)
-{
-	memset(r, 0, sizeof(*r));
-	r->path = S(path);
-	r->kind = INPUT_LOG;
-	r->format = "log";
-	r->outcome = oc;
-	r->primary = nf > 0 ? 0 : -1;
-	r->findings = f;
-	r->nfindings = nf;
-	r->job_age_s = -1;
-	if (nf > 0)
-		f[0].primary = 1;
-}
-
-static struct report_opts
-opts(void)
-{
-	struct report_opts o;
-
-	memset(&o, 0, sizeof(o));
-	o.fail_on = RULE_ERROR;
-	return o;
-}
-
-static size_t __attribute__((unused))
-count_of(const char *hay, const char *needle)
-{
-	size_t	 n = 0;
-	const char *p = hay;
-
-	while ((p = strstr(p, needle)) != NULL) {
-		n++;
-		p += strlen(needle);
-	}
-	return n;
-}
-
-TestSuite(jsonl, .fini = free_kept);
+TestSuite(jsonl, .fini = results_free_kept);
 
 static const char *const finding_keys[] = {
 	"type", "path", "kind", "rule", "cause", "severity", "title", "line",
@@ -136,7 +27,7 @@ static const char *const finding_keys[] = {
 static char *
 run(struct input_result *const *in, size_t n)
 {
-	struct report_opts o = opts();
+	struct report_opts o = results_opts();
 	char	*buf = NULL;
 	size_t	 len = 0;
 	FILE	*fp = open_memstream(&buf, &len);
@@ -176,19 +67,21 @@ Test(jsonl, one_line_per_finding_and_error)
 	char		*buf;
 	size_t		 n, i, k;
 
-	f[0] = mkf(&r_alloc, 812, "E (1) Dynamic Impl: alloc(16749 bytes) failed",
+	f[0] = results_finding(&results_rule_alloc, 812,
+	    "E (1) Dynamic Impl: alloc(16749 bytes) failed",
 	    "A TLS record buffer of 16749 bytes could not be allocated");
 	f[0].lines[1] = 813;
 	f[0].nlines = 2;
 	f[0].count = 5;
 	f[0].session = 0;
-	f[1] = mkf(&r_http, 40, "I (2) ota: \"http\"://fw\n", "plain \xff http");
-	f[2] = mkf(NULL, 50, "", "no rule");
+	f[1] = results_finding(&results_rule_http, 40,
+	    "I (2) ota: \"http\"://fw\n", "plain \xff http");
+	f[2] = results_finding(NULL, 50, "", "no rule");
 	f[2].consequence_of = 0;
-	mkin(&a, "logs/dut1.log", OUTCOME_FAILED, f, 3);
-	mkin(&b, "logs/gone.log", OUTCOME_UNKNOWN, NULL, 0);
+	results_input(&a, "logs/dut1.log", OUTCOME_FAILED, f, 3);
+	results_input(&b, "logs/gone.log", OUTCOME_UNKNOWN, NULL, 0);
 	b.error = 1;
-	b.error_text = S("cannot open: No such file or directory");
+	b.error_text = results_keep("cannot open: No such file or directory");
 	buf = run(in, 2);
 	n = parse_lines(buf, v, 8);
 	cr_assert_eq(n, 4);
@@ -242,7 +135,7 @@ Test(jsonl, nothing_to_report_is_empty)
 	struct input_result *in[1] = { &a };
 	char	*buf;
 
-	mkin(&a, "ok.log", OUTCOME_SUCCESS, NULL, 0);
+	results_input(&a, "ok.log", OUTCOME_SUCCESS, NULL, 0);
 	buf = run(in, 1);
 	cr_assert_str_eq(buf, "");
 	free(buf);
@@ -257,11 +150,11 @@ Test(jsonl, job_findings_name_their_node)
 	json_t		*v[2];
 	char		*buf;
 
-	f[0] = mkf(&r_alloc, 3, "alloc failed", "m");
+	f[0] = results_finding(&results_rule_alloc, 3, "alloc failed", "m");
 	f[0].node = 0;
 	memset(nodes, 0, sizeof(nodes));
-	nodes[0].node_id = S("node-7");
-	mkin(&a, "job.json", OUTCOME_FAILED, f, 1);
+	nodes[0].node_id = results_keep("node-7");
+	results_input(&a, "job.json", OUTCOME_FAILED, f, 1);
 	a.kind = INPUT_JOB;
 	a.nodes = nodes;
 	a.nnodes = 1;

@@ -15,142 +15,16 @@
 #include "result.h"
 #include "ruleset.h"
 
-/* ---- synthetic results (self-contained; include/result.h is public) ---- */
-
-static struct rule_kconfig kc_alloc[] = {
-	{ "CONFIG_MBEDTLS_EXTERNAL_MEM_ALLOC", "enable", "y", "needs PSRAM" },
-};
-static const struct rule r_alloc __attribute__((unused)) = {
-	.kind = RULE_KIND_RULE, .id = "idf-mbedtls-dynamic-alloc-failed",
-	.cause = "alloc-failed", .severity = RULE_ERROR,
-	.title = "mbedTLS could not allocate a TLS record buffer",
-	.remedy = "Free internal heap during the update.",
-	.kconfig = kc_alloc, .nkconfig = 1,
-};
-static const struct rule r_http __attribute__((unused)) = {
-	.kind = RULE_KIND_RULE, .id = "gen-plain-http-firmware-url",
-	.cause = "insecure-transport", .severity = RULE_WARNING,
-	.title = "Firmware is fetched over plain http://",
-	.remedy = "Serve firmware over HTTPS.",
-};
-static const struct rule r_info __attribute__((unused)) = {
-	.kind = RULE_KIND_RULE, .id = "gen-ota-too-early",
-	.cause = "ota-too-early", .severity = RULE_INFO,
-	.title = "Update started right after power-up",
-	.remedy = "Delay the update check.",
-};
-static const struct rule r_failed __attribute__((unused)) = {
-	.kind = RULE_KIND_RULE, .id = "idf-ota-failed-symptom",
-	.cause = "download-interrupted", .severity = RULE_ERROR,
-	.role = RULE_ROLE_SYMPTOM, .title = "Firmware upgrade failed",
-	.remedy = "See the cause above.",
-};
-
-static char *keep[1024];
-static size_t nkeep;
-
-static char *
-S(const char *s)
-{
-	cr_assert(nkeep < sizeof(keep) / sizeof(keep[0]));
-	return keep[nkeep++] = strdup(s);
-}
-
-static void
-free_kept(void)
-{
-	while (nkeep > 0)
-		free(keep[--nkeep]);
-}
-
-static struct finding
-mkf(const struct rule *r, unsigned long line, const char *text,
-    const char *msg)
-{
-	struct finding f;
-
-	memset(&f, 0, sizeof(f));
-	f.rule = r;
-	f.cause = r != NULL ? r->cause : "unknown";
-	f.severity = r != NULL ? r->severity : RULE_ERROR;
-	f.line = line;
-	f.lines[0] = line;
-	f.nlines = 1;
-	f.count = 1;
-	f.text = S(text);
-	f.message = S(msg);
-	f.dev_ms = f.host_ms = -1;
-	f.session = -1;
-	f.node = -1;
-	f.consequence_of = -1;
-	return f;
-}
-
-static void
-mkin(struct input_result *r, const char *path, enum outcome oc,
-    struct finding *f, size_t nf)
-{
-	memset(r, 0, sizeof(*r));
-	r->path = S(path);
-	r->kind = INPUT_LOG;
-	r->format = "log";
-	r->outcome = oc;
-	r->primary = nf > 0 ? 0 : -1;
-	r->findings = f;
-	r->nfindings = nf;
-	r->job_age_s = -1;
-	if (nf > 0)
-		f[0].primary = 1;
-}
-
-static struct report_opts
-opts(void)
-{
-	struct report_opts o;
-
-	memset(&o, 0, sizeof(o));
-	o.fail_on = RULE_ERROR;
-	return o;
-}
-
-static size_t
-count_of(const char *hay, const char *needle)
-{
-	size_t	 n = 0;
-	const char *p = hay;
-
-	while ((p = strstr(p, needle)) != NULL) {
-		n++;
-		p += strlen(needle);
-	}
-	return n;
-}
-
-static char tmpdir[64];
+#include "results.h"
 
 static void
 setup(void)
 {
-	strcpy(tmpdir, "/tmp/otadiag-junit-XXXXXX");
-	cr_assert_not_null(mkdtemp(tmpdir));
-	cr_assert_eq(chdir(tmpdir), 0);
+	results_tmpdir_enter("junit");
 }
 
-static void
-teardown(void)
-{
-	char	 cmd[128];
+TestSuite(junit, .init = setup, .fini = results_fini);
 
-	free_kept();
-	if (chdir("/") == 0 && tmpdir[0] != '\0') {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-		cr_assert_eq(system(cmd), 0);
-	}
-}
-
-TestSuite(junit, .init = setup, .fini = teardown);
-
-static char out[1 << 16];
 static char diag[4096];
 
 /* Writes JUnit to NAME, checks it against the XSD, returns the text. */
@@ -160,6 +34,7 @@ write_junit(const char *name, struct input_result *const *in, size_t n,
 {
 	FILE	*fp;
 	char	 cmd[1024];
+	const char *out;
 	size_t	 len;
 	int	 st;
 
@@ -167,10 +42,7 @@ write_junit(const char *name, struct input_result *const *in, size_t n,
 	cr_assert_not_null(fp);
 	cr_assert_eq(report_junit(fp, in, n, o), 0);
 	cr_assert_eq(fclose(fp), 0);
-	fp = fopen(name, "r");
-	len = fread(out, 1, sizeof(out) - 1, fp);
-	out[len] = '\0';
-	fclose(fp);
+	out = results_read(name);
 	snprintf(cmd, sizeof(cmd), "xmllint --noout --schema "
 	    "'%s/tests/schemas/junit-10.xsd' '%s' 2>&1", OTADIAG_SOURCE_DIR,
 	    name);
@@ -190,21 +62,23 @@ Test(junit, suites_cases_and_threshold)
 	struct finding	 f1[3];
 	struct input_result a, b;
 	struct input_result *in[2] = { &a, &b };
-	struct report_opts o = opts();
+	struct report_opts o = results_opts();
 	const char	*x;
 
-	f1[0] = mkf(&r_alloc, 812, "E (1) Dynamic Impl: alloc(16749 bytes) failed",
+	f1[0] = results_finding(&results_rule_alloc, 812,
+	    "E (1) Dynamic Impl: alloc(16749 bytes) failed",
 	    "A TLS record buffer of 16749 bytes could not be allocated");
-	f1[1] = mkf(&r_http, 40, "I (2) ota: http://fw/a.bin", "plain http");
-	f1[2] = mkf(&r_failed, 900, "E (3) ota: Firmware upgrade failed",
-	    "upgrade failed");
+	f1[1] = results_finding(&results_rule_http, 40,
+	    "I (2) ota: http://fw/a.bin", "plain http");
+	f1[2] = results_finding(&results_rule_failed, 900,
+	    "E (3) ota: Firmware upgrade failed", "upgrade failed");
 	f1[2].consequence_of = 0;
-	mkin(&a, "logs/dut1.log", OUTCOME_FAILED, f1, 3);
-	mkin(&b, "logs/dut2.log", OUTCOME_SUCCESS, NULL, 0);
+	results_input(&a, "logs/dut1.log", OUTCOME_FAILED, f1, 3);
+	results_input(&b, "logs/dut2.log", OUTCOME_SUCCESS, NULL, 0);
 	x = write_junit("a.xml", in, 2, &o);
 
 	cr_assert(strstr(x, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>") == x);
-	cr_assert_eq(count_of(x, "<testsuite "), 2);
+	cr_assert_eq(results_count(x, "<testsuite "), 2);
 	/* dut1: 3 findings + outcome; the error and the outcome fail. */
 	cr_assert_not_null(strstr(x, "<testsuite name=\"logs/dut1.log\" "
 	    "tests=\"4\" failures=\"2\" errors=\"0\""), "%s", x);
@@ -243,7 +117,7 @@ Test(junit, suites_cases_and_threshold)
 	/* --fail-on never: nothing fails. */
 	o.fail_never = 1;
 	x = write_junit("c.xml", in, 2, &o);
-	cr_assert_eq(count_of(x, "<failure"), 0, "%s", x);
+	cr_assert_eq(results_count(x, "<failure"), 0, "%s", x);
 }
 
 Test(junit, expectations)
@@ -251,16 +125,17 @@ Test(junit, expectations)
 	struct finding	 f[1];
 	struct input_result ok, bad, none, rb;
 	struct input_result *in[4] = { &ok, &bad, &none, &rb };
-	struct report_opts o = opts();
+	struct report_opts o = results_opts();
 	const char	*x;
 
-	f[0] = mkf(&r_alloc, 9, "E (1) Dynamic Impl: alloc(1 bytes) failed", "m");
-	mkin(&ok, "success.log", OUTCOME_SUCCESS, NULL, 0);
+	f[0] = results_finding(&results_rule_alloc, 9,
+	    "E (1) Dynamic Impl: alloc(1 bytes) failed", "m");
+	results_input(&ok, "success.log", OUTCOME_SUCCESS, NULL, 0);
 	ok.nsessions = 1;
-	mkin(&bad, "failure.log", OUTCOME_FAILED, f, 1);
+	results_input(&bad, "failure.log", OUTCOME_FAILED, f, 1);
 	bad.nsessions = 1;
-	mkin(&none, "idle.log", OUTCOME_NOT_ATTEMPTED, NULL, 0);
-	mkin(&rb, "rolled.log", OUTCOME_ROLLED_BACK, NULL, 0);
+	results_input(&none, "idle.log", OUTCOME_NOT_ATTEMPTED, NULL, 0);
+	results_input(&rb, "rolled.log", OUTCOME_ROLLED_BACK, NULL, 0);
 	rb.nsessions = 1;
 	o.expect = "success";
 	x = write_junit("e.xml", in, 4, &o);
@@ -288,23 +163,23 @@ Test(junit, input_errors_and_unique_names)
 	struct finding	 f[3];
 	struct input_result a, b;
 	struct input_result *in[2] = { &a, &b };
-	struct report_opts o = opts();
+	struct report_opts o = results_opts();
 	const char	*x;
 
-	f[0] = mkf(&r_alloc, 5, "x", "m1");
-	f[1] = mkf(&r_alloc, 5, "x", "m2");
-	f[2] = mkf(&r_alloc, 5, "x", "m3");
-	mkin(&a, "dup.log", OUTCOME_FAILED, f, 3);
-	mkin(&b, "missing.log", OUTCOME_UNKNOWN, NULL, 0);
+	f[0] = results_finding(&results_rule_alloc, 5, "x", "m1");
+	f[1] = results_finding(&results_rule_alloc, 5, "x", "m2");
+	f[2] = results_finding(&results_rule_alloc, 5, "x", "m3");
+	results_input(&a, "dup.log", OUTCOME_FAILED, f, 3);
+	results_input(&b, "missing.log", OUTCOME_UNKNOWN, NULL, 0);
 	b.error = 1;
-	b.error_text = S("cannot open: No such file or directory");
+	b.error_text = results_keep("cannot open: No such file or directory");
 	x = write_junit("g.xml", in, 2, &o);
-	cr_assert_eq(count_of(x, "name=\"idf-mbedtls-dynamic-alloc-failed at "
-	    "line 5\""), 1);
-	cr_assert_eq(count_of(x, "name=\"idf-mbedtls-dynamic-alloc-failed at "
-	    "line 5 (2)\""), 1);
-	cr_assert_eq(count_of(x, "name=\"idf-mbedtls-dynamic-alloc-failed at "
-	    "line 5 (3)\""), 1);
+	cr_assert_eq(results_count(x, "name=\"idf-mbedtls-dynamic-alloc-failed "
+	    "at line 5\""), 1);
+	cr_assert_eq(results_count(x, "name=\"idf-mbedtls-dynamic-alloc-failed "
+	    "at line 5 (2)\""), 1);
+	cr_assert_eq(results_count(x, "name=\"idf-mbedtls-dynamic-alloc-failed "
+	    "at line 5 (3)\""), 1);
 	cr_assert_not_null(strstr(x, "<testsuite name=\"missing.log\" tests=\"2\""
 	    " failures=\"0\" errors=\"1\""), "%s", x);
 	cr_assert_not_null(strstr(x, "name=\"input\" time=\"0\">\n      "
@@ -318,13 +193,13 @@ Test(junit, escapes_and_strips_illegal_characters)
 	struct finding	 f[1];
 	struct input_result a;
 	struct input_result *in[1] = { &a };
-	struct report_opts o = opts();
+	struct report_opts o = results_opts();
 	const char	*x;
 
-	f[0] = mkf(&r_alloc, 3,
+	f[0] = results_finding(&results_rule_alloc, 3,
 	    "<b>&amp;\"q\" 'a' \x01\x02\x1b[0m bad:\xff\xc3 nc:\xef\xbf\xbe ok:\xc3\xa9\r\n",
 	    "msg with \"quotes\" & <tags>\x07\tand tab");
-	mkin(&a, "we<ird> & \"name\".log", OUTCOME_FAILED, f, 1);
+	results_input(&a, "we<ird> & \"name\".log", OUTCOME_FAILED, f, 1);
 	x = write_junit("h.xml", in, 1, &o);
 	cr_assert_not_null(strstr(x, "&lt;b&gt;&amp;amp;\"q\" 'a' \\x01\\x02\\x1B"
 	    "[0m bad:\\xFF\\xC3 nc:\\u{FFFE} ok:\xc3\xa9&#13;\n"), "%s", x);
@@ -340,22 +215,23 @@ Test(junit, job_nodes_are_cases)
 	struct job_node	 nodes[2];
 	struct input_result a;
 	struct input_result *in[1] = { &a };
-	struct report_opts o = opts();
+	struct report_opts o = results_opts();
 	const char	*x;
 
-	f[0] = mkf(&r_alloc, 0, "additional_info: alloc failed", "m");
+	f[0] = results_finding(&results_rule_alloc, 0,
+	    "additional_info: alloc failed", "m");
 	f[0].node = 1;
 	memset(nodes, 0, sizeof(nodes));
-	nodes[0].node_id = S("n1");
-	nodes[0].status = S("success");
+	nodes[0].node_id = results_keep("n1");
+	nodes[0].status = results_keep("success");
 	nodes[0].outcome = OUTCOME_SUCCESS;
 	nodes[0].primary = -1;
-	nodes[1].node_id = S("n2");
-	nodes[1].status = S("failed");
+	nodes[1].node_id = results_keep("n2");
+	nodes[1].status = results_keep("failed");
 	nodes[1].outcome = OUTCOME_FAILED;
-	nodes[1].info = S("alloc failed");
+	nodes[1].info = results_keep("alloc failed");
 	nodes[1].primary = 0;
-	mkin(&a, "job.json", OUTCOME_FAILED, f, 1);
+	results_input(&a, "job.json", OUTCOME_FAILED, f, 1);
 	a.kind = INPUT_JOB;
 	a.nodes = nodes;
 	a.nnodes = 2;
@@ -371,7 +247,7 @@ Test(junit, job_nodes_are_cases)
 
 Test(junit, empty_and_write_error)
 {
-	struct report_opts o = opts();
+	struct report_opts o = results_opts();
 	const char	*x;
 	FILE		*fp;
 
@@ -383,7 +259,7 @@ Test(junit, empty_and_write_error)
 		struct input_result a;
 		struct input_result *in[1] = { &a };
 
-		mkin(&a, "x.log", OUTCOME_SUCCESS, NULL, 0);
+		results_input(&a, "x.log", OUTCOME_SUCCESS, NULL, 0);
 		cr_assert_eq(report_junit(fp, in, 1, &o), DIAG_EIO);
 	}
 	fclose(fp);

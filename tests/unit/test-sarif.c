@@ -20,8 +20,14 @@
 #include "result.h"
 #include "ruleset.h"
 
-/* ---- synthetic results ------------------------------------------------ */
+#include "results.h"
 
+/* ---- synthetic results (results.h, and a richer alloc rule) -------- */
+
+/*
+ * Richer than results_rule_alloc: a message template, two kconfig entries
+ * and a reference, for the SARIF rule descriptor.
+ */
 static struct rule_kconfig kc_alloc[] = {
 	{ "CONFIG_MBEDTLS_EXTERNAL_MEM_ALLOC", "enable", "y", "needs PSRAM" },
 	{ "CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN", "decrease", "4096", NULL },
@@ -38,115 +44,21 @@ static const struct rule r_alloc = {
 	.kconfig = kc_alloc, .nkconfig = 2,
 	.references = refs_alloc, .nreferences = 1,
 };
-static const struct rule r_http = {
-	.kind = RULE_KIND_RULE, .id = "gen-plain-http-firmware-url",
-	.cause = "insecure-transport", .severity = RULE_WARNING,
-	.title = "Firmware is fetched over plain http://",
-	.remedy = "Serve firmware over HTTPS.",
-};
-static const struct rule r_info = {
-	.kind = RULE_KIND_RULE, .id = "gen-ota-too-early",
-	.cause = "ota-too-early", .severity = RULE_INFO,
-	.title = "Update started right after power-up",
-	.remedy = "Delay the update check.",
-};
-static const struct rule r_failed = {
-	.kind = RULE_KIND_RULE, .id = "idf-ota-failed-symptom",
-	.cause = "download-interrupted", .severity = RULE_ERROR,
-	.role = RULE_ROLE_SYMPTOM, .title = "Firmware upgrade failed",
-	.remedy = "See the cause above.",
-};
-
-static char *keep[512];
-static size_t nkeep;
-static char tmpdir[64];
-
-static char *
-S(const char *s)
-{
-	cr_assert(nkeep < sizeof(keep) / sizeof(keep[0]));
-	return keep[nkeep++] = strdup(s);
-}
 
 static void
 setup(void)
 {
-	strcpy(tmpdir, "/tmp/otadiag-sarif-XXXXXX");
-	cr_assert_not_null(mkdtemp(tmpdir));
-	cr_assert_eq(chdir(tmpdir), 0);
+	results_tmpdir_enter("sarif");
 	mkdir("logs", 0755);
 }
 
-static void
-teardown(void)
-{
-	char	 cmd[128];
-
-	while (nkeep > 0)
-		free(keep[--nkeep]);
-	if (chdir("/") == 0 && tmpdir[0] != '\0') {
-		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
-		cr_assert_eq(system(cmd), 0);
-	}
-}
-
-TestSuite(sarif, .init = setup, .fini = teardown);
-
-static struct finding
-mkf(const struct rule *r, unsigned long line, const char *text,
-    const char *msg)
-{
-	struct finding f;
-
-	memset(&f, 0, sizeof(f));
-	f.rule = r;
-	f.cause = r != NULL ? r->cause : "unknown";
-	f.severity = r != NULL ? r->severity : RULE_ERROR;
-	f.line = line;
-	f.lines[0] = line;
-	f.nlines = 1;
-	f.count = 1;
-	f.text = S(text);
-	f.message = S(msg);
-	f.dev_ms = f.host_ms = -1;
-	f.session = -1;
-	f.node = -1;
-	f.consequence_of = -1;
-	return f;
-}
-
-static void
-mkin(struct input_result *r, const char *path, enum outcome oc,
-    struct finding *f, size_t nf)
-{
-	memset(r, 0, sizeof(*r));
-	r->path = S(path);
-	r->kind = INPUT_LOG;
-	r->format = "log";
-	r->outcome = oc;
-	r->primary = nf > 0 ? 0 : -1;
-	r->findings = f;
-	r->nfindings = nf;
-	r->job_age_s = -1;
-	if (nf > 0)
-		f[0].primary = 1;
-}
-
-static struct report_opts
-opts(void)
-{
-	struct report_opts o;
-
-	memset(&o, 0, sizeof(o));
-	o.fail_on = RULE_ERROR;
-	return o;
-}
+TestSuite(sarif, .init = setup, .fini = results_fini);
 
 /* Writes SARIF to NAME in the temp dir, validates it, returns the JSON. */
 static json_t *
 write_sarif(const char *name, struct input_result *const *in, size_t n)
 {
-	struct report_opts o = opts();
+	struct report_opts o = results_opts();
 	json_error_t	 je;
 	json_t		*doc;
 	FILE		*fp;
@@ -161,7 +73,7 @@ write_sarif(const char *name, struct input_result *const *in, size_t n)
 	cr_assert_not_null(doc, "%s is not JSON: %s at %d:%d", name, je.text,
 	    je.line, je.column);
 	snprintf(cmd, sizeof(cmd), "bash '%s/tests/tools/validate-sarif.sh' "
-	    "--strict '%s/%s'", OTADIAG_SOURCE_DIR, tmpdir, name);
+	    "--strict '%s/%s'", OTADIAG_SOURCE_DIR, results_tmpdir(), name);
 	st = system(cmd);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	    "%s does not validate against SARIF 2.1.0 (status %d)", name,
@@ -229,15 +141,19 @@ Test(sarif, driver_rules_and_results)
 	size_t		 i, k;
 	int		 tagged = 0;
 
-	f1[0] = mkf(&r_alloc, 812, "E (1185926) Dynamic Impl: alloc(16749 bytes) failed",
+	f1[0] = results_finding(&r_alloc, 812,
+	    "E (1185926) Dynamic Impl: alloc(16749 bytes) failed",
 	    "A TLS record buffer of 16749 bytes could not be allocated");
-	f1[1] = mkf(&r_http, 40, "I (300) ota: url http://fw.local/a.bin",
+	f1[1] = results_finding(&results_rule_http, 40,
+	    "I (300) ota: url http://fw.local/a.bin",
 	    "Firmware URL is plain http");
-	f1[2] = mkf(&r_info, 41, "I (320) ota: Starting OTA", "Update 2 s after reset");
-	f2[0] = mkf(&r_alloc, 17, "E (4242) Dynamic Impl: alloc(16749 bytes) failed",
+	f1[2] = results_finding(&results_rule_info, 41,
+	    "I (320) ota: Starting OTA", "Update 2 s after reset");
+	f2[0] = results_finding(&r_alloc, 17,
+	    "E (4242) Dynamic Impl: alloc(16749 bytes) failed",
 	    "A TLS record buffer of 16749 bytes could not be allocated");
-	mkin(&a, "logs/dut1.log", OUTCOME_FAILED, f1, 3);
-	mkin(&b, "./logs/dut2.log", OUTCOME_FAILED, f2, 1);
+	results_input(&a, "logs/dut1.log", OUTCOME_FAILED, f1, 3);
+	results_input(&b, "./logs/dut2.log", OUTCOME_FAILED, f2, 1);
 	doc = write_sarif("a.sarif", in, 2);
 
 	cr_assert_str_eq(str_at(doc, "version"), "2.1.0");
@@ -373,9 +289,11 @@ Test(sarif, repeated_failure_numbers_occurrences)
 	json_t		*doc;
 	const char	*h1, *h2;
 
-	f[0] = mkf(&r_alloc, 10, "E (100) Dynamic Impl: alloc(5 bytes) failed", "m");
-	f[1] = mkf(&r_alloc, 90, "E (900) Dynamic Impl: alloc(5 bytes) failed", "m");
-	mkin(&a, "logs/x.log", OUTCOME_FAILED, f, 2);
+	f[0] = results_finding(&r_alloc, 10,
+	    "E (100) Dynamic Impl: alloc(5 bytes) failed", "m");
+	f[1] = results_finding(&r_alloc, 90,
+	    "E (900) Dynamic Impl: alloc(5 bytes) failed", "m");
+	results_input(&a, "logs/x.log", OUTCOME_FAILED, f, 2);
 	doc = write_sarif("rep.sarif", in, 1);
 	h1 = str_at(doc, "runs.0.results.0.partialFingerprints.primaryLocationLineHash");
 	h2 = str_at(doc, "runs.0.results.1.partialFingerprints.primaryLocationLineHash");
@@ -393,15 +311,16 @@ Test(sarif, paths_outside_cwd_and_stdin)
 	char		 abs[256];
 	json_t		*doc;
 
-	f1[0] = mkf(&r_alloc, 1, "x", "m");
-	f2[0] = mkf(&r_alloc, 2, "x", "m");
-	f3[0] = mkf(&r_alloc, 3, "x", "m");
-	f4[0] = mkf(&r_alloc, 4, "x", "m");
-	snprintf(abs, sizeof(abs), "%s/logs/../logs/abs run.log", tmpdir);
-	mkin(&a, abs, OUTCOME_FAILED, f1, 1);
-	mkin(&b, "/var/log/ota/dut 1.log", OUTCOME_FAILED, f2, 1);
-	mkin(&c, "-", OUTCOME_FAILED, f3, 1);
-	mkin(&d, "../elsewhere.log", OUTCOME_FAILED, f4, 1);
+	f1[0] = results_finding(&r_alloc, 1, "x", "m");
+	f2[0] = results_finding(&r_alloc, 2, "x", "m");
+	f3[0] = results_finding(&r_alloc, 3, "x", "m");
+	f4[0] = results_finding(&r_alloc, 4, "x", "m");
+	snprintf(abs, sizeof(abs), "%s/logs/../logs/abs run.log",
+	    results_tmpdir());
+	results_input(&a, abs, OUTCOME_FAILED, f1, 1);
+	results_input(&b, "/var/log/ota/dut 1.log", OUTCOME_FAILED, f2, 1);
+	results_input(&c, "-", OUTCOME_FAILED, f3, 1);
+	results_input(&d, "../elsewhere.log", OUTCOME_FAILED, f4, 1);
 	doc = write_sarif("paths.sarif", in, 4);
 	cr_assert_str_eq(str_at(doc,
 	    "runs.0.results.0.locations.0.physicalLocation.artifactLocation.uri"),
@@ -426,11 +345,12 @@ Test(sarif, input_errors_are_notifications)
 	struct input_result *in[2] = { &a, &b };
 	json_t		*doc;
 
-	f[0] = mkf(&r_alloc, 5, "E (1) Dynamic Impl: alloc(1 bytes) failed", "m");
-	mkin(&a, "logs/ok.log", OUTCOME_FAILED, f, 1);
-	mkin(&b, "logs/missing.log", OUTCOME_UNKNOWN, NULL, 0);
+	f[0] = results_finding(&r_alloc, 5,
+	    "E (1) Dynamic Impl: alloc(1 bytes) failed", "m");
+	results_input(&a, "logs/ok.log", OUTCOME_FAILED, f, 1);
+	results_input(&b, "logs/missing.log", OUTCOME_UNKNOWN, NULL, 0);
 	b.error = 1;
-	b.error_text = S("cannot open: No such file or directory");
+	b.error_text = results_keep("cannot open: No such file or directory");
 	doc = write_sarif("err.sarif", in, 2);
 	cr_assert(json_is_false(at(doc,
 	    "runs.0.invocations.0.executionSuccessful")));
@@ -450,21 +370,22 @@ Test(sarif, hostile_text_and_job_locations)
 	struct input_result *in[1] = { &a };
 	json_t		*doc;
 
-	f[0] = mkf(&r_alloc, 0, "bad \x01\x1b[31m \xff\xfe \"quoted\" \\ </x>",
-	    "");
-	f[1] = mkf(NULL, 0, "", "OTA failed, no rule explains it");
-	f[2] = mkf(&r_failed, 0, "failed", "Firmware upgrade failed");
+	f[0] = results_finding(&r_alloc, 0,
+	    "bad \x01\x1b[31m \xff\xfe \"quoted\" \\ </x>", "");
+	f[1] = results_finding(NULL, 0, "", "OTA failed, no rule explains it");
+	f[2] = results_finding(&results_rule_failed, 0, "failed",
+	    "Firmware upgrade failed");
 	f[0].node = 1;
 	f[2].node = 0;
 	f[2].consequence_of = 0;
 	memset(nodes, 0, sizeof(nodes));
-	nodes[0].node_id = S("node-a");
+	nodes[0].node_id = results_keep("node-a");
 	nodes[0].line = 0;
 	nodes[0].primary = -1;
-	nodes[1].node_id = S("node-b");
+	nodes[1].node_id = results_keep("node-b");
 	nodes[1].line = 27;
 	nodes[1].primary = 0;
-	mkin(&a, "jobs/job.json", OUTCOME_FAILED, f, 3);
+	results_input(&a, "jobs/job.json", OUTCOME_FAILED, f, 3);
 	a.kind = INPUT_JOB;
 	a.format = "rainmaker-job";
 	a.nodes = nodes;
@@ -501,11 +422,11 @@ Test(sarif, write_error_is_reported)
 	struct finding	 f[1];
 	struct input_result a;
 	struct input_result *in[1] = { &a };
-	struct report_opts o = opts();
+	struct report_opts o = results_opts();
 	FILE		*fp;
 
-	f[0] = mkf(&r_alloc, 1, "x", "m");
-	mkin(&a, "logs/x.log", OUTCOME_FAILED, f, 1);
+	f[0] = results_finding(&r_alloc, 1, "x", "m");
+	results_input(&a, "logs/x.log", OUTCOME_FAILED, f, 1);
 	fp = fopen("/dev/full", "w");
 	if (fp == NULL)
 		cr_skip_test("no /dev/full");
@@ -527,7 +448,7 @@ Test(sarif, validator_rejects_broken_sarif)
 	    "\"x\"}]}]}\n", fp);
 	fclose(fp);
 	snprintf(cmd, sizeof(cmd), "bash '%s/tests/tools/validate-sarif.sh' "
-	    "'%s/bad.sarif' 2>/dev/null", OTADIAG_SOURCE_DIR, tmpdir);
+	    "'%s/bad.sarif' 2>/dev/null", OTADIAG_SOURCE_DIR, results_tmpdir());
 	st = system(cmd);
 	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 1,
 	    "validate-sarif.sh accepted an invalid file (status %d)",
