@@ -6,85 +6,16 @@
  */
 #include <criterion/criterion.h>
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <jansson.h>
 
+#include "proc.h"
+
 #define FIXTURES OTADIAG_SOURCE_DIR "/tests/unit/fixtures/"
-
-struct out {
-	char	*out;
-	char	*err;
-	int	 status;	/* exit status, or 128 + signal */
-};
-
-static char *
-slurp(int fd)
-{
-	size_t len = 0, cap = 4096;
-	char *buf = malloc(cap);
-	ssize_t n;
-
-	lseek(fd, 0, SEEK_SET);
-	while ((n = read(fd, buf + len, cap - len - 1)) > 0) {
-		len += (size_t)n;
-		if (cap - len < 2)
-			buf = realloc(buf, cap *= 2);
-	}
-	buf[len] = '\0';
-	return buf;
-}
-
-/* Runs OTADIAG_BINARY with argv (NULL-terminated, without argv[0]). */
-static struct out
-run(const char *const *args)
-{
-	char ot[] = "/tmp/otadiag-rules-out-XXXXXX";
-	char et[] = "/tmp/otadiag-rules-err-XXXXXX";
-	const char *argv[32];
-	int ofd = mkstemp(ot), efd = mkstemp(et), st, devnull;
-	size_t i;
-	pid_t pid;
-	struct out o;
-
-	cr_assert(ofd >= 0 && efd >= 0);
-	unlink(ot);
-	unlink(et);
-	argv[0] = "otadiag";
-	for (i = 0; args[i] != NULL && i < 30; i++)
-		argv[i + 1] = args[i];
-	argv[i + 1] = NULL;
-	pid = fork();
-	cr_assert(pid >= 0);
-	if (pid == 0) {
-		devnull = open("/dev/null", O_RDONLY);
-		dup2(devnull, 0);
-		dup2(ofd, 1);
-		dup2(efd, 2);
-		setenv("NO_COLOR", "1", 1);
-		execv(OTADIAG_BINARY, (char *const *)argv);
-		_exit(127);
-	}
-	cr_assert_eq(waitpid(pid, &st, 0), pid);
-	o.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-	o.out = slurp(ofd);
-	o.err = slurp(efd);
-	close(ofd);
-	close(efd);
-	return o;
-}
-
-static void
-out_free(struct out *o)
-{
-	free(o->out);
-	free(o->err);
-}
 
 #define STARTS(s, lit)	(strncmp((s), (lit), sizeof(lit) - 1) == 0)
 
@@ -102,7 +33,7 @@ count(const char *hay, const char *needle)
 
 Test(rules_cmd, test_lists_every_failure_of_a_user_file)
 {
-	struct out o = run((const char *[]){ "rules", "test",
+	struct proc_out o = proc_run((const char *[]){ "rules", "test",
 	    FIXTURES "rules-failing.json", NULL });
 
 	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
@@ -120,33 +51,33 @@ Test(rules_cmd, test_lists_every_failure_of_a_user_file)
 	/* only the user's rules are under test, not the built-in set */
 	cr_expect(strstr(o.out, "2 rules, 6 examples: 2 passed, 4 failed\n") !=
 	    NULL, "%s", o.out);
-	out_free(&o);
+	proc_out_free(&o);
 }
 
 Test(rules_cmd, test_passes_a_good_user_file)
 {
-	struct out o = run((const char *[]){ "rules", "test",
+	struct proc_out o = proc_run((const char *[]){ "rules", "test",
 	    FIXTURES "rules-passing.json", NULL });
 
 	cr_expect_eq(o.status, 0, "exit %d: %s%s", o.status, o.out, o.err);
 	cr_expect_str_eq(o.out, "1 rules, 2 examples: 2 passed, 0 failed\n");
 	cr_expect_str_eq(o.err, "");
-	out_free(&o);
+	proc_out_free(&o);
 }
 
 Test(rules_cmd, test_of_the_builtin_rules_passes)
 {
-	struct out o = run((const char *[]){ "rules", "test", NULL });
+	struct proc_out o = proc_run((const char *[]){ "rules", "test", NULL });
 
 	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.out);
 	cr_expect_eq(count(o.out, "FAIL "), 0, "%s", o.out);
 	cr_expect(strstr(o.out, " 0 failed\n") != NULL, "%s", o.out);
-	out_free(&o);
+	proc_out_free(&o);
 }
 
 Test(rules_cmd, bad_rule_file_is_one_error_line)
 {
-	struct out o = run((const char *[]){ "rules", "test",
+	struct proc_out o = proc_run((const char *[]){ "rules", "test",
 	    FIXTURES "rules-bad-cause.json", NULL });
 
 	cr_expect_eq(o.status, 2, "exit %d", o.status);
@@ -154,12 +85,12 @@ Test(rules_cmd, bad_rule_file_is_one_error_line)
 	    "error: rule 'zz-bad-cause': unknown cause 'gremlins' (see "
 	    "CAUSES.md)\n");
 	cr_expect_str_eq(o.out, "");
-	out_free(&o);
+	proc_out_free(&o);
 }
 
 Test(rules_cmd, bad_regex_is_one_error_line)
 {
-	struct out o = run((const char *[]){ "rules", "test",
+	struct proc_out o = proc_run((const char *[]){ "rules", "test",
 	    FIXTURES "rules-bad-regex.json", NULL });
 
 	cr_expect_eq(o.status, 2, "exit %d", o.status);
@@ -168,7 +99,7 @@ Test(rules_cmd, bad_regex_is_one_error_line)
 	    o.err);
 	cr_expect(strstr(o.err, "at offset 17\n") != NULL, "%s", o.err);
 	cr_expect_eq(count(o.err, "\n"), 1, "%s", o.err);
-	out_free(&o);
+	proc_out_free(&o);
 }
 
 Test(rules_cmd, bad_json_names_line_and_column)
@@ -177,38 +108,39 @@ Test(rules_cmd, bad_json_names_line_and_column)
 	char want[256];
 	int fd = mkstemp(path);
 	static const char text[] = "{\n  \"rules\": [\n    {\"id\": 1,,}\n  ]\n}\n";
-	struct out o;
+	struct proc_out o;
 
 	cr_assert(fd >= 0);
 	cr_assert_eq(write(fd, text, sizeof(text) - 1),
 	    (ssize_t)(sizeof(text) - 1));
 	close(fd);
-	o = run((const char *[]){ "rules", "test", path, NULL });
+	o = proc_run((const char *[]){ "rules", "test", path, NULL });
 	unlink(path);
 	cr_expect_eq(o.status, 2, "exit %d", o.status);
 	snprintf(want, sizeof(want), "otadiag: %s:3:", path);
 	cr_expect(strncmp(o.err, want, strlen(want)) == 0, "%s", o.err);
 	cr_expect(strstr(o.err, ": error: ") != NULL, "%s", o.err);
 	cr_expect_eq(count(o.err, "\n"), 1, "%s", o.err);
-	out_free(&o);
+	proc_out_free(&o);
 }
 
 Test(rules_cmd, missing_rule_file)
 {
-	struct out o = run((const char *[]){ "rules", "test",
+	struct proc_out o = proc_run((const char *[]){ "rules", "test",
 	    "/nonexistent/rules.json", NULL });
 
 	cr_expect_eq(o.status, 2, "exit %d", o.status);
 	cr_expect(STARTS(o.err, "otadiag: /nonexistent/rules.json: error: "
 	    "cannot open"), "%s", o.err);
-	out_free(&o);
+	proc_out_free(&o);
 }
 
 Test(rules_cmd, list_json_is_valid)
 {
-	struct out o = run((const char *[]){ "rules", "list", "--format",
-	    "json", NULL });
-	struct out ids = run((const char *[]){ "rules", "list", "--ids", NULL });
+	struct proc_out o = proc_run((const char *[]){ "rules", "list",
+	    "--format", "json", NULL });
+	struct proc_out ids = proc_run((const char *[]){ "rules", "list",
+	    "--ids", NULL });
 	json_error_t je;
 	json_t *doc, *e;
 	size_t i, nrules = 0;
@@ -254,28 +186,29 @@ Test(rules_cmd, list_json_is_valid)
 	cr_expect(seen, "idf-mbedtls-dynamic-alloc-failed not listed");
 	cr_expect_gt(nrules, 50);
 	json_decref(doc);
-	out_free(&o);
-	out_free(&ids);
+	proc_out_free(&o);
+	proc_out_free(&ids);
 }
 
 Test(rules_cmd, list_includes_a_user_file)
 {
-	struct out o = run((const char *[]){ "rules", "list", "--ids",
+	struct proc_out o = proc_run((const char *[]){ "rules", "list", "--ids",
 	    "--rules", FIXTURES "rules-passing.json", NULL });
 
 	cr_expect_eq(o.status, 0);
 	cr_expect(strstr(o.out, "\nzz-sprocket\n") != NULL, "%s", o.out);
-	out_free(&o);
-	o = run((const char *[]){ "rules", "list", "--ids", "--no-default-rules",
+	proc_out_free(&o);
+	o = proc_run((const char *[]){ "rules", "list", "--ids",
+	    "--no-default-rules",
 	    "--rules", FIXTURES "rules-passing.json", NULL });
 	cr_expect_eq(o.status, 0);
 	cr_expect_str_eq(o.out, "zz-sprocket\n");
-	out_free(&o);
+	proc_out_free(&o);
 }
 
 Test(rules_cmd, show_one_rule)
 {
-	struct out o = run((const char *[]){ "rules", "show",
+	struct proc_out o = proc_run((const char *[]){ "rules", "show",
 	    "idf-mbedtls-dynamic-alloc-failed", NULL });
 
 	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
@@ -285,33 +218,34 @@ Test(rules_cmd, show_one_rule)
 	cr_expect(strstr(o.out, "\nneedle:    alloc(\n") != NULL, "%s", o.out);
 	cr_expect(strstr(o.out, "\nmatches:   E (1185926) Dynamic Impl: ") !=
 	    NULL, "%s", o.out);
-	out_free(&o);
+	proc_out_free(&o);
 }
 
 Test(rules_cmd, show_unknown_rule_exits_2)
 {
-	struct out o = run((const char *[]){ "rules", "show", "no-such-rule",
-	    NULL });
+	struct proc_out o = proc_run((const char *[]){ "rules", "show",
+	    "no-such-rule", NULL });
 
 	cr_expect_eq(o.status, 2);
 	cr_expect_str_eq(o.err, "otadiag: error: no rule 'no-such-rule' (see "
 	    "'otadiag rules list')\n");
 	cr_expect_str_eq(o.out, "");
-	out_free(&o);
+	proc_out_free(&o);
 }
 
 Test(rules_cmd, usage_errors_exit_2)
 {
-	struct out o = run((const char *[]){ "rules", NULL });
+	struct proc_out o = proc_run((const char *[]){ "rules", NULL });
 
 	cr_expect_eq(o.status, 2);
 	cr_expect(strstr(o.err, "usage: otadiag rules") != NULL, "%s", o.err);
-	out_free(&o);
-	o = run((const char *[]){ "rules", "frobnicate", NULL });
+	proc_out_free(&o);
+	o = proc_run((const char *[]){ "rules", "frobnicate", NULL });
 	cr_expect_eq(o.status, 2);
 	cr_expect(strstr(o.err, "frobnicate") != NULL, "%s", o.err);
-	out_free(&o);
-	o = run((const char *[]){ "rules", "list", "--format", "xml", NULL });
+	proc_out_free(&o);
+	o = proc_run((const char *[]){ "rules", "list", "--format", "xml",
+	    NULL });
 	cr_expect_eq(o.status, 2);
-	out_free(&o);
+	proc_out_free(&o);
 }
