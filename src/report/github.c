@@ -19,6 +19,7 @@
 
 #include "diag.h"
 #include "report.h"
+#include "report_util.h"
 #include "result.h"
 #include "ruleset.h"
 #include "strbuf.h"
@@ -77,16 +78,10 @@ gh_esc(struct strbuf *sb, const char *s, int prop)
 static const char *
 gh_relpath(const char *path, const char *cwd)
 {
-	size_t	 cl;
+	const char	*rel;
 
-	if (path[0] == '/' && cwd != NULL) {
-		cl = strlen(cwd);
-		while (cl > 0 && cwd[cl - 1] == '/')
-			cl--;
-		if (strncmp(path, cwd, cl) == 0 && path[cl] == '/' &&
-		    path[cl + 1] != '\0')
-			return path + cl + 1;
-	}
+	if (path[0] == '/' && (rel = report_util_under_cwd(path, cwd)) != NULL)
+		return rel;
 	while (path[0] == '.' && path[1] == '/')
 		path += 2;
 	return path;
@@ -114,14 +109,6 @@ gh_level_of(enum rule_severity s)
 	    GH_NOTICE;
 }
 
-static const char *
-gh_rule_id(const struct finding *f)
-{
-	if (f->rule != NULL && f->rule->id != NULL)
-		return f->rule->id;
-	return f->cause != NULL ? f->cause : "unknown";
-}
-
 static void
 gh_finding(struct gh_notes *ns, const struct input_result *r,
     const struct finding *f)
@@ -135,10 +122,8 @@ gh_finding(struct gh_notes *ns, const struct input_result *r,
 	    (size_t)f->node < r->nnodes && r->nodes[f->node].line > 0)
 		line = r->nodes[f->node].line;
 	strbuf_addstr(&m, f->message != NULL && *f->message != '\0' ?
-	    f->message : ru != NULL && ru->title != NULL ? ru->title :
-	    "OTA failure");
-	strbuf_addf(&m, "\ncause: %s", f->cause != NULL ? f->cause :
-	    "unknown");
+	    f->message : report_util_title(f));
+	strbuf_addf(&m, "\ncause: %s", report_util_cause(f));
 	if (f->text != NULL && *f->text != '\0')
 		strbuf_addf(&m, "\nevidence (line %lu): %s", f->line, f->text);
 	if (f->count > 1)
@@ -151,8 +136,8 @@ gh_finding(struct gh_notes *ns, const struct input_result *r,
 		    " " : "", ru->kconfig[i].value != NULL ?
 		    ru->kconfig[i].value : "");
 	gh_add(ns, gh_level_of(f->severity), r->path, line,
-	    xasprintf("%s [%s]", ru != NULL && ru->title != NULL ? ru->title :
-	    "OTA failure", gh_rule_id(f)), strbuf_detach(&m));
+	    xasprintf("%s [%s]", report_util_title(f), report_util_rule_id(f)),
+	    strbuf_detach(&m));
 }
 
 /* Annotations for one input: errors, expectations, then findings. */
@@ -323,8 +308,8 @@ gh_summary_build(struct strbuf *md, struct input_result *const *in, size_t n,
 			strbuf_addf(md, "| %s%s | %lu | `%s` | `%s` | ",
 			    rule_severity_name(f->severity),
 			    f->primary ? " (primary)" : f->consequence_of >= 0 ?
-			    " (consequence)" : "", f->line, gh_rule_id(f),
-			    f->cause != NULL ? f->cause : "unknown");
+			    " (consequence)" : "", f->line,
+			    report_util_rule_id(f), report_util_cause(f));
 			gh_md_cell(md, f->message);
 			if (f->rule != NULL && f->rule->remedy != NULL &&
 			    f->consequence_of < 0) {

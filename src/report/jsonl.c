@@ -11,45 +11,28 @@
  * can be read with a fixed schema; otadiag-report(5) is the contract.
  */
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 
 #include <jansson.h>
 
 #include "diag.h"
 #include "report.h"
+#include "report_util.h"
 #include "result.h"
 #include "ruleset.h"
-#include "sanitize.h"
 
 static json_t *
 jsonl_str(const char *s)
 {
-	json_t	*j;
-	char	*clean;
+	json_t	*j = s != NULL ? report_util_json_str(s) : NULL;
 
-	if (s == NULL)
-		return json_null();
-	if ((j = json_string(s)) != NULL)
-		return j;
-	clean = sanitize_dup(s, strlen(s));
-	j = json_string(clean);
-	free(clean);
 	return j != NULL ? j : json_null();
 }
 
 static int
 jsonl_put(FILE *fp, json_t *obj)
 {
-	int	 rc;
-
-	if (obj == NULL)
-		return DIAG_EIO;
-	rc = json_dumpf(obj, fp, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(obj);
-	if (rc != 0 || fputc('\n', fp) == EOF)
-		return DIAG_EIO;
-	return 0;
+	return report_util_json_put(fp, obj,
+	    JSON_COMPACT | JSON_PRESERVE_ORDER);
 }
 
 static json_t *
@@ -71,8 +54,7 @@ jsonl_finding(const struct input_result *r, size_t idx)
 	json_object_set_new(o, "kind", json_string(r->kind == INPUT_JOB ?
 	    "job" : "log"));
 	json_object_set_new(o, "rule", jsonl_str(ru != NULL ? ru->id : NULL));
-	json_object_set_new(o, "cause", jsonl_str(f->cause != NULL ? f->cause :
-	    "unknown"));
+	json_object_set_new(o, "cause", jsonl_str(report_util_cause(f)));
 	json_object_set_new(o, "severity",
 	    json_string(rule_severity_name(f->severity)));
 	json_object_set_new(o, "title", jsonl_str(ru != NULL ? ru->title :

@@ -22,6 +22,7 @@
 #include "diag.h"
 #include "baseline.h"
 #include "report.h"
+#include "report_util.h"
 #include "result.h"
 #include "ruleset.h"
 #include "strbuf.h"
@@ -190,14 +191,6 @@ junit_case(struct junit_suite *s, const char *name, const char *kind,
 	s->tests++;
 }
 
-static const char *
-junit_rule_id(const struct finding *f)
-{
-	if (f->rule != NULL && f->rule->id != NULL)
-		return f->rule->id;
-	return f->cause != NULL ? f->cause : "unknown";
-}
-
 static void
 junit_details(struct strbuf *d, const struct input_result *r,
     const struct finding *f)
@@ -206,9 +199,8 @@ junit_details(struct strbuf *d, const struct input_result *r,
 	size_t	 i;
 
 	strbuf_addf(d, "%s:%lu: %s: %s [%s] (cause %s)\n", r->path, f->line,
-	    rule_severity_name(f->severity),
-	    ru != NULL && ru->title != NULL ? ru->title : "OTA failure",
-	    junit_rule_id(f), f->cause != NULL ? f->cause : "unknown");
+	    rule_severity_name(f->severity), report_util_title(f),
+	    report_util_rule_id(f), report_util_cause(f));
 	if (f->text != NULL && *f->text != '\0')
 		strbuf_addf(d, "    %s\n", f->text);
 	if (f->nlines > 1 || f->count > 1) {
@@ -223,7 +215,7 @@ junit_details(struct strbuf *d, const struct input_result *r,
 		strbuf_addf(d, "%s\n", f->message);
 	if (f->consequence_of >= 0 && (size_t)f->consequence_of < r->nfindings)
 		strbuf_addf(d, "consequence of: %s (line %lu)\n",
-		    junit_rule_id(&r->findings[f->consequence_of]),
+		    report_util_rule_id(&r->findings[f->consequence_of]),
 		    r->findings[f->consequence_of].line);
 	if (ru != NULL && ru->remedy != NULL)
 		strbuf_addf(d, "remedy: %s\n", ru->remedy);
@@ -266,8 +258,7 @@ junit_outcome(struct junit_suite *s, const struct input_result *r,
 		strbuf_addf(&d, "expected: %s\n", expect);
 	if (p != NULL)
 		strbuf_addf(&d, "primary cause: %s (rule %s, line %lu)\n",
-		    p->cause != NULL ? p->cause : "unknown", junit_rule_id(p),
-		    p->line);
+		    report_util_cause(p), report_util_rule_id(p), p->line);
 	if (r->nsessions > 0)
 		strbuf_addf(&d, "update sessions: %zu\n", r->nsessions);
 
@@ -297,8 +288,7 @@ junit_outcome(struct junit_suite *s, const struct input_result *r,
 			strbuf_addf(&msg, "OTA update %s", got);
 	}
 	if (fail && p != NULL)
-		strbuf_addf(&msg, ": %s", p->cause != NULL ? p->cause :
-		    "unknown");
+		strbuf_addf(&msg, ": %s", report_util_cause(p));
 	junit_case(s, "outcome", fail ? "outcome" : NULL, msg.buf, d.buf);
 	if (fail)
 		s->failures++;
@@ -336,7 +326,7 @@ junit_suite(FILE *fp, const struct input_result *r, const struct report_opts *o,
 		strbuf_reset(&d);
 		strbuf_reset(&name);
 		junit_details(&d, r, f);
-		strbuf_addstr(&name, junit_rule_id(f));
+		strbuf_addstr(&name, report_util_rule_id(f));
 		if (r->kind == INPUT_JOB && f->node >= 0 &&
 		    (size_t)f->node < r->nnodes && r->nodes[f->node].node_id)
 			strbuf_addf(&name, " node %s",

@@ -20,9 +20,9 @@
 #include "baseline.h"
 #include "diag.h"
 #include "report.h"
+#include "report_util.h"
 #include "result.h"
 #include "ruleset.h"
-#include "sanitize.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -52,16 +52,8 @@ struct sarif_rules {
 static json_t *
 sarif_str(const char *s)
 {
-	json_t	*j;
-	char	*clean;
+	json_t	*j = report_util_json_str(s != NULL ? s : "");
 
-	if (s == NULL)
-		s = "";
-	if ((j = json_string(s)) != NULL)
-		return j;
-	clean = sanitize_dup(s, strlen(s));
-	j = json_string(clean);
-	free(clean);
 	return j != NULL ? j : json_string("?");
 }
 
@@ -161,7 +153,7 @@ sarif_artifact(const char *path, const char *cwd)
 {
 	struct strbuf	 sb = STRBUF_INIT;
 	char		*abs, *joined = NULL;
-	size_t		 cl;
+	const char	*rel;
 	json_t		*loc;
 
 	if (strcmp(path, "-") == 0)
@@ -176,14 +168,8 @@ sarif_artifact(const char *path, const char *cwd)
 		joined = xasprintf("%s/%s", cwd, path);
 	abs = sarif_clean_abs(joined != NULL ? joined : path);
 	free(joined);
-	cl = cwd != NULL ? strlen(cwd) : 0;
-	while (cl > 1 && cwd[cl - 1] == '/')
-		cl--;
-	if (cl == 1)			/* cwd is "/" */
-		cl = 0;
-	if (cwd != NULL && strncmp(abs, cwd, cl) == 0 && abs[cl] == '/' &&
-	    abs[cl + 1] != '\0') {
-		sarif_pct_encode(&sb, abs + cl + 1);
+	if ((rel = report_util_under_cwd(abs, cwd)) != NULL) {
+		sarif_pct_encode(&sb, rel);
 		loc = json_pack("{s:o,s:s}", "uri", sarif_str(sb.buf),
 		    "uriBaseId", SARIF_SRCROOT);
 	} else {
@@ -206,8 +192,7 @@ sarif_rule_index(struct sarif_rules *rs, const struct finding *f)
 	if (f->rule != NULL && f->rule->id != NULL)
 		id = f->rule->id;
 	else
-		id = owned = xasprintf("cause:%s",
-		    f->cause != NULL ? f->cause : "unknown");
+		id = owned = xasprintf("cause:%s", report_util_cause(f));
 	for (i = 0; i < rs->n; i++)
 		if (strcmp(rs->v[i].id, id) == 0) {
 			free(owned);
@@ -217,7 +202,7 @@ sarif_rule_index(struct sarif_rules *rs, const struct finding *f)
 	rs->v[rs->n].id = id;
 	rs->v[rs->n].owned_id = owned;
 	rs->v[rs->n].rule = f->rule;
-	rs->v[rs->n].cause = f->cause != NULL ? f->cause : "unknown";
+	rs->v[rs->n].cause = report_util_cause(f);
 	rs->v[rs->n].severity = f->rule != NULL ? f->rule->severity :
 	    f->severity;
 	return rs->n++;
@@ -386,7 +371,7 @@ sarif_result(const struct input_result *in, size_t idx, size_t ruleidx,
 	snprintf(hash, sizeof(hash), "%s:%u", fp,
 	    sarif_occurrence(seen, nseen, fp));
 	props = json_pack("{s:s,s:b,s:I}",
-	    "cause", f->cause != NULL ? f->cause : "unknown",
+	    "cause", report_util_cause(f),
 	    "primary", f->primary != 0,
 	    "count", (json_int_t)(f->count > 0 ? f->count : 1));
 	if (f->session >= 0)
@@ -531,17 +516,12 @@ report_sarif(FILE *fp, struct input_result *const *in, size_t n,
 {
 	char	 cwdbuf[4096];
 	char	*cwd;
-	json_t	*log;
-	int	 rc;
 
 	(void)o;
 	cwd = getcwd(cwdbuf, sizeof(cwdbuf));
-	log = sarif_build(in, n, cwd);
-	if (log == NULL)
-		return DIAG_EIO;
-	rc = json_dumpf(log, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(log);
-	if (rc != 0 || fputc('\n', fp) == EOF || fflush(fp) != 0 || ferror(fp))
+	if (report_util_json_put(fp, sarif_build(in, n, cwd),
+	    JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
+	    fflush(fp) != 0 || ferror(fp))
 		return DIAG_EIO;
 	return 0;
 }
