@@ -34,7 +34,11 @@ struct report_opts {
 	const char	*expect;	/* expected outcome name, or NULL */
 	const struct ruleset *rules;	/* for SARIF rule descriptors */
 	const char	*summary_path;	/* github: $GITHUB_STEP_SUMMARY or NULL */
+	const struct baseline *baseline; /* accepted findings (--baseline): they
+					   do not fail JUnit cases; or NULL */
 };
+
+struct baseline;
 
 int	 report_format_from_name(const char *name);	/* -1 if unknown */
 const char *report_format_name(enum report_format f);
