@@ -357,6 +357,19 @@ strip_host(const char *s, size_t n, long long *host_ms)
 			const char *q = p + d + k;
 			size_t rest = left - d - k;
 
+			/* ISO 8601 zone: "Z" or "+01:00" */
+			if (d > 0 && rest > 0 && *q == 'Z') {
+				q++;
+				rest--;
+				k++;
+			} else if (d > 0 && rest >= 6 && (*q == '+' || *q == '-') &&
+			    isdig((unsigned char)q[1]) && isdig((unsigned char)q[2]) &&
+			    q[3] == ':') {
+				q += 6;
+				rest -= 6;
+				k += 6;
+			}
+
 			if (rest >= 4 && memcmp(q, " -> ", 4) == 0) {
 				*host_ms = record_parse_clock(p + d, k);
 				off += d + k + 4;
@@ -737,8 +750,45 @@ record_parse(struct record_parser *p, unsigned long lineno, const char *raw,
 	strbuf_reset(&p->dtime);
 	strbuf_reset(&p->msg);
 
-	if (!(n > 0 && (parse_idf(p, s, n, out) || parse_arduino(p, s, n, out) ||
-	    parse_esphome(p, s, n, out) || parse_misc(p, s, n, out)))) {
+	if (n > 0 && !(parse_idf(p, s, n, out) || parse_arduino(p, s, n, out) ||
+	    parse_esphome(p, s, n, out) || parse_misc(p, s, n, out))) {
+		/* an unknown prefix (a tool's own timestamp, "node1 | ",
+		   "ttyUSB0: "): look for a device record a little further in */
+		size_t k;
+
+		for (k = 1; k + 4 < n && k < 64; k++) {
+			const char *q = s + k;
+
+			if (s[k - 1] != ' ' && s[k - 1] != '|' && s[k - 1] != ':' &&
+			    s[k - 1] != ']' && s[k - 1] != '\t')
+				continue;
+			if (!((is_level(q[0]) && q[1] == ' ' && q[2] == '(') ||
+			    (q[0] == '[' && (is_level(q[1]) || q[1] == ' ' ||
+			    isdig((unsigned char)q[1])))))
+				continue;
+			if (parse_idf(p, q, n - k, out) ||
+			    parse_arduino(p, q, n - k, out) ||
+			    parse_esphome(p, q, n - k, out)) {
+				memmove(p->text.buf, q, n - k);
+				strbuf_setlen(&p->text, n - k);
+				s = p->text.buf;
+				n = p->text.len;
+				/* the fields point into text: parse again in place */
+				strbuf_reset(&p->tag);
+				strbuf_reset(&p->func);
+				strbuf_reset(&p->file);
+				strbuf_reset(&p->dtime);
+				strbuf_reset(&p->msg);
+				out->dev_ms = -1;
+				out->src_line = 0;
+				(void)(parse_idf(p, s, n, out) ||
+				    parse_arduino(p, s, n, out) ||
+				    parse_esphome(p, s, n, out));
+				break;
+			}
+		}
+	}
+	if (out->fmt == RECORD_PLAIN && out->level == 0 && p->msg.len == 0) {
 		/* a parser that gave up may have filled fields: not ours */
 		strbuf_reset(&p->tag);
 		strbuf_reset(&p->func);

@@ -451,3 +451,48 @@ Test(record, long_line_is_parsed_without_overrun)
 	cr_assert_eq(r.flags, RECORD_TRUNCATED);
 	record_parser_free(p);
 }
+
+/* A tool's own prefix that otadiag does not know still lets the device
+   record underneath be recognised, with its level and tag. */
+Test(record, unknown_prefix_before_a_device_record)
+{
+	struct record_parser *p = record_parser_new();
+	struct record r;
+	const char *a = "node1 | E (6804) TRANS_SSL: handshake failed";
+	const char *b = "ttyUSB0: [  6804][E][Updater.cpp:12] begin(): too large";
+	const char *c = "Error: X (y) z: w";
+
+	record_parse(p, 1, a, strlen(a), 0, &r);
+	cr_expect_eq(r.fmt, RECORD_IDF);
+	cr_expect_eq(r.level, 'E');
+	cr_expect_str_eq(r.tag, "TRANS_SSL");
+	cr_expect_str_eq(r.msg, "handshake failed");
+	cr_expect_eq(r.dev_ms, 6804);
+	record_parse(p, 2, b, strlen(b), 0, &r);
+	cr_expect_eq(r.fmt, RECORD_ARDUINO);
+	cr_expect_str_eq(r.tag, "Updater.cpp");
+	cr_expect_str_eq(r.msg, "too large");
+	record_parse(p, 3, c, strlen(c), 0, &r);
+	cr_expect_eq(r.fmt, RECORD_PLAIN);
+	cr_expect_eq(r.level, 0);
+	cr_expect_str_eq(r.msg, "Error: X (y) z: w");
+	record_parser_free(p);
+}
+
+Test(record, iso_timestamp_with_zone_is_a_host_prefix)
+{
+	struct record_parser *p = record_parser_new();
+	struct record r;
+	const char *a = "2024-01-02T12:34:56.789Z E (6804) esp_https_ota: Starting OTA...";
+	const char *b = "2024-01-02T12:34:56+01:00 W (1) boot: x: y";
+
+	record_parse(p, 1, a, strlen(a), 0, &r);
+	cr_expect_eq(r.fmt, RECORD_IDF);
+	cr_expect_str_eq(r.tag, "esp_https_ota");
+	cr_expect_eq(r.host_ms, ((12 * 60 + 34) * 60 + 56) * 1000LL + 789);
+	record_parse(p, 2, b, strlen(b), 0, &r);
+	cr_expect_eq(r.fmt, RECORD_IDF);
+	cr_expect_eq(r.level, 'W');
+	cr_expect_str_eq(r.msg, "x: y");
+	record_parser_free(p);
+}
