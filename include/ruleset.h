@@ -62,6 +62,8 @@ enum stage {
 	STAGE_REPORT,		/* status reported to the cloud */
 	STAGE_ACTIVITY,		/* other work (MQTT, BLE, web, fs): label */
 	STAGE_NO_UPDATE,	/* the check found nothing to do */
+	STAGE_FAILED,		/* not a marker stage: the session model's own
+				   "the update failed here", for stage rules */
 	STAGE_MAX
 };
 

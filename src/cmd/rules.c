@@ -336,6 +336,10 @@ on_stage(void *ctx, const struct record *rec, const struct match *m)
 	(void)rec;
 	if (m->rule->kind == RULE_KIND_MARKER && (int)m->rule->stage == h->stage)
 		h->hit = 1;
+	/* "failed": any line an error rule matches can fail a session */
+	if (h->stage == STAGE_FAILED && m->rule->kind == RULE_KIND_RULE &&
+	    m->rule->severity == RULE_ERROR && m->rule->trigger < 0)
+		h->hit = 1;
 	return 0;
 }
 

@@ -102,6 +102,10 @@ int	 finding_add(struct analysis *a, const struct rule *r,
 	    const char *text, const struct capture *caps, size_t ncaps,
 	    int session);
 
+/* Runs the rules fired by STAGE_FAILED for the finding that failed the
+   current session (f is copied first; it may move). */
+void	 analysis_fire_failed(struct analysis *a, const struct finding *f);
+
 /* session.c: the OTA session model */
 void	 session_marker(struct analysis *a, const struct record *rec,
 	    const struct match *m);

@@ -494,6 +494,57 @@ hold(struct analysis *a, const struct rule *r, const struct record *rec,
 	}
 }
 
+/* Runs the rules fired by stage st; once per line and stage. */
+static void
+fire_stage(struct analysis *a, const struct record *rec,
+    const struct match *m, enum stage st)
+{
+	size_t i, before;
+
+	if (a->trig_line == rec->lineno && a->trig_stage == (int)st)
+		return;
+	a->trig_line = rec->lineno;
+	a->trig_stage = (int)st;
+	for (i = 0; i < a->ntrig[st]; i++) {
+		struct match tm = *m;
+		const struct rule *t = a->trig[st][i];
+
+		/* a stage rule speaks once per session, unless it counts
+		   repetitions */
+		if (t->ctx.count_min == 0 &&
+		    a->rule_hits[t->index].fired_in == a->cur + 2)
+			continue;
+		tm.rule = t;
+		before = a->res->nfindings;
+		analysis_on_match(a, rec, &tm);
+		if (a->res->nfindings > before)
+			a->rule_hits[t->index].fired_in = a->cur + 2;
+	}
+}
+
+void
+analysis_fire_failed(struct analysis *a, const struct finding *f)
+{
+	struct record rec;
+	struct match m;
+	char *text;
+
+	if (a->ntrig[STAGE_FAILED] == 0)
+		return;
+	text = xstrdup(f->text);
+	memset(&rec, 0, sizeof(rec));
+	rec.lineno = f->line;
+	rec.text = text;
+	rec.msg = text;
+	rec.tag = rec.func = rec.src_file = rec.dev_time = rec.field = "";
+	rec.dev_ms = f->dev_ms;
+	rec.host_ms = f->host_ms;
+	rec.node = f->node;
+	memset(&m, 0, sizeof(m));
+	fire_stage(a, &rec, &m, STAGE_FAILED);
+	free(text);
+}
+
 int
 analysis_on_match(void *ctx, const struct record *rec, const struct match *m)
 {
@@ -507,33 +558,12 @@ analysis_on_match(void *ctx, const struct record *rec, const struct match *m)
 	struct capture caps[MATCHER_MAX_CAPS];
 
 	if (r->kind == RULE_KIND_MARKER) {
-		size_t i, before;
-
 		if (r->has_context && !context_now(a, r, rec, ms))
 			return 0;
 		session_marker(a, rec, m);
 		event_push(a, r, r->stage, rec->lineno, ms);
 		pending_event(a, &a->events[(a->nevents - 1) % EVENT_RING]);
-		/* rules fired by this stage; once per line and stage */
-		if (a->trig_line == rec->lineno && a->trig_stage == (int)r->stage)
-			return 0;
-		a->trig_line = rec->lineno;
-		a->trig_stage = (int)r->stage;
-		for (i = 0; i < a->ntrig[r->stage]; i++) {
-			struct match tm = *m;
-			const struct rule *t = a->trig[r->stage][i];
-
-			/* a stage rule speaks once per session, unless it
-			   counts repetitions */
-			if (t->ctx.count_min == 0 &&
-			    a->rule_hits[t->index].fired_in == a->cur + 2)
-				continue;
-			tm.rule = t;
-			before = a->res->nfindings;
-			analysis_on_match(a, rec, &tm);
-			if (a->res->nfindings > before)
-				a->rule_hits[t->index].fired_in = a->cur + 2;
-		}
+		fire_stage(a, rec, m, r->stage);
 		return 0;
 	}
 	ok = context_now(a, r, rec, ms);

@@ -36,6 +36,11 @@ better(const struct finding *f, const struct finding *best)
 	br = best->rule->role == RULE_ROLE_CAUSE;
 	if (fr != br)
 		return fr;
+	/* a rule fired by the failure (concurrent activity ...) explains
+	   the finding that failed the session on the same line */
+	if (f->line == best->line)
+		return f->rule->trigger == STAGE_FAILED &&
+		    best->rule->trigger != STAGE_FAILED;
 	return f->line < best->line;
 }
 

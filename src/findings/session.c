@@ -542,6 +542,13 @@ session_failure(struct analysis *a, int si, const struct finding *f)
 		set_outcome(a, OUTCOME_ROLLED_BACK);
 		return;
 	}
+	if (s->outcome != OUTCOME_FAILED) {
+		set_outcome(a, OUTCOME_FAILED);
+		/* rules fired by the failure itself (concurrent activity ...);
+		   f may move when they add findings */
+		analysis_fire_failed(a, f);
+		return;
+	}
 	set_outcome(a, OUTCOME_FAILED);
 }
 

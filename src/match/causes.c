@@ -103,6 +103,7 @@ static const char *const stage_names[STAGE_MAX] = {
 	[STAGE_REPORT] = "report",
 	[STAGE_ACTIVITY] = "activity",
 	[STAGE_NO_UPDATE] = "no-update",
+	[STAGE_FAILED] = "failed",
 };
 
 const char *
