@@ -36,6 +36,7 @@ struct pending {
 	unsigned long	 deadline_line;
 	long long	 deadline_ms;
 	unsigned	 req_ok;	/* bit i: requires[i] satisfied */
+	unsigned long	 ctx_lines[4];	/* lines of the events that did */
 	int		 excluded;
 	int		 done;
 };

@@ -206,8 +206,9 @@ event_is(const struct event *e, const struct rule_ref *ref)
 	return 1;
 }
 
-/* Did an event matching ref happen in the window before (line, ms)? */
-static int
+/* The line of the latest event matching ref in the window before (line,
+   ms), or 0 if there is none. */
+static unsigned long
 seen_before(const struct analysis *a, const struct rule_ref *ref,
     unsigned long line, long long ms)
 {
@@ -223,12 +224,34 @@ seen_before(const struct analysis *a, const struct rule_ref *ref,
 			continue;
 		if (ref->before_lines >= 0 && e->line + (unsigned long)
 		    ref->before_lines >= line)
-			return 1;
+			return e->line;
 		if (ref->within_ms >= 0 && ms >= 0 && e->ms >= 0 &&
 		    e->ms <= ms && ms - e->ms <= ref->within_ms)
-			return 1;
+			return e->line;
 	}
 	return 0;
+}
+
+/* Adds context evidence lines to finding idx (kept ascending, unique). */
+static void
+add_evidence(struct analysis *a, int idx, const unsigned long *lines,
+    size_t n)
+{
+	struct finding *f = &a->res->findings[idx];
+	size_t i, k;
+
+	for (i = 0; i < n; i++) {
+		if (lines[i] == 0 || f->nlines >= FINDING_MAX_LINES)
+			continue;
+		for (k = 0; k < f->nlines && f->lines[k] < lines[i]; k++)
+			;
+		if (k < f->nlines && f->lines[k] == lines[i])
+			continue;
+		memmove(f->lines + k + 1, f->lines + k,
+		    (f->nlines - k) * sizeof(f->lines[0]));
+		f->lines[k] = lines[i];
+		f->nlines++;
+	}
 }
 
 static int
@@ -322,7 +345,8 @@ live_root(const struct analysis *a, int s, int idx)
 static void
 confirm(struct analysis *a, const struct rule *r, unsigned long line,
     long long dev_ms, long long host_ms, const char *text,
-    const struct capture *caps, size_t ncaps, int session_hint)
+    const struct capture *caps, size_t ncaps, int session_hint,
+    const unsigned long *ctx_lines, size_t nctx)
 {
 	int s, idx;
 	size_t before = a->res->nfindings;
@@ -334,6 +358,8 @@ confirm(struct analysis *a, const struct rule *r, unsigned long line,
 	if (idx < 0)
 		return;
 	if (a->res->nfindings > before) {
+		/* the context it needed is evidence too */
+		add_evidence(a, idx, ctx_lines, nctx);
 		/* live: link to the root it most likely follows from (the
 		   ranking at the end decides for good) */
 		a->res->findings[idx].consequence_of = live_root(a, s, idx);
@@ -374,7 +400,7 @@ pending_resolve(struct analysis *a, struct pending *p, int at_end)
 		if (!(p->req_ok & (1u << i)))
 			return;
 	confirm(a, p->rule, p->line, p->dev_ms, p->host_ms, p->text, p->caps,
-	    p->ncaps, p->session);
+	    p->ncaps, p->session, p->ctx_lines, 4);
 }
 
 /* A new event: does it satisfy or violate a pending hit's after window? */
@@ -398,8 +424,11 @@ pending_event(struct analysis *a, const struct event *e)
 			if ((ref->after_lines >= 0 && e->line <= p->line +
 			    (unsigned long)ref->after_lines) ||
 			    (ref->within_ms >= 0 && e->ms >= 0 && p->ms >= 0 &&
-			    e->ms - p->ms <= ref->within_ms && e->ms >= p->ms))
+			    e->ms - p->ms <= ref->within_ms && e->ms >= p->ms)) {
+				if (!(p->req_ok & (1u << k)) && k < 4)
+					p->ctx_lines[k] = e->line;
 				p->req_ok |= 1u << k;
+			}
 		}
 		for (k = 0; k < c->nexcludes; k++) {
 			const struct rule_ref *ref = &c->excludes[k];
@@ -446,7 +475,8 @@ pending_tick(struct analysis *a, const struct record *rec)
 
 static void
 hold(struct analysis *a, const struct rule *r, const struct record *rec,
-    const struct match *m, unsigned req_ok, long long ms)
+    const struct match *m, unsigned req_ok, long long ms,
+    const unsigned long *ctx_lines)
 {
 	const struct rule_context *c = &r->ctx;
 	struct pending *p;
@@ -484,6 +514,7 @@ hold(struct analysis *a, const struct rule *r, const struct record *rec,
 	p->deadline_line = dl;
 	p->deadline_ms = dms;
 	p->req_ok = req_ok;
+	memcpy(p->ctx_lines, ctx_lines, sizeof(p->ctx_lines));
 	if (m->ncaps > 0) {
 		p->caps = xcalloc(m->ncaps, sizeof(*p->caps));
 		for (k = 0; k < m->ncaps; k++) {
@@ -556,6 +587,7 @@ analysis_on_match(void *ctx, const struct record *rec, const struct match *m)
 	int wait = 0, ok;
 	size_t k;
 	struct capture caps[MATCHER_MAX_CAPS];
+	unsigned long ctx_lines[4] = {0, 0, 0, 0}, seen;
 
 	if (r->kind == RULE_KIND_MARKER) {
 		if (r->has_context && !context_now(a, r, rec, ms))
@@ -580,15 +612,19 @@ analysis_on_match(void *ctx, const struct record *rec, const struct match *m)
 			if (has_after(&c->excludes[k]))
 				wait = 1;
 		for (k = 0; k < c->nrequires && k < 32; k++) {
-			if (seen_before(a, &c->requires[k], rec->lineno, ms))
+			if ((seen = seen_before(a, &c->requires[k], rec->lineno,
+			    ms)) != 0) {
 				req_ok |= 1u << k;
+				if (k < 4)
+					ctx_lines[k] = seen;
+			}
 			else if (has_after(&c->requires[k]))
 				wait = 1;
 			else
 				return 0;
 		}
 		if (wait) {
-			hold(a, r, rec, m, req_ok, ms);
+			hold(a, r, rec, m, req_ok, ms, ctx_lines);
 			return 0;
 		}
 	}
@@ -597,6 +633,6 @@ analysis_on_match(void *ctx, const struct record *rec, const struct match *m)
 		caps[k].value = (char *)m->cap_values[k];
 	}
 	confirm(a, r, rec->lineno, rec->dev_ms, rec->host_ms, rec->text, caps,
-	    m->ncaps, a->cur);
+	    m->ncaps, a->cur, ctx_lines, 4);
 	return 0;
 }

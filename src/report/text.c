@@ -44,15 +44,19 @@ put_path(FILE *fp, const char *p)
 static void
 put_lines(FILE *fp, const struct finding *f)
 {
-	size_t i;
+	size_t i, n = 0;
 
-	fprintf(fp, "line%s ", f->nlines > 1 ? "s" : "");
-	for (i = 0; i < f->nlines; i++)
-		fprintf(fp, "%s%lu", i > 0 ? ", " : "", f->lines[i]);
-	if (f->count > f->nlines)
-		fprintf(fp, ", ... (%zu times)", f->count);
-	else if (f->count > 1)
-		fprintf(fp, " (%zu times)", f->count);
+	/* the line quoted first, then the other evidence lines */
+	fprintf(fp, "line %lu", f->line);
+	for (i = 0; i < f->nlines; i++) {
+		if (f->lines[i] == f->line)
+			continue;
+		fprintf(fp, "%s%lu", n++ == 0 ? " (also " : ", ", f->lines[i]);
+	}
+	if (f->count > 1)
+		fprintf(fp, "%s%zu times", n > 0 ? "; " : " (", f->count);
+	if (n > 0 || f->count > 1)
+		fputc(')', fp);
 }
 
 void
