@@ -70,6 +70,8 @@ int	 cli_write_reports(const struct cli_common *c, const struct ruleset *rs,
  * and a one-line reason written to *why (owned by the caller, free()). */
 int	 cli_gate(const struct cli_common *c, struct input_result *const *in,
 	    size_t n, char **why);
+/* Parses a whole decimal number in [lo, hi]; 0, or -1 if s is not one. */
+int	 cli_long(const char *s, long lo, long hi, long *out);
 /* Usage line printing helper: "usage: otadiag CMD ..." on fp. */
 int	 cli_color_enabled(int mode, FILE *fp);
 void	 cli_usage_error(const char *cmd, const char *fmt, ...)

@@ -23,6 +23,20 @@ cli_common_init(struct cli_common *c)
 	c->fail_on = RULE_ERROR;
 }
 
+int
+cli_long(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 void
 cli_usage_error(const char *cmd, const char *fmt, ...)
 {

@@ -112,20 +112,6 @@ parse_duration(const char *s)
 	return v;
 }
 
-static int
-parse_long(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (end == s || *end != '\0' || errno != 0 || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* Value of option argv[*i]; NULL (and a usage error) if missing. */
 static const char *
 optval(int argc, char **argv, int *i)
@@ -201,7 +187,7 @@ parse_args(int argc, char **argv, struct job_args *a)
 		} else if (a->fetch && strcmp(arg, "--timeout") == 0) {
 			if ((v = optval(argc, argv, &i)) == NULL)
 				return -1;
-			if (parse_long(v, 1, 3600, &a->timeout) != 0) {
+			if (cli_long(v, 1, 3600, &a->timeout) != 0) {
 				cli_usage_error("job", "invalid --timeout '%s' "
 				    "(1..3600 seconds)", v);
 				return -1;
@@ -209,7 +195,7 @@ parse_args(int argc, char **argv, struct job_args *a)
 		} else if (a->fetch && strcmp(arg, "--retries") == 0) {
 			if ((v = optval(argc, argv, &i)) == NULL)
 				return -1;
-			if (parse_long(v, 0, 10, &l) != 0) {
+			if (cli_long(v, 0, 10, &l) != 0) {
 				cli_usage_error("job", "invalid --retries '%s' "
 				    "(0..10)", v);
 				return -1;
@@ -218,7 +204,7 @@ parse_args(int argc, char **argv, struct job_args *a)
 		} else if (a->fetch && strcmp(arg, "--max-size") == 0) {
 			if ((v = optval(argc, argv, &i)) == NULL)
 				return -1;
-			if (parse_long(v, 1024, 1L << 30, &a->max_size) != 0) {
+			if (cli_long(v, 1024, 1L << 30, &a->max_size) != 0) {
 				cli_usage_error("job", "invalid --max-size '%s' "
 				    "(1024..1073741824 bytes)", v);
 				return -1;

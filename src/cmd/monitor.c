@@ -748,20 +748,6 @@ monitor_value(int argc, char **argv, int *i, const char *name,
 }
 
 static int
-monitor_int(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int
 monitor_parse(struct monitor_opts *o, int argc, char **argv)
 {
 	const char *v;
@@ -795,7 +781,7 @@ monitor_parse(struct monitor_opts *o, int argc, char **argv)
 		    (r = monitor_value(argc, argv, &i, "-b", &v)) != 0) {
 			if (r < 0)
 				return -1;
-			if (monitor_int(v, 50, 20000000, &n) == -1) {
+			if (cli_long(v, 50, 20000000, &n) == -1) {
 				cli_usage_error("monitor", "bad baud rate '%s'",
 				    v);
 				return -1;
@@ -806,7 +792,7 @@ monitor_parse(struct monitor_opts *o, int argc, char **argv)
 		if ((r = monitor_value(argc, argv, &i, "--data-bits", &v)) != 0) {
 			if (r < 0)
 				return -1;
-			if (monitor_int(v, 5, 8, &n) == -1) {
+			if (cli_long(v, 5, 8, &n) == -1) {
 				cli_usage_error("monitor",
 				    "--data-bits must be 5, 6, 7 or 8");
 				return -1;
@@ -817,7 +803,7 @@ monitor_parse(struct monitor_opts *o, int argc, char **argv)
 		if ((r = monitor_value(argc, argv, &i, "--stop-bits", &v)) != 0) {
 			if (r < 0)
 				return -1;
-			if (monitor_int(v, 1, 2, &n) == -1) {
+			if (cli_long(v, 1, 2, &n) == -1) {
 				cli_usage_error("monitor",
 				    "--stop-bits must be 1 or 2");
 				return -1;
