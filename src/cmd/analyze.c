@@ -283,7 +283,7 @@ cmd_analyze(int argc, char **argv)
 	char **paths = NULL, *why = NULL, *end;
 	size_t npaths = 0, cappaths = 0, i, nthreads = 1;
 	struct input_result **res = NULL;
-	int rc, status, dashdash = 0;
+	int rc, status, dashdash = 0, implicit_stdin = 0;
 	struct stat st;
 
 	cli_common_init(&c);
@@ -358,6 +358,7 @@ cmd_analyze(int argc, char **argv)
 		paths[npaths++] = xstrdup(arg);
 	}
 	if (npaths == 0) {
+		implicit_stdin = 1;
 		if (isatty(STDIN_FILENO))
 			diag_warning("reading the log from standard input (end with "
 			    "Ctrl-D; see 'otadiag analyze --help')");
@@ -407,6 +408,14 @@ cmd_analyze(int argc, char **argv)
 	res = xcalloc(npaths, sizeof(*res));
 	for (i = 0; i < npaths; i++)
 		res[i] = sh.work[i].res;
+	/* no file named and nothing piped in: an empty glob under nullglob,
+	   or a broken pipeline; never a pass */
+	if (implicit_stdin && !res[0]->error && res[0]->nbytes == 0) {
+		res[0]->error = 1;
+		res[0]->error_text = xstrdup("no input: no file was given and "
+		    "standard input is empty");
+		fprintf(stderr, "otadiag: error: %s\n", res[0]->error_text);
+	}
 	status = cli_write_reports(&c, rs, res, npaths);
 	rc = cli_gate(&c, res, npaths, &why);
 	if (status == EXIT_INPUT) {
