@@ -62,8 +62,9 @@ enum stage {
 	STAGE_REPORT,		/* status reported to the cloud */
 	STAGE_ACTIVITY,		/* other work (MQTT, BLE, web, fs): label */
 	STAGE_NO_UPDATE,	/* the check found nothing to do */
-	STAGE_FAILED,		/* not a marker stage: the session model's own
-				   "the update failed here", for stage rules */
+	STAGE_FAILED,		/* the update failed here, reason unknown (a
+				   generic line); also fired by the session
+				   model at a session's first error finding */
 	STAGE_MAX
 };
 

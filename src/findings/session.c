@@ -489,6 +489,18 @@ session_marker(struct analysis *a, const struct record *rec,
 		a->phase = PHASE_ROLLED_BACK;
 		set_outcome(a, OUTCOME_ROLLED_BACK);
 		break;
+	case STAGE_FAILED:
+		/* a generic "update failed": the outcome, not a cause */
+		if (a->cur < 0 || (session_closed(a) &&
+		    cur(a)->outcome != OUTCOME_FAILED))
+			session_new(a, rec->lineno);
+		s = cur(a);
+		if (s->outcome != OUTCOME_FAILED &&
+		    s->outcome != OUTCOME_ROLLED_BACK) {
+			s->failed_phase = a->phase;
+			set_outcome(a, OUTCOME_FAILED);
+		}
+		break;
 	case STAGE_REPORT:
 		if (a->cur < 0)
 			return;

@@ -625,9 +625,6 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 		if ((st = stage_from_name(s)) < 0)
 			return fail(L, DIAG_ESCHEMA,
 			    "unknown stage '%s' (see rules/README.md)", s);
-		if (st == STAGE_FAILED)
-			return fail(L, DIAG_ESCHEMA, "a marker cannot announce "
-			    "'failed': the session model decides that");
 		r->stage = (enum stage)st;
 		if (r->title == NULL)
 			r->title = r->id;
