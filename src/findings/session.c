@@ -302,6 +302,8 @@ session_marker(struct analysis *a, const struct record *rec,
 	char detail[256];
 	int prog = -1;
 
+	if (a->node >= 0)
+		return;		/* job records have nodes, not sessions */
 	detail[0] = '\0';
 	switch (r->stage) {
 	case STAGE_CHECK:
@@ -527,6 +529,9 @@ session_marker(struct analysis *a, const struct record *rec,
 int
 session_for_failure(struct analysis *a, unsigned long line)
 {
+	/* a job record belongs to a node, not to a session of a log */
+	if (a->node >= 0)
+		return -1;
 	if (a->cur < 0 || a->phase == PHASE_VALIDATED ||
 	    (cur(a)->outcome == OUTCOME_NOT_ATTEMPTED && a->phase == PHASE_IDLE) ||
 	    (cur(a)->outcome == OUTCOME_SUCCESS && a->phase != PHASE_BOOTING_NEW))
