@@ -177,8 +177,23 @@ process_record(struct analysis *a, const struct record *rec)
 		    "line %lu is longer than %zu bytes: cut, the rest ignored",
 		    rec->lineno, a->opts.max_line > 0 ? a->opts.max_line :
 		    (size_t)LINESPLIT_DEFAULT_MAX);
-	if (rec->dev_ms >= 0)
+	if (rec->dev_ms >= 0) {
+		/*
+		 * ms-since-boot starting over without a reset line in between:
+		 * the device restarted and the log lost its ROM lines (a
+		 * monitor reconnecting, a paste).  Tasks print slightly out of
+		 * order by a few ms, so only a fall back by seconds, to less than
+		 * half the time before and into the first seconds, counts.
+		 */
+		if (a->last_dev_ms >= 0 && rec->dev_ms < 15000 &&
+		    a->last_dev_ms > rec->dev_ms + 3000 &&
+		    rec->dev_ms < a->last_dev_ms / 2 &&
+		    a->res->device.reset_line <= a->last_dev_line &&
+		    (rec->fmt == RECORD_IDF || rec->fmt == RECORD_ARDUINO))
+			session_unseen_reset(a, rec);
 		a->last_dev_ms = rec->dev_ms;
+		a->last_dev_line = rec->lineno;
+	}
 	a->node = rec->node;
 	pending_tick(a, rec);
 	session_partition_row(a, rec);

@@ -74,6 +74,7 @@ struct analysis {
 	int		 cur;		/* current session, -1 */
 	enum phase	 phase;
 	long long	 last_dev_ms;
+	unsigned long	 last_dev_line;	/* line of last_dev_ms */
 	long long	 boot_host_ms;	/* host time of the last reset */
 	int		 resets_in_new;	/* resets while booting the new image */
 	char		*reset_reason_pending;
@@ -111,9 +112,12 @@ void	 analysis_fire_failed(struct analysis *a, const struct finding *f);
 void	 session_marker(struct analysis *a, const struct record *rec,
 	    const struct match *m);
 /* The session a failure at this point belongs to (created if needed). */
-int	 session_for_failure(struct analysis *a, unsigned long line);
+int	 session_for_failure(struct analysis *a, unsigned long line,
+	    const char *cause);
 void	 session_failure(struct analysis *a, int s, const struct finding *f);
 void	 session_partition_row(struct analysis *a, const struct record *rec);
+/* The device restarted without a reset line (its clock started over). */
+void	 session_unseen_reset(struct analysis *a, const struct record *rec);
 void	 session_finish_all(struct analysis *a);
 int	 session_progress(const struct analysis *a);
 

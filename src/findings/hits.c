@@ -353,7 +353,7 @@ confirm(struct analysis *a, const struct rule *r, unsigned long line,
 
 	s = session_hint;
 	if (r->severity == RULE_ERROR || s < 0)
-		s = session_for_failure(a, line);
+		s = session_for_failure(a, line, r->cause);
 	idx = finding_add(a, r, line, dev_ms, host_ms, text, caps, ncaps, s);
 	if (idx < 0)
 		return;

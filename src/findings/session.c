@@ -220,6 +220,18 @@ on_reset(struct analysis *a, const struct record *rec, const char *reason)
 	a->boot_host_ms = rec->host_ms;
 	if (s == NULL)
 		return;
+	/*
+	 * All bytes in and no error, then a restart with no switch or success
+	 * line in between (simple examples print nothing there): as far as
+	 * the log shows, the update went through.  The session ends here;
+	 * what follows is a new boot.
+	 */
+	if (a->phase == PHASE_VERIFYING && s->last_progress >= 100 &&
+	    s->outcome != OUTCOME_FAILED) {
+		s->outcome = OUTCOME_SUCCESS;
+		a->phase = PHASE_IDLE;
+		return;
+	}
 	switch (a->phase) {
 	case PHASE_DOWNLOADING:
 	case PHASE_VERIFYING:
@@ -526,12 +538,36 @@ session_marker(struct analysis *a, const struct record *rec,
 		analysis_emit(a, ANALYSIS_STAGE, -1, a->cur, ev, NULL);
 }
 
+/* Causes of the download path: seen after the new image booted, they are a
+   new update attempt, not the new image failing. */
+static int
+download_cause(const char *cause)
+{
+	static const char *const list[] = {"server-unreachable", "tls-failed",
+	    "http-error", "bad-server-response", "download-interrupted",
+	    "same-version", "project-name-mismatch", "downgrade-rejected",
+	    "not-enough-space", "invalid-image", "md5-mismatch", "auth-failed",
+	    "upload-tool-error", "signature-invalid", NULL};
+	size_t i;
+
+	for (i = 0; cause != NULL && list[i] != NULL; i++)
+		if (strcmp(list[i], cause) == 0)
+			return 1;
+	return 0;
+}
+
 int
-session_for_failure(struct analysis *a, unsigned long line)
+session_for_failure(struct analysis *a, unsigned long line, const char *cause)
 {
 	/* a job record belongs to a node, not to a session of a log */
 	if (a->node >= 0)
 		return -1;
+	if (a->cur >= 0 && a->phase == PHASE_BOOTING_NEW &&
+	    cur(a)->outcome != OUTCOME_FAILED && download_cause(cause)) {
+		/* the new image runs and starts another update */
+		finalize(a);
+		session_new(a, line);
+	}
 	if (a->cur < 0 || a->phase == PHASE_VALIDATED ||
 	    (cur(a)->outcome == OUTCOME_NOT_ATTEMPTED && a->phase == PHASE_IDLE) ||
 	    (cur(a)->outcome == OUTCOME_SUCCESS && a->phase != PHASE_BOOTING_NEW))
@@ -567,6 +603,18 @@ session_failure(struct analysis *a, int si, const struct finding *f)
 		return;
 	}
 	set_outcome(a, OUTCOME_FAILED);
+}
+
+void
+session_unseen_reset(struct analysis *a, const struct record *rec)
+{
+	struct stage_event *ev;
+
+	a->res->device.reset_line = rec->lineno;
+	if (a->cur >= 0 && (ev = add_event(a, rec, STAGE_RESET, -1,
+	    "restart (device time started over)")) != NULL)
+		analysis_emit(a, ANALYSIS_STAGE, -1, a->cur, ev, NULL);
+	on_reset(a, rec, "unknown (the log has no reset line)");
 }
 
 /* "I (83) boot:  0 nvs  WiFi data  01 02 00009000 00004000" */

@@ -332,6 +332,12 @@ strip_host(const char *s, size_t n, long long *host_ms)
 			off += 2;
 			continue;
 		}
+		/* Markdown code quoting: `I (12) tag: msg` */
+		if (left >= 2 && p[0] == '`') {
+			while (off < n && s[off] == '`')
+				off++;
+			continue;
+		}
 		/* [YYYY-MM-DD HH:MM:SS.mmm] or [HH:MM:SS.mmm] */
 		if (left > 2 && p[0] == '[') {
 			d = date_len(p + 1, left - 1);

@@ -216,6 +216,23 @@ report_text(FILE *fp, struct input_result *const *in, size_t n,
 				    d->reset_reason, d->reset_line);
 			fputc('\n', fp);
 		}
+		if (d->nparts > 0) {
+			/* the app slots and otadata: what an OTA can use */
+			int any = 0;
+
+			for (k = 0; k < d->nparts; k++) {
+				const struct partition *pt = &d->parts[k];
+
+				if (!(pt->type == 0 || (pt->type == 1 &&
+				    pt->subtype == 0)))
+					continue;
+				fprintf(fp, "%s %s 0x%lx (%lu KiB)", any++ == 0 ?
+				    "  partitions:" : ",", pt->label, pt->offset,
+				    pt->size / 1024);
+			}
+			if (any)
+				fputc('\n', fp);
+		}
 		if (r->kind == INPUT_JOB) {
 			fprintf(fp, "  job %s: %zu node%s\n", r->job_id != NULL ?
 			    r->job_id : "(no id)", r->nnodes, r->nnodes == 1 ? "" :

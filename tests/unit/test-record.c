@@ -496,3 +496,17 @@ Test(record, iso_timestamp_with_zone_is_a_host_prefix)
 	cr_expect_str_eq(r.msg, "x: y");
 	record_parser_free(p);
 }
+
+/* Markdown code quoting around a pasted line. */
+Test(record, markdown_backticks_are_not_part_of_the_line)
+{
+	struct record_parser *p = record_parser_new();
+	struct record r;
+	const char *a = "`I (4014) esp_https_ota: Starting OTA...`";
+
+	record_parse(p, 1, a, strlen(a), 0, &r);
+	cr_expect_eq(r.fmt, RECORD_IDF);
+	cr_expect_str_eq(r.tag, "esp_https_ota");
+	cr_expect_eq(r.level, 'I');
+	record_parser_free(p);
+}
