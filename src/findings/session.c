@@ -226,8 +226,8 @@ on_reset(struct analysis *a, const struct record *rec, const char *reason)
 	 * the log shows, the update went through.  The session ends here;
 	 * what follows is a new boot.
 	 */
-	if (a->phase == PHASE_VERIFYING && s->last_progress >= 100 &&
-	    s->outcome != OUTCOME_FAILED) {
+	if ((a->phase == PHASE_VERIFYING || a->phase == PHASE_DOWNLOADING) &&
+	    s->last_progress >= 100 && s->outcome != OUTCOME_FAILED) {
 		s->outcome = OUTCOME_SUCCESS;
 		a->phase = PHASE_IDLE;
 		return;

@@ -951,6 +951,16 @@ job_sniff(const char *buf, size_t n)
 		i += 3;
 	if (i >= lim || (buf[i] != '{' && buf[i] != '['))
 		return 0;
+	if (buf[i] == '[') {
+		/* a JSON array holds objects, strings or nothing; a log line
+		   starts "[2024-01-02 ...", "[  1234][E]", "[E][", "[inf]" */
+		size_t k = i + 1;
+
+		while (k < lim && isspace((unsigned char)buf[k]))
+			k++;
+		if (k < lim && buf[k] != '{' && buf[k] != ']' && buf[k] != '"')
+			return 0;
+	}
 	head = xstrndup(buf, lim);
 	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]) && !hit; k++)
 		if (strstr(head, keys[k]) != NULL)

@@ -616,6 +616,66 @@ parse_esphome(struct record_parser *p, const char *s, size_t n,
 	return 1;
 }
 
+/* Skips a column separator of copied tables: spaces and at most one '|'.
+   Returns the new index, or i itself if there is none. */
+static size_t
+column_sep(const char *s, size_t n, size_t i)
+{
+	size_t k = i;
+	int bar = 0;
+
+	while (k < n && (s[k] == ' ' || (s[k] == '|' && !bar))) {
+		if (s[k] == '|')
+			bar = 1;
+		k++;
+	}
+	return k;
+}
+
+/*
+ * ESPHome logs copied from the dashboard or Home Assistant:
+ *   "19:46:41 | [D] | [esphome.ota:525] | msg"   (Device Builder)
+ *   "17:35:52\t[E]\t[tag:25]\tmsg"               (web log; tabs are spaces now)
+ */
+static int
+parse_esphome_table(struct record_parser *p, const char *s, size_t n,
+    struct record *r)
+{
+	size_t k, i, t0, t1, c;
+
+	if ((k = clock_len(s, n)) == 0)
+		return 0;
+	i = column_sep(s, n, k);
+	if (i == k || i + 3 >= n || s[i] != '[' || s[i + 2] != ']' ||
+	    !(is_level(s[i + 1]) || s[i + 1] == 'C'))
+		return 0;
+	r->level = s[i + 1];
+	c = column_sep(s, n, i + 3);
+	if (c == i + 3 || c >= n || s[c] != '[')
+		return 0;
+	t0 = c + 1;
+	for (t1 = t0; t1 < n && s[t1] != ']'; t1++)
+		;
+	if (t1 >= n)
+		return 0;
+	k = t1;
+	while (k > t0 && isdig((unsigned char)s[k - 1]))
+		k--;
+	if (k > t0 && s[k - 1] == ':' && k < t1) {
+		r->src_line = (unsigned)strtoul(s + k, NULL, 10);
+		set(&p->tag, s + t0, k - 1 - t0);
+	} else
+		set(&p->tag, s + t0, t1 - t0);
+	i = column_sep(s, n, t1 + 1);
+	if (i < n && s[i] == ':')
+		i = column_sep(s, n, i + 1);
+	set(&p->msg, s + i, n - (i < n ? i : n));
+	set(&p->dtime, s, clock_len(s, n));
+	r->host_ms = record_parse_clock(s, n);
+	r->fmt = RECORD_ESPHOME;
+	return 1;
+}
+
 /* espota.py "12:00:01 [ERROR]: msg"; python logging "ERROR [tag] msg";
    Aliyun "[err] func(12): msg" and "[1577589489.033][LK-0317] msg" */
 static int
@@ -757,7 +817,8 @@ record_parse(struct record_parser *p, unsigned long lineno, const char *raw,
 	strbuf_reset(&p->msg);
 
 	if (n > 0 && !(parse_idf(p, s, n, out) || parse_arduino(p, s, n, out) ||
-	    parse_esphome(p, s, n, out) || parse_misc(p, s, n, out))) {
+	    parse_esphome(p, s, n, out) || parse_esphome_table(p, s, n, out) ||
+	    parse_misc(p, s, n, out))) {
 		/* an unknown prefix (a tool's own timestamp, "node1 | ",
 		   "ttyUSB0: "): look for a device record a little further in */
 		size_t k;

@@ -510,3 +510,30 @@ Test(record, markdown_backticks_are_not_part_of_the_line)
 	cr_expect_eq(r.level, 'I');
 	record_parser_free(p);
 }
+
+/* ESPHome logs copied from the dashboard ("|" columns) or from Home
+   Assistant's web log (tab columns). */
+Test(record, esphome_copied_tables)
+{
+	struct record_parser *p = record_parser_new();
+	struct record r;
+	const char *a = "19:46:41 | [D] | [esphome.ota:525] | Starting update";
+	const char *b = "17:35:52\t[E]\t[ota.arduino_esp32:025]\tBegin error: 10";
+	const char *c = "12:00:01 [ERROR]: No response from the ESP";
+
+	record_parse(p, 1, a, strlen(a), 0, &r);
+	cr_expect_eq(r.fmt, RECORD_ESPHOME);
+	cr_expect_eq(r.level, 'D');
+	cr_expect_str_eq(r.tag, "esphome.ota");
+	cr_expect_eq(r.src_line, 525);
+	cr_expect_str_eq(r.msg, "Starting update");
+	record_parse(p, 2, b, strlen(b), 0, &r);
+	cr_expect_eq(r.fmt, RECORD_ESPHOME);
+	cr_expect_eq(r.level, 'E');
+	cr_expect_str_eq(r.tag, "ota.arduino_esp32");
+	cr_expect_str_eq(r.msg, "Begin error: 10");
+	record_parse(p, 3, c, strlen(c), 0, &r);
+	cr_expect_eq(r.fmt, RECORD_ESPOTA, "espota's own format is not a table");
+	cr_expect_eq(r.level, 'E');
+	record_parser_free(p);
+}
