@@ -263,6 +263,24 @@ rules_show(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* The built-in rules plus the files in argv[1..]; compiled into *m. */
+static struct ruleset *
+load_compiled(int argc, char **argv, struct matcher **m)
+{
+	struct ruleset *rs;
+	struct diag_err err;
+
+	if ((rs = load((const char *const *)argv + 1, (size_t)argc - 1, 1)) ==
+	    NULL)
+		return NULL;
+	if ((*m = matcher_new(rs, &err)) == NULL) {
+		diag_print(stderr, &err);
+		ruleset_free(rs);
+		return NULL;
+	}
+	return rs;
+}
+
 /* Builds the record an example stands for. */
 static void
 example_record(struct record_parser *p, const struct rule *r,
@@ -384,18 +402,11 @@ rules_test(int argc, char **argv)
 	struct ruleset *rs;
 	struct matcher *m;
 	struct record_parser *p;
-	struct diag_err err;
 	size_t i, k, c, nfail = 0, nex = 0, ntested = 0;
 	int user = argc > 1;
 
-	if ((rs = load((const char *const *)argv + 1, (size_t)argc - 1, 1)) ==
-	    NULL)
+	if ((rs = load_compiled(argc, argv, &m)) == NULL)
 		return EXIT_USAGE;
-	if ((m = matcher_new(rs, &err)) == NULL) {
-		diag_print(stderr, &err);
-		ruleset_free(rs);
-		return EXIT_USAGE;
-	}
 	p = record_parser_new();
 	for (i = 0; i < ruleset_count(rs); i++) {
 		const struct rule *r = ruleset_get(rs, i);
@@ -489,17 +500,10 @@ rules_check(int argc, char **argv)
 {
 	struct ruleset *rs;
 	struct matcher *m;
-	struct diag_err err;
 	size_t i, nwarn = 0;
 
-	if ((rs = load((const char *const *)argv + 1, (size_t)argc - 1, 1)) ==
-	    NULL)
+	if ((rs = load_compiled(argc, argv, &m)) == NULL)
 		return EXIT_USAGE;
-	if ((m = matcher_new(rs, &err)) == NULL) {
-		diag_print(stderr, &err);
-		ruleset_free(rs);
-		return EXIT_USAGE;
-	}
 	for (i = 0; i < ruleset_count(rs); i++) {
 		const struct rule *r = ruleset_get(rs, i);
 

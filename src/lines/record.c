@@ -413,28 +413,23 @@ set(struct strbuf *sb, const char *s, size_t n)
 	strbuf_add(sb, s, n);
 }
 
+/* Level words of python logging, espota and the Aliyun SDK. */
 static char
 level_word(const char *w, size_t n)
 {
-	if (n == 5 && memcmp(w, "ERROR", 5) == 0)
-		return 'E';
-	if ((n == 7 && memcmp(w, "WARNING", 7) == 0) ||
-	    (n == 4 && memcmp(w, "WARN", 4) == 0))
-		return 'W';
-	if (n == 4 && memcmp(w, "INFO", 4) == 0)
-		return 'I';
-	if (n == 5 && memcmp(w, "DEBUG", 5) == 0)
-		return 'D';
-	if (n == 8 && memcmp(w, "CRITICAL", 8) == 0)
-		return 'E';
-	if (n == 3 && memcmp(w, "err", 3) == 0)
-		return 'E';
-	if (n == 3 && memcmp(w, "wrn", 3) == 0)
-		return 'W';
-	if (n == 3 && memcmp(w, "inf", 3) == 0)
-		return 'I';
-	if (n == 3 && memcmp(w, "dbg", 3) == 0)
-		return 'D';
+	static const struct {
+		const char	*word;
+		char		 level;
+	} words[] = {
+		{"ERROR", 'E'}, {"CRITICAL", 'E'}, {"WARNING", 'W'},
+		{"WARN", 'W'}, {"INFO", 'I'}, {"DEBUG", 'D'},
+		{"err", 'E'}, {"wrn", 'W'}, {"inf", 'I'}, {"dbg", 'D'},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strlen(words[i].word) == n && memcmp(words[i].word, w, n) == 0)
+			return words[i].level;
 	return 0;
 }
 
@@ -573,6 +568,22 @@ parse_arduino(struct record_parser *p, const char *s, size_t n,
 	return 1;
 }
 
+/* "tag:123" in s[t0..t1): the tag, and the source line if there is one. */
+static void
+tag_and_line(struct record_parser *p, const char *s, size_t t0, size_t t1,
+    struct record *r)
+{
+	size_t k = t1;
+
+	while (k > t0 && isdig((unsigned char)s[k - 1]))
+		k--;
+	if (k > t0 && s[k - 1] == ':' && k < t1) {
+		r->src_line = (unsigned)strtoul(s + k, NULL, 10);
+		set(&p->tag, s + t0, k - 1 - t0);
+	} else
+		set(&p->tag, s + t0, t1 - t0);
+}
+
 /* ESPHome: "[12:34:56][E][tag:123]: msg", "[E][tag:123]: msg", with ms */
 static int
 parse_esphome(struct record_parser *p, const char *s, size_t n,
@@ -600,14 +611,7 @@ parse_esphome(struct record_parser *p, const char *s, size_t n,
 		;
 	if (t1 + 1 >= n || s[t1 + 1] != ':')
 		return 0;
-	k = t1;
-	while (k > t0 && isdig((unsigned char)s[k - 1]))
-		k--;
-	if (k > t0 && s[k - 1] == ':' && k < t1) {
-		r->src_line = (unsigned)strtoul(s + k, NULL, 10);
-		set(&p->tag, s + t0, k - 1 - t0);
-	} else
-		set(&p->tag, s + t0, t1 - t0);
+	tag_and_line(p, s, t0, t1, r);
 	i = t1 + 2;
 	if (i < n && s[i] == ' ')
 		i++;
@@ -658,14 +662,7 @@ parse_esphome_table(struct record_parser *p, const char *s, size_t n,
 		;
 	if (t1 >= n)
 		return 0;
-	k = t1;
-	while (k > t0 && isdig((unsigned char)s[k - 1]))
-		k--;
-	if (k > t0 && s[k - 1] == ':' && k < t1) {
-		r->src_line = (unsigned)strtoul(s + k, NULL, 10);
-		set(&p->tag, s + t0, k - 1 - t0);
-	} else
-		set(&p->tag, s + t0, t1 - t0);
+	tag_and_line(p, s, t0, t1, r);
 	i = column_sep(s, n, t1 + 1);
 	if (i < n && s[i] == ':')
 		i = column_sep(s, n, i + 1);
