@@ -663,6 +663,8 @@ session_partition_row(struct analysis *a, const struct record *rec)
 		u += strlen(label);
 		while (*u == ' ')
 			u++;
+		if (u > p)
+			return;		/* the label runs into the hex fields */
 		ul = (size_t)(p - u);
 		while (ul > 0 && u[ul - 1] == ' ')
 			ul--;

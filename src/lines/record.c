@@ -518,8 +518,11 @@ parse_arduino(struct record_parser *p, const char *s, size_t n,
 		if (i >= n || !isdig((unsigned char)s[i]))
 			return 0;
 		t = 0;
-		while (i < n && isdig((unsigned char)s[i]))
+		while (i < n && isdig((unsigned char)s[i])) {
+			if (t > 99999999999LL)	/* not a millisecond count */
+				return 0;
 			t = t * 10 + (s[i++] - '0');
+		}
 		if (i >= n || s[i] != ']')
 			return 0;
 		i++;
