@@ -766,3 +766,100 @@ Test(analysis, builtin_rules_on_an_esp_idf_log)
 		    "primary too", i, r->findings[i].rule->id);
 	env_close(&e);
 }
+
+/* ---- rules fired by stages, context evidence, restarts ---- */
+
+#define RULES2 OTADIAG_SOURCE_DIR "/tests/unit/fixtures/analysis-rules-stage.json"
+
+static const struct input_result *
+analyze2(struct env *e, const char *log)
+{
+	struct diag_err err;
+
+	memset(e, 0, sizeof(*e));
+	e->rs = ruleset_new();
+	cr_assert_eq(ruleset_load_path(e->rs, RULES, &err), 0, "%s", err.text);
+	cr_assert_eq(ruleset_load_path(e->rs, RULES2, &err), 0, "%s", err.text);
+	e->m = matcher_new(e->rs, &err);
+	cr_assert_not_null(e->m, "%s", err.text);
+	e->a = analysis_new(e->rs, e->m, "test.log", NULL);
+	analysis_set_listener(e->a, listen, &e->ev);
+	return finish(e, log);
+}
+
+/* The failure fires a "failed" stage rule; on the same line it explains
+   the finding that failed the session, and the activity line is evidence. */
+Test(analysis, failure_fires_stage_rule_that_explains_it)
+{
+	struct env e;
+	const struct input_result *r = analyze2(&e,
+	    "OTA start\nprogress 30%\nmqtt publish\nprogress 40%\nread error\n");
+	int busy = find(r, "t2-busy-at-failure"), rd = find(r, "t-read");
+	const struct finding *f;
+
+	cr_assert_geq(busy, 0, "the stage rule did not fire");
+	cr_assert_geq(rd, 0);
+	cr_expect_eq(r->primary, busy, "primary is %s",
+	    r->primary >= 0 ? r->findings[r->primary].rule->id : "none");
+	cr_expect_eq(r->findings[rd].consequence_of, busy);
+	f = &r->findings[busy];
+	cr_expect_eq(f->line, 5);
+	cr_expect_eq(f->nlines, 2, "the activity line is evidence too");
+	cr_expect_eq(f->lines[0], 3);
+	cr_expect_eq(f->lines[1], 5);
+	env_close(&e);
+}
+
+/* Without activity before the failure the stage rule stays silent. */
+Test(analysis, failure_without_activity_fires_nothing)
+{
+	struct env e;
+	const struct input_result *r = analyze2(&e,
+	    "OTA start\nprogress 30%\nprogress 40%\nread error\n");
+
+	cr_expect_eq(find(r, "t2-busy-at-failure"), -1);
+	cr_expect_eq(r->primary, find(r, "t-read"));
+	env_close(&e);
+}
+
+/* A generic "failed" marker fails the session with no cause. */
+Test(analysis, failed_marker_gives_unknown_cause)
+{
+	struct env e;
+	const struct input_result *r = analyze2(&e,
+	    "OTA start\nprogress 30%\nupdate gave up\n");
+
+	cr_expect_eq(r->outcome, OUTCOME_FAILED);
+	cr_expect_eq(r->primary, -1);
+	cr_expect_eq(r->nfindings, 0);
+	env_close(&e);
+}
+
+/* ms-since-boot starting over is a restart even without a ROM line: after
+   all bytes arrived the update ends as a success, and a connection error
+   on the new boot is a new attempt. */
+Test(analysis, clock_restart_ends_a_complete_update)
+{
+	struct env e;
+	const struct input_result *r = analyze2(&e,
+	    "I (4000) a: x\nOTA start\nprogress 100%\ndownload complete\n"
+	    "I (9000) a: y\nI (1200) a: booting again\nE (5000) net: no connection\n");
+
+	cr_assert_eq(r->nsessions, 2, "%zu sessions", r->nsessions);
+	cr_expect_eq(r->sessions[0].outcome, OUTCOME_SUCCESS);
+	cr_expect_eq(r->sessions[1].outcome, OUTCOME_FAILED);
+	cr_expect_eq(r->primary, find(r, "t2-net"));
+	env_close(&e);
+}
+
+/* A few ms out of order between tasks is not a restart. */
+Test(analysis, small_clock_step_back_is_not_a_restart)
+{
+	struct env e;
+	const struct input_result *r = analyze2(&e,
+	    "I (4100) a: x\nOTA start\nI (4000) b: y\nprogress 50%\n");
+
+	cr_assert_eq(r->nsessions, 1);
+	cr_expect_eq(r->sessions[0].outcome, OUTCOME_IN_PROGRESS);
+	env_close(&e);
+}
