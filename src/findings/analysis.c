@@ -40,6 +40,7 @@ analysis_new(const struct ruleset *rs, struct matcher *m, const char *path,
 	a->cur = -1;
 	a->node = -1;
 	a->last_dev_ms = -1;
+	a->prev_dev_ms = -1;
 	a->boot_host_ms = -1;
 	a->rule_hits = xcalloc(ruleset_count(rs) + 1, sizeof(*a->rule_hits));
 	for (i = 0; i < ruleset_count(rs); i++) {
@@ -188,9 +189,12 @@ process_record(struct analysis *a, const struct record *rec)
 		if (a->last_dev_ms >= 0 && rec->dev_ms < 15000 &&
 		    a->last_dev_ms > rec->dev_ms + 3000 &&
 		    rec->dev_ms < a->last_dev_ms / 2 &&
+		    /* not one odd value: the time before it carries on */
+		    !(a->prev_dev_ms >= 0 && rec->dev_ms + 1000 >= a->prev_dev_ms) &&
 		    a->res->device.reset_line <= a->last_dev_line &&
 		    (rec->fmt == RECORD_IDF || rec->fmt == RECORD_ARDUINO))
 			session_unseen_reset(a, rec);
+		a->prev_dev_ms = a->last_dev_ms;
 		a->last_dev_ms = rec->dev_ms;
 		a->last_dev_line = rec->lineno;
 	}

@@ -74,6 +74,7 @@ struct analysis {
 	int		 cur;		/* current session, -1 */
 	enum phase	 phase;
 	long long	 last_dev_ms;
+	long long	 prev_dev_ms;	/* the one before last_dev_ms */
 	unsigned long	 last_dev_line;	/* line of last_dev_ms */
 	long long	 boot_host_ms;	/* host time of the last reset */
 	int		 resets_in_new;	/* resets while booting the new image */

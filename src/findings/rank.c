@@ -85,6 +85,18 @@ pick(struct input_result *r, int s, int node)
 	return bi;
 }
 
+/* Causes that explain a rollback when they happen in the same session. */
+static int
+explains_rollback(const char *cause)
+{
+	return strcmp(cause, "brownout") == 0 ||
+	    strcmp(cause, "watchdog") == 0 ||
+	    strcmp(cause, "crash-after-update") == 0 ||
+	    strcmp(cause, "stack-overflow") == 0 ||
+	    strcmp(cause, "sys-evt-stack-overflow") == 0 ||
+	    strcmp(cause, "alloc-failed") == 0;
+}
+
 static void
 link_consequences(struct input_result *r, int p, int s, int node)
 {
@@ -247,6 +259,22 @@ rank_findings(struct analysis *a)
 		    s->outcome != OUTCOME_NOT_ATTEMPTED)
 			continue;
 		s->primary = pick(r, (int)i, -1);
+		if (s->primary >= 0 &&
+		    strcmp(r->findings[s->primary].cause, "rollback") == 0) {
+			/* what reset or crashed the new image explains the
+			   rollback, even when it is logged after it */
+			for (k = 0; k < r->nfindings; k++)
+				if (in_session(r, &r->findings[k], (int)i) &&
+				    r->findings[k].severity >= RULE_WARNING &&
+				    explains_rollback(r->findings[k].cause)) {
+					int rb = s->primary;
+
+					r->findings[k].severity = RULE_ERROR;
+					s->primary = (int)k;
+					r->findings[rb].consequence_of = (int)k;
+					break;
+				}
+		}
 		if (s->primary >= 0)
 			link_consequences(r, s->primary, (int)i, -1);
 	}

@@ -254,8 +254,23 @@ on_reset(struct analysis *a, const struct record *rec, const char *reason)
 		break;
 	case PHASE_REBOOTING:
 		a->phase = PHASE_BOOTING_NEW;
+		/* the restart into the new image should be a software or
+		   power reset; a watchdog here means it hung */
+		if (reason_is(reason, "WDT") && s->outcome != OUTCOME_FAILED) {
+			synth(a, "session-wdt-after-update", rec, rec->lineno,
+			    rec->text, "reason", reason, NULL, NULL);
+			s->failed_phase = PHASE_BOOTING_NEW;
+		}
 		break;
 	case PHASE_BOOTING_NEW:
+		if (reason_is(reason, "WDT") && s->outcome != OUTCOME_FAILED &&
+		    s->version_to == NULL) {
+			/* the new image has not said a word yet */
+			synth(a, "session-wdt-after-update", rec, rec->lineno,
+			    rec->text, "reason", reason, NULL, NULL);
+			s->failed_phase = PHASE_BOOTING_NEW;
+			break;
+		}
 		a->resets_in_new++;
 		if (reason != NULL && !reason_is(reason, "POWERON") &&
 		    a->resets_in_new >= 2 && s->outcome != OUTCOME_FAILED) {
@@ -281,6 +296,12 @@ on_version(struct analysis *a, const struct record *rec, const char *version)
 	set_str(&a->res->device.version, version);
 	if (s == NULL)
 		return;
+	/* printed while the update runs: the version it starts from */
+	if (a->phase < PHASE_REBOOTING && a->phase != PHASE_IDLE) {
+		if (s->version_from == NULL)
+			set_str(&s->version_from, version);
+		return;
+	}
 	if (a->phase == PHASE_REBOOTING)
 		a->phase = PHASE_BOOTING_NEW;
 	if (a->phase != PHASE_BOOTING_NEW)
@@ -595,6 +616,11 @@ session_failure(struct analysis *a, int si, const struct finding *f)
 		set_outcome(a, OUTCOME_ROLLED_BACK);
 		return;
 	}
+	/* connections torn down while the device restarts into the new
+	   image (Wi-Fi stops, the socket breaks): not the update failing */
+	if (a->phase == PHASE_REBOOTING && download_cause(f->cause) &&
+	    s->outcome != OUTCOME_FAILED)
+		return;
 	if (s->outcome != OUTCOME_FAILED) {
 		set_outcome(a, OUTCOME_FAILED);
 		/* rules fired by the failure itself (concurrent activity ...);
