@@ -47,6 +47,11 @@ const char *diag_code_text(enum diag_code code);
  */
 void	 diag_print(FILE *fp, const struct diag_err *err);
 void	 diag_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "otadiag: FILE: error: TEXT" for an input that cannot be used. */
+void	 diag_input_error(const char *file, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* "otadiag: TEXT": status lines (the last line says why the exit status). */
+void	 diag_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void	 diag_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Dies with status 3: out of memory and other impossible-to-continue states. */
 void	 diag_die(const char *fmt, ...)

@@ -52,6 +52,8 @@ struct finding {
 	int		 node;		/* job node index, -1 for logs */
 	int		 consequence_of; /* index of the finding that explains
 					    this one, -1 if none */
+	int		 ignored;	/* --ignore: dropped from the result at the
+					   end, with its consequences */
 	int		 primary;	/* 1 if this is the primary cause of its
 					   session (or node) */
 };
@@ -153,6 +155,8 @@ struct input_result {
 	char		*job_id;	/* or NULL */
 	long long	 job_age_s;	/* job: seconds since trigger, -1 */
 	int		 job_timed_out;
+	size_t		 nignored;	/* findings dropped by --ignore (and
+					   their consequences) */
 };
 
 void	 result_free(struct input_result *r);

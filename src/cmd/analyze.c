@@ -102,13 +102,13 @@ analyze_one(const struct ruleset *rs, struct matcher *m,
 		char *t = xasprintf("cannot open: %s", strerror(errno));
 
 		analysis_set_error(a, t);
-		fprintf(stderr, "otadiag: %s: error: %s\n", path, t);
+		diag_input_error(path, "%s", t);
 		free(t);
 		goto done;
 	}
 	if (!is_stdin && fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
 		analysis_set_error(a, "is a directory");
-		fprintf(stderr, "otadiag: %s: error: is a directory\n", path);
+		diag_input_error(path, "is a directory");
 		close(fd);
 		goto done;
 	}
@@ -121,7 +121,7 @@ analyze_one(const struct ruleset *rs, struct matcher *m,
 			char *t = xasprintf("read error: %s", strerror(errno));
 
 			analysis_set_error(a, t);
-			fprintf(stderr, "otadiag: %s: error: %s\n", path, t);
+			diag_input_error(path, "%s", t);
 			free(t);
 			if (!is_stdin)
 				close(fd);
@@ -140,7 +140,7 @@ analyze_one(const struct ruleset *rs, struct matcher *m,
 		if (rc != 0) {
 			analysis_set_error(a, rc == -2 ? "job JSON larger than 256 MiB" :
 			    strerror(errno));
-			fprintf(stderr, "otadiag: %s: error: %s\n", path,
+			diag_input_error(path, "%s",
 			    rc == -2 ? "job JSON larger than 256 MiB" :
 			    "read error");
 		} else {
@@ -167,7 +167,7 @@ analyze_one(const struct ruleset *rs, struct matcher *m,
 				    analysis_result(a)->nlines, strerror(errno));
 
 				analysis_set_error(a, t);
-				fprintf(stderr, "otadiag: %s: error: %s\n", path, t);
+				diag_input_error(path, "%s", t);
 				free(t);
 				break;
 			}
@@ -258,12 +258,16 @@ walk(const char *dir, char ***list, size_t *n, size_t *cap, int depth)
 		qsort(names, nn, sizeof(*names), cmp_str);
 	for (i = 0; i < nn; i++) {
 		const char *base = strrchr(names[i], '/') + 1;
+		struct stat lst;
 
-		if (stat(names[i], &st) == 0 && S_ISDIR(st.st_mode)) {
+		/* a link to a folder is not followed (loops, parents); only
+		   regular files are read (a FIFO or a device would block) */
+		if (lstat(names[i], &lst) == 0 && S_ISDIR(lst.st_mode)) {
 			if (base[0] != '.')
 				walk(names[i], list, n, cap, depth + 1);
 			free(names[i]);
-		} else if (wanted(base)) {
+		} else if (wanted(base) && stat(names[i], &st) == 0 &&
+		    S_ISREG(st.st_mode)) {
 			*list = xgrow(*list, cap, *n + 1, sizeof(**list));
 			(*list)[(*n)++] = names[i];
 		} else
@@ -385,6 +389,11 @@ cmd_analyze(int argc, char **argv)
 		}
 		matcher_free(probe);
 	}
+	for (i = 0; i < c.nignore; i++)
+		if (ruleset_find(rs, c.ignore[i]) == NULL &&
+		    !cause_is_known(c.ignore[i]))
+			diag_warning("--ignore %s: no rule or cause has this id "
+			    "(see 'otadiag rules list')", c.ignore[i]);
 	sh.rs = rs;
 	sh.aopts.ignore = c.ignore;
 	sh.aopts.nignore = c.nignore;
@@ -414,7 +423,7 @@ cmd_analyze(int argc, char **argv)
 		res[0]->error = 1;
 		res[0]->error_text = xstrdup("no input: no file was given and "
 		    "standard input is empty");
-		fprintf(stderr, "otadiag: error: %s\n", res[0]->error_text);
+		diag_error("%s", res[0]->error_text);
 	}
 	status = cli_write_reports(&c, rs, res, npaths);
 	rc = cli_gate(&c, res, npaths, &why);
@@ -429,7 +438,7 @@ cmd_analyze(int argc, char **argv)
 		rc = EXIT_INPUT;
 	}
 	if (why != NULL)
-		fprintf(stderr, "otadiag: %s\n", why);
+		diag_say("%s", why);
 out:
 	free(why);
 	if (res != NULL)

@@ -46,8 +46,7 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	diag_error("%s", buf);
-	fprintf(stderr, "try 'otadiag %s --help'\n", cmd);
+	diag_error("%s (try 'otadiag %s --help')", buf, cmd);
 }
 
 /* "--opt=value" or "--opt value"; returns the value or NULL. */
@@ -229,6 +228,32 @@ cli_common_finish(struct cli_common *c, const char *cmd)
 	}
 	if (c->noutputs == 0 && !c->quiet)
 		add_output(c, cmd, REPORT_TEXT, NULL);
+	{
+		size_t i, k, nstdout = 0;
+
+		for (i = 0; i < c->noutputs; i++) {
+			const char *pi = c->outputs[i].path;
+
+			if (pi == NULL || strcmp(pi, "-") == 0) {
+				if (++nstdout > 1) {
+					cli_usage_error(cmd, "two reports on standard "
+					    "output (%s and %s): give one of them an "
+					    "--output FILE", report_format_name(
+					    c->outputs[i - 1].format),
+					    report_format_name(c->outputs[i].format));
+					return -1;
+				}
+				continue;
+			}
+			for (k = 0; k < i; k++)
+				if (c->outputs[k].path != NULL &&
+				    strcmp(c->outputs[k].path, pi) == 0) {
+					cli_usage_error(cmd, "two reports would be "
+					    "written to %s", pi);
+					return -1;
+				}
+		}
+	}
 	return 0;
 }
 
@@ -360,7 +385,7 @@ cli_gate(const struct cli_common *c, struct input_result *const *in,
 		   rule explains it (--fail-on error or lower) */
 		if (c->fail_on <= RULE_ERROR && (r->outcome == OUTCOME_FAILED ||
 		    r->outcome == OUTCOME_ROLLED_BACK) &&
-		    result_count_at(r, RULE_ERROR) == 0) {
+		    result_count_at(r, RULE_ERROR) == 0 && r->nignored == 0) {
 			if (nunexplained++ == 0)
 				first_unexplained = r;
 		}

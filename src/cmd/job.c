@@ -604,7 +604,7 @@ cmd_job(int argc, char **argv)
 		gate = EXIT_FINDINGS;
 	}
 	if (why != NULL)
-		fprintf(stderr, "otadiag: %s\n", why);
+		diag_say("%s", why);
 	rc = gate;
 out:
 	free(why);

@@ -917,7 +917,7 @@ monitor_pick_port(int *status)
 		}
 	if (nusb == 1) {
 		name = xstrdup(p[pick].name);
-		fprintf(stderr, "otadiag: using %s (%04x:%04x %s)\n", name,
+		diag_say("using %s (%04x:%04x %s)", name,
 		    (unsigned)p[pick].vid, (unsigned)p[pick].pid,
 		    p[pick].bridge != NULL ? p[pick].bridge : p[pick].product);
 	} else if (nusb == 0) {
@@ -1153,14 +1153,19 @@ cmd_monitor(int argc, char **argv)
 		monitor_keys_raw(&m);
 	if (o.reset && serial_reset(m.port, &err) != 0)
 		diag_print(stderr, &err);
-	fprintf(stderr, "otadiag: monitoring %s%s%s", m.spec,
-	    strcmp(serial_device(m.port), m.spec) != 0 ? " = " : "",
-	    strcmp(serial_device(m.port), m.spec) != 0 ?
-	    serial_device(m.port) : "");
-	if (serial_kind(m.port) == SERIAL_SP ||
-	    serial_kind(m.port) == SERIAL_TERMIOS)
-		fprintf(stderr, " at %d baud", o.cfg.baud);
-	fprintf(stderr, "%s\n", m.keys ? " (Ctrl-] to quit)" : "");
+	{
+		char baud[32] = "";
+
+		if (serial_kind(m.port) == SERIAL_SP ||
+		    serial_kind(m.port) == SERIAL_TERMIOS)
+			snprintf(baud, sizeof(baud), " at %d baud", o.cfg.baud);
+		/* the port name comes from the user or the system: sanitised */
+		diag_say("monitoring %s%s%s%s%s", m.spec,
+		    strcmp(serial_device(m.port), m.spec) != 0 ? " = " : "",
+		    strcmp(serial_device(m.port), m.spec) != 0 ?
+		    serial_device(m.port) : "", baud,
+		    m.keys ? " (Ctrl-] to quit)" : "");
+	}
 	fflush(stderr);
 
 	m.start_ms = monitor_now_ms();
@@ -1205,7 +1210,7 @@ cmd_monitor(int argc, char **argv)
 		why = xstrdup("exit 3: a report could not be written");
 	}
 	if (why != NULL)
-		fprintf(stderr, "otadiag: %s\n", why);
+		diag_say("%s", why);
 	result_free(res);
 out:
 	monitor_keys_restore(&m);

@@ -149,12 +149,17 @@ analysis_uptime(const struct analysis *a, const struct record *rec)
 static void
 noise_flush(struct analysis *a)
 {
-	if (a->noise_lines >= 2 || (a->noise_lines == 1 && a->noise_bytes >= 32))
+	if (a->noise_lines >= 2)
 		analysis_note(a, a->noise_start,
 		    "lines %lu-%lu (%lu lines) look like binary noise: check the "
 		    "baud rate (ESP32 apps and ROM: 115200; ESP8266 ROM: 74880)",
 		    a->noise_start, a->noise_start + a->noise_lines - 1,
 		    a->noise_lines);
+	else if (a->noise_lines == 1 && a->noise_bytes >= 32)
+		analysis_note(a, a->noise_start,
+		    "line %lu looks like binary noise: check the baud rate "
+		    "(ESP32 apps and ROM: 115200; ESP8266 ROM: 74880)",
+		    a->noise_start);
 	a->noise_lines = 0;
 	a->noise_bytes = 0;
 }

@@ -129,8 +129,6 @@ finding_add(struct analysis *a, const struct rule *r, unsigned long line,
 		    ce->cause != NULL)
 			cause = ce->cause;
 	}
-	if (ignored(a, r, cause))
-		return -1;
 	msg = format_message(a, r, caps, ncaps);
 	for (i = 0; i < res->nfindings; i++) {
 		f = &res->findings[i];
@@ -163,6 +161,8 @@ finding_add(struct analysis *a, const struct rule *r, unsigned long line,
 	f->host_ms = host_ms;
 	f->session = session;
 	f->node = a->node;
+	/* kept until the ranking, so its consequences can go with it */
+	f->ignored = ignored(a, r, cause);
 	f->consequence_of = -1;
 	if (ncaps > 0) {
 		f->caps = xcalloc(ncaps, sizeof(*f->caps));
@@ -357,7 +357,9 @@ confirm(struct analysis *a, const struct rule *r, unsigned long line,
 	idx = finding_add(a, r, line, dev_ms, host_ms, text, caps, ncaps, s);
 	if (idx < 0)
 		return;
-	if (a->res->nfindings > before) {
+	if (a->res->nfindings > before && a->res->findings[idx].ignored) {
+		/* --ignore: it still decides the session, silently */
+	} else if (a->res->nfindings > before) {
 		/* the context it needed is evidence too */
 		add_evidence(a, idx, ctx_lines, nctx);
 		/* live: link to the root it most likely follows from (the

@@ -182,6 +182,63 @@ reorder(struct input_result *r)
 	free(o);
 }
 
+/* Drops --ignored findings and the findings they explain; remaps indices. */
+static void
+drop_ignored(struct input_result *r)
+{
+	size_t i, j, k, n = r->nfindings;
+	int *map, changed = 1;
+
+	/* a consequence of an ignored finding is accepted with it */
+	while (changed) {
+		changed = 0;
+		for (i = 0; i < n; i++) {
+			int c = r->findings[i].consequence_of;
+
+			if (!r->findings[i].ignored && c >= 0 &&
+			    r->findings[c].ignored) {
+				r->findings[i].ignored = 1;
+				changed = 1;
+			}
+		}
+	}
+	map = xcalloc(n + 1, sizeof(int));
+	for (i = j = 0; i < n; i++) {
+		struct finding *f = &r->findings[i];
+
+		if (f->ignored) {
+			map[i] = -1;
+			r->nignored++;
+			free(f->text);
+			free(f->message);
+			for (k = 0; k < f->ncaps; k++) {
+				free(f->caps[k].name);
+				free(f->caps[k].value);
+			}
+			free(f->caps);
+			continue;
+		}
+		map[i] = (int)j;
+		if (i != j)
+			r->findings[j] = *f;
+		j++;
+	}
+	r->nfindings = j;
+	for (i = 0; i < j; i++)
+		if (r->findings[i].consequence_of >= 0)
+			r->findings[i].consequence_of =
+			    map[r->findings[i].consequence_of];
+	for (i = 0; i < r->nsessions; i++)
+		if (r->sessions[i].primary >= 0)
+			r->sessions[i].primary = map[r->sessions[i].primary];
+	for (k = 0; k < r->nnodes; k++)
+		if (r->nodes[k].primary >= 0)
+			r->nodes[k].primary = map[r->nodes[k].primary];
+	if (r->primary >= 0)
+		r->primary = map[r->primary];
+	free(map);
+}
+
 static void
 rank_job(struct input_result *r)
 {
@@ -238,6 +295,7 @@ rank_findings(struct analysis *a)
 	}
 	if (r->kind == INPUT_JOB) {
 		rank_job(r);
+		drop_ignored(r);
 		reorder(r);
 		return;
 	}
@@ -300,5 +358,6 @@ rank_findings(struct analysis *a)
 		    r->findings[r->primary].severity == RULE_ERROR)
 			r->outcome = OUTCOME_FAILED;
 	}
+	drop_ignored(r);
 	reorder(r);
 }

@@ -19,6 +19,7 @@
 
 #include "diag.h"
 #include "report.h"
+#include "sanitize.h"
 #include "report_util.h"
 #include "result.h"
 #include "ruleset.h"
@@ -48,9 +49,22 @@ struct gh_notes {
 };
 
 static void
-gh_esc(struct strbuf *sb, const char *s, int prop)
+gh_esc(struct strbuf *sb, const char *raw, int prop)
 {
-	for (; s != NULL && *s != '\0'; s++) {
+	struct strbuf clean = STRBUF_INIT;
+	const char *s;
+
+	/* a path or text may carry control sequences: never into the log;
+	   line ends stay, to be escaped below */
+	while (raw != NULL && *raw != '\0') {
+		size_t n = strcspn(raw, "\r\n");
+
+		sanitize_append(&clean, raw, n);
+		raw += n;
+		if (*raw != '\0')
+			strbuf_addch(&clean, *raw++);
+	}
+	for (s = clean.buf; *s != '\0'; s++) {
 		switch (*s) {
 		case '%':
 			strbuf_addstr(sb, "%25");
@@ -72,6 +86,7 @@ gh_esc(struct strbuf *sb, const char *s, int prop)
 			break;
 		}
 	}
+	strbuf_release(&clean);
 }
 
 /* Path relative to the working directory when under it. */
@@ -210,9 +225,20 @@ gh_print(FILE *fp, const struct gh_note *n, const char *cwd)
 
 /* A Markdown table cell: no pipes, no raw HTML, no line breaks. */
 static void
-gh_md_cell(struct strbuf *sb, const char *s)
+gh_md_cell(struct strbuf *sb, const char *raw)
 {
-	for (; s != NULL && *s != '\0'; s++) {
+	struct strbuf clean = STRBUF_INIT;
+	const char *s;
+
+	while (raw != NULL && *raw != '\0') {
+		size_t n = strcspn(raw, "\r\n");
+
+		sanitize_append(&clean, raw, n);
+		raw += n;
+		if (*raw != '\0')
+			strbuf_addch(&clean, *raw++);
+	}
+	for (s = clean.buf; *s != '\0'; s++) {
 		switch (*s) {
 		case '|':
 			strbuf_addstr(sb, "\\|");
@@ -245,6 +271,7 @@ gh_md_cell(struct strbuf *sb, const char *s)
 			break;
 		}
 	}
+	strbuf_release(&clean);
 }
 
 static void

@@ -146,14 +146,15 @@ input_json(const struct input_result *r)
 	if (r->primary >= 0)
 		json_object_set_new(o, "primary_cause",
 		    json_string(r->findings[r->primary].cause));
-	else if (r->outcome == OUTCOME_FAILED ||
-	    r->outcome == OUTCOME_ROLLED_BACK)
+	else if ((r->outcome == OUTCOME_FAILED ||
+	    r->outcome == OUTCOME_ROLLED_BACK) && r->nignored == 0)
 		json_object_set_new(o, "primary_cause", json_string("unknown"));
 	else
 		json_object_set_new(o, "primary_cause", json_null());
 	json_object_set_new(o, "error", str_or_null(r->error ?
 	    (r->error_text != NULL ? r->error_text : "error") : NULL));
 	json_object_set_new(o, "lines", json_integer((json_int_t)r->nlines));
+	json_object_set_new(o, "ignored", json_integer((json_int_t)r->nignored));
 	json_object_set_new(o, "device", device_json(&r->device));
 	arr = json_array();
 	for (i = 0; i < r->nsessions; i++)

@@ -177,7 +177,11 @@ verdict(FILE *fp, const struct input_result *r, const struct report_opts *o)
 
 		fprintf(fp, ": %s (%s, line %lu)", f->rule->title, f->cause,
 		    f->line);
-	} else if (r->outcome == OUTCOME_FAILED ||
+	} else if ((r->outcome == OUTCOME_FAILED ||
+	    r->outcome == OUTCOME_ROLLED_BACK) && r->nignored > 0)
+		fprintf(fp, ": its cause is ignored (--ignore, %zu finding%s)",
+		    r->nignored, r->nignored == 1 ? "" : "s");
+	else if (r->outcome == OUTCOME_FAILED ||
 	    r->outcome == OUTCOME_ROLLED_BACK)
 		fputs(": no rule explains it (cause unknown)", fp);
 	else if (r->outcome == OUTCOME_NOT_ATTEMPTED)
@@ -202,17 +206,26 @@ report_text(FILE *fp, struct input_result *const *in, size_t n,
 			continue;
 		if (d->version != NULL || d->project != NULL || d->chip != NULL ||
 		    d->reset_reason != NULL || d->idf_version != NULL) {
+			const char *sep = " ";
+
 			fputs("  device:", fp);
-			if (d->project != NULL)
-				fprintf(fp, " %s", d->project);
-			if (d->version != NULL)
-				fprintf(fp, " %s", d->version);
-			if (d->chip != NULL)
-				fprintf(fp, ", chip %s", d->chip);
-			if (d->idf_version != NULL)
-				fprintf(fp, ", ESP-IDF %s", d->idf_version);
+			if (d->project != NULL || d->version != NULL) {
+				fprintf(fp, "%s%s%s%s", sep, d->project != NULL ?
+				    d->project : "", d->project != NULL &&
+				    d->version != NULL ? " " : "",
+				    d->version != NULL ? d->version : "");
+				sep = ", ";
+			}
+			if (d->chip != NULL) {
+				fprintf(fp, "%schip %s", sep, d->chip);
+				sep = ", ";
+			}
+			if (d->idf_version != NULL) {
+				fprintf(fp, "%sESP-IDF %s", sep, d->idf_version);
+				sep = ", ";
+			}
 			if (d->reset_reason != NULL)
-				fprintf(fp, ", last reset %s (line %lu)",
+				fprintf(fp, "%slast reset %s (line %lu)", sep,
 				    d->reset_reason, d->reset_line);
 			fputc('\n', fp);
 		}

@@ -111,6 +111,36 @@ diag_error(const char *fmt, ...)
 }
 
 void
+diag_input_error(const char *file, const char *fmt, ...)
+{
+	va_list ap;
+	char buf[2048];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fputs("otadiag: ", stderr);
+	put_clean(stderr, file);
+	fputs(": error: ", stderr);
+	put_clean(stderr, buf);
+	fputc('\n', stderr);
+}
+
+void
+diag_say(const char *fmt, ...)
+{
+	va_list ap;
+	char buf[2048];
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	fputs("otadiag: ", stderr);
+	put_clean(stderr, buf);
+	fputc('\n', stderr);
+}
+
+void
 diag_warning(const char *fmt, ...)
 {
 	va_list ap;
