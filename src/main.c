@@ -34,6 +34,18 @@ usage(FILE *fp)
 	fputs("\nSee 'otadiag COMMAND --help' and otadiag(1).\n", fp);
 }
 
+/* Every byte of standard output must have been written, or the status is 3. */
+static int
+flushed(int rc)
+{
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		diag_error("standard output: write error");
+		diag_say("exit 3: standard output could not be written");
+		return EXIT_INPUT;
+	}
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -47,21 +59,18 @@ main(int argc, char **argv)
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);
-		return EXIT_OK;
+		return flushed(EXIT_OK);
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("otadiag %s\n", OTADIAG_VERSION);
-		return EXIT_OK;
+		return flushed(EXIT_OK);
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
 		rc = commands[i].fn(argc - 1, argv + 1);
-		if (fflush(stdout) != 0 || ferror(stdout)) {
-			diag_error("standard output: write error");
-			return EXIT_INPUT;
-		}
-		return rc;
+		/* a command that already failed on its output said so */
+		return rc == EXIT_INPUT ? (fflush(stdout), rc) : flushed(rc);
 	}
 	diag_error("unknown command '%s'", argv[1]);
 	fputs("try 'otadiag --help'\n", stderr);

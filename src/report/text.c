@@ -76,7 +76,18 @@ report_text_finding(FILE *fp, const struct input_result *r, size_t idx,
 	put_lines(fp, f);
 	if (f->node >= 0 && (size_t)f->node < r->nnodes)
 		fprintf(fp, ", node %s", r->nodes[f->node].node_id);
-	fprintf(fp, ": %s%s%s\n", col(o, C_DIM), f->text, col(o, C_RESET));
+	/* a line cut at 64 KiB is no use on a screen: show its start */
+	if (strlen(f->text) > 400) {
+		int cut = 400;
+
+		/* not in the middle of a UTF-8 sequence */
+		while (cut > 0 && ((unsigned char)f->text[cut] & 0xc0) == 0x80)
+			cut--;
+		fprintf(fp, ": %s%.*s ...(%zu bytes)%s\n", col(o, C_DIM), cut,
+		    f->text, strlen(f->text), col(o, C_RESET));
+	} else
+		fprintf(fp, ": %s%s%s\n", col(o, C_DIM), f->text,
+		    col(o, C_RESET));
 	fprintf(fp, "      %s\n", f->message);
 	if (rule->remedy != NULL)
 		fprintf(fp, "      %sfix:%s %s\n", col(o, C_GREEN), col(o, C_RESET),
