@@ -32,7 +32,26 @@ static const char usage_text[] =
     "                       [--format fmt [--output file]]... [--color when]\n"
     "                       [--fail-on level] [--expect outcome]\n"
     "                       [--ignore rule|cause] [--baseline file]\n"
-    "                       [--max-line bytes] [file | dir | -]...\n";
+    "                       [--max-line bytes] [file | dir | -]...\n"
+    "\n"
+    "Diagnoses captured OTA logs and cloud job JSON (a folder is walked for\n"
+    "*.log, *.txt and *.json; no input or - reads standard input).\n"
+    "\n"
+    "  --format F [--output FILE]  text json jsonl sarif junit github; repeat the\n"
+    "                              pair for several reports (one on stdout)\n"
+    "  --fail-on LEVEL   info, warning, error (default) or never: exit 1 threshold\n"
+    "  --expect OUTCOME  every input must show it (success, failed, rolled-back ...)\n"
+    "  --ignore ID       a rule id or cause id to accept (repeatable)\n"
+    "  --baseline FILE   accept the findings of an earlier --format json report\n"
+    "  --rules PATH      add a rule file or folder; --no-default-rules drops the\n"
+    "                    built-in table\n"
+    "  --color WHEN      auto, always or never (NO_COLOR is honoured)\n"
+    "  -j N              analyse N inputs at once (output keeps the argument order)\n"
+    "  --max-line BYTES  cut longer lines (default 65536)\n"
+    "  -q, -v            no text report / more detail\n"
+    "\n"
+    "Exit status: 0 nothing at or above --fail-on, 1 an OTA failure or an unmet\n"
+    "--expect, 2 usage or rule error, 3 an input or output error. See otadiag-analyze(1).\n";
 
 struct work {
 	const char	*path;
