@@ -28,7 +28,12 @@ struct ruleset {
 	int		 source;	/* load generation: replacement vs dup */
 	int		*rule_source;
 	size_t		 caprsrc;
+	size_t		*hash;		/* open addressing: rule index + 1 */
+	size_t		 caphash;	/* a power of two, or 0 */
 };
+
+/* Top-level arrays whose elements index_build() finds lines for. */
+enum { IDX_RULES = 0, IDX_MARKERS, IDX_CODES, IDX_NSECT };
 
 /* Parsing state for one file. */
 struct loader {
@@ -39,6 +44,10 @@ struct loader {
 	struct diag_err	*err;
 	const char	*rule_id;	/* for messages */
 	long		 rule_line;
+	struct line_list {
+		long	*line;
+		size_t	 n, cap;
+	}		 idx[IDX_NSECT];	/* see index_build() */
 };
 
 struct ruleset *
@@ -98,49 +107,125 @@ ruleset_free(struct ruleset *rs)
 		json_decref(rs->docs[i]);
 	free(rs->rules);
 	free(rs->rule_source);
+	free(rs->hash);
 	free(rs->tables);
 	free(rs->docs);
 	free(rs);
 }
 
-/* The line of the first occurrence of "id": "<id>" after line `after`. */
-static long
-line_of_id_after(const struct loader *L, const char *id, long after)
+/*
+ * Line numbers of rules, markers and code tables, found in one pass over the
+ * file's text (after jansson accepted it): for element i of the top-level
+ * array "rules", "markers" or "codes", the line of its "id" (or "table")
+ * value, or of the element's start when it has none.  Indexed by position,
+ * so a duplicate id reports its own line.
+ */
+static int
+section_of(const char *key, size_t len)
 {
-	const char *p = L->text, *end = L->text + L->len, *q;
-	size_t idlen = strlen(id);
-	long line = 1;
+	static const char *const names[IDX_NSECT] = {"rules", "markers",
+	    "codes"};
+	int i;
 
-	for (q = p; q + idlen + 2 <= end; q++) {
-		if (*q == '\n')
-			line++;
-		else if (*q == '"' && memcmp(q + 1, id, idlen) == 0 &&
-		    q[idlen + 1] == '"') {
-			/* preceded by "id": ? */
-			const char *b = q - 1;
-
-			while (b > p && (*b == ' ' || *b == '\t' || *b == '\n' ||
-			    *b == '\r'))
-				b--;
-			if (b > p && *b == ':') {
-				b--;
-				while (b > p && (*b == ' ' || *b == '\t'))
-					b--;
-				if (b - 3 >= p && memcmp(b - 3, "\"id\"", 4) == 0 &&
-				    line > after)
-					return line;
-				if (b - 6 >= p && memcmp(b - 6, "\"table\"", 7) == 0)
-					return line;
-			}
-		}
-	}
-	return 0;
+	for (i = 0; i < IDX_NSECT; i++)
+		if (strlen(names[i]) == len && memcmp(names[i], key, len) == 0)
+			return i;
+	return -1;
 }
 
-static long
-line_of_id(const struct loader *L, const char *id)
+static void
+index_build(struct loader *L)
 {
-	return line_of_id_after(L, id, 0);
+	const char *p = L->text, *end = L->text + L->len, *s;
+	char stack[4] = {0};	/* container kind at depth 1..3 */
+	int depth = 0, expect_key = 0, elem_start = 0, sect = -1, pending = 0;
+	long line = 1;
+	struct line_list *ll;
+
+	for (; p < end; p++) {
+		char c = *p;
+
+		if (c == '\n') {
+			line++;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\r' || c == ':')
+			continue;
+		if (depth == 2 && elem_start && sect >= 0 && stack[2] == '[' &&
+		    c != ']') {
+			/* a new element of a section array starts here */
+			ll = &L->idx[sect];
+			ll->line = xgrow(ll->line, &ll->cap, ll->n + 1,
+			    sizeof(*ll->line));
+			ll->line[ll->n++] = line;
+			elem_start = 0;
+		}
+		switch (c) {
+		case '{':
+		case '[':
+			depth++;
+			if (depth < 4)
+				stack[depth] = c;
+			expect_key = c == '{';
+			elem_start = depth == 2 && c == '[';
+			pending = 0;
+			break;
+		case '}':
+		case ']':
+			if (depth > 0)
+				depth--;
+			if (depth == 0)
+				sect = -1;
+			expect_key = 0;
+			pending = 0;
+			break;
+		case ',':
+			expect_key = depth < 4 && stack[depth] == '{';
+			elem_start = depth == 2;
+			pending = 0;
+			break;
+		case '"':
+			for (s = ++p; p < end && *p != '"'; p++) {
+				if (*p == '\\' && p + 1 < end)
+					p++;
+				else if (*p == '\n')
+					line++;
+			}
+			if (expect_key && depth == 1)
+				sect = section_of(s, (size_t)(p - s));
+			else if (expect_key && depth == 3 && sect >= 0)
+				pending = (size_t)(p - s) == (sect == IDX_CODES ?
+				    5u : 2u) && memcmp(s, sect == IDX_CODES ?
+				    "table" : "id", (size_t)(p - s)) == 0;
+			else if (pending && depth == 3 && L->idx[sect].n > 0) {
+				ll = &L->idx[sect];
+				ll->line[ll->n - 1] = line;
+				pending = 0;
+			}
+			expect_key = 0;
+			break;
+		default:
+			/* a number, true, false or null */
+			pending = 0;
+			break;
+		}
+	}
+}
+
+static void
+index_free(struct loader *L)
+{
+	int i;
+
+	for (i = 0; i < IDX_NSECT; i++)
+		free(L->idx[i].line);
+}
+
+/* The line of element i of a section array, 0 if unknown. */
+static long
+index_line(const struct loader *L, int sect, size_t i)
+{
+	return i < L->idx[sect].n ? L->idx[sect].line[i] : 0;
 }
 
 static int
@@ -159,7 +244,7 @@ fail(struct loader *L, enum diag_code code, const char *fmt, ...)
 	if (L->rule_id != NULL)
 		return diag_set(L->err, code, L->name, L->rule_line, 0,
 		    "rule '%s': %s", L->rule_id, buf);
-	return diag_set(L->err, code, L->name, 0, 0, "%s", buf);
+	return diag_set(L->err, code, L->name, L->rule_line, 0, "%s", buf);
 }
 
 static int
@@ -661,6 +746,46 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 	return 0;
 }
 
+/* FNV-1a */
+static size_t
+hash_str(const char *s)
+{
+	size_t h = (size_t)2166136261u;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * (size_t)16777619u;
+	return h;
+}
+
+/* The hash slot holding id, or the empty slot where it would go. */
+static size_t
+hash_slot(const struct ruleset *rs, const char *id)
+{
+	size_t i = hash_str(id) & (rs->caphash - 1);
+
+	while (rs->hash[i] != 0 &&
+	    strcmp(rs->rules[rs->hash[i] - 1]->id, id) != 0)
+		i = (i + 1) & (rs->caphash - 1);
+	return i;
+}
+
+/* Keep the table at most half full. */
+static void
+hash_grow(struct ruleset *rs, size_t need)
+{
+	size_t i, cap = rs->caphash != 0 ? rs->caphash : 64;
+
+	if (need * 2 <= rs->caphash)
+		return;
+	while (need * 2 > cap)
+		cap *= 2;
+	free(rs->hash);
+	rs->hash = xcalloc(cap, sizeof(*rs->hash));
+	rs->caphash = cap;
+	for (i = 0; i < rs->nrules; i++)
+		rs->hash[hash_slot(rs, rs->rules[i]->id)] = i + 1;
+}
+
 static void
 add_rule(struct ruleset *rs, struct rule *r)
 {
@@ -674,6 +799,8 @@ add_rule(struct ruleset *rs, struct rule *r)
 	r->index = rs->nrules;
 	rs->rule_source[rs->nrules] = rs->source;
 	rs->rules[rs->nrules++] = r;
+	hash_grow(rs, rs->nrules);
+	rs->hash[hash_slot(rs, r->id)] = rs->nrules;
 }
 
 static int
@@ -689,6 +816,8 @@ load_rules(struct loader *L, json_t *arr, enum rule_kind kind)
 		return fail(L, DIAG_ESCHEMA, "'%s' must be an array", what);
 	json_array_foreach(arr, i, o) {
 		L->rule_id = NULL;
+		L->rule_line = index_line(L, kind == RULE_KIND_RULE ? IDX_RULES :
+		    IDX_MARKERS, i);
 		if (!json_is_object(o))
 			return fail(L, DIAG_ESCHEMA, "%s[%zu] must be an object",
 			    what, i);
@@ -700,7 +829,7 @@ load_rules(struct loader *L, json_t *arr, enum rule_kind kind)
 		r->id = json_string_value(idv);
 		r->origin = L->name;
 		L->rule_id = r->id;
-		L->rule_line = r->origin_line = line_of_id(L, r->id);
+		r->origin_line = L->rule_line;
 		if (!valid_id(r->id)) {
 			rule_free(r);
 			return fail(L, DIAG_ESCHEMA,
@@ -715,10 +844,7 @@ load_rules(struct loader *L, json_t *arr, enum rule_kind kind)
 			if (rs->rule_source[old->index] == rs->source) {
 				int rc;
 
-				if (old->origin == L->name || strcmp(old->origin,
-				    L->name) == 0)
-					L->rule_line = line_of_id_after(L, r->id,
-					    old->origin_line);
+				/* L->rule_line is this duplicate's own line */
 				rc = fail(L, DIAG_ESCHEMA,
 				    "duplicate id (first defined in %s line %ld)",
 				    old->origin, old->origin_line);
@@ -735,6 +861,7 @@ load_rules(struct loader *L, json_t *arr, enum rule_kind kind)
 			add_rule(rs, r);
 	}
 	L->rule_id = NULL;
+	L->rule_line = 0;
 	return 0;
 }
 
@@ -790,6 +917,7 @@ load_codes(struct loader *L, json_t *arr)
 		return fail(L, DIAG_ESCHEMA, "'codes' must be an array");
 	json_array_foreach(arr, i, o) {
 		L->rule_id = NULL;
+		L->rule_line = index_line(L, IDX_CODES, i);
 		if (!json_is_object(o))
 			return fail(L, DIAG_ESCHEMA, "codes[%zu] must be an object", i);
 		t = xcalloc(1, sizeof(*t));
@@ -798,7 +926,6 @@ load_codes(struct loader *L, json_t *arr)
 			return -1;
 		}
 		L->rule_id = t->name;
-		L->rule_line = line_of_id(L, t->name);
 		if (check_fields(L, o, table_fields, "a code table") != 0 ||
 		    get_str(L, o, "title", 0, &t->title) != 0) {
 			table_free(t);
@@ -863,6 +990,7 @@ load_codes(struct loader *L, json_t *arr)
 		}
 	}
 	L->rule_id = NULL;
+	L->rule_line = 0;
 	return 0;
 }
 
@@ -876,6 +1004,7 @@ ruleset_load_string(struct ruleset *rs, const char *name, const char *text,
 	json_error_t je;
 	json_t *doc;
 	char *keep;
+	int rc;
 
 	diag_clear(err);
 	keep = xstrdup(name);
@@ -914,16 +1043,21 @@ ruleset_load_string(struct ruleset *rs, const char *name, const char *text,
 	    json_object_get(doc, "codes") == NULL)
 		return fail(&L, DIAG_ESCHEMA,
 		    "no 'rules', 'markers' or 'codes' array");
+	index_build(&L);
+	rc = DIAG_ESCHEMA;
 	if (json_object_get(doc, "codes") != NULL &&
 	    load_codes(&L, json_object_get(doc, "codes")) != 0)
-		return DIAG_ESCHEMA;
+		goto out;
 	if (json_object_get(doc, "markers") != NULL &&
 	    load_rules(&L, json_object_get(doc, "markers"), RULE_KIND_MARKER) != 0)
-		return DIAG_ESCHEMA;
+		goto out;
 	if (json_object_get(doc, "rules") != NULL &&
 	    load_rules(&L, json_object_get(doc, "rules"), RULE_KIND_RULE) != 0)
-		return DIAG_ESCHEMA;
-	return 0;
+		goto out;
+	rc = 0;
+out:
+	index_free(&L);
+	return rc;
 }
 
 int
@@ -1053,10 +1187,10 @@ ruleset_find(const struct ruleset *rs, const char *id)
 {
 	size_t i;
 
-	for (i = 0; i < rs->nrules; i++)
-		if (strcmp(rs->rules[i]->id, id) == 0)
-			return rs->rules[i];
-	return NULL;
+	if (rs->caphash == 0)
+		return NULL;
+	i = hash_slot(rs, id);
+	return rs->hash[i] != 0 ? rs->rules[rs->hash[i] - 1] : NULL;
 }
 
 size_t
