@@ -80,18 +80,40 @@ out_add(struct ac_out *o, uint32_t r)
 	o->rules[o->n++] = r;
 }
 
+/*
+ * Build the automaton directly over the compressed alphabet: bytes that
+ * occur in no needle all behave alike (they lead back to the root), so the
+ * table needs one column per distinct needle byte plus one.  Memory is
+ * states x classes, never states x 256, and stays in the cache for the
+ * usual rule sets.
+ */
 static int
 build_prefilter(struct matcher *m)
 {
-	size_t i, cap = 64, n = 1, head, tail;
+	size_t i, cap = 64, n = 1, head, tail, ncls, k;
 	int32_t *go;
 	int32_t *fail;
 	uint32_t *queue;
 	const unsigned char *p;
 	int c;
 
-	go = xmalloc(cap * 256 * sizeof(int32_t));
-	memset(go, 0xff, 256 * sizeof(int32_t));
+	memset(m->cls, 0, sizeof(m->cls));
+	ncls = 1;
+	for (i = 0; i < m->nrules; i++) {
+		const char *needle = m->rules[i].rule->needle;
+
+		if (needle == NULL || m->rules[i].rule->trigger >= 0)
+			continue;
+		for (p = (const unsigned char *)needle; *p != '\0'; p++)
+			if (m->cls[lc(*p)] == 0)
+				m->cls[lc(*p)] = (uint8_t)ncls++;
+	}
+	for (c = 'A'; c <= 'Z'; c++)
+		m->cls[c] = m->cls[c + 32];
+	m->ncls = ncls;
+
+	go = xmalloc(cap * ncls * sizeof(int32_t));
+	memset(go, 0xff, ncls * sizeof(int32_t));
 	m->out = xcalloc(cap, sizeof(*m->out));
 	m->always = xcalloc(m->nrules + 1, sizeof(uint32_t));
 	for (i = 0; i < m->nrules; i++) {
@@ -105,20 +127,20 @@ build_prefilter(struct matcher *m)
 			continue;
 		}
 		for (p = (const unsigned char *)needle; *p != '\0'; p++) {
-			c = lc(*p);
-			if (go[(size_t)s * 256 + c] < 0) {
+			k = m->cls[*p];
+			if (go[(size_t)s * ncls + k] < 0) {
 				if (n == cap) {
 					size_t oc = cap;
 
 					cap *= 2;
-					go = xrealloc(go, cap * 256 * sizeof(int32_t));
+					go = xrealloc(go, cap * ncls * sizeof(int32_t));
 					m->out = xrealloc(m->out, cap * sizeof(*m->out));
 					memset(m->out + oc, 0, (cap - oc) * sizeof(*m->out));
 				}
-				memset(go + n * 256, 0xff, 256 * sizeof(int32_t));
-				go[(size_t)s * 256 + c] = (int32_t)n++;
+				memset(go + n * ncls, 0xff, ncls * sizeof(int32_t));
+				go[(size_t)s * ncls + k] = (int32_t)n++;
 			}
-			s = go[(size_t)s * 256 + c];
+			s = go[(size_t)s * ncls + k];
 		}
 		out_add(&m->out[s], (uint32_t)i);
 	}
@@ -126,11 +148,12 @@ build_prefilter(struct matcher *m)
 	fail = xcalloc(n, sizeof(int32_t));
 	queue = xmalloc(n * sizeof(uint32_t));
 	head = tail = 0;
-	for (c = 0; c < 256; c++) {
-		int32_t t = go[c];
+	go[0] = 0;		/* class 0: in no needle */
+	for (k = 1; k < ncls; k++) {
+		int32_t t = go[k];
 
 		if (t < 0)
-			go[c] = 0;
+			go[k] = 0;
 		else {
 			fail[t] = 0;
 			queue[tail++] = (uint32_t)t;
@@ -138,66 +161,29 @@ build_prefilter(struct matcher *m)
 	}
 	while (head < tail) {
 		uint32_t s = queue[head++];
-		size_t k;
+		size_t j;
 
-		for (k = 0; k < m->out[fail[s]].n; k++)
-			out_add(&m->out[s], m->out[fail[s]].rules[k]);
-		for (c = 0; c < 256; c++) {
-			int32_t t = go[(size_t)s * 256 + c];
+		for (j = 0; j < m->out[fail[s]].n; j++)
+			out_add(&m->out[s], m->out[fail[s]].rules[j]);
+		for (k = 0; k < ncls; k++) {
+			int32_t t = go[(size_t)s * ncls + k];
+			int32_t f = go[(size_t)fail[s] * ncls + k];
 
 			if (t < 0)
-				go[(size_t)s * 256 + c] = go[(size_t)fail[s] * 256 + c];
+				go[(size_t)s * ncls + k] = f;
 			else {
-				fail[t] = go[(size_t)fail[s] * 256 + c];
+				fail[t] = f;
 				queue[tail++] = (uint32_t)t;
 			}
 		}
 	}
 	free(fail);
 	free(queue);
-	/*
-	 * Alphabet compression: bytes that occur in no needle all behave
-	 * alike, so the table needs one column per distinct needle byte
-	 * plus one; it stays small enough for the cache.
-	 */
-	{
-		size_t st, k;
-		int32_t *d;
-
-		memset(m->cls, 0, sizeof(m->cls));
-		m->ncls = 1;
-		for (i = 0; i < m->nrules; i++) {
-			const char *needle = m->rules[i].rule->needle;
-
-			if (needle == NULL || m->rules[i].rule->trigger >= 0)
-				continue;
-			for (p = (const unsigned char *)needle; *p != '\0'; p++)
-				if (m->cls[lc(*p)] == 0)
-					m->cls[lc(*p)] = (uint8_t)m->ncls++;
-		}
-		for (c = 'A'; c <= 'Z'; c++)
-			m->cls[c] = m->cls[c + 32];
-		d = xmalloc(n * m->ncls * sizeof(int32_t));
-		for (st = 0; st < n; st++) {
-			int32_t other = go[st * 256];	/* a byte of class 0 */
-
-			for (c = 0; c < 256; c++)
-				if (m->cls[c] == 0 && c >= 'a' &&
-				    go[st * 256 + c] != other)
-					other = go[st * 256 + c];
-			for (c = 0; c < 256; c++) {
-				int32_t t = go[st * 256 + lc((unsigned)c)];
-
-				k = m->cls[c];
-				if (k == 0)
-					t = other;
-				d[st * m->ncls + k] = t | (m->out[t].n > 0 ?
-				    INT32_MIN : 0);
-			}
-		}
-		free(go);
-		m->delta = d;
-	}
+	/* high bit: the target state has outputs */
+	for (i = 0; i < n * ncls; i++)
+		if (m->out[go[i]].n > 0)
+			go[i] |= INT32_MIN;
+	m->delta = go;
 	m->nstates = n;
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/resource.h>
 
 #include "diag.h"
 #include "matcher.h"
@@ -177,6 +178,71 @@ Test(matcher, many_needles_share_the_prefilter)
 	cr_assert_eq(h.n, 1);
 	cr_expect_str_eq(h.ids[0], "n-his");
 	teardown_rules(&f);
+}
+
+static long
+peak_kib(void)
+{
+	struct rusage ru;
+
+	getrusage(RUSAGE_SELF, &ru);
+	return ru.ru_maxrss;
+}
+
+/*
+ * The prefilter's table has one column per byte that occurs in a needle,
+ * never 256: 200 needles of 2000 letters (400k states) need ~40 MB, not
+ * the ~600 MB a full byte table took while it was being built.
+ */
+Test(matcher, long_needles_keep_the_prefilter_small, .timeout = 30)
+{
+	enum { NR = 200, NL = 2000 };
+	size_t cap = (size_t)NR * (NL + 256) + 64, len = 0, i, k;
+	char *json = malloc(cap), *needle = malloc((size_t)NR * (NL + 1));
+	struct fixture f;
+	struct hit h;
+	long before;
+	unsigned seed = 1;
+
+	cr_assert_not_null(json);
+	cr_assert_not_null(needle);
+	for (i = 0; i < NR; i++) {
+		char *n = needle + i * (NL + 1);
+
+		for (k = 0; k < NL; k++) {
+			seed = seed * 1103515245u + 12345u;
+			n[k] = (char)('a' + (seed >> 16) % 26);
+		}
+		n[NL] = '\0';
+	}
+	len += (size_t)snprintf(json + len, cap - len, "%s", HEAD);
+	for (i = 0; i < NR; i++)
+		len += (size_t)snprintf(json + len, cap - len, "%s" R("n%03zu",
+		    "\"needle\": \"%s\", \"pattern\": \"%.8s\""),
+		    i > 0 ? ",\n" : "", i, i, needle + i * (NL + 1),
+		    needle + i * (NL + 1));
+	len += (size_t)snprintf(json + len, cap - len, "%s", TAIL);
+	before = peak_kib();
+	setup_rules(&f, json);
+	cr_expect_lt(peak_kib() - before, 150 * 1024L,
+	    "building the matcher took %ld MiB", (peak_kib() - before) / 1024);
+	/* needle 17 in a line, upper-cased: only its rule is a candidate */
+	for (k = 0; k < NL; k++)
+		needle[17 * (NL + 1) + k] -= 32;
+	h = run(&f, needle + 17 * (NL + 1));
+	cr_expect_eq(h.n, 0, "the pattern is case-sensitive");
+	for (k = 0; k < NL; k++)
+		needle[17 * (NL + 1) + k] += 32;
+	h = run(&f, needle + 17 * (NL + 1));
+	cr_assert_eq(h.n, 1, "%zu hits", h.n);
+	cr_expect_str_eq(h.ids[0], "n017");
+	/* one letter short: no candidate */
+	needle[17 * (NL + 1) + NL - 1] = '\0';
+	h = run(&f, needle + 17 * (NL + 1));
+	cr_expect_eq(h.n, 0);
+	teardown_rules(&f);
+	free(needle);
+	free(json);
 }
 
 Test(matcher, level_constraint)
