@@ -644,26 +644,164 @@ parse_summary(struct job *j, const json_t *o)
 	return 0;
 }
 
-/* Line of the n-th occurrence of needle in buf from *pos on; advances
- * *pos.  0 when not found. */
-static unsigned long
-line_of(const char *buf, size_t len, size_t *pos, const char *needle)
+/*
+ * Finding the line of each entry: the string values of the document,
+ * collected in one pass and sorted by their raw text, answer "the first
+ * value equal to this node id at or after here" by binary search; an id
+ * taken from inside a value (the end of a thingArn) is looked for in the
+ * text from there on, within a total budget so that ids found nowhere
+ * cannot make this quadratic.  Line numbers are counted forward from the
+ * last hit only: the whole pass is linear in the size of the document.
+ */
+struct lit {
+	const char	*s;		/* raw text between the quotes */
+	size_t		 len;
+	unsigned long	 line;
+};
+
+struct line_finder {
+	const char	*buf;
+	size_t		 len;
+	struct lit	*lits;		/* sorted by text, then position */
+	size_t		 nlits, caplits;
+	size_t		 pos;		/* search from here on */
+	size_t		 cur;		/* counted up to here ... */
+	unsigned long	 curline;	/* ... which is on this line */
+	size_t		 budget;	/* bytes left for searches in text */
+};
+
+static int
+cmp_lit(const void *a, const void *b)
 {
-	size_t nl = strlen(needle), i;
+	const struct lit *x = a, *y = b;
+	size_t n = x->len < y->len ? x->len : y->len;
+	int c = memcmp(x->s, y->s, n);
+
+	if (c != 0)
+		return c;
+	if (x->len != y->len)
+		return x->len < y->len ? -1 : 1;
+	return x->s < y->s ? -1 : x->s > y->s;
+}
+
+static void
+finder_init(struct line_finder *f, const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len, *s, *q;
 	unsigned long line = 1;
 
-	if (nl == 0 || *pos >= len)
-		return 0;
-	for (i = *pos; i + nl <= len; i++)
-		if (memcmp(buf + i, needle, nl) == 0)
-			break;
-	if (i + nl > len)
-		return 0;
-	*pos = i + nl;
-	for (size_t k = 0; k < i; k++)
-		if (buf[k] == '\n')
+	memset(f, 0, sizeof(*f));
+	f->buf = buf;
+	f->len = len;
+	f->curline = 1;
+	f->budget = 4 * len + (1u << 20);
+	for (; p < end; p++) {
+		if (*p == '\n')
 			line++;
-	return line;
+		if (*p != '"')
+			continue;
+		for (s = ++p; p < end && *p != '"'; p++)
+			if (*p == '\\' && p + 1 < end)
+				p++;
+		/* a key is no node id */
+		for (q = p + 1; q < end && (*q == ' ' || *q == '\t' ||
+		    *q == '\r' || *q == '\n'); q++)
+			;
+		if (q < end && *q == ':')
+			continue;
+		f->lits = xgrow(f->lits, &f->caplits, f->nlits + 1,
+		    sizeof(*f->lits));
+		f->lits[f->nlits].s = s;
+		f->lits[f->nlits].len = (size_t)(p - s);
+		f->lits[f->nlits++].line = line;
+	}
+	if (f->nlits > 1)
+		qsort(f->lits, f->nlits, sizeof(*f->lits), cmp_lit);
+}
+
+/* The first occurrence of needle[0..nl) in p[0..n), or NULL. */
+static const char *
+find_bytes(const char *p, size_t n, const char *needle, size_t nl)
+{
+	const char *end = p + n, *q;
+
+	if (nl == 0)
+		return NULL;
+	for (q = p; (size_t)(end - q) >= nl; q++) {
+		q = memchr(q, needle[0], (size_t)(end - q) - nl + 1);
+		if (q == NULL)
+			return NULL;
+		if (memcmp(q, needle, nl) == 0)
+			return q;
+	}
+	return NULL;
+}
+
+/* The line of buf[off], off at or after the last one asked for. */
+static unsigned long
+finder_line(struct line_finder *f, size_t off)
+{
+	const char *nl;
+
+	if (off < f->cur) {
+		f->cur = 0;
+		f->curline = 1;
+	}
+	while ((nl = memchr(f->buf + f->cur, '\n', off - f->cur)) != NULL) {
+		f->curline++;
+		f->cur = (size_t)(nl - f->buf) + 1;
+	}
+	f->cur = off;
+	return f->curline;
+}
+
+/* The line of the first string value equal to id at or after f->pos, or
+ * of id inside the text from there on; advances f->pos.  0 if not found. */
+static unsigned long
+finder_find(struct line_finder *f, const char *id)
+{
+	struct lit key = { f->buf + f->pos, strlen(id), 0 };
+	size_t lo = 0, hi = f->nlits, off, n;
+	const char *hit;
+
+	if (key.len == 0 || f->pos >= f->len)
+		return 0;
+	/* the first literal not less than (id, here) */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct lit *l = &f->lits[mid];
+		size_t m = l->len < key.len ? l->len : key.len;
+		int c = memcmp(l->s, id, m);
+
+		if (c == 0 && l->len != key.len)
+			c = l->len < key.len ? -1 : 1;
+		if (c == 0)
+			c = l->s < key.s ? -1 : 0;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < f->nlits && f->lits[lo].len == key.len &&
+	    memcmp(f->lits[lo].s, id, key.len) == 0) {
+		off = (size_t)(f->lits[lo].s - f->buf);
+		(void)finder_line(f, off);	/* keep the count going */
+		f->pos = off + key.len;
+		return f->lits[lo].line;
+	}
+	/* ids taken from inside a value (thingArn) */
+	n = f->len - f->pos;
+	if (n > f->budget)
+		return 0;
+	hit = find_bytes(f->buf + f->pos, n, id, key.len);
+	if (hit == NULL) {
+		f->budget -= n;
+		return 0;
+	}
+	off = (size_t)(hit - f->buf);
+	f->budget -= off - f->pos < f->budget ? off - f->pos : f->budget;
+	f->pos = off + key.len;
+	return finder_line(f, off);
 }
 
 /* Gives entries from index from on a line number by finding their node id
@@ -671,23 +809,13 @@ line_of(const char *buf, size_t len, size_t *pos, const char *needle)
 static void
 assign_lines(struct job *j, size_t from, const char *buf, size_t len)
 {
-	size_t pos = 0, i;
+	struct line_finder f;
+	size_t i;
 
-	for (i = from; i < j->n; i++) {
-		char *q = xasprintf("\"%s\"", j->entries[i].node_id);
-		size_t save = pos;
-		unsigned long l = line_of(buf, len, &pos, q);
-
-		if (l == 0) {
-			/* ids taken from inside a value (thingArn) */
-			pos = save;
-			l = line_of(buf, len, &pos, j->entries[i].node_id);
-			if (l == 0)
-				pos = save;
-		}
-		j->entries[i].line = l;
-		free(q);
-	}
+	finder_init(&f, buf, len);
+	for (i = from; i < j->n; i++)
+		j->entries[i].line = finder_find(&f, j->entries[i].node_id);
+	free(f.lits);
 }
 
 static int

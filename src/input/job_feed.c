@@ -88,32 +88,35 @@ outcome_class(enum outcome o)
 	}
 }
 
-/* The primary finding of node among r's findings: highest severity,
- * causes before symptoms, first seen; -1 if none. */
-static int
-node_primary(const struct input_result *r, int node)
+/* The primary finding of every node among r's findings, in one pass:
+ * highest severity, causes before symptoms, first seen; -1 if none.
+ * Returns an array of nnodes entries (the caller frees it). */
+static int *
+node_primaries(const struct input_result *r, size_t nnodes)
 {
-	int best = -1;
+	int *best = xmalloc((nnodes > 0 ? nnodes : 1) * sizeof(int));
 	size_t i;
 
+	for (i = 0; i < nnodes; i++)
+		best[i] = -1;
 	for (i = 0; i < r->nfindings; i++) {
 		const struct finding *f = &r->findings[i];
 		const struct finding *b;
 		int fs, bs;
 
-		if (f->node != node)
+		if (f->node < 0 || (size_t)f->node >= nnodes)
 			continue;
-		if (best < 0) {
-			best = (int)i;
+		if (best[f->node] < 0) {
+			best[f->node] = (int)i;
 			continue;
 		}
-		b = &r->findings[best];
+		b = &r->findings[best[f->node]];
 		fs = (int)f->severity * 2 + (f->rule == NULL ||
 		    f->rule->role == RULE_ROLE_CAUSE);
 		bs = (int)b->severity * 2 + (b->rule == NULL ||
 		    b->rule->role == RULE_ROLE_CAUSE);
 		if (fs > bs)
-			best = (int)i;
+			best[f->node] = (int)i;
 	}
 	return best;
 }
@@ -320,6 +323,7 @@ job_feed(const struct job *j, struct analysis *a, const struct job_opts *o,
 	struct job_node *nodes = NULL;
 	struct logdir logs;
 	const struct input_result *snap;
+	int *prim;
 	size_t i, k, n = job_count(j);
 	long long now, trig, age = -1;
 	int rc = 0, have_logs = 0;
@@ -367,11 +371,12 @@ job_feed(const struct job *j, struct analysis *a, const struct job_opts *o,
 	 * need no context, so they are confirmed as they are fed). */
 	snap = analysis_result(a);
 	nodes = xcalloc(n > 0 ? n : 1, sizeof(*nodes));
+	prim = node_primaries(snap, n);
 	for (i = 0; i < n; i++) {
 		const struct job_entry *e = job_get(j, i);
 		struct job_node *jn = &nodes[i];
 		const char *info = entry_info(e);
-		int p = node_primary(snap, (int)i);
+		int p = prim[i];
 
 		jn->node_id = e->node_id;
 		jn->status = e->status;
@@ -397,6 +402,7 @@ job_feed(const struct job *j, struct analysis *a, const struct job_opts *o,
 			}
 		}
 	}
+	free(prim);
 	analysis_set_job(a, job_format(j), job_id(j), nodes, n);
 	for (i = 0; i < n; i++)
 		free(nodes[i].log_path);
@@ -439,7 +445,7 @@ void
 job_fixup(struct input_result *r, long long age_s)
 {
 	size_t i, nfail = 0, nrb = 0, nprog = 0, nnot = 0, nok = 0;
-	int first_fail = -1;
+	int first_fail = -1, *prim = NULL;
 
 	if (r == NULL || r->kind != INPUT_JOB)
 		return;
@@ -454,8 +460,11 @@ job_fixup(struct input_result *r, long long age_s)
 
 		/* keep the analysis' choice when it made one */
 		if (p < 0 || (size_t)p >= r->nfindings ||
-		    r->findings[p].node != (int)i)
-			p = node_primary(r, (int)i);
+		    r->findings[p].node != (int)i) {
+			if (prim == NULL)
+				prim = node_primaries(r, r->nnodes);
+			p = prim[i];
+		}
 		jn->primary = p;
 		if (jn->outcome == OUTCOME_UNKNOWN ||
 		    jn->outcome == OUTCOME_FAILED)
@@ -526,6 +535,7 @@ job_fixup(struct input_result *r, long long age_s)
 	}
 	if (first_fail >= 0)
 		r->primary = first_fail;
+	free(prim);
 }
 
 /* ---- summary -------------------------------------------------------- */
@@ -571,9 +581,17 @@ node_weight(const struct job_node *jn)
 void
 job_summary_build(const struct input_result *r, struct job_summary *s)
 {
-	size_t i, k;
+	size_t i;
+	unsigned char *timed_out;
 
 	memset(s, 0, sizeof(*s));
+	/* nodes with a job time-out finding, in one pass over the findings */
+	timed_out = xcalloc(r->nnodes + 1, 1);
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].node >= 0 &&
+		    (size_t)r->findings[i].node < r->nnodes &&
+		    is_job_timeout(&r->findings[i]))
+			timed_out[r->findings[i].node] = 1;
 	for (i = 0; i < r->nnodes; i++) {
 		const struct job_node *jn = &r->nodes[i];
 		size_t w = node_weight(jn);
@@ -592,13 +610,10 @@ job_summary_build(const struct input_result *r, struct job_summary *s)
 			count_key(&s->by_cause, &s->ncause, "unknown", w);
 		if (jn->disagree)
 			s->ndisagree++;
-		for (k = 0; k < r->nfindings; k++)
-			if (r->findings[k].node == (int)i &&
-			    is_job_timeout(&r->findings[k])) {
-				s->ntimed_out += w;
-				break;
-			}
+		if (timed_out[i])
+			s->ntimed_out += w;
 	}
+	free(timed_out);
 	if (s->nstatus > 1)
 		qsort(s->by_status, s->nstatus, sizeof(*s->by_status),
 		    cmp_count);

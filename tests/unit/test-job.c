@@ -351,3 +351,87 @@ Test(job, sniff_rejects_logs)
 	cr_expect_eq(job_sniff(json, sizeof(json) - 1), 1);
 	cr_expect_eq(job_sniff("{\"a\": 1}", 8), 0);
 }
+
+static struct job *
+parse_text(const char *text, size_t len)
+{
+	struct diag_err err;
+	struct job *j;
+
+	cr_assert_eq(job_parse("t.json", text, len, &j, &err), 0, "%s",
+	    err.text);
+	return j;
+}
+
+/*
+ * Each entry's line is where its node id stands as a value, not where the
+ * same letters appear earlier in a key or another id; an AWS thing named
+ * by the end of its thingArn is found inside that value.
+ */
+Test(job, entry_lines_point_at_the_node)
+{
+	static const char rmk[] =
+	    "{\"ota_job_id\": \"n1\",\n"			/* 1 */
+	    " \"node_ota_status\": [\n"				/* 2 */
+	    "  {\"node_id\": \"n10\", \"status\": \"success\"},\n"	/* 3 */
+	    "  {\"node_id\": \"ota\",\n"				/* 4 */
+	    "   \"status\": \"success\"},\n"			/* 5 */
+	    "  {\"status\": \"success\",\n"			/* 6 */
+	    "   \"node_id\": \"n1\"}]}\n";			/* 7 */
+	static const char aws[] =
+	    "{\"executionSummaries\": [\n"
+	    " {\"thingArn\": \"arn:aws:iot:eu-west-1:1:thing/dev-1\",\n"
+	    "  \"jobExecutionSummary\": {\"status\": \"SUCCEEDED\"}},\n"
+	    " {\"thingArn\": \"arn:aws:iot:eu-west-1:1:thing/dev-2\",\n"
+	    "  \"jobExecutionSummary\": {\"status\": \"FAILED\"}}]}\n";
+	struct job *j = parse_text(rmk, strlen(rmk));
+	size_t i;
+	static const struct { const char *id; unsigned long line; } want[] = {
+		{"n10", 3}, {"ota", 4}, {"n1", 7},
+	};
+
+	cr_assert_eq(job_count(j), 3);
+	for (i = 0; i < 3; i++) {
+		cr_expect_str_eq(job_get(j, i)->node_id, want[i].id);
+		cr_expect_eq(job_get(j, i)->line, want[i].line, "%s on line %lu",
+		    want[i].id, job_get(j, i)->line);
+	}
+	job_free(j);
+	j = parse_text(aws, strlen(aws));
+	cr_assert_eq(job_count(j), 2);
+	cr_expect_str_eq(job_get(j, 0)->node_id, "dev-1");
+	cr_expect_eq(job_get(j, 0)->line, 2);
+	cr_expect_str_eq(job_get(j, 1)->node_id, "dev-2");
+	cr_expect_eq(job_get(j, 1)->line, 4);
+	job_free(j);
+}
+
+/*
+ * 100k nodes, one a line, half of them with no node id (named "(node)",
+ * found nowhere in the text): line numbers are found in linear time.
+ */
+Test(job, entry_lines_in_linear_time, .timeout = 30)
+{
+	enum { N = 100000 };
+	size_t cap = (size_t)N * 96 + 64, len = 0, i;
+	char *text = malloc(cap);
+	struct job *j;
+
+	cr_assert_not_null(text);
+	len += (size_t)snprintf(text + len, cap - len, "[\n");
+	for (i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, i % 2 == 0 ?
+		    "%s{\"ota_job_id\": \"j\", \"node_id\": \"n%zu\", "
+		    "\"status\": \"success\"}" :
+		    "%s{\"ota_job_id\": \"j\", \"status\": \"failed\", "
+		    "\"x\": %zu}", i > 0 ? ",\n" : "", i);
+	len += (size_t)snprintf(text + len, cap - len, "]\n");
+	j = parse_text(text, len);
+	cr_assert_eq(job_count(j), N);
+	for (i = 0; i < N; i += 2)
+		if (job_get(j, i)->line != 2 + i)
+			cr_assert_fail("n%zu on line %lu, want %zu", i,
+			    job_get(j, i)->line, 2 + i);
+	job_free(j);
+	free(text);
+}
