@@ -449,6 +449,11 @@ matcher_run(struct matcher *m, const struct record *rec, matcher_fn fn,
 	if (nc > 1)
 		qsort(m->cand, nc, sizeof(uint32_t), cmp_u32);
 	for (i = 0; i < nc; i++) {
+		/* a rule that hit the PCRE2 limit once is skipped from then
+		   on: a pathological pattern would cost the budget again on
+		   every line (matcher_limited() names it) */
+		if (m->rules[m->cand[i]].limited)
+			continue;
 		if (try_rule(m, &m->rules[m->cand[i]], rec, &mt) != 1)
 			continue;
 		if ((rc = fn(ctx, rec, &mt)) != 0)

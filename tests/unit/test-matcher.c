@@ -448,6 +448,51 @@ Test(matcher, catastrophic_pattern_hits_the_limit, .timeout = 20)
 	free(line);
 }
 
+/*
+ * A rule that hit the limit once is not run again by matcher_run() (each
+ * try would cost the whole budget again), while matcher_run_rule(), used
+ * by `rules test`, still tries it and reports the limit as < 0.
+ */
+Test(matcher, limited_rule_is_skipped_from_then_on, .timeout = 20)
+{
+	static const char json[] = HEAD
+	    R("evil", "\"needle\": \"aaaa\", \"pattern\": \"(a|aa)+$\"") ",\n"
+	    R("fine", "\"needle\": \"aaaa\", \"pattern\": \"^a{4}\"") TAIL;
+	static const char bad[] = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!";
+	struct fixture f;
+	struct record rec;
+	struct match mt;
+	struct hit h;
+	struct timespec t0, t1;
+	double secs;
+	int i;
+
+	setup_rules(&f, json);
+	h = run(&f, bad);
+	cr_assert_eq(matcher_nlimited(f.m), 1, "the pattern must hit the limit");
+	cr_assert_eq(h.n, 1);
+	cr_expect_str_eq(h.ids[0], "fine");
+	/* a line it would match cheaply: skipped all the same */
+	h = run(&f, "aaaa");
+	cr_assert_eq(h.n, 1, "%zu hits", h.n);
+	cr_expect_str_eq(h.ids[0], "fine");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (i = 0; i < 2000; i++)
+		run(&f, bad);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	cr_expect_lt(secs, 1.0, "2000 lines took %.2f s", secs);
+	cr_expect_eq(matcher_nlimited(f.m), 1);
+	/* rules test: still tried, the limit still reported */
+	record_parse(f.p, 1, "aaaa", 4, 0, &rec);
+	cr_expect_eq(matcher_run_rule(f.m, ruleset_find(f.rs, "evil"), &rec,
+	    &mt), 1);
+	record_parse(f.p, 2, bad, strlen(bad), 0, &rec);
+	cr_expect_lt(matcher_run_rule(f.m, ruleset_find(f.rs, "evil"), &rec,
+	    &mt), 0);
+	teardown_rules(&f);
+}
+
 Test(matcher, empty_ruleset)
 {
 	struct ruleset *rs = ruleset_new();
