@@ -134,7 +134,9 @@ strip_escapes(struct strbuf *out, const char *s, size_t n)
 			continue;
 		}
 		if (c == 0x1b) {
-			/* CSI/OSC and two-byte forms */
+			/* CSI; OSC, DCS, APC, PM and SOS strings with their
+			   body, up to BEL or ST (the end of the line when
+			   unterminated); two-byte forms */
 			if (i + 1 < n && s[i + 1] == '[') {
 				k = i + 2;
 				while (k < n && k < i + 64 &&
@@ -142,7 +144,9 @@ strip_escapes(struct strbuf *out, const char *s, size_t n)
 				    (unsigned char)s[k] <= 0x7e))
 					k++;
 				i = k < n ? k + 1 : n;
-			} else if (i + 1 < n && s[i + 1] == ']') {
+			} else if (i + 1 < n && (s[i + 1] == ']' ||
+			    s[i + 1] == 'P' || s[i + 1] == '_' ||
+			    s[i + 1] == '^' || s[i + 1] == 'X')) {
 				k = i + 2;
 				while (k < n && s[k] != 0x07 &&
 				    !(s[k] == 0x1b && k + 1 < n && s[k + 1] == '\\'))
