@@ -358,12 +358,28 @@ sarif_occurrence(char **seen, size_t nseen, const char *fp)
 	return n;
 }
 
+/* The root finding f is a consequence of (following the chain), or NULL. */
+static const struct finding *
+sarif_root(const struct input_result *in, const struct finding *f)
+{
+	const struct finding *c = NULL;
+	size_t steps = 0;
+
+	while (f->consequence_of >= 0 &&
+	    (size_t)f->consequence_of < in->nfindings &&
+	    steps++ < in->nfindings) {
+		c = f = &in->findings[f->consequence_of];
+	}
+	return c;
+}
+
 static json_t *
 sarif_result(const struct input_result *in, size_t idx, size_t ruleidx,
     const struct sarif_rule *sr, const char *cwd, char **seen, size_t nseen,
     char *fp)
 {
 	const struct finding *f = &in->findings[idx];
+	const struct finding *root;
 	json_t		*res, *props, *related;
 	char		 hash[32];
 	size_t		 i;
@@ -376,12 +392,9 @@ sarif_result(const struct input_result *in, size_t idx, size_t ruleidx,
 	    "count", (json_int_t)(f->count > 0 ? f->count : 1));
 	if (f->session >= 0)
 		json_object_set_new(props, "session", json_integer(f->session));
-	if (f->consequence_of >= 0 && (size_t)f->consequence_of < in->nfindings) {
-		const struct finding *c = &in->findings[f->consequence_of];
-
+	if ((root = sarif_root(in, f)) != NULL)
 		json_object_set_new(props, "consequenceOf",
-		    sarif_str(c->rule != NULL ? c->rule->id : c->cause));
-	}
+		    sarif_str(root->rule != NULL ? root->rule->id : root->cause));
 	json_object_set_new(props, "outcome", json_string(
 	    outcome_name(in->outcome)));
 	if (in->kind == INPUT_JOB && f->node >= 0 &&
@@ -392,7 +405,8 @@ sarif_result(const struct input_result *in, size_t idx, size_t ruleidx,
 	res = json_pack("{s:o,s:I,s:s,s:o,s:[o],s:{s:s},s:o}",
 	    "ruleId", sarif_str(sr->id),
 	    "ruleIndex", (json_int_t)ruleidx,
-	    "level", sarif_level(f->severity),
+	    /* a consequence is no alert of its own: its root is */
+	    "level", root != NULL ? "note" : sarif_level(f->severity),
 	    "message", sarif_text(f->message, f->rule != NULL &&
 	    f->rule->title != NULL ? f->rule->title : f->cause),
 	    "locations", sarif_physical(in->path, cwd, sarif_line(in, f),

@@ -408,6 +408,49 @@ Test(sarif, hostile_text_and_job_locations)
 	json_decref(doc);
 }
 
+/*
+ * A finding that follows from another raises no alert of its own: level
+ * "note", and consequenceOf names the rule of the root it follows from
+ * (through a chain); the root keeps its level and has no consequenceOf.
+ */
+Test(sarif, consequences_are_notes_naming_their_root)
+{
+	struct finding	 f[3];
+	struct input_result a;
+	struct input_result *in[1] = { &a };
+	json_t		*doc;
+
+	f[0] = results_finding(&r_alloc, 10,
+	    "E (1185926) Dynamic Impl: alloc(16749 bytes) failed",
+	    "A TLS record buffer of 16749 bytes could not be allocated");
+	f[1] = results_finding(&results_rule_failed, 11,
+	    "E (1185930) esp_https_ota: ESP HTTPS OTA failed", "OTA failed");
+	f[2] = results_finding(&results_rule_failed, 12,
+	    "E (1185940) ota: Firmware upgrade failed", "OTA failed");
+	f[0].primary = 1;
+	f[1].consequence_of = 0;
+	f[2].consequence_of = 1;
+	results_input(&a, "logs/chain.log", OUTCOME_FAILED, f, 3);
+	doc = write_sarif("chain.sarif", in, 1);
+	cr_assert_str_eq(str_at(doc, "runs.0.results.0.level"), "error");
+	cr_assert_null(json_path(doc,
+	    "runs.0.results.0.properties.consequenceOf"));
+	cr_assert_str_eq(str_at(doc, "runs.0.results.1.level"), "note");
+	cr_assert_str_eq(str_at(doc,
+	    "runs.0.results.1.properties.consequenceOf"),
+	    "idf-mbedtls-dynamic-alloc-failed");
+	cr_assert_str_eq(str_at(doc, "runs.0.results.2.level"), "note");
+	cr_assert_str_eq(str_at(doc,
+	    "runs.0.results.2.properties.consequenceOf"),
+	    "idf-mbedtls-dynamic-alloc-failed");
+	/* everything else stays: rule, cause, message */
+	cr_assert_str_eq(str_at(doc, "runs.0.results.1.ruleId"),
+	    results_rule_failed.id);
+	cr_assert_str_eq(str_at(doc, "runs.0.results.1.message.text"),
+	    "OTA failed");
+	json_decref(doc);
+}
+
 Test(sarif, no_inputs_is_still_a_valid_log)
 {
 	json_t	*doc = write_sarif("empty.sarif", NULL, 0);
