@@ -4,7 +4,7 @@
  * The prefilter is an Aho-Corasick automaton over every needle, lower-cased,
  * compiled to a full transition table: one table lookup per input byte, and
  * the set of candidate rules falls out of the states visited.  Only
- * candidates run their regular expression.
+ * candidates run their regular expression, JIT-compiled when first run.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -32,6 +32,7 @@ struct crule {
 	const char	*capnames[MATCHER_MAX_CAPS];
 	uint32_t	 capnums[MATCHER_MAX_CAPS];
 	int		 limited;
+	int		 jitted;	/* JIT-compiled on first use */
 };
 
 struct ac_out {
@@ -206,7 +207,6 @@ compile(const char *pat, const struct rule *r, const char *what,
 		    what, (const char *)msg, (size_t)off);
 		return NULL;
 	}
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	return re;
 }
 
@@ -363,6 +363,16 @@ try_rule(struct matcher *m, struct crule *c, const struct record *rec,
 
 	if (!applies(r, rec))
 		return 0;
+	if (!c->jitted) {
+		/* JIT only the rules a line asks for: with many rules most
+		   never run, and compiling them all cost seconds and memory */
+		(void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);
+		if (c->tag_re != NULL)
+			(void)pcre2_jit_compile(c->tag_re, PCRE2_JIT_COMPLETE);
+		for (k = 0; k < c->nignore; k++)
+			(void)pcre2_jit_compile(c->ignore[k], PCRE2_JIT_COMPLETE);
+		c->jitted = 1;
+	}
 	if (c->tag_re != NULL && run_re(m, c, c->tag_re, rec->tag) != 1)
 		return 0;
 	if ((rc = run_re(m, c, c->re, subject)) != 1)
