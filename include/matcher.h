@@ -47,7 +47,9 @@ int	 matcher_run_rule(struct matcher *m, const struct rule *r,
 	    const struct record *rec, struct match *out);
 /*
  * Rules whose pattern hit the PCRE2 match/depth limit: each is reported
- * once per matcher.  Returns the count; ids via matcher_limited().
+ * once per matcher, and matcher_run() does not run it again (a pattern that
+ * blew up once would cost every later line as much).  Returns the count;
+ * ids via matcher_limited().
  */
 size_t	 matcher_nlimited(const struct matcher *m);
 const struct rule *matcher_limited(const struct matcher *m, size_t i);

@@ -214,7 +214,7 @@ process_record(struct analysis *a, const struct record *rec)
 		for (i = before; i < matcher_nlimited(a->m); i++)
 			analysis_note(a, rec->lineno,
 			    "rule '%s' hit the PCRE2 match limit on line %lu: "
-			    "skipped there (a pathological pattern?)",
+			    "skipped from then on (a pathological pattern?)",
 			    matcher_limited(a->m, i)->id, rec->lineno);
 	}
 }

@@ -130,8 +130,12 @@ finding_add(struct analysis *a, const struct rule *r, unsigned long line,
 			cause = ce->cause;
 	}
 	msg = format_message(a, r, caps, ncaps);
-	for (i = 0; i < res->nfindings; i++) {
+	for (i = res->nfindings; i-- > 0;) {
 		f = &res->findings[i];
+		/* job records come node by node: look no further back than
+		   this node's own findings */
+		if (a->node >= 0 && f->node != a->node)
+			break;
 		/* the same rule again (a retry, another buffer size): one
 		   finding with several evidence lines; its first message */
 		if (f->rule == r && strcmp(f->cause, cause) == 0 &&
@@ -323,12 +327,18 @@ live_root(const struct analysis *a, int s, int idx)
 {
 	const struct input_result *r = a->res;
 	const struct finding *nf = &r->findings[idx];
-	size_t i;
+	size_t i, lo = 0;
 	int any = -1;
 
 	if (nf->severity != RULE_ERROR)
 		return -1;
-	for (i = 0; i < (size_t)idx; i++) {
+
+	/* job records: only this node's run of findings */
+	if (nf->node >= 0)
+		for (lo = (size_t)idx; lo > 0 &&
+		    r->findings[lo - 1].node == nf->node; lo--)
+			;
+	for (i = lo; i < (size_t)idx; i++) {
 		const struct finding *f = &r->findings[i];
 
 		if (f->session != s || f->severity != RULE_ERROR ||

@@ -64,14 +64,17 @@ in_session(const struct input_result *r, const struct finding *f, int s)
 
 /* Picks the primary among findings matching (session s) or (node n). */
 static int
-pick(struct input_result *r, int s, int node)
+pick(struct input_result *r, int s, int node, const size_t *only, size_t nonly)
 {
-	size_t i;
+	size_t j, i, n = only != NULL ? nonly : r->nfindings;
 	const struct finding *best = NULL;
 	int bi = -1;
 
-	for (i = 0; i < r->nfindings; i++) {
-		const struct finding *f = &r->findings[i];
+	for (j = 0; j < n; j++) {
+		const struct finding *f;
+
+		i = only != NULL ? only[j] : j;
+		f = &r->findings[i];
 
 		if (node >= 0 ? f->node != node : !in_session(r, f, s))
 			continue;
@@ -98,14 +101,18 @@ explains_rollback(const char *cause)
 }
 
 static void
-link_consequences(struct input_result *r, int p, int s, int node)
+link_consequences(struct input_result *r, int p, int s, int node,
+    const size_t *only, size_t nonly)
 {
-	size_t i;
+	size_t j, i, n = only != NULL ? nonly : r->nfindings;
 	struct finding *pf = &r->findings[p];
 
 	pf->primary = 1;
-	for (i = 0; i < r->nfindings; i++) {
-		struct finding *f = &r->findings[i];
+	for (j = 0; j < n; j++) {
+		struct finding *f;
+
+		i = only != NULL ? only[j] : j;
+		f = &r->findings[i];
 
 		if ((int)i == p || f->consequence_of >= 0 || f->primary)
 			continue;
@@ -242,16 +249,35 @@ drop_ignored(struct input_result *r)
 static void
 rank_job(struct input_result *r)
 {
-	size_t k;
+	size_t k, i, *start, *idx, *fill;
 	int any_failed = 0, any_progress = 0, any_success = 0, last = -1;
 
+	/* the findings of each node, by a counting sort: one pass, not one
+	   pass per node (a fleet job has many nodes) */
+	start = xcalloc(r->nnodes + 2, sizeof(size_t));
+	fill = xcalloc(r->nnodes + 1, sizeof(size_t));
+	idx = xcalloc(r->nfindings + 1, sizeof(size_t));
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].node >= 0 &&
+		    (size_t)r->findings[i].node < r->nnodes)
+			start[r->findings[i].node + 1]++;
+	for (k = 0; k < r->nnodes; k++)
+		start[k + 1] += start[k];
+	for (i = 0; i < r->nfindings; i++) {
+		int nd = r->findings[i].node;
+
+		if (nd >= 0 && (size_t)nd < r->nnodes)
+			idx[start[nd] + fill[nd]++] = i;
+	}
 	for (k = 0; k < r->nnodes; k++) {
 		struct job_node *n = &r->nodes[k];
-		int p = pick(r, -1, (int)k);
+		const size_t *mine = idx + start[k];
+		size_t nmine = start[k + 1] - start[k];
+		int p = pick(r, -1, (int)k, mine, nmine);
 
 		n->primary = p;
 		if (p >= 0)
-			link_consequences(r, p, -1, (int)k);
+			link_consequences(r, p, -1, (int)k, mine, nmine);
 		if (n->outcome == OUTCOME_FAILED ||
 		    n->outcome == OUTCOME_ROLLED_BACK) {
 			any_failed = 1;
@@ -263,6 +289,9 @@ rank_job(struct input_result *r)
 		else if (n->outcome == OUTCOME_SUCCESS)
 			any_success = 1;
 	}
+	free(start);
+	free(fill);
+	free(idx);
 	if (any_failed) {
 		r->outcome = OUTCOME_FAILED;
 		r->primary = last;
@@ -316,7 +345,7 @@ rank_findings(struct analysis *a)
 		    s->outcome != OUTCOME_IN_PROGRESS &&
 		    s->outcome != OUTCOME_NOT_ATTEMPTED)
 			continue;
-		s->primary = pick(r, (int)i, -1);
+		s->primary = pick(r, (int)i, -1, NULL, 0);
 		if (s->primary >= 0 &&
 		    strcmp(r->findings[s->primary].cause, "rollback") == 0) {
 			/* what reset or crashed the new image explains the
@@ -334,7 +363,7 @@ rank_findings(struct analysis *a)
 				}
 		}
 		if (s->primary >= 0)
-			link_consequences(r, s->primary, (int)i, -1);
+			link_consequences(r, s->primary, (int)i, -1, NULL, 0);
 	}
 	/* the input: its last attempted session decides */
 	for (i = 0; i < r->nsessions; i++)
