@@ -48,6 +48,20 @@ struct gh_notes {
 	size_t		 n, cap;
 };
 
+/* Sanitised text (no control sequences), its line ends kept. */
+static void
+gh_clean(struct strbuf *out, const char *raw)
+{
+	while (raw != NULL && *raw != '\0') {
+		size_t n = strcspn(raw, "\r\n");
+
+		sanitize_append(out, raw, n);
+		raw += n;
+		if (*raw != '\0')
+			strbuf_addch(out, *raw++);
+	}
+}
+
 static void
 gh_esc(struct strbuf *sb, const char *raw, int prop)
 {
@@ -56,14 +70,7 @@ gh_esc(struct strbuf *sb, const char *raw, int prop)
 
 	/* a path or text may carry control sequences: never into the log;
 	   line ends stay, to be escaped below */
-	while (raw != NULL && *raw != '\0') {
-		size_t n = strcspn(raw, "\r\n");
-
-		sanitize_append(&clean, raw, n);
-		raw += n;
-		if (*raw != '\0')
-			strbuf_addch(&clean, *raw++);
-	}
+	gh_clean(&clean, raw);
 	for (s = clean.buf; *s != '\0'; s++) {
 		switch (*s) {
 		case '%':
@@ -230,14 +237,7 @@ gh_md_cell(struct strbuf *sb, const char *raw)
 	struct strbuf clean = STRBUF_INIT;
 	const char *s;
 
-	while (raw != NULL && *raw != '\0') {
-		size_t n = strcspn(raw, "\r\n");
-
-		sanitize_append(&clean, raw, n);
-		raw += n;
-		if (*raw != '\0')
-			strbuf_addch(&clean, *raw++);
-	}
+	gh_clean(&clean, raw);
 	for (s = clean.buf; *s != '\0'; s++) {
 		switch (*s) {
 		case '|':
