@@ -144,7 +144,8 @@ struct rule {
 					   rule instead of a pattern, or -1 */
 	const char	*label;		/* marker label, or NULL */
 	const char	*title;
-	unsigned	 targets;	/* RULE_TARGET_* */
+	unsigned	 targets;	/* RULE_TARGET_*; 0: "session", raised by
+					   the session model, never matched */
 	int		 on_text;	/* match the whole normalised line */
 	const char	*levels;	/* allowed levels, or NULL for any */
 	const char	*tag_pattern;	/* or NULL */

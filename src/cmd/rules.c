@@ -137,14 +137,17 @@ rules_list(int argc, char **argv)
 			    json_string(r->needle) : json_null());
 			json_object_set_new(o, "target", json_string(
 			    r->targets == (RULE_TARGET_LOG | RULE_TARGET_JOB) ?
-			    "any" : r->targets == RULE_TARGET_JOB ? "job" : "log"));
+			    "any" : r->targets == RULE_TARGET_JOB ? "job" :
+			    r->targets == 0 ? "session" : "log"));
 			json_object_set_new(o, "trigger_stage", r->trigger >= 0 ?
 			    json_string(stage_name((enum stage)r->trigger)) :
 			    json_null());
 			/* stage rules have no pattern of their own */
-			json_object_set_new(o, "pattern", r->trigger >= 0 ?
-			    json_null() : json_string(r->pattern));
-			json_object_set_new(o, "patterns", r->trigger >= 0 ?
+			json_object_set_new(o, "pattern", r->trigger >= 0 ||
+			    r->targets == 0 ? json_null() :
+			    json_string(r->pattern));
+			json_object_set_new(o, "patterns", r->trigger >= 0 ||
+			    r->targets == 0 ?
 			    json_array() : json_pack("[s]", r->pattern));
 			json_object_set_new(o, "origin", json_string(r->origin));
 			json_array_append_new(arr, o);
@@ -201,7 +204,9 @@ rules_show(int argc, char **argv)
 	printf("origin:    %s:%ld\n", r->origin, r->origin_line);
 	if (r->needle != NULL)
 		printf("needle:    %s\n", r->needle);
-	if (r->trigger >= 0)
+	if (r->targets == 0)
+		printf("raised by: the session model\n");
+	else if (r->trigger >= 0)
 		printf("fired by:  a '%s' marker\n",
 		    stage_name((enum stage)r->trigger));
 	else
@@ -507,8 +512,8 @@ rules_check(int argc, char **argv)
 	for (i = 0; i < ruleset_count(rs); i++) {
 		const struct rule *r = ruleset_get(rs, i);
 
-		if (r->trigger >= 0) {
-			/* fired by markers: no pattern, no needle */
+		if (r->trigger >= 0 || r->targets == 0) {
+			/* fired by markers or the session model: no needle */
 		} else if (r->needle == NULL) {
 			printf("%s:%ld: warning: rule '%s' has no needle: its pattern "
 			    "runs on every line\n", r->origin, r->origin_line, r->id);

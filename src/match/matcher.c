@@ -103,7 +103,8 @@ build_prefilter(struct matcher *m)
 	for (i = 0; i < m->nrules; i++) {
 		const char *needle = m->rules[i].rule->needle;
 
-		if (needle == NULL || m->rules[i].rule->trigger >= 0)
+		if (needle == NULL || m->rules[i].rule->trigger >= 0 ||
+		    m->rules[i].rule->targets == 0)
 			continue;
 		for (p = (const unsigned char *)needle; *p != '\0'; p++)
 			if (m->cls[lc(*p)] == 0)
@@ -121,7 +122,8 @@ build_prefilter(struct matcher *m)
 		const char *needle = m->rules[i].rule->needle;
 		int32_t s = 0;
 
-		if (m->rules[i].rule->trigger >= 0)
+		if (m->rules[i].rule->trigger >= 0 ||
+		    m->rules[i].rule->targets == 0)
 			continue;	/* fired by markers, never by text */
 		if (needle == NULL || *needle == '\0') {
 			m->always[m->nalways++] = (uint32_t)i;

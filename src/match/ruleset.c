@@ -640,6 +640,16 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 			    "no 'pattern' or 'needle': the stage's markers match");
 		r->trigger = st;
 		r->pattern = "(*FAIL)";
+	} else if (kind == RULE_KIND_RULE && json_is_string(json_object_get(o,
+	    "target")) && strcmp(json_string_value(json_object_get(o,
+	    "target")), "session") == 0) {
+		/* raised by the session model itself, never matched */
+		if (json_object_get(o, "pattern") != NULL ||
+		    json_object_get(o, "needle") != NULL)
+			return fail(L, DIAG_ESCHEMA, "a rule with target "
+			    "\"session\" takes no 'pattern' or 'needle': the "
+			    "session model raises it");
+		r->pattern = "(*FAIL)";
 	} else if (get_str(L, o, "pattern", 1, &r->pattern) != 0)
 		return -1;
 	if (get_str(L, o, "needle", 0, &r->needle) != 0 ||
@@ -663,9 +673,12 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 			r->targets = RULE_TARGET_JOB;
 		else if (strcmp(target, "any") == 0)
 			r->targets = RULE_TARGET_LOG | RULE_TARGET_JOB;
+		else if (strcmp(target, "session") == 0 &&
+		    kind == RULE_KIND_RULE)
+			r->targets = 0;		/* raised, never matched */
 		else
-			return fail(L, DIAG_ESCHEMA,
-			    "'target' must be \"log\", \"job\" or \"any\"");
+			return fail(L, DIAG_ESCHEMA, "'target' must be \"log\", "
+			    "\"job\", \"any\" or (rules) \"session\"");
 	}
 	if (r->levels != NULL) {
 		for (s = r->levels; *s != '\0'; s++)
@@ -729,6 +742,8 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 			return -1;
 	}
 	ex = json_object_get(o, "examples");
+	if (ex == NULL && kind == RULE_KIND_RULE && r->targets == 0)
+		return 0;	/* no line can show a session rule */
 	if (ex == NULL)
 		return fail(L, DIAG_ESCHEMA, "missing field 'examples'");
 	if (!json_is_object(ex) || check_fields(L, ex, examples_fields,
