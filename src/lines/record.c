@@ -209,15 +209,18 @@ strip_escapes(struct strbuf *out, const char *s, size_t n)
 	return flags;
 }
 
-/* Counts bytes that look like line noise (wrong baud rate). */
-static int
-is_noise(const char *s, size_t n)
+/*
+ * One pass over the cleaned bytes: RECORD_BAD_UTF8 if any sequence is not
+ * valid UTF-8, RECORD_NOISE if at least 30 % of a line of 8 bytes or more
+ * looks like line noise (wrong baud rate): controls, invalid bytes, U+FFFD.
+ */
+static unsigned
+byte_flags(const char *s, size_t n)
 {
 	const unsigned char *u = (const unsigned char *)s;
 	size_t i = 0, bad = 0, len;
+	unsigned flags = 0;
 
-	if (n < 8)
-		return 0;
 	while (i < n) {
 		if (u[i] < 0x20 && u[i] != '\t') {
 			bad++;
@@ -230,6 +233,7 @@ is_noise(const char *s, size_t n)
 		}
 		len = sanitize_utf8_len(u + i, n - i);
 		if (len == 0) {
+			flags |= RECORD_BAD_UTF8;
 			bad++;
 			i++;
 		} else {
@@ -240,25 +244,9 @@ is_noise(const char *s, size_t n)
 			i += len;
 		}
 	}
-	return bad * 10 >= n * 3;
-}
-
-static int
-has_bad_utf8(const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, len;
-
-	while (i < n) {
-		if (u[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((len = sanitize_utf8_len(u + i, n - i)) == 0)
-			return 1;
-		i += len;
-	}
-	return 0;
+	if (n >= 8 && bad * 10 >= n * 3)
+		flags |= RECORD_NOISE;
+	return flags;
 }
 
 long long
@@ -794,13 +782,10 @@ record_parse(struct record_parser *p, unsigned long lineno, const char *raw,
 	out->field = "";
 	out->flags = flags & RECORD_TRUNCATED;
 	out->flags |= strip_escapes(&p->clean, raw, len);
-	if (is_noise(p->clean.buf, p->clean.len))
-		out->flags |= RECORD_NOISE;
+	out->flags |= byte_flags(p->clean.buf, p->clean.len);
 
 	strbuf_reset(&p->text);
 	sanitize_append(&p->text, p->clean.buf, p->clean.len);
-	if (has_bad_utf8(p->clean.buf, p->clean.len))
-		out->flags |= RECORD_BAD_UTF8;
 	/* trailing blanks are noise for matching */
 	while (p->text.len > 0 && p->text.buf[p->text.len - 1] == ' ')
 		strbuf_setlen(&p->text, p->text.len - 1);
