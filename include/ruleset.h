@@ -65,6 +65,9 @@ enum stage {
 	STAGE_FAILED,		/* the update failed here, reason unknown (a
 				   generic line); also fired by the session
 				   model at a session's first error finding */
+	STAGE_CRASH,		/* a crash message (panic, abort, assert, watchdog,
+				   brownout): the next reset is that crash's;
+				   label: its kind */
 	STAGE_MAX
 };
 
@@ -172,6 +175,8 @@ struct rule {
 	size_t		 nno_match;
 	const char	*origin;	/* file the rule came from */
 	long		 origin_line;
+	int		 generic;	/* "confidence": "generic": the platform-
+					   independent tier (--generic-only) */
 	size_t		 index;		/* position in the ruleset */
 };
 
@@ -215,6 +220,27 @@ const struct code_table *ruleset_find_table(const struct ruleset *rs,
 /* Looks a printed code up ("0x1503", "-0x7F00", "5379", "-32512"). */
 const struct code_entry *code_table_lookup(const struct code_table *t,
 	    const char *text);
+
+/* What kind of failure a cause is (the cause table's class column). */
+enum cause_class {
+	CAUSE_NONE = 0,		/* unknown id */
+	CAUSE_NETWORK,		/* the download path: connect, TLS, HTTP, stream */
+	CAUSE_IMAGE,		/* the image or the partition table is wrong */
+	CAUSE_MEMORY,		/* heap exhausted */
+	CAUSE_CRASH,		/* panic, abort, watchdog, brownout, stack */
+	CAUSE_HOST,		/* the host-side uploader */
+	CAUSE_ACTIVITY,		/* other work on the device disrupted it */
+	CAUSE_ROLLBACK,		/* the new image was rolled back */
+	CAUSE_REFUSAL,		/* the updater refused this image (same
+				   version, older, another project) */
+	CAUSE_POLICY,		/* the application declined or postponed it */
+	CAUSE_CLOUD,		/* job records only */
+	CAUSE_ADVISORY,		/* a risk or advice, never why it failed */
+	CAUSE_CLASS_MAX
+};
+
+enum cause_class cause_class(const char *id);	/* CAUSE_NONE if unknown */
+const char *cause_class_name(enum cause_class c);
 
 const char *rule_severity_name(enum rule_severity s);
 int	 rule_severity_from_name(const char *name);	/* -1 if unknown */

@@ -56,7 +56,8 @@ static const struct {
 	{"overlaps", "ids of rules that may also match this rule's examples"},
 	{"examples", "{match: [...], no_match: [...]}"},
 	{"stage", "markers: the stage they announce; rules: the stage that fires them (no pattern)"},
-	{"label", "activity label, e.g. mqtt, ble (markers only)"},
+	{"label", "activity label, e.g. mqtt, ble; crash kind for stage crash (markers only)"},
+	{"confidence", "specific (default: a platform's own message) or generic (any log format; --generic-only)"},
 };
 
 static struct ruleset *
@@ -394,9 +395,11 @@ on_claim(void *ctx, const struct record *rec, const struct match *m)
 	struct claim *c = ctx;
 
 	(void)rec;
+	/* rules of one tier must not claim each other's lines; a generic
+	   rule under a specific one is the layering (the specific wins) */
 	if (m->rule != c->self && m->rule->kind == RULE_KIND_RULE &&
 	    c->self->kind == RULE_KIND_RULE && !declared(c->self, m->rule) &&
-	    c->other == NULL)
+	    m->rule->generic == c->self->generic && c->other == NULL)
 		c->other = m->rule;
 	return 0;
 }

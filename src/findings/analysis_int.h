@@ -10,6 +10,7 @@
 
 #include "analysis.h"
 #include "linesplit.h"
+#include "model.h"
 
 #define EVENT_RING 512
 #define RULE_HITS_RING 64	/* context.count.min may be at most this */
@@ -41,6 +42,25 @@ struct pending {
 	int		 done;
 };
 
+/* What the session model knows of the current session beyond its state. */
+struct msess {
+	int		 reported;	/* the updater reported success */
+	int		 announced;	/* a restart was announced */
+	int		 complete;	/* all bytes arrived */
+	int		 progressed;	/* progress > 0 % */
+	int		 switched;	/* boot slot set or success reported */
+	int		 host;		/* events from a host uploader's log */
+	char		 slot_written[40]; /* slot key of the target, "" */
+	char		 slot_before[40];  /* slot that booted before, "" */
+	unsigned long	 abn_line;	/* the abnormal reset after the switch */
+	char		*abn_text;
+	char		*abn_reason;
+	enum reset_class abn_class;
+	int		 abn_crash;	/* a crash message came before it */
+	int		 new_resets;	/* resets of the new image */
+	enum phase	 failed_phase;	/* phase when it failed */
+};
+
 struct rule_hits {
 	long long	 ms[RULE_HITS_RING]; /* times of the last hits */
 	size_t		 n;		/* total hits */
@@ -70,15 +90,23 @@ struct analysis {
 	struct pending	*pending;
 	size_t		 npending, cappending;
 	struct rule_hits *rule_hits;
-	/* session model */
+	/* session model (session.c, table in model.c) */
 	int		 cur;		/* current session, -1 */
-	enum phase	 phase;
+	enum mstate	 ms;		/* its state */
+	enum phase	 phase;		/* what rules' context.phase sees */
+	struct msess	 sm;		/* the current session's evidence */
+	int		 took_place;	/* a session succeeded or rolled back */
+	unsigned long	 verdict_line;	/* line that gave the current session
+					   its verdict, 0 */
+	unsigned long	 crash_line;	/* a crash message since the last reset */
+	char		 crash_label[16];
+	unsigned long	 reset_line;	/* line of the last reset, 0 */
+	int		 reset_since_version; /* a reset since the last version */
+	char		 boot_key[40];	/* slot the bootloader loaded last */
 	long long	 last_dev_ms;
 	long long	 prev_dev_ms;	/* the one before last_dev_ms */
 	unsigned long	 last_dev_line;	/* line of last_dev_ms */
 	long long	 boot_host_ms;	/* host time of the last reset */
-	int		 resets_in_new;	/* resets while booting the new image */
-	char		*reset_reason_pending;
 	/* notes */
 	unsigned long	 noise_start, noise_lines;
 	size_t		 noise_bytes;
@@ -112,10 +140,17 @@ void	 analysis_fire_failed(struct analysis *a, const struct finding *f);
 /* session.c: the OTA session model */
 void	 session_marker(struct analysis *a, const struct record *rec,
 	    const struct match *m);
-/* The session a failure at this point belongs to (created if needed). */
-int	 session_for_failure(struct analysis *a, unsigned long line,
-	    const char *cause);
-void	 session_failure(struct analysis *a, int s, const struct finding *f);
+/*
+ * An error finding of this cause at this line: the session it belongs to
+ * (opened if needed), or -1 when it is not part of any update (normal
+ * operation: *benign is set, the finding is kept at severity info).
+ * *fire is set when it is the error that failed its session.
+ */
+int	 session_error(struct analysis *a, const struct record *rec,
+	    const char *cause, int *benign, int *fire);
+/* The session a finding that is no error belongs to: the current one, or
+   a new one when there is none (a postponed update names why). */
+int	 session_attach(struct analysis *a, unsigned long line);
 void	 session_partition_row(struct analysis *a, const struct record *rec);
 /* The device restarted without a reset line (its clock started over). */
 void	 session_unseen_reset(struct analysis *a, const struct record *rec);

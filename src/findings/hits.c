@@ -109,16 +109,13 @@ ignored(const struct analysis *a, const struct rule *r, const char *cause)
 	return 0;
 }
 
-int
-finding_add(struct analysis *a, const struct rule *r, unsigned long line,
-    long long dev_ms, long long host_ms, const char *text,
-    const struct capture *caps, size_t ncaps, int session)
+/* The rule's cause, or the one its decoded capture names (set_cause). */
+static const char *
+effective_cause(const struct analysis *a, const struct rule *r,
+    const struct capture *caps, size_t ncaps)
 {
-	struct input_result *res = a->res;
 	const char *cause = r->cause;
-	char *msg;
 	size_t i;
-	struct finding *f;
 
 	for (i = 0; i < r->ndecode; i++) {
 		const struct rule_decode *how = NULL;
@@ -129,6 +126,20 @@ finding_add(struct analysis *a, const struct rule *r, unsigned long line,
 		    ce->cause != NULL)
 			cause = ce->cause;
 	}
+	return cause;
+}
+
+int
+finding_add(struct analysis *a, const struct rule *r, unsigned long line,
+    long long dev_ms, long long host_ms, const char *text,
+    const struct capture *caps, size_t ncaps, int session)
+{
+	struct input_result *res = a->res;
+	const char *cause = effective_cause(a, r, caps, ncaps);
+	char *msg;
+	size_t i;
+	struct finding *f;
+
 	msg = format_message(a, r, caps, ncaps);
 	for (i = res->nfindings; i-- > 0;) {
 		f = &res->findings[i];
@@ -358,27 +369,46 @@ confirm(struct analysis *a, const struct rule *r, unsigned long line,
     const struct capture *caps, size_t ncaps, int session_hint,
     const unsigned long *ctx_lines, size_t nctx)
 {
-	int s, idx;
+	int s, idx, benign = 0, fire = 0;
 	size_t before = a->res->nfindings;
+	struct finding *f;
 
 	s = session_hint;
-	if (r->severity == RULE_ERROR || s < 0)
-		s = session_for_failure(a, line, r->cause);
+	if (r->severity == RULE_ERROR) {
+		/* the error is an event of the update model first: it may
+		   open, fail or not touch a session */
+		struct record rec;
+
+		memset(&rec, 0, sizeof(rec));
+		rec.lineno = line;
+		rec.text = rec.msg = text;
+		rec.tag = rec.func = rec.src_file = rec.dev_time = rec.field = "";
+		rec.dev_ms = dev_ms;
+		rec.host_ms = host_ms;
+		rec.node = a->node;
+		s = session_error(a, &rec, effective_cause(a, r, caps, ncaps),
+		    &benign, &fire);
+	} else if (s < 0 && a->node < 0)
+		s = session_attach(a, line);
 	idx = finding_add(a, r, line, dev_ms, host_ms, text, caps, ncaps, s);
 	if (idx < 0)
 		return;
-	if (a->res->nfindings > before && a->res->findings[idx].ignored) {
+	f = &a->res->findings[idx];
+	if (a->res->nfindings > before && benign)
+		f->severity = RULE_INFO;	/* normal operation */
+	if (a->res->nfindings > before && f->ignored) {
 		/* --ignore: it still decides the session, silently */
 	} else if (a->res->nfindings > before) {
 		/* the context it needed is evidence too */
 		add_evidence(a, idx, ctx_lines, nctx);
 		/* live: link to the root it most likely follows from (the
 		   ranking at the end decides for good) */
-		a->res->findings[idx].consequence_of = live_root(a, s, idx);
+		f->consequence_of = live_root(a, s, idx);
 		analysis_emit(a, ANALYSIS_FINDING, idx, s, NULL, NULL);
 	}
-	if (r->severity == RULE_ERROR)
-		session_failure(a, s, &a->res->findings[idx]);
+	/* rules fired by the failure itself (concurrent activity ...) */
+	if (fire)
+		analysis_fire_failed(a, &a->res->findings[idx]);
 }
 
 void

@@ -13,13 +13,22 @@
 #include "analysis_int.h"
 #include "xalloc.h"
 
-/* Causes that are risks or advice, never why an update failed. */
+/* Causes that are risks or advice, never why an update failed (the
+   cause table's class). */
 static int
 advisory(const char *cause)
 {
-	return strcmp(cause, "excessive-polling") == 0 ||
-	    strcmp(cause, "ota-too-early") == 0 ||
-	    strcmp(cause, "insecure-transport") == 0;
+	return cause_class(cause) == CAUSE_ADVISORY;
+}
+
+/* How specific the evidence is: a platform's own rule (2), a generic rule
+   (1), a conclusion of the session model (0). */
+static int
+specificity(const struct finding *f)
+{
+	if (f->rule->targets == 0)
+		return 0;
+	return f->rule->generic ? 1 : 2;
 }
 
 static int
@@ -37,10 +46,14 @@ better(const struct finding *f, const struct finding *best)
 	if (fr != br)
 		return fr;
 	/* a rule fired by the failure (concurrent activity ...) explains
-	   the finding that failed the session on the same line */
-	if (f->line == best->line)
-		return f->rule->trigger == STAGE_FAILED &&
-		    best->rule->trigger != STAGE_FAILED;
+	   the finding that failed the session on the same line; else the
+	   more specific evidence wins */
+	if (f->line == best->line) {
+		if ((f->rule->trigger == STAGE_FAILED) !=
+		    (best->rule->trigger == STAGE_FAILED))
+			return f->rule->trigger == STAGE_FAILED;
+		return specificity(f) > specificity(best);
+	}
 	return f->line < best->line;
 }
 
@@ -92,12 +105,19 @@ pick(struct input_result *r, int s, int node, const size_t *only, size_t nonly)
 static int
 explains_rollback(const char *cause)
 {
-	return strcmp(cause, "brownout") == 0 ||
-	    strcmp(cause, "watchdog") == 0 ||
-	    strcmp(cause, "crash-after-update") == 0 ||
-	    strcmp(cause, "stack-overflow") == 0 ||
-	    strcmp(cause, "sys-evt-stack-overflow") == 0 ||
-	    strcmp(cause, "alloc-failed") == 0;
+	enum cause_class c = cause_class(cause);
+
+	return c == CAUSE_CRASH || c == CAUSE_MEMORY;
+}
+
+/* A finding that only notices the rollback (the bootloader's or the
+   updater's notice, the model's conclusion), not a reason for it such as
+   a failed health check. */
+static int
+rollback_notice(const struct finding *f)
+{
+	return strcmp(f->cause, "rollback") == 0 && (f->rule->targets == 0 ||
+	    f->rule->role == RULE_ROLE_SYMPTOM || f->rule->generic);
 }
 
 static void
@@ -347,7 +367,7 @@ rank_findings(struct analysis *a)
 			continue;
 		s->primary = pick(r, (int)i, -1, NULL, 0);
 		if (s->primary >= 0 &&
-		    strcmp(r->findings[s->primary].cause, "rollback") == 0) {
+		    rollback_notice(&r->findings[s->primary])) {
 			/* what reset or crashed the new image explains the
 			   rollback, even when it is logged after it */
 			for (k = 0; k < r->nfindings; k++)
@@ -381,6 +401,14 @@ rank_findings(struct analysis *a)
 			}
 	} else {
 		r->outcome = r->sessions[last_attempt].outcome;
+		/* attempts that failed before the one that went through are
+		   worth a warning, not a failed gate */
+		if (r->outcome == OUTCOME_SUCCESS)
+			for (k = 0; k < r->nfindings; k++)
+				if (r->findings[k].session >= 0 &&
+				    r->findings[k].session < last_attempt &&
+				    r->findings[k].severity == RULE_ERROR)
+					r->findings[k].severity = RULE_WARNING;
 		if (r->outcome != OUTCOME_SUCCESS)
 			r->primary = r->sessions[last_attempt].primary;
 		if (r->outcome == OUTCOME_IN_PROGRESS && r->primary >= 0 &&

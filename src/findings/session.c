@@ -1,15 +1,19 @@
 /*
- * session: the OTA session model.  Markers (rules/markers-*.json) announce
- * stages; this file turns them into sessions with phases and outcomes, and
+ * session: the OTA session model's glue.  Markers (rules/markers-*.json)
+ * and error findings become typed events (model.h); the transition table
+ * (model.c) says what each does to the current session.  This file keeps
+ * the evidence the guards read (progress, the slot written and the slot
+ * that booted, versions, whether the updater reported success, crash
+ * messages before a reset), builds the sessions and their timelines, and
  * gathers boot facts (version, project, chip, reset reason, partitions).
  *
- * Where the model itself concludes something no single line says (the old
- * version came back after the new image booted; the device reset in the
- * middle of a download; a download stalled), it raises a finding from a
- * rule of rules/session.json, so even those diagnoses carry data-defined
- * titles, causes and remedies.
+ * Where the model concludes something no single line says (the old image
+ * came back; an abnormal reset ended the update; the download stalled), it
+ * raises a finding from rules/session.json, so even those diagnoses carry
+ * data-defined titles, causes and remedies.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,16 +47,139 @@ cur(struct analysis *a)
 	return a->cur >= 0 ? &a->res->sessions[a->cur] : NULL;
 }
 
-static void finalize(struct analysis *a);
+int
+session_progress(const struct analysis *a)
+{
+	const struct session *s;
+
+	if (a->cur < 0)
+		return 0;
+	s = &a->res->sessions[a->cur];
+	return s->last_progress < 0 ? 0 : s->last_progress;
+}
+
+static void
+msess_clear(struct msess *m)
+{
+	free(m->abn_text);
+	free(m->abn_reason);
+	memset(m, 0, sizeof(*m));
+}
+
+/* --- slots and versions ------------------------------------------------- */
+
+/*
+ * A comparable key for a slot as logs name it: a hex offset ("110000"),
+ * a label ("ota_0") or an app subtype ("16", from "Next Partition: 16").
+ * Labels and subtypes become offsets through the partition table when the
+ * log printed it; "off:110000" keys compare, others only to themselves.
+ */
+static void
+slot_key(const struct analysis *a, const char *v, int is_offset, char *out,
+    size_t n)
+{
+	const struct device *d = &a->res->device;
+	unsigned long off = 0;
+	char *end;
+	size_t i;
+
+	out[0] = '\0';
+	if (v == NULL || *v == '\0')
+		return;
+	if (is_offset) {
+		off = strtoul(v, &end, 16);
+		if (*end == '\0') {
+			snprintf(out, n, "off:%lx", off);
+			return;
+		}
+	}
+	for (i = 0; i < d->nparts; i++)
+		if (strcmp(d->parts[i].label, v) == 0) {
+			snprintf(out, n, "off:%lx", d->parts[i].offset);
+			return;
+		}
+	off = strtoul(v, &end, 10);
+	if (*end == '\0' && off >= 16 && off < 32) {
+		/* an app subtype: ota_N is 16 + N */
+		for (i = 0; i < d->nparts; i++)
+			if (d->parts[i].type == 0 && d->parts[i].subtype == off) {
+				snprintf(out, n, "off:%lx", d->parts[i].offset);
+				return;
+			}
+		snprintf(out, n, "ota:%lu", off - 16);
+		return;
+	}
+	if (strncmp(v, "ota_", 4) == 0 && isdigit((unsigned char)v[4])) {
+		snprintf(out, n, "ota:%s", v + 4);
+		return;
+	}
+	snprintf(out, n, "label:%s", v);
+}
+
+/* Which image a slot key names, for the current session. */
+static enum which_image
+which_slot(const struct analysis *a, const char *key)
+{
+	const char *w = a->sm.slot_written, *b = a->sm.slot_before;
+
+	if (key[0] == '\0')
+		return WI_UNKNOWN;
+	if (w[0] != '\0') {
+		if (strcmp(w, key) == 0)
+			return WI_NEW;
+		/* another slot of the same notation: not the one written */
+		if (strncmp(w, key, 4) == 0)
+			return WI_OLD;
+	}
+	if (b[0] != '\0') {
+		if (strcmp(b, key) == 0)
+			return WI_OLD;
+		if (strncmp(b, key, 4) == 0)
+			return WI_NEW;
+	}
+	return WI_UNKNOWN;
+}
+
+static const char *
+vnorm(const char *v)
+{
+	if (v != NULL && (v[0] == 'v' || v[0] == 'V') &&
+	    isdigit((unsigned char)v[1]))
+		return v + 1;
+	return v;
+}
 
 static int
-session_new(struct analysis *a, unsigned long line)
+veq(const char *x, const char *y)
+{
+	return x != NULL && y != NULL && strcmp(vnorm(x), vnorm(y)) == 0;
+}
+
+static enum which_image
+which_version(const struct session *s, const char *v)
+{
+	if (s == NULL)
+		return WI_UNKNOWN;
+	if (s->version_to != NULL) {
+		if (veq(s->version_to, v))
+			return WI_NEW;
+		if (s->version_from != NULL && veq(s->version_from, v))
+			return WI_OLD;
+		return s->version_from != NULL ? WI_NEW : WI_UNKNOWN;
+	}
+	if (s->version_from != NULL)
+		return veq(s->version_from, v) ? WI_OLD : WI_NEW;
+	return WI_UNKNOWN;
+}
+
+/* --- sessions and timelines ---------------------------------------------- */
+
+static int
+session_open(struct analysis *a, unsigned long line)
 {
 	struct input_result *r = a->res;
 	struct session *s;
 
-	if (a->cur >= 0)
-		finalize(a);
 	r->sessions = xrealloc(r->sessions, (r->nsessions + 1) *
 	    sizeof(*r->sessions));
 	s = &r->sessions[r->nsessions];
@@ -68,35 +195,13 @@ session_new(struct analysis *a, unsigned long line)
 	if (r->device.version != NULL)
 		s->version_from = xstrdup(r->device.version);
 	a->cur = (int)r->nsessions++;
+	msess_clear(&a->sm);
+	snprintf(a->sm.slot_before, sizeof(a->sm.slot_before), "%s",
+	    a->boot_key);
+	a->ms = MS_IDLE;
 	a->phase = PHASE_IDLE;
-	a->resets_in_new = 0;
+	a->verdict_line = 0;
 	return a->cur;
-}
-
-/* Is the current session over (a new update would start a new one)? */
-static int
-session_closed(const struct analysis *a)
-{
-	const struct session *s;
-
-	if (a->cur < 0)
-		return 1;
-	s = &a->res->sessions[a->cur];
-	if (s->outcome == OUTCOME_FAILED && a->phase != PHASE_BOOTING_NEW)
-		return 1;
-	return a->phase == PHASE_VALIDATED || a->phase == PHASE_ROLLED_BACK ||
-	    s->outcome == OUTCOME_NOT_ATTEMPTED;
-}
-
-int
-session_progress(const struct analysis *a)
-{
-	const struct session *s;
-
-	if (a->cur < 0)
-		return 0;
-	s = &a->res->sessions[a->cur];
-	return s->last_progress < 0 ? 0 : s->last_progress;
 }
 
 static struct stage_event *
@@ -105,11 +210,11 @@ add_event(struct analysis *a, const struct record *rec, enum stage st,
 {
 	struct session *s = cur(a);
 	struct stage_event *e;
-	long long t = analysis_time(a, rec);
 
 	if (s == NULL)
 		return NULL;
-	s->end_line = rec->lineno;
+	if (rec->lineno > s->end_line)
+		s->end_line = rec->lineno;
 	/* two markers on one line announce one stage */
 	if (s->nevents > 0 && s->events[s->nevents - 1].line == rec->lineno &&
 	    s->events[s->nevents - 1].stage == st)
@@ -133,7 +238,6 @@ add_event(struct analysis *a, const struct record *rec, enum stage st,
 	e->line = rec->lineno;
 	e->dev_ms = rec->dev_ms;
 	e->host_ms = rec->host_ms;
-	(void)t;
 	e->progress = progress;
 	e->detail = detail != NULL ? sanitize_dup(detail, strlen(detail)) : NULL;
 	return e;
@@ -153,18 +257,7 @@ parse_percent(const char *v)
 	return d > 100 ? 100 : (int)d;
 }
 
-static void
-set_outcome(struct analysis *a, enum outcome o)
-{
-	struct session *s = cur(a);
-
-	if (s == NULL || s->outcome == o)
-		return;
-	s->outcome = o;
-	if (o == OUTCOME_SUCCESS || o == OUTCOME_FAILED ||
-	    o == OUTCOME_ROLLED_BACK)
-		analysis_emit(a, ANALYSIS_OUTCOME, -1, a->cur, NULL, NULL);
-}
+/* --- findings the model raises ----------------------------------------- */
 
 static const struct rule *
 session_rule(const struct analysis *a, const char *id)
@@ -174,18 +267,17 @@ session_rule(const struct analysis *a, const char *id)
 	return r != NULL && r->kind == RULE_KIND_RULE ? r : NULL;
 }
 
-/* Raises a finding from rules/session.json. */
 static void
-synth(struct analysis *a, const char *id, const struct record *rec,
-    unsigned long line, const char *text, const char *k1, const char *v1,
-    const char *k2, const char *v2)
+synth(struct analysis *a, const char *id, unsigned long line,
+    long long dev_ms, long long host_ms, const char *text, const char *k1,
+    const char *v1, const char *k2, const char *v2)
 {
 	const struct rule *r = session_rule(a, id);
 	struct capture caps[2];
 	size_t n = 0;
 	int idx;
 
-	if (r == NULL)
+	if (r == NULL || a->cur < 0)
 		return;
 	if (k1 != NULL) {
 		caps[n].name = (char *)k1;
@@ -195,133 +287,359 @@ synth(struct analysis *a, const char *id, const struct record *rec,
 		caps[n].name = (char *)k2;
 		caps[n++].value = (char *)(v2 != NULL ? v2 : "");
 	}
-	idx = finding_add(a, r, line, rec != NULL ? rec->dev_ms : -1,
-	    rec != NULL ? rec->host_ms : -1, text, caps, n, a->cur);
-	if (idx < 0)
-		return;
-	if (r->severity == RULE_ERROR && a->cur >= 0 &&
-	    a->res->sessions[a->cur].outcome != OUTCOME_ROLLED_BACK)
-		set_outcome(a, OUTCOME_FAILED);
-	analysis_emit(a, ANALYSIS_FINDING, idx, a->cur, NULL, NULL);
+	idx = finding_add(a, r, line, dev_ms, host_ms, text != NULL ? text : "",
+	    caps, n, a->cur);
+	if (idx >= 0)
+		analysis_emit(a, ANALYSIS_FINDING, idx, a->cur, NULL, NULL);
 }
 
+/* Does the current session hold an error finding of this class (at or
+   after line `from`)? */
 static int
-reason_is(const char *reason, const char *what)
+session_has(const struct analysis *a, enum cause_class cls, unsigned long from)
 {
-	return reason != NULL && strstr(reason, what) != NULL;
+	const struct input_result *r = a->res;
+	size_t i;
+
+	for (i = r->nfindings; i-- > 0;) {
+		const struct finding *f = &r->findings[i];
+
+		if (f->session != a->cur)
+			break;
+		if (f->severity == RULE_ERROR && f->line >= from &&
+		    cause_class(f->cause) == cls)
+			return 1;
+	}
+	return 0;
 }
 
-/* A reset while an update was being written or the new image booting. */
-static void
-on_reset(struct analysis *a, const struct record *rec, const char *reason)
+/* The finding for a crash message or abnormal reset, by its kind and by
+   whether the new image was already running. */
+static const char *
+crash_rule(const char *label, enum reset_class rc, int new_image)
 {
-	struct session *s = cur(a);
+	int wdt = (label != NULL && strcmp(label, "watchdog") == 0) ||
+	    rc == RC_WATCHDOG;
+	int bod = (label != NULL && strcmp(label, "brownout") == 0) ||
+	    rc == RC_BROWNOUT;
 
-	a->boot_host_ms = rec->host_ms;
+	if (bod)
+		return new_image ? "session-brownout-after-update" :
+		    "session-reset-brownout";
+	if (wdt)
+		return new_image ? "session-wdt-after-update" :
+		    "session-reset-watchdog";
+	return new_image ? "session-crash-after-update" :
+	    "session-crash-during-update";
+}
+
+struct evctx {
+	const struct record *rec;
+	const char	*reason;	/* ME_RESET: as printed */
+	enum reset_class rc;
+	const char	*label;		/* ME_CRASH: kind */
+	int		 crash_before;
+};
+
+static void
+raise_effects(struct analysis *a, unsigned eff, enum mstate from,
+    const struct evctx *c)
+{
+	const struct record *rec = c->rec;
+	struct session *s = cur(a);
+	unsigned long line = rec != NULL ? rec->lineno : s->end_line;
+	long long dev = rec != NULL ? rec->dev_ms : -1;
+	long long host = rec != NULL ? rec->host_ms : -1;
+	const char *text = rec != NULL ? rec->text : "";
+
 	if (s == NULL)
 		return;
-	/*
-	 * All bytes in and no error, then a restart with no switch or success
-	 * line in between (simple examples print nothing there): as far as
-	 * the log shows, the update went through.  The session ends here;
-	 * what follows is a new boot.
-	 */
-	if ((a->phase == PHASE_VERIFYING || a->phase == PHASE_DOWNLOADING) &&
-	    s->last_progress >= 100 && s->outcome != OUTCOME_FAILED) {
-		s->outcome = OUTCOME_SUCCESS;
-		a->phase = PHASE_IDLE;
-		return;
+	if (eff & MF_RAISE_RESET) {
+		/* the reset that ended it: this one, or the abnormal reset
+		   remembered after the switch */
+		const char *reason = c->reason;
+		enum reset_class rc = c->rc;
+		int crash = c->crash_before;
+
+		if (from == MS_RESTART_ABN && a->sm.abn_line > 0) {
+			line = a->sm.abn_line;
+			text = a->sm.abn_text;
+			reason = a->sm.abn_reason;
+			rc = a->sm.abn_class;
+			crash = a->sm.abn_crash;
+			dev = host = -1;
+		}
+		if (!session_has(a, CAUSE_CRASH, 0)) {
+			if (reset_abnormal(rc) || crash)
+				synth(a, crash_rule(crash ? a->crash_label :
+				    NULL, rc, 0), line, dev, host, text,
+				    "reason", reason != NULL ? reason :
+				    reset_class_name(rc), NULL, NULL);
+			else
+				synth(a, "session-reset-during-update", line,
+				    dev, host, text, "reason", reason != NULL ?
+				    reason : "unknown", "phase",
+				    phase_name(model_phase(from)));
+		}
 	}
-	switch (a->phase) {
-	case PHASE_DOWNLOADING:
-	case PHASE_VERIFYING:
-	case PHASE_CHECKING:
-		if (s->outcome == OUTCOME_FAILED)
-			break;
-		if (reason_is(reason, "BROWN"))
-			synth(a, "session-reset-brownout", rec, rec->lineno,
-			    rec->text, "reason", reason, NULL, NULL);
-		else if (reason_is(reason, "WDT"))
-			synth(a, "session-reset-watchdog", rec, rec->lineno,
-			    rec->text, "reason", reason, NULL, NULL);
+	if ((eff & MF_RAISE_CRASH) &&
+	    !session_has(a, CAUSE_CRASH, a->reset_line))
+		synth(a, crash_rule(c->label, c->rc, from == MS_NEW ||
+		    from == MS_NEW_CRASHED), line, dev, host, text, "reason",
+		    c->reason != NULL ? c->reason : c->label != NULL ? c->label :
+		    reset_class_name(c->rc), NULL, NULL);
+	if ((eff & MF_RAISE_ROLLBACK) && !session_has(a, CAUSE_CRASH, 0) &&
+	    !session_has(a, CAUSE_ROLLBACK, 0) &&
+	    !session_has(a, CAUSE_MEMORY, 0))
+		synth(a, "session-rolled-back", line, dev, host, text,
+		    "version", a->res->device.version != NULL ?
+		    a->res->device.version : "the previous image", "target",
+		    s->version_to != NULL ? s->version_to : "the new image");
+	if (eff & MF_RAISE_NOT_TAKEN)
+		synth(a, "session-update-not-taken", line, dev, host, text,
+		    "running", a->res->device.version != NULL ?
+		    a->res->device.version : a->boot_key, NULL, NULL);
+	if ((eff & MF_RAISE_STALLED) && s->progress_line > 0 &&
+	    s->last_progress < 100) {
+		char pct[16], secs[32];
+		long long t = a->last_dev_ms;
+
+		snprintf(pct, sizeof(pct), "%d", s->last_progress < 0 ? 0 :
+		    s->last_progress);
+		if (s->stall_ms >= 0 && t >= s->stall_ms)
+			snprintf(secs, sizeof(secs), "%.1f s",
+			    (double)(t - s->stall_ms) / 1000);
 		else
-			synth(a, "session-reset-during-update", rec, rec->lineno,
-			    rec->text, "reason", reason != NULL ? reason :
-			    "unknown", "phase", phase_name(a->phase));
-		s->failed_phase = a->phase;
-		set_outcome(a, OUTCOME_FAILED);
-		a->phase = PHASE_IDLE;
-		break;
-	case PHASE_REBOOTING:
-		a->phase = PHASE_BOOTING_NEW;
-		/* the restart into the new image should be a software or
-		   power reset; a watchdog here means it hung */
-		if (reason_is(reason, "WDT") && s->outcome != OUTCOME_FAILED) {
-			synth(a, "session-wdt-after-update", rec, rec->lineno,
-			    rec->text, "reason", reason, NULL, NULL);
-			s->failed_phase = PHASE_BOOTING_NEW;
-		}
-		break;
-	case PHASE_BOOTING_NEW:
-		if (reason_is(reason, "WDT") && s->outcome != OUTCOME_FAILED &&
-		    s->version_to == NULL) {
-			/* the new image has not said a word yet */
-			synth(a, "session-wdt-after-update", rec, rec->lineno,
-			    rec->text, "reason", reason, NULL, NULL);
-			s->failed_phase = PHASE_BOOTING_NEW;
-			break;
-		}
-		a->resets_in_new++;
-		if (reason != NULL && !reason_is(reason, "POWERON") &&
-		    a->resets_in_new >= 2 && s->outcome != OUTCOME_FAILED) {
-			char n[16];
+			snprintf(secs, sizeof(secs), "until the end of the log");
+		synth(a, "session-stalled", s->progress_line, -1, -1,
+		    "(the log ends while the download is under way)",
+		    "progress", pct, "duration", secs);
+	}
+	if (eff & MF_COUNT_RESET)
+		a->sm.new_resets++;
+}
 
-			snprintf(n, sizeof(n), "%d", a->resets_in_new);
-			synth(a, "session-crash-loop", rec, rec->lineno, rec->text,
-			    "reason", reason, "count", n);
-			s->failed_phase = PHASE_BOOTING_NEW;
-		}
-		break;
-	default:
-		break;
+/* Enters state `to` (after the effects): outcome, phase, announcements. */
+static void
+enter(struct analysis *a, enum mstate from, enum mstate to)
+{
+	struct session *s = cur(a);
+	enum outcome o;
+
+	a->ms = to;
+	if (s == NULL)
+		return;
+	if (to == MS_FAILED && from != MS_FAILED) {
+		a->sm.failed_phase = model_phase(from);
+		s->failed_phase = a->sm.failed_phase;
+	}
+	if (to == MS_ROLLED_BACK)
+		s->failed_phase = model_phase(from);
+	a->phase = to == MS_FAILED ? a->sm.failed_phase : model_phase(to);
+	if (to == MS_SUCCESS || to == MS_ROLLED_BACK)
+		a->took_place = 1;
+	if (model_final(to) && !model_final(from))
+		a->verdict_line = a->lineno;
+	o = model_outcome(to);
+	if (o != OUTCOME_UNKNOWN && s->outcome != o) {
+		s->outcome = o;
+		if (o == OUTCOME_SUCCESS || o == OUTCOME_FAILED ||
+		    o == OUTCOME_ROLLED_BACK)
+			analysis_emit(a, ANALYSIS_OUTCOME, -1, a->cur, NULL, NULL);
 	}
 }
 
-/* A version printed at startup: which image is running? */
 static void
-on_version(struct analysis *a, const struct record *rec, const char *version)
+facts_base(const struct analysis *a, struct mfacts *f, enum mevent ev)
+{
+	const struct session *s = a->cur >= 0 ? &a->res->sessions[a->cur] :
+	    NULL;
+
+	memset(f, 0, sizeof(*f));
+	f->ev = ev;
+	f->complete = a->sm.complete || (s != NULL && s->last_progress >= 100);
+	f->progressed = a->sm.progressed;
+	f->reported = a->sm.reported;
+	f->announced = a->sm.announced;
+	f->host = a->sm.host;
+	f->fresh = !a->took_place;
+	f->same_boot = a->verdict_line > 0 && a->reset_line < a->verdict_line;
+}
+
+/* The current session's story ends (a new one begins, or the input ends). */
+static void
+session_close(struct analysis *a, const struct record *rec)
+{
+	struct mfacts f;
+	struct mstep st;
+	struct evctx c;
+	enum mstate from = a->ms;
+
+	if (a->cur < 0)
+		return;
+	facts_base(a, &f, ME_END);
+	st = model_step(a->ms, &f);
+	memset(&c, 0, sizeof(c));
+	c.rec = rec;
+	raise_effects(a, st.effects, from, &c);
+	enter(a, from, st.to);
+	if (cur(a)->outcome == OUTCOME_UNKNOWN)
+		cur(a)->outcome = OUTCOME_NOT_ATTEMPTED;
+}
+
+/*
+ * Runs one event through the table.  Returns the transition's effects
+ * (MF_OPEN already done: the current session is then the new one).
+ */
+static unsigned
+step(struct analysis *a, const struct mfacts *f, const struct evctx *c)
+{
+	struct mstep st = model_step(a->ms, f);
+	enum mstate from = a->ms;
+
+	if (st.row < 0)
+		return 0;
+	if (st.effects & MF_OPEN) {
+		/* the story before ends as it would at the end of input:
+		   nothing it concludes is on this line */
+		session_close(a, NULL);
+		session_open(a, c->rec != NULL ? c->rec->lineno : a->lineno);
+		from = MS_IDLE;
+	}
+	raise_effects(a, st.effects & ~MF_OPEN, from, c);
+	enter(a, from, st.to);
+	return st.effects;
+}
+
+/* --- events from markers ------------------------------------------------- */
+
+static void
+note_reset(struct analysis *a, const struct record *rec, const char *reason,
+    enum reset_class rc)
+{
+	struct mfacts f;
+	struct evctx c;
+
+	facts_base(a, &f, ME_RESET);
+	f.reset = rc;
+	f.crash_before = a->crash_line > 0;
+	memset(&c, 0, sizeof(c));
+	c.rec = rec;
+	c.reason = reason;
+	c.rc = rc;
+	c.crash_before = f.crash_before;
+	c.label = a->crash_line > 0 ? a->crash_label : NULL;
+	if (a->cur >= 0 && (a->ms == MS_SWITCHED || a->ms == MS_RESTARTING) &&
+	    model_guard(MG_ABNORMAL, &f)) {
+		/* remember it: what boots next decides what it meant */
+		a->sm.abn_line = rec->lineno;
+		set_str(&a->sm.abn_text, rec->text);
+		set_str(&a->sm.abn_reason, reason != NULL ? reason :
+		    reset_class_name(rc));
+		a->sm.abn_class = rc;
+		a->sm.abn_crash = f.crash_before;
+	}
+	step(a, &f, &c);
+	a->boot_host_ms = rec->host_ms;
+	a->reset_line = rec->lineno;
+	a->crash_line = 0;
+	a->crash_label[0] = '\0';
+	a->reset_since_version = 1;
+	a->res->device.reset_line = rec->lineno;
+}
+
+static void
+note_version(struct analysis *a, const struct record *rec, const char *v)
 {
 	struct session *s = cur(a);
+	struct mfacts f;
+	struct evctx c;
+	const char *before = a->res->device.version;
 
-	set_str(&a->res->device.version, version);
-	if (s == NULL)
-		return;
-	/* printed while the update runs: the version it starts from */
-	if (a->phase < PHASE_REBOOTING && a->phase != PHASE_IDLE) {
-		if (s->version_from == NULL)
-			set_str(&s->version_from, version);
-		return;
-	}
-	if (a->phase == PHASE_REBOOTING)
-		a->phase = PHASE_BOOTING_NEW;
-	if (a->phase != PHASE_BOOTING_NEW)
-		return;
-	if (s->version_from != NULL && strcmp(s->version_from, version) == 0 &&
-	    (s->version_to == NULL || strcmp(s->version_to, version) != 0)) {
-		/* the old image is running again */
-		if (s->outcome != OUTCOME_ROLLED_BACK) {
-			synth(a, "session-rolled-back", rec, rec->lineno, rec->text,
-			    "version", version, "target", s->version_to != NULL ?
-			    s->version_to : "the new image");
-			s->failed_phase = PHASE_BOOTING_NEW;
-			a->phase = PHASE_ROLLED_BACK;
-			set_outcome(a, OUTCOME_ROLLED_BACK);
+	facts_base(a, &f, ME_VERSION);
+	memset(&c, 0, sizeof(c));
+	c.rec = rec;
+	if (a->ms == MS_IDLE || model_final(a->ms)) {
+		/* no update open: a version other than the one before the
+		   last reset means the device updated itself */
+		f.which = before != NULL && a->reset_since_version &&
+		    !veq(before, v) ? WI_NEW : WI_UNKNOWN;
+		if (f.which == WI_NEW && a->ms == MS_IDLE) {
+			char *from = xstrdup(before);
+
+			step(a, &f, &c);
+			if (a->cur >= 0) {
+				set_str(&cur(a)->version_from, from);
+				set_str(&cur(a)->version_to, v);
+			}
+			free(from);
 		}
-		return;
+	} else if (a->ms == MS_CHECKING || a->ms == MS_DOWNLOADING ||
+	    a->ms == MS_WRITTEN) {
+		/* printed while the update runs: the version it starts from */
+		if (s != NULL && s->version_from == NULL)
+			set_str(&s->version_from, v);
+	} else {
+		f.which = which_version(s, v);
+		/* the image the boot line showed to be the new one */
+		if (f.which == WI_UNKNOWN && (a->ms == MS_NEW ||
+		    a->ms == MS_NEW_CRASHED))
+			f.which = WI_NEW;
+		if (f.which == WI_NEW && s != NULL && s->version_to == NULL)
+			set_str(&s->version_to, v);
+		step(a, &f, &c);
 	}
-	if (s->version_to == NULL && (s->version_from == NULL ||
-	    strcmp(s->version_from, version) != 0))
-		set_str(&s->version_to, version);
+	set_str(&a->res->device.version, v);
+	a->reset_since_version = 0;
+}
+
+static enum mevent
+stage_event(enum stage st)
+{
+	switch (st) {
+	case STAGE_CHECK:
+		return ME_CHECK;
+	case STAGE_NO_UPDATE:
+		return ME_NO_UPDATE;
+	case STAGE_DOWNLOAD_START:
+		return ME_START;
+	case STAGE_PROGRESS:
+		return ME_PROGRESS;
+	case STAGE_DOWNLOAD_END:
+	case STAGE_VERIFY:
+		return ME_WRITTEN;
+	case STAGE_SWITCH:
+		return ME_SWITCH;
+	case STAGE_SUCCESS:
+		return ME_SUCCESS;
+	case STAGE_RESTART:
+		return ME_RESTART;
+	case STAGE_PENDING_VERIFY:
+		return ME_PENDING;
+	case STAGE_VALID:
+		return ME_VALID;
+	case STAGE_ROLLBACK:
+		return ME_ROLLBACK;
+	case STAGE_FAILED:
+		return ME_FAILED;
+	case STAGE_CRASH:
+		return ME_CRASH;
+	default:
+		return ME_MAX;
+	}
+}
+
+static void
+timeline(struct analysis *a, const struct record *rec, enum stage st,
+    int prog, const char *detail)
+{
+	struct stage_event *ev;
+
+	if (a->cur < 0)
+		return;
+	ev = add_event(a, rec, st, prog, detail[0] != '\0' ? detail : NULL);
+	if (ev != NULL)
+		analysis_emit(a, ANALYSIS_STAGE, -1, a->cur, ev, NULL);
 }
 
 void
@@ -330,130 +648,22 @@ session_marker(struct analysis *a, const struct record *rec,
 {
 	const struct rule *r = m->rule;
 	struct session *s;
-	struct stage_event *ev = NULL;
+	struct mfacts f;
+	struct evctx c;
 	const char *v;
-	char detail[256];
+	char detail[256], key[40];
 	int prog = -1;
+	enum mevent ev;
 
 	if (a->node >= 0)
 		return;		/* job records have nodes, not sessions */
+	/* the host's view (espota, an IDE uploader) is not the device's */
+	if (rec->fmt == RECORD_ESPOTA && r->stage == STAGE_ACTIVITY)
+		return;
 	detail[0] = '\0';
+	memset(&c, 0, sizeof(c));
+	c.rec = rec;
 	switch (r->stage) {
-	case STAGE_CHECK:
-		if (session_closed(a) || a->phase == PHASE_IDLE ||
-		    a->phase >= PHASE_REBOOTING) {
-			if (a->cur < 0 || session_closed(a) ||
-			    a->phase >= PHASE_REBOOTING ||
-			    cur(a)->nevents > 0)
-				session_new(a, rec->lineno);
-			a->phase = PHASE_CHECKING;
-		}
-		if ((v = mcap(m, "version")) != NULL) {
-			set_str(&cur(a)->version_to, v);
-			snprintf(detail, sizeof(detail), "offered %s", v);
-		}
-		if ((v = mcap(m, "url")) != NULL)
-			set_str(&cur(a)->url, v);
-		break;
-	case STAGE_NO_UPDATE:
-		if (a->cur < 0 || session_closed(a))
-			session_new(a, rec->lineno);
-		if (a->phase <= PHASE_CHECKING) {
-			set_outcome(a, OUTCOME_NOT_ATTEMPTED);
-			a->phase = PHASE_IDLE;
-		}
-		break;
-	case STAGE_DOWNLOAD_START:
-		/* after a failure, a new start is a retry only if the failed
-		   attempt had made progress; otherwise it is the same attempt
-		   announcing itself in several lines */
-		if (a->cur < 0 || (session_closed(a) &&
-		    (cur(a)->outcome != OUTCOME_FAILED ||
-		    cur(a)->last_progress > 0)) ||
-		    a->phase >= PHASE_REBOOTING)
-			session_new(a, rec->lineno);
-		a->phase = PHASE_DOWNLOADING;
-		s = cur(a);
-		if ((v = mcap(m, "size")) != NULL) {
-			s->size = strtoll(v, NULL, 10);
-			snprintf(detail, sizeof(detail), "%s bytes", v);
-		}
-		if ((v = mcap(m, "url")) != NULL)
-			set_str(&s->url, v);
-		if ((v = mcap(m, "partition")) != NULL) {
-			size_t l = strlen(detail);
-
-			snprintf(detail + l, sizeof(detail) - l, "%sto %s",
-			    l > 0 ? " " : "", v);
-		}
-		if ((v = mcap(m, "version")) != NULL)
-			set_str(&s->version_to, v);
-		break;
-	case STAGE_PROGRESS:
-		if ((v = mcap(m, "progress")) != NULL)
-			prog = parse_percent(v);
-		else if (mcap(m, "done") != NULL) {
-			long long done = strtoll(mcap(m, "done"), NULL, 10);
-			long long total = mcap(m, "total") != NULL ?
-			    strtoll(mcap(m, "total"), NULL, 10) : -1;
-
-			if (total <= 0 && a->cur >= 0)
-				total = cur(a)->size;
-			if (total > 0)
-				prog = (int)(done * 100 / total);
-		}
-		/* progress after a failure belongs to the failed attempt
-		   (status lines, reports) unless it starts over */
-		if (a->cur < 0 || a->phase >= PHASE_REBOOTING ||
-		    (session_closed(a) && cur(a)->outcome != OUTCOME_FAILED) ||
-		    (cur(a)->outcome == OUTCOME_FAILED && prog >= 0 &&
-		    cur(a)->last_progress >= 0 &&
-		    prog < cur(a)->last_progress))
-			session_new(a, rec->lineno);
-		if (a->phase < PHASE_DOWNLOADING)
-			a->phase = PHASE_DOWNLOADING;
-		s = cur(a);
-		if (prog >= 0) {
-			long long t = analysis_time(a, rec);
-
-			if (prog != s->last_progress) {
-				s->last_progress = prog;
-				s->progress_line = rec->lineno;
-				s->stall_ms = t;	/* time of last change */
-			}
-			snprintf(detail, sizeof(detail), "%d%%", prog);
-		}
-		break;
-	case STAGE_DOWNLOAD_END:
-	case STAGE_VERIFY:
-		if (a->cur < 0 || session_closed(a))
-			session_new(a, rec->lineno);
-		if (a->phase < PHASE_VERIFYING)
-			a->phase = PHASE_VERIFYING;
-		if (r->stage == STAGE_DOWNLOAD_END)
-			cur(a)->last_progress = 100;
-		break;
-	case STAGE_SWITCH:
-	case STAGE_SUCCESS:
-	case STAGE_RESTART:
-		/* a restart with no update around it (a panic, a user) is
-		   not part of an update */
-		if (r->stage == STAGE_RESTART && (a->cur < 0 ||
-		    session_closed(a) || a->phase < PHASE_DOWNLOADING))
-			return;
-		/* success after a failure in the same attempt: the words
-		   did not stop it (finalize decides) */
-		if (a->cur < 0 || (session_closed(a) && a->phase !=
-		    PHASE_REBOOTING && cur(a)->outcome != OUTCOME_FAILED))
-			session_new(a, rec->lineno);
-		if (a->phase < PHASE_REBOOTING) {
-			a->phase = PHASE_REBOOTING;
-			if (cur(a)->outcome != OUTCOME_FAILED)
-				cur(a)->last_progress = 100;
-		}
-		if ((v = mcap(m, "partition")) != NULL)
-			snprintf(detail, sizeof(detail), "%s", v);
-		break;
 	case STAGE_RESET:
 		v = mcap(m, "reason");
 		if (v == NULL && (v = mcap(m, "code")) != NULL) {
@@ -467,23 +677,35 @@ session_marker(struct analysis *a, const struct record *rec,
 			set_str(&a->res->device.reset_reason, v);
 			snprintf(detail, sizeof(detail), "%s", v);
 		}
-		a->res->device.reset_line = rec->lineno;
-		if (a->cur >= 0 && (ev = add_event(a, rec, r->stage, -1,
-		    detail[0] ? detail : NULL)) != NULL)
-			analysis_emit(a, ANALYSIS_STAGE, -1, a->cur, ev, NULL);
-		on_reset(a, rec, v);
+		timeline(a, rec, STAGE_RESET, -1, detail);
+		note_reset(a, rec, v, reset_class_of(v));
 		return;
 	case STAGE_BOOT:
-		if ((v = mcap(m, "partition")) != NULL ||
-		    (v = mcap(m, "offset")) != NULL) {
+		if ((v = mcap(m, "offset")) != NULL)
+			slot_key(a, v, 1, key, sizeof(key));
+		else if ((v = mcap(m, "partition")) != NULL)
+			slot_key(a, v, 0, key, sizeof(key));
+		else
+			key[0] = '\0';
+		if (v != NULL) {
 			set_str(&a->res->device.boot_partition, v);
 			snprintf(detail, sizeof(detail), "%s", v);
 		}
-		if (a->phase == PHASE_REBOOTING)
-			a->phase = PHASE_BOOTING_NEW;
-		if (a->cur < 0)
-			return;
-		break;
+		/* the log lost the reset before this boot */
+		if (a->ms == MS_DOWNLOADING || a->ms == MS_WRITTEN ||
+		    a->ms == MS_SWITCHED || a->ms == MS_CHECKING)
+			note_reset(a, rec, NULL, RC_UNKNOWN);
+		timeline(a, rec, STAGE_BOOT, -1, detail);
+		facts_base(a, &f, ME_BOOT);
+		f.which = which_slot(a, key);
+		/* after the switch and a clean restart, an image the log cannot
+		   place is the one the switch chose */
+		if (f.which == WI_UNKNOWN && a->sm.switched &&
+		    a->ms == MS_RESTARTING)
+			f.which = WI_NEW;
+		step(a, &f, &c);
+		snprintf(a->boot_key, sizeof(a->boot_key), "%s", key);
+		return;
 	case STAGE_APP_INFO:
 		if ((v = mcap(m, "project")) != NULL)
 			set_str(&a->res->device.project, v);
@@ -493,154 +715,213 @@ session_marker(struct analysis *a, const struct record *rec,
 			set_str(&a->res->device.chip, v);
 		if ((v = mcap(m, "version")) != NULL) {
 			snprintf(detail, sizeof(detail), "running %s", v);
-			on_version(a, rec, v);
+			note_version(a, rec, v);
+			timeline(a, rec, STAGE_APP_INFO, -1, detail);
 		}
-		if (a->cur < 0 || detail[0] == '\0')
-			return;
-		break;
-	case STAGE_PENDING_VERIFY:
-		if (a->cur < 0 || (session_closed(a) && a->phase !=
-		    PHASE_BOOTING_NEW))
-			session_new(a, rec->lineno);
-		a->phase = PHASE_BOOTING_NEW;
-		break;
-	case STAGE_VALID:
-		if (a->cur < 0)
-			session_new(a, rec->lineno);
-		if (a->phase == PHASE_BOOTING_NEW || a->phase == PHASE_REBOOTING ||
-		    a->phase == PHASE_VALIDATED) {
-			a->phase = PHASE_VALIDATED;
-			set_outcome(a, OUTCOME_SUCCESS);
-		} else if (cur(a)->outcome == OUTCOME_UNKNOWN) {
-			/* marked valid with no update in sight: a normal boot */
-			return;
+		return;
+	case STAGE_CRASH:
+		if (a->crash_line == 0) {
+			a->crash_line = rec->lineno;
+			snprintf(a->crash_label, sizeof(a->crash_label), "%s",
+			    r->label != NULL ? r->label : "panic");
 		}
-		break;
-	case STAGE_ROLLBACK:
-		if (a->cur < 0 || (session_closed(a) &&
-		    a->phase != PHASE_ROLLED_BACK))
-			session_new(a, rec->lineno);
-		cur(a)->failed_phase = a->phase;
-		a->phase = PHASE_ROLLED_BACK;
-		set_outcome(a, OUTCOME_ROLLED_BACK);
-		break;
-	case STAGE_FAILED:
-		/* a generic "update failed": the outcome, not a cause */
-		if (a->cur < 0 || (session_closed(a) &&
-		    cur(a)->outcome != OUTCOME_FAILED))
-			session_new(a, rec->lineno);
-		s = cur(a);
-		if (s->outcome != OUTCOME_FAILED &&
-		    s->outcome != OUTCOME_ROLLED_BACK) {
-			s->failed_phase = a->phase;
-			set_outcome(a, OUTCOME_FAILED);
-		}
-		break;
-	case STAGE_REPORT:
-		if (a->cur < 0)
-			return;
-		if ((v = mcap(m, "status")) != NULL)
-			snprintf(detail, sizeof(detail), "%s", v);
-		break;
+		c.label = r->label != NULL ? r->label : "panic";
+		c.reason = c.label;
+		facts_base(a, &f, ME_CRASH);
+		step(a, &f, &c);
+		snprintf(detail, sizeof(detail), "%s", c.label);
+		timeline(a, rec, STAGE_CRASH, -1, detail);
+		return;
 	case STAGE_ACTIVITY:
 		/* only interesting while an update is under way */
-		if (a->cur < 0 || a->phase != PHASE_DOWNLOADING)
+		if (a->cur < 0 || a->ms != MS_DOWNLOADING)
 			return;
 		snprintf(detail, sizeof(detail), "%s", r->label != NULL ?
 		    r->label : "activity");
+		timeline(a, rec, STAGE_ACTIVITY, -1, detail);
+		return;
+	case STAGE_REPORT:
+		if ((v = mcap(m, "status")) != NULL)
+			snprintf(detail, sizeof(detail), "%s", v);
+		timeline(a, rec, STAGE_REPORT, -1, detail);
+		return;
+	default:
+		break;
+	}
+	ev = stage_event(r->stage);
+	if (ev == ME_MAX)
+		return;
+	facts_base(a, &f, ev);
+	if (ev == ME_PROGRESS) {
+		if ((v = mcap(m, "progress")) != NULL)
+			prog = parse_percent(v);
+		else if (mcap(m, "done") != NULL) {
+			long long done = strtoll(mcap(m, "done"), NULL, 10);
+			long long total = mcap(m, "total") != NULL ?
+			    strtoll(mcap(m, "total"), NULL, 10) : -1;
+
+			if (total <= 0 && a->cur >= 0)
+				total = cur(a)->size;
+			if (total > 0)
+				prog = (int)(done * 100 / total);
+			else if (done > 0)
+				f.progressed = 1;
+		}
+		s = cur(a);
+		f.went_back = s != NULL && prog >= 0 && s->last_progress >= 0 &&
+		    prog < s->last_progress;
+	}
+	if (ev == ME_RESTART && a->crash_line > 0)
+		return;		/* "Rebooting..." after a panic: the crash's */
+	step(a, &f, &c);
+	s = cur(a);
+	if (s == NULL)
+		return;
+	if (rec->fmt == RECORD_ESPOTA)
+		a->sm.host = 1;
+	/* the evidence this event adds to the session */
+	switch (ev) {
+	case ME_CHECK:
+		if ((v = mcap(m, "version")) != NULL) {
+			set_str(&s->version_to, v);
+			snprintf(detail, sizeof(detail), "offered %s", v);
+		}
+		if ((v = mcap(m, "url")) != NULL)
+			set_str(&s->url, v);
+		break;
+	case ME_START:
+		if ((v = mcap(m, "size")) != NULL) {
+			s->size = strtoll(v, NULL, 10);
+			snprintf(detail, sizeof(detail), "%s bytes", v);
+		}
+		if ((v = mcap(m, "url")) != NULL)
+			set_str(&s->url, v);
+		if ((v = mcap(m, "version")) != NULL)
+			set_str(&s->version_to, v);
+		key[0] = '\0';
+		if ((v = mcap(m, "offset")) != NULL ||
+		    (v = mcap(m, "offset2")) != NULL)
+			slot_key(a, v, 1, key, sizeof(key));
+		else if ((v = mcap(m, "partition")) != NULL ||
+		    (v = mcap(m, "subtype")) != NULL)
+			slot_key(a, v, 0, key, sizeof(key));
+		if (key[0] != '\0')
+			snprintf(a->sm.slot_written, sizeof(a->sm.slot_written),
+			    "%s", key);
+		if (v != NULL) {
+			size_t l = strlen(detail);
+
+			snprintf(detail + l, sizeof(detail) - l, "%sto %s",
+			    l > 0 ? " " : "", v);
+		}
+		break;
+	case ME_PROGRESS:
+		if (prog >= 0) {
+			long long t = analysis_time(a, rec);
+
+			if (prog != s->last_progress) {
+				s->last_progress = prog;
+				s->progress_line = rec->lineno;
+				s->stall_ms = t;	/* time of last change */
+			}
+			if (prog > 0)
+				a->sm.progressed = 1;
+			if (prog >= 100)
+				a->sm.complete = 1;
+			snprintf(detail, sizeof(detail), "%d%%", prog);
+		} else if (f.progressed)
+			a->sm.progressed = 1;
+		break;
+	case ME_WRITTEN:
+		a->sm.complete = 1;
+		a->sm.progressed = 1;
+		if (s->last_progress < 100 && r->stage == STAGE_DOWNLOAD_END)
+			s->last_progress = 100;
+		break;
+	case ME_SWITCH:
+	case ME_SUCCESS:
+		if (ev == ME_SUCCESS)
+			a->sm.reported = 1;
+		a->sm.switched = 1;
+		a->sm.complete = 1;
+		a->sm.progressed = 1;
+		if (s->outcome != OUTCOME_FAILED)
+			s->last_progress = 100;
+		if ((v = mcap(m, "partition")) != NULL) {
+			snprintf(detail, sizeof(detail), "%s", v);
+			if (a->sm.slot_written[0] == '\0')
+				slot_key(a, v, 0, a->sm.slot_written,
+				    sizeof(a->sm.slot_written));
+		}
+		break;
+	case ME_RESTART:
+		a->sm.announced = 1;
+		if (a->ms == MS_SWITCHED)
+			a->sm.switched = 1;
+		break;
+	case ME_ROLLBACK:
+		if ((v = mcap(m, "version")) != NULL)
+			snprintf(detail, sizeof(detail), "invalid %s", v);
 		break;
 	default:
-		return;
+		break;
 	}
-	if (a->cur < 0)
-		return;
-	ev = add_event(a, rec, r->stage, prog, detail[0] != '\0' ? detail : NULL);
-	if (ev != NULL)
-		analysis_emit(a, ANALYSIS_STAGE, -1, a->cur, ev, NULL);
+	timeline(a, rec, r->stage, prog, detail);
 }
 
-/* Causes of the download path: seen after the new image booted, they are a
-   new update attempt, not the new image failing. */
-static int
-download_cause(const char *cause)
-{
-	static const char *const list[] = {"server-unreachable", "tls-failed",
-	    "http-error", "bad-server-response", "download-interrupted",
-	    "same-version", "project-name-mismatch", "downgrade-rejected",
-	    "not-enough-space", "invalid-image", "md5-mismatch", "auth-failed",
-	    "upload-tool-error", "signature-invalid", NULL};
-	size_t i;
-
-	for (i = 0; cause != NULL && list[i] != NULL; i++)
-		if (strcmp(list[i], cause) == 0)
-			return 1;
-	return 0;
-}
+/* --- events from findings -------------------------------------------------- */
 
 int
-session_for_failure(struct analysis *a, unsigned long line, const char *cause)
+session_error(struct analysis *a, const struct record *rec,
+    const char *cause, int *benign, int *fire)
 {
+	struct mfacts f;
+	struct evctx c;
+	unsigned eff;
+	enum cause_class cls = cause_class(cause);
+
+	*benign = 0;
+	*fire = 0;
 	/* a job record belongs to a node, not to a session of a log */
 	if (a->node >= 0)
 		return -1;
-	if (a->cur >= 0 && a->phase == PHASE_BOOTING_NEW &&
-	    cur(a)->outcome != OUTCOME_FAILED && download_cause(cause)) {
-		/* the new image runs and starts another update */
-		finalize(a);
-		session_new(a, line);
+	facts_base(a, &f, ME_ERROR);
+	f.cls = cls;
+	memset(&c, 0, sizeof(c));
+	c.rec = rec;
+	if (cls == CAUSE_CRASH && a->crash_line == 0) {
+		/* its reset is a crash's, whatever the ROM calls it */
+		a->crash_line = rec->lineno;
+		snprintf(a->crash_label, sizeof(a->crash_label), "%s",
+		    strcmp(cause, "watchdog") == 0 ? "watchdog" :
+		    strcmp(cause, "brownout") == 0 ? "brownout" : "panic");
 	}
-	if (a->cur < 0 || a->phase == PHASE_VALIDATED ||
-	    (cur(a)->outcome == OUTCOME_NOT_ATTEMPTED && a->phase == PHASE_IDLE) ||
-	    (cur(a)->outcome == OUTCOME_SUCCESS && a->phase != PHASE_BOOTING_NEW))
-		session_new(a, line);
-	cur(a)->end_line = line > cur(a)->end_line ? line : cur(a)->end_line;
+	if (a->cur >= 0 && model_final(a->ms) && rec->lineno == a->verdict_line)
+		return a->cur;	/* evidence on the line that gave the verdict */
+	eff = step(a, &f, &c);
+	if (eff & MF_BENIGN) {
+		*benign = 1;
+		return -1;
+	}
+	*fire = (eff & MF_FIRE) != 0;
+	if (a->cur >= 0 && rec->lineno > cur(a)->end_line)
+		cur(a)->end_line = rec->lineno;
 	return a->cur;
 }
 
-void
-session_failure(struct analysis *a, int si, const struct finding *f)
+int
+session_attach(struct analysis *a, unsigned long line)
 {
-	struct session *s;
-
-	if (si < 0 || si != a->cur)
-		return;
-	s = &a->res->sessions[si];
-	if (s->outcome == OUTCOME_ROLLED_BACK)
-		return;
-	if (s->outcome != OUTCOME_FAILED)
-		s->failed_phase = a->phase;
-	if (f->line > s->end_line)
-		s->end_line = f->line;
-	if (strcmp(f->cause, "rollback") == 0) {
-		a->phase = PHASE_ROLLED_BACK;
-		set_outcome(a, OUTCOME_ROLLED_BACK);
-		return;
-	}
-	/* connections torn down while the device restarts into the new
-	   image (Wi-Fi stops, the socket breaks): not the update failing */
-	if (a->phase == PHASE_REBOOTING && download_cause(f->cause) &&
-	    s->outcome != OUTCOME_FAILED)
-		return;
-	if (s->outcome != OUTCOME_FAILED) {
-		set_outcome(a, OUTCOME_FAILED);
-		/* rules fired by the failure itself (concurrent activity ...);
-		   f may move when they add findings */
-		analysis_fire_failed(a, f);
-		return;
-	}
-	set_outcome(a, OUTCOME_FAILED);
+	if (a->cur < 0)
+		session_open(a, line);
+	return a->cur;
 }
 
 void
 session_unseen_reset(struct analysis *a, const struct record *rec)
 {
-	struct stage_event *ev;
-
-	a->res->device.reset_line = rec->lineno;
-	if (a->cur >= 0 && (ev = add_event(a, rec, STAGE_RESET, -1,
-	    "restart (device time started over)")) != NULL)
-		analysis_emit(a, ANALYSIS_STAGE, -1, a->cur, ev, NULL);
-	on_reset(a, rec, "unknown (the log has no reset line)");
+	timeline(a, rec, STAGE_RESET, -1, "restart (device time started over)");
+	note_reset(a, rec, "unknown (the log has no reset line)", RC_UNKNOWN);
 }
 
 /* "I (83) boot:  0 nvs  WiFi data  01 02 00009000 00004000" */
@@ -719,76 +1000,14 @@ session_partition_row(struct analysis *a, const struct record *rec)
 	d->nparts++;
 }
 
-/* Decides the outcome of the current session (when it ends). */
-static void
-finalize(struct analysis *a)
-{
-	struct input_result *r = a->res;
-	struct session *s = cur(a);
-
-	if (s->outcome == OUTCOME_UNKNOWN) {
-		switch (a->phase) {
-		case PHASE_DOWNLOADING:
-		case PHASE_VERIFYING:
-			if (s->last_progress >= 100)
-				s->outcome = OUTCOME_SUCCESS;
-			else {
-				char pct[16], secs[32];
-				long long t = a->last_dev_ms;
-
-				s->outcome = OUTCOME_IN_PROGRESS;
-				snprintf(pct, sizeof(pct), "%d",
-				    s->last_progress < 0 ? 0 :
-				    s->last_progress);
-				if (s->stall_ms >= 0 && t >= s->stall_ms)
-					snprintf(secs, sizeof(secs), "%.1f s",
-					    (double)(t - s->stall_ms) / 1000);
-				else
-					snprintf(secs, sizeof(secs),
-					    "until the end of the log");
-				if (s->progress_line > 0 &&
-				    s->progress_line < r->nlines)
-					synth(a, "session-stalled", NULL,
-					    s->progress_line,
-					    "(the log ends while the download "
-					    "is under way)", "progress", pct,
-					    "duration", secs);
-			}
-			break;
-		case PHASE_CHECKING:
-			s->outcome = OUTCOME_NOT_ATTEMPTED;
-			break;
-		case PHASE_REBOOTING:
-		case PHASE_BOOTING_NEW:
-		case PHASE_VALIDATED:
-			s->outcome = OUTCOME_SUCCESS;
-			break;
-		case PHASE_ROLLED_BACK:
-			s->outcome = OUTCOME_ROLLED_BACK;
-			break;
-		default:
-			s->outcome = OUTCOME_NOT_ATTEMPTED;
-			break;
-		}
-	} else if (s->outcome == OUTCOME_FAILED &&
-	    s->failed_phase < PHASE_REBOOTING &&
-	    (a->phase == PHASE_VALIDATED || a->phase == PHASE_REBOOTING ||
-	    (a->phase == PHASE_BOOTING_NEW && (s->version_to == NULL ||
-	    (r->device.version != NULL &&
-	    strcmp(s->version_to, r->device.version) == 0))))) {
-		/* the new image runs: the error words did not matter */
-		s->outcome = OUTCOME_SUCCESS;
-	}
-}
-
 void
 session_finish_all(struct analysis *a)
 {
 	struct input_result *r = a->res;
 	size_t i;
 
-	if (a->cur >= 0)
-		finalize(a);
+	session_close(a, NULL);
+	msess_clear(&a->sm);
 	/* sessions with nothing in them (a lone marker) are dropped */
 	{
 		int *map = xcalloc(r->nsessions + 1, sizeof(int));
@@ -806,6 +1025,8 @@ session_finish_all(struct analysis *a)
 				free(s->version_from);
 				free(s->version_to);
 				free(s->url);
+				for (k = 0; k < s->nevents; k++)
+					free(s->events[k].detail);
 				free(s->events);
 				continue;
 			}

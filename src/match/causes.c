@@ -3,43 +3,87 @@
 
 #include "ruleset.h"
 
+/*
+ * The cause table: the source of truth for cause ids (rules name them, the
+ * man page and `rules fields` list them) and for what kind of failure each
+ * is.  The class decides how the session model reads an error of that cause
+ * (see model.h): a crash or memory failure explains a rollback, network and
+ * image failures belong to the download path, advisory causes never fail an
+ * update.
+ */
 static const struct {
 	const char *id;
+	enum cause_class cls;
 	const char *text;
 } causes[] = {
-	{"alloc-failed", "heap exhausted during the update"},
-	{"sys-evt-stack-overflow", "the system event task overflowed its stack"},
-	{"stack-overflow", "a task overflowed its stack during or right after the update"},
-	{"server-unreachable", "the device could not connect to the firmware server"},
-	{"tls-failed", "TLS handshake or certificate verification failed"},
-	{"http-error", "the server answered with an HTTP error status or a non-firmware body"},
-	{"download-interrupted", "the download started but stopped or timed out midway"},
-	{"same-version", "the offered firmware has the version already running"},
-	{"project-name-mismatch", "the new image belongs to a different project"},
-	{"downgrade-rejected", "anti-rollback / secure version check refused an older image"},
-	{"not-enough-space", "the image does not fit the OTA slot"},
-	{"no-ota-partition", "the partition table has no second app slot or no otadata"},
-	{"invalid-image", "the downloaded bytes are not a valid image for this chip"},
-	{"signature-invalid", "the image's signature does not verify"},
-	{"md5-mismatch", "the written image fails its MD5 check"},
-	{"auth-failed", "the uploader or device rejected the OTA password or credentials"},
-	{"upload-tool-error", "the host-side uploader lost the device"},
-	{"concurrent-activity", "other work disrupted the update"},
-	{"rollback", "the new image booted but was rolled back"},
-	{"crash-after-update", "the new image panics or resets repeatedly after boot"},
-	{"brownout", "supply voltage dropped during the update or early boot"},
-	{"watchdog", "a task or interrupt watchdog fired during the update"},
-	{"buffer-too-small", "download buffer too small: slow, jitter-prone download"},
-	{"job-timeout", "the cloud job's time-out elapsed before the device finished"},
-	{"version-not-reported", "the device never reported its new version"},
-	{"bad-segment-range", "overlapping or invalid ranges in a segmented download"},
-	{"device-not-targeted", "the job targeted devices that do not exist or do not match"},
-	{"ota-rejected", "the device's application declined the update by policy"},
-	{"ota-delayed", "the device postponed the update"},
-	{"bad-server-response", "the server's response is unusable (no length, bad JSON)"},
-	{"excessive-polling", "the device checks for updates far too often"},
-	{"ota-too-early", "the update starts within ~30 s of power-up"},
-	{"insecure-transport", "a transport risk: plain HTTP, no pinning, no OTA password"},
+	{"alloc-failed", CAUSE_MEMORY,
+	    "heap exhausted during the update"},
+	{"sys-evt-stack-overflow", CAUSE_CRASH,
+	    "the system event task overflowed its stack"},
+	{"stack-overflow", CAUSE_CRASH,
+	    "a task overflowed its stack during or right after the update"},
+	{"server-unreachable", CAUSE_NETWORK,
+	    "the device could not connect to the firmware server"},
+	{"tls-failed", CAUSE_NETWORK,
+	    "TLS handshake or certificate verification failed"},
+	{"http-error", CAUSE_NETWORK,
+	    "the server answered with an HTTP error status or a non-firmware body"},
+	{"download-interrupted", CAUSE_NETWORK,
+	    "the download started but stopped or timed out midway"},
+	{"same-version", CAUSE_REFUSAL,
+	    "the offered firmware has the version already running"},
+	{"project-name-mismatch", CAUSE_REFUSAL,
+	    "the new image belongs to a different project"},
+	{"downgrade-rejected", CAUSE_REFUSAL,
+	    "anti-rollback / secure version check refused an older image"},
+	{"not-enough-space", CAUSE_IMAGE,
+	    "the image does not fit the OTA slot"},
+	{"no-ota-partition", CAUSE_IMAGE,
+	    "the partition table has no second app slot or no otadata"},
+	{"invalid-image", CAUSE_IMAGE,
+	    "the downloaded bytes are not a valid image for this chip"},
+	{"signature-invalid", CAUSE_IMAGE,
+	    "the image's signature does not verify"},
+	{"md5-mismatch", CAUSE_IMAGE,
+	    "the written image fails its MD5 check"},
+	{"auth-failed", CAUSE_HOST,
+	    "the uploader or device rejected the OTA password or credentials"},
+	{"upload-tool-error", CAUSE_HOST,
+	    "the host-side uploader lost the device"},
+	{"concurrent-activity", CAUSE_ACTIVITY,
+	    "other work disrupted the update"},
+	{"rollback", CAUSE_ROLLBACK,
+	    "the new image booted but was rolled back"},
+	{"crash-during-update", CAUSE_CRASH,
+	    "the running firmware crashed or was reset abnormally while the update ran"},
+	{"crash-after-update", CAUSE_CRASH,
+	    "the new image panics or resets repeatedly after boot"},
+	{"brownout", CAUSE_CRASH,
+	    "supply voltage dropped during the update or early boot"},
+	{"watchdog", CAUSE_CRASH,
+	    "a task or interrupt watchdog fired during the update"},
+	{"buffer-too-small", CAUSE_NETWORK,
+	    "download buffer too small: slow, jitter-prone download"},
+	{"job-timeout", CAUSE_CLOUD,
+	    "the cloud job's time-out elapsed before the device finished"},
+	{"version-not-reported", CAUSE_CLOUD,
+	    "the device never reported its new version"},
+	{"bad-segment-range", CAUSE_IMAGE,
+	    "overlapping or invalid ranges in a segmented download"},
+	{"device-not-targeted", CAUSE_CLOUD,
+	    "the job targeted devices that do not exist or do not match"},
+	{"ota-rejected", CAUSE_POLICY,
+	    "the device's application declined the update by policy"},
+	{"ota-delayed", CAUSE_POLICY,
+	    "the device postponed the update"},
+	{"bad-server-response", CAUSE_NETWORK,
+	    "the server's response is unusable (no length, bad JSON)"},
+	{"excessive-polling", CAUSE_ADVISORY,
+	    "the device checks for updates far too often"},
+	{"ota-too-early", CAUSE_ADVISORY,
+	    "the update starts within ~30 s of power-up"},
+	{"insecure-transport", CAUSE_ADVISORY,
+	    "a transport risk: plain HTTP, no pinning, no OTA password"},
 };
 
 size_t
@@ -73,6 +117,38 @@ cause_describe(const char *id)
 	return NULL;
 }
 
+static const char *const class_names[CAUSE_CLASS_MAX] = {
+	[CAUSE_NONE] = "none",
+	[CAUSE_NETWORK] = "network",
+	[CAUSE_IMAGE] = "image",
+	[CAUSE_MEMORY] = "memory",
+	[CAUSE_CRASH] = "crash",
+	[CAUSE_HOST] = "host",
+	[CAUSE_ACTIVITY] = "activity",
+	[CAUSE_ROLLBACK] = "rollback",
+	[CAUSE_REFUSAL] = "refusal",
+	[CAUSE_POLICY] = "policy",
+	[CAUSE_CLOUD] = "cloud",
+	[CAUSE_ADVISORY] = "advisory",
+};
+
+enum cause_class
+cause_class(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id != NULL && i < cause_count(); i++)
+		if (strcmp(causes[i].id, id) == 0)
+			return causes[i].cls;
+	return CAUSE_NONE;
+}
+
+const char *
+cause_class_name(enum cause_class c)
+{
+	return (unsigned)c < CAUSE_CLASS_MAX ? class_names[c] : "none";
+}
+
 int
 cause_is_known(const char *id)
 {
@@ -104,6 +180,7 @@ static const char *const stage_names[STAGE_MAX] = {
 	[STAGE_ACTIVITY] = "activity",
 	[STAGE_NO_UPDATE] = "no-update",
 	[STAGE_FAILED] = "failed",
+	[STAGE_CRASH] = "crash",
 };
 
 const char *

@@ -613,12 +613,12 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 	    "title", "pattern", "needle", "on", "level", "tag", "target",
 	    "field", "role", "ignore", "message", "remedy", "kconfig",
 	    "references", "decode", "context", "overlaps", "examples",
-	    "stage", NULL};
+	    "stage", "confidence", NULL};
 	static const char *const marker_fields[] = {"id", "stage", "title",
 	    "pattern", "needle", "on", "level", "tag", "target", "field",
-	    "label", "ignore", "examples", "context", NULL};
+	    "label", "ignore", "examples", "context", "confidence", NULL};
 	static const char *const examples_fields[] = {"match", "no_match", NULL};
-	const char *s, *on, *target, *role;
+	const char *s, *on, *target, *role, *conf;
 	json_t *ex;
 	int st;
 
@@ -658,8 +658,14 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 	    get_str(L, o, "tag", 0, &r->tag_pattern) != 0 ||
 	    get_str(L, o, "target", 0, &target) != 0 ||
 	    get_str(L, o, "field", 0, &r->field) != 0 ||
-	    get_strv(L, o, "ignore", &r->ignore, &r->nignore) != 0)
+	    get_strv(L, o, "ignore", &r->ignore, &r->nignore) != 0 ||
+	    get_str(L, o, "confidence", 0, &conf) != 0)
 		return -1;
+	if (conf != NULL && strcmp(conf, "generic") != 0 &&
+	    strcmp(conf, "specific") != 0)
+		return fail(L, DIAG_ESCHEMA,
+		    "'confidence' must be \"specific\" or \"generic\"");
+	r->generic = conf != NULL && strcmp(conf, "generic") == 0;
 	if (r->needle != NULL && *r->needle == '\0')
 		r->needle = NULL;
 	if (on != NULL && strcmp(on, "message") != 0 && strcmp(on, "text") != 0)
