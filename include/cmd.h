@@ -37,6 +37,7 @@ struct cli_common {
 	const char	*rule_paths[32];
 	size_t		 nrule_paths;
 	int		 no_default_rules;
+	int		 generic_only;	/* only the generic tier (and the model) */
 	struct cli_output outputs[CLI_MAX_OUTPUTS];
 	size_t		 noutputs;
 	const char	*pending_format;	/* --format waiting for --output */

@@ -39,7 +39,8 @@ struct matcher;
  */
 struct matcher *matcher_new(const struct ruleset *rs, struct diag_err *err);
 void	 matcher_free(struct matcher *m);
-/* Calls fn for each rule (in ruleset order) that matches rec. */
+/* Calls fn for each rule that matches rec: the specific rules in ruleset
+   order, then the generic tier's in ruleset order. */
 int	 matcher_run(struct matcher *m, const struct record *rec,
 	    matcher_fn fn, void *ctx);
 /* Matches one rule only (rules test); 1 match, 0 no match, <0 limit hit. */

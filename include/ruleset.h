@@ -210,6 +210,10 @@ int	 ruleset_load_path(struct ruleset *rs, const char *path,
 int	 ruleset_load_string(struct ruleset *rs, const char *name,
 	    const char *json, size_t len, struct diag_err *err);
 
+/* --generic-only: drops every rule and marker that is not of the generic
+   tier (those the session model raises and those fired by a stage stay);
+   returns how many were dropped. */
+size_t	 ruleset_keep_generic(struct ruleset *rs);
 size_t	 ruleset_count(const struct ruleset *rs);
 const struct rule *ruleset_get(const struct ruleset *rs, size_t i);
 const struct rule *ruleset_find(const struct ruleset *rs, const char *id);

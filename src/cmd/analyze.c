@@ -29,8 +29,8 @@
 
 static const char usage_text[] =
     "usage: otadiag analyze [-qv] [-j jobs] [--rules path] [--no-default-rules]\n"
-    "                       [--format fmt [--output file]]... [--color when]\n"
-    "                       [--fail-on level] [--expect outcome]\n"
+    "                       [--generic-only] [--format fmt [--output file]]...\n"
+    "                       [--color when] [--fail-on level] [--expect outcome]\n"
     "                       [--ignore rule|cause] [--baseline file]\n"
     "                       [--max-line bytes] [file | dir | -]...\n"
     "\n"
@@ -45,6 +45,8 @@ static const char usage_text[] =
     "  --baseline FILE   accept the findings of an earlier --format json report\n"
     "  --rules PATH      add a rule file or folder; --no-default-rules drops the\n"
     "                    built-in table\n"
+    "  --generic-only    only the generic tier of rules (any log format) and the\n"
+    "                    update model: how otadiag does on an unknown platform\n"
     "  --color WHEN      auto, always or never (NO_COLOR is honoured)\n"
     "  -j N              analyse N inputs at once (output keeps the argument order)\n"
     "  --max-line BYTES  cut longer lines (default 65536)\n"

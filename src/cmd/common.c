@@ -123,6 +123,10 @@ cli_parse_common(struct cli_common *c, const char *cmd, int argc,
 		c->no_default_rules = 1;
 		return 1;
 	}
+	if (strcmp(argv[*i], "--generic-only") == 0) {
+		c->generic_only = 1;
+		return 1;
+	}
 	if ((v = optval("--format", argc, argv, i, &m)) != NULL || m) {
 		if (v == NULL)
 			goto missing;
@@ -283,6 +287,8 @@ cli_load_rules(const struct cli_common *c)
 	for (i = 0; i < c->nrule_paths; i++)
 		if (ruleset_load_path(rs, c->rule_paths[i], &err) != 0)
 			goto fail;
+	if (c->generic_only)
+		ruleset_keep_generic(rs);
 	if (ruleset_count(rs) == 0) {
 		diag_error("no rules loaded (--no-default-rules without --rules)");
 		ruleset_free(rs);

@@ -84,6 +84,10 @@ struct analysis {
 	const struct rule **trig[STAGE_MAX];	/* stage rules, per stage */
 	size_t		 ntrig[STAGE_MAX];
 	int		 finished;
+	/* the line being matched: what its specific rules already said */
+	unsigned long	 spec_line;
+	int		 spec_rule;	/* a specific rule matched it */
+	unsigned	 spec_stages;	/* stages its specific markers announced */
 	/* context */
 	struct event	 events[EVENT_RING];
 	size_t		 nevents;	/* total pushed; ring index = n % RING */

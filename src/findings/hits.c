@@ -631,9 +631,21 @@ analysis_on_match(void *ctx, const struct record *rec, const struct match *m)
 	struct capture caps[MATCHER_MAX_CAPS];
 	unsigned long ctx_lines[4] = {0, 0, 0, 0}, seen;
 
+	/* the generic tier speaks for a line only where no specific error
+	   rule (or marker of the same stage) did: the specific evidence wins */
+	if (a->spec_line != rec->lineno) {
+		a->spec_line = rec->lineno;
+		a->spec_rule = 0;
+		a->spec_stages = 0;
+	}
+	if (r->generic && (a->spec_rule || (r->kind == RULE_KIND_MARKER &&
+	    (a->spec_stages & (1u << r->stage)) != 0)))
+		return 0;
 	if (r->kind == RULE_KIND_MARKER) {
 		if (r->has_context && !context_now(a, r, rec, ms))
 			return 0;
+		if (!r->generic)
+			a->spec_stages |= 1u << r->stage;
 		session_marker(a, rec, m);
 		event_push(a, r, r->stage, rec->lineno, ms);
 		pending_event(a, &a->events[(a->nevents - 1) % EVENT_RING]);
@@ -646,6 +658,8 @@ analysis_on_match(void *ctx, const struct record *rec, const struct match *m)
 	pending_event(a, &a->events[(a->nevents - 1) % EVENT_RING]);
 	if (!ok)
 		return 0;
+	if (!r->generic && r->trigger < 0 && r->severity == RULE_ERROR)
+		a->spec_rule = 1;
 	if (r->has_context) {
 		for (k = 0; k < c->nexcludes; k++)
 			if (seen_before(a, &c->excludes[k], rec->lineno, ms))

@@ -152,7 +152,8 @@ static const struct mrow table[] = {
 	    "runs, an update fails again: a new attempt"},
 	{B(MS_NEW), ME_ERROR, MG_CRASH, MS_NEW_CRASHED, 0,
 	    "the new image crashed before it was confirmed"},
-	{NEWIMG, ME_ERROR, MG_CRASH, MS_STAY, 0, "the new image crashes again"},
+	{B(MS_NEW_CRASHED), ME_ERROR, MG_CRASH, MS_STAY, 0,
+	    "the new image crashes again"},
 	{NEWIMG, ME_ERROR, MG_CLOUD, MS_FAILED, MF_FIRE,
 	    "the new image runs but cannot complete the cloud's side of the "
 	    "update (the job never learns the new version)"},

@@ -432,7 +432,7 @@ matcher_run(struct matcher *m, const struct record *rec, matcher_fn fn,
 	size_t nc = 0, i, k;
 	uint32_t gen;
 	struct match mt;
-	int rc;
+	int rc, pass;
 
 	if (++m->gen == 0) {
 		memset(m->stamp, 0, m->nrules * sizeof(uint32_t));
@@ -460,17 +460,22 @@ matcher_run(struct matcher *m, const struct record *rec, matcher_fn fn,
 		return 0;
 	if (nc > 1)
 		qsort(m->cand, nc, sizeof(uint32_t), cmp_u32);
-	for (i = 0; i < nc; i++) {
-		/* a rule that hit the PCRE2 limit once is skipped from then
-		   on: a pathological pattern would cost the budget again on
-		   every line (matcher_limited() names it) */
-		if (m->rules[m->cand[i]].limited)
-			continue;
-		if (try_rule(m, &m->rules[m->cand[i]], rec, &mt) != 1)
-			continue;
-		if ((rc = fn(ctx, rec, &mt)) != 0)
-			return rc;
-	}
+	/* the platforms' own rules first, then the generic tier, so a
+	   caller can let the specific evidence speak for a line */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < nc; i++) {
+			if (m->rules[m->cand[i]].rule->generic != pass)
+				continue;
+			/* a rule that hit the PCRE2 limit once is skipped from
+			   then on: a pathological pattern would cost the budget
+			   again on every line (matcher_limited() names it) */
+			if (m->rules[m->cand[i]].limited)
+				continue;
+			if (try_rule(m, &m->rules[m->cand[i]], rec, &mt) != 1)
+				continue;
+			if ((rc = fn(ctx, rec, &mt)) != 0)
+				return rc;
+		}
 	return 0;
 }
 

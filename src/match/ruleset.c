@@ -824,6 +824,31 @@ add_rule(struct ruleset *rs, struct rule *r)
 	rs->hash[hash_slot(rs, r->id)] = rs->nrules;
 }
 
+size_t
+ruleset_keep_generic(struct ruleset *rs)
+{
+	size_t i, j, dropped = 0;
+
+	for (i = j = 0; i < rs->nrules; i++) {
+		struct rule *r = rs->rules[i];
+
+		/* raised by the session model or fired by a stage: kept */
+		if (!r->generic && r->targets != 0 && r->trigger < 0) {
+			rule_free(r);
+			dropped++;
+			continue;
+		}
+		r->index = j;
+		rs->rule_source[j] = rs->rule_source[i];
+		rs->rules[j++] = r;
+	}
+	rs->nrules = j;
+	memset(rs->hash, 0, rs->caphash * sizeof(*rs->hash));
+	for (i = 0; i < rs->nrules; i++)
+		rs->hash[hash_slot(rs, rs->rules[i]->id)] = i + 1;
+	return dropped;
+}
+
 static int
 load_rules(struct loader *L, json_t *arr, enum rule_kind kind)
 {

@@ -55,6 +55,8 @@ finding_json(const struct input_result *r, const struct finding *f)
 	    json_integer(f->session) : json_null());
 	json_object_set_new(o, "node", f->node >= 0 && (size_t)f->node <
 	    r->nnodes ? json_string(r->nodes[f->node].node_id) : json_null());
+	json_object_set_new(o, "confidence", json_string(f->rule->generic ?
+	    "generic" : "specific"));
 	json_object_set_new(o, "primary", json_boolean(f->primary));
 	json_object_set_new(o, "consequence_of", f->consequence_of >= 0 ?
 	    json_integer(f->consequence_of) : json_null());

@@ -116,8 +116,8 @@ report_text_finding(FILE *fp, const struct input_result *r, size_t idx,
 			    c->rule->id);
 		}
 	}
-	fprintf(fp, "      %srule %s%s\n", col(o, C_DIM), rule->id,
-	    col(o, C_RESET));
+	fprintf(fp, "      %srule %s, confidence %s%s\n", col(o, C_DIM),
+	    rule->id, rule->generic ? "generic" : "specific", col(o, C_RESET));
 }
 
 static void
