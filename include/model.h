@@ -40,6 +40,9 @@ enum mstate {
 				   not shown itself yet */
 	MS_RESTART_ABN,		/* an abnormal reset after the switch, before
 				   the new image showed itself */
+	MS_REJECTED,		/* after the restart the bootloader (or a
+				   first check) rejected the new image; what
+				   boots next says whether it fell back */
 	MS_NEW,			/* the new image runs, not yet confirmed */
 	MS_NEW_CRASHED,		/* the new image crashed before it was
 				   confirmed */
@@ -139,6 +142,8 @@ enum mguard {
 				   check, the app's own rollback decision) */
 	MG_REFUSAL,		/* error: refusal class (same version ...) */
 	MG_DOWNLOAD_PATH,	/* error: network, memory, activity, host */
+	MG_BAD_IMAGE,		/* error: the image class alone (corrupt,
+				   wrong chip, bad signature or checksum) */
 	MG_IMAGE,		/* error: evidence only an update gives: the
 				   image, a refusal, a policy, the uploader,
 				   activity that disturbed it */

@@ -50,6 +50,8 @@ struct msess {
 	int		 progressed;	/* progress > 0 % */
 	int		 switched;	/* boot slot set or success reported */
 	int		 host;		/* events from a host uploader's log */
+	int		 non_app;	/* the target is no app slot (bootloader,
+					   data): boot lines say nothing of it */
 	char		 slot_written[40]; /* slot key of the target, "" */
 	char		 slot_before[40];  /* slot that booted before, "" */
 	unsigned long	 abn_line;	/* the abnormal reset after the switch */

@@ -290,7 +290,10 @@ context_now(struct analysis *a, const struct rule *r,
 	h->n++;
 	if (!r->has_context)
 		return 1;
-	if (c->phases != 0 && !(c->phases & (1u << a->phase)))
+	/* a rule after a failure still sees the phase it failed in (its
+	   consequences); a marker sees the state: a failed update is over */
+	if (c->phases != 0 && !(c->phases & (1u << (r->kind ==
+	    RULE_KIND_MARKER ? model_phase(a->ms) : a->phase))))
 		return 0;
 	prog = session_progress(a);
 	if (c->progress_min >= 0 && prog < c->progress_min)

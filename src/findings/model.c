@@ -14,7 +14,9 @@
 #define B(s)	(1u << (s))
 #define PRE	(B(MS_CHECKING) | B(MS_DOWNLOADING) | B(MS_WRITTEN))
 #define LOADING	(B(MS_DOWNLOADING) | B(MS_WRITTEN))
-#define SWITCH	(B(MS_SWITCHED) | B(MS_RESTARTING) | B(MS_RESTART_ABN))
+#define SWITCH	(B(MS_SWITCHED) | B(MS_RESTARTING) | B(MS_RESTART_ABN) | \
+		 B(MS_REJECTED))
+#define AFTER	(B(MS_RESTARTING) | B(MS_RESTART_ABN) | B(MS_REJECTED))
 #define NEWIMG	(B(MS_NEW) | B(MS_NEW_CRASHED))
 /* where a new update opens a new session */
 #define DONE	(B(MS_IDLE) | B(MS_SUCCESS) | B(MS_ROLLED_BACK) | \
@@ -65,6 +67,11 @@ static const struct mrow table[] = {
 	    "the updater reports success"},
 	{DONE | B(MS_FAILED), ME_SUCCESS, MG_ANY, MS_SWITCHED, MF_OPEN,
 	    "a success report with no attempt open (or after a failed one)"},
+	{AFTER, ME_SWITCH, MG_ANY, MS_SWITCHED, MF_OPEN,
+	    "after the restart, another switch: a new attempt went through "
+	    "(its start is not in the log)"},
+	{AFTER, ME_SUCCESS, MG_ANY, MS_SWITCHED, MF_OPEN,
+	    "after the restart, another success report: a new attempt"},
 	{B(MS_DOWNLOADING), ME_RESTART, MG_COMPLETE, MS_SWITCHED, 0,
 	    "all bytes in and the restart announced"},
 	{B(MS_WRITTEN), ME_RESTART, MG_ANY, MS_SWITCHED, 0,
@@ -101,19 +108,26 @@ static const struct mrow table[] = {
 	    "the new image crashed before it was confirmed"},
 
 	/* --- which image boots ------------------------------------------ */
-	{SWITCH, ME_BOOT, MG_NEW, MS_NEW, 0,
+	{SWITCH & ~B(MS_REJECTED), ME_BOOT, MG_NEW, MS_NEW, 0,
 	    "the bootloader loads the slot that was written"},
 	{B(MS_SWITCHED) | B(MS_RESTARTING), ME_BOOT, MG_OLD, MS_FAILED,
 	    MF_RAISE_NOT_TAKEN, "the bootloader loads the old slot: the "
 	    "update did not take"},
 	{B(MS_RESTART_ABN), ME_BOOT, MG_OLD, MS_FAILED, MF_RAISE_RESET,
 	    "an abnormal reset, then the old slot: the reset cost the update"},
+	{B(MS_REJECTED), ME_BOOT, MG_NEW, MS_STAY, 0,
+	    "the rejected image's slot again: no fallback yet"},
+	{B(MS_REJECTED), ME_BOOT, MG_ANY, MS_ROLLED_BACK, 0,
+	    "the bootloader rejected the new image and falls back to another "
+	    "slot"},
 	{NEWIMG, ME_BOOT, MG_OLD, MS_ROLLED_BACK, MF_RAISE_ROLLBACK,
 	    "the new image ran, then the old slot boots: rolled back"},
-	{SWITCH, ME_VERSION, MG_NEW, MS_NEW, 0,
+	{SWITCH & ~B(MS_REJECTED), ME_VERSION, MG_NEW, MS_NEW, 0,
 	    "the new version runs"},
 	{B(MS_RESTARTING), ME_VERSION, MG_OLD, MS_FAILED, MF_RAISE_NOT_TAKEN,
 	    "the old version runs after the restart: the update did not take"},
+	{B(MS_REJECTED), ME_VERSION, MG_OLD, MS_ROLLED_BACK, 0,
+	    "the new image was rejected and the old version runs"},
 	{B(MS_RESTART_ABN), ME_VERSION, MG_OLD, MS_FAILED, MF_RAISE_RESET,
 	    "an abnormal reset, then the old version: the reset cost the "
 	    "update"},
@@ -147,6 +161,11 @@ static const struct mrow table[] = {
 	    "the new image's own rollback decision (a failed health check)"},
 	{B(MS_SWITCHED), ME_ERROR, MG_ANY, MS_STAY, MF_BENIGN,
 	    "connections torn down by the restart are not the update failing"},
+	{B(MS_RESTARTING) | B(MS_RESTART_ABN), ME_ERROR, MG_BAD_IMAGE,
+	    MS_REJECTED, 0, "after the restart the image is found bad (the "
+	    "bootloader's check): the new image does not start"},
+	{B(MS_REJECTED), ME_ERROR, MG_ANY, MS_STAY, 0,
+	    "what follows the rejection is its consequence"},
 	{B(MS_RESTARTING) | B(MS_RESTART_ABN), ME_ERROR, MG_ANY, MS_FAILED,
 	    MF_OPEN | MF_FIRE, "after the restart, with no sign of which image "
 	    "runs, an update fails again: a new attempt"},
@@ -206,6 +225,8 @@ static const struct mrow table[] = {
 	    "a restart nobody announced, and nothing shows what booted"},
 	{B(MS_RESTART_ABN), ME_END, MG_ANY, MS_FAILED, MF_RAISE_RESET,
 	    "an abnormal reset and no sign of the new image"},
+	{B(MS_REJECTED), ME_END, MG_ANY, MS_FAILED, 0,
+	    "the new image was rejected and nothing else started"},
 	{B(MS_NEW), ME_END, MG_ANY, MS_SUCCESS, 0, "the new image runs"},
 	{B(MS_NEW_CRASHED), ME_END, MG_ANY, MS_FAILED, 0,
 	    "the new image crashed and never recovered"},
@@ -266,6 +287,8 @@ model_guard(enum mguard g, const struct mfacts *f)
 	case MG_DOWNLOAD_PATH:
 		return f->cls == CAUSE_NETWORK || f->cls == CAUSE_MEMORY ||
 		    f->cls == CAUSE_ACTIVITY || f->cls == CAUSE_HOST;
+	case MG_BAD_IMAGE:
+		return f->cls == CAUSE_IMAGE;
 	case MG_IMAGE:
 		return f->cls == CAUSE_IMAGE || f->cls == CAUSE_REFUSAL ||
 		    f->cls == CAUSE_POLICY || f->cls == CAUSE_HOST ||
@@ -341,6 +364,7 @@ model_phase(enum mstate st)
 	case MS_SWITCHED:
 	case MS_RESTARTING:
 	case MS_RESTART_ABN:
+	case MS_REJECTED:
 		return PHASE_REBOOTING;
 	case MS_NEW:
 	case MS_NEW_CRASHED:
@@ -362,6 +386,7 @@ static const char *const state_names[MS_MAX] = {
 	[MS_SWITCHED] = "switched",
 	[MS_RESTARTING] = "restarting",
 	[MS_RESTART_ABN] = "restart-abnormal",
+	[MS_REJECTED] = "rejected",
 	[MS_NEW] = "new-image",
 	[MS_NEW_CRASHED] = "new-image-crashed",
 	[MS_SUCCESS] = "success",

@@ -77,7 +77,8 @@ in_session(const struct input_result *r, const struct finding *f, int s)
 
 /* Picks the primary among findings matching (session s) or (node n). */
 static int
-pick(struct input_result *r, int s, int node, const size_t *only, size_t nonly)
+pick_at(struct input_result *r, int s, int node, const size_t *only,
+    size_t nonly, enum rule_severity min)
 {
 	size_t j, i, n = only != NULL ? nonly : r->nfindings;
 	const struct finding *best = NULL;
@@ -91,7 +92,7 @@ pick(struct input_result *r, int s, int node, const size_t *only, size_t nonly)
 
 		if (node >= 0 ? f->node != node : !in_session(r, f, s))
 			continue;
-		if (f->severity < RULE_WARNING || advisory(f->cause))
+		if (f->severity < min || advisory(f->cause))
 			continue;
 		if (better(f, best)) {
 			best = f;
@@ -99,6 +100,12 @@ pick(struct input_result *r, int s, int node, const size_t *only, size_t nonly)
 		}
 	}
 	return bi;
+}
+
+static int
+pick(struct input_result *r, int s, int node, const size_t *only, size_t nonly)
+{
+	return pick_at(r, s, node, only, nonly, RULE_WARNING);
 }
 
 /* Causes that explain a rollback when they happen in the same session. */
@@ -366,6 +373,10 @@ rank_findings(struct analysis *a)
 		    s->outcome != OUTCOME_NOT_ATTEMPTED)
 			continue;
 		s->primary = pick(r, (int)i, -1, NULL, 0);
+		/* nothing attempted: the model's own "nothing newer" note
+		   still says why */
+		if (s->primary < 0 && s->outcome == OUTCOME_NOT_ATTEMPTED)
+			s->primary = pick_at(r, (int)i, -1, NULL, 0, RULE_INFO);
 		if (s->primary >= 0 &&
 		    rollback_notice(&r->findings[s->primary])) {
 			/* what reset or crashed the new image explains the

@@ -122,8 +122,9 @@ which_slot(const struct analysis *a, const char *key)
 {
 	const char *w = a->sm.slot_written, *b = a->sm.slot_before;
 
-	if (key[0] == '\0')
-		return WI_UNKNOWN;
+	if (key[0] == '\0' || a->sm.non_app)
+		return WI_UNKNOWN;	/* a bootloader or data update: the app
+					   slot does not change */
 	if (w[0] != '\0') {
 		if (strcmp(w, key) == 0)
 			return WI_NEW;
@@ -313,6 +314,16 @@ session_has(const struct analysis *a, enum cause_class cls, unsigned long from)
 	return 0;
 }
 
+/* Does the current session hold any finding? */
+static int
+session_has_any(const struct analysis *a)
+{
+	const struct input_result *r = a->res;
+
+	return r->nfindings > 0 && r->findings[r->nfindings - 1].session ==
+	    a->cur;
+}
+
 /* The finding for a crash message or abnormal reset, by its kind and by
    whether the new image was already running. */
 static const char *
@@ -498,6 +509,11 @@ step(struct analysis *a, const struct mfacts *f, const struct evctx *c)
 	enum mstate from = a->ms;
 
 	if (st.row < 0)
+		return 0;
+	/* the line that gave the verdict says one thing: its other words
+	   (an "OTA failure: reverting" is also a failure) open nothing */
+	if ((st.effects & MF_OPEN) && model_final(a->ms) &&
+	    a->verdict_line == a->lineno)
 		return 0;
 	if (st.effects & MF_OPEN) {
 		/* the story before ends as it would at the end of input:
@@ -790,6 +806,8 @@ session_marker(struct analysis *a, const struct record *rec,
 			set_str(&s->url, v);
 		break;
 	case ME_START:
+		if (r->label != NULL && strcmp(r->label, "non-app") == 0)
+			a->sm.non_app = 1;
 		if ((v = mcap(m, "size")) != NULL) {
 			s->size = strtoll(v, NULL, 10);
 			snprintf(detail, sizeof(detail), "%s bytes", v);
@@ -842,6 +860,8 @@ session_marker(struct analysis *a, const struct record *rec,
 	case ME_SUCCESS:
 		if (ev == ME_SUCCESS)
 			a->sm.reported = 1;
+		if (r->label != NULL && strcmp(r->label, "non-app") == 0)
+			a->sm.non_app = 1;
 		a->sm.switched = 1;
 		a->sm.complete = 1;
 		a->sm.progressed = 1;
@@ -862,6 +882,14 @@ session_marker(struct analysis *a, const struct record *rec,
 	case ME_ROLLBACK:
 		if ((v = mcap(m, "version")) != NULL)
 			snprintf(detail, sizeof(detail), "invalid %s", v);
+		break;
+	case ME_NO_UPDATE:
+		/* why nothing was attempted, when nothing else says it */
+		if (a->ms == MS_NOT_ATTEMPTED && !session_has_any(a))
+			synth(a, "session-no-update", rec->lineno, rec->dev_ms,
+			    rec->host_ms, rec->text, "version",
+			    s->version_from != NULL ? s->version_from :
+			    "the running version", NULL, NULL);
 		break;
 	default:
 		break;

@@ -72,6 +72,9 @@ facts_for(enum mevent ev, enum mguard g)
 		f.cls = CAUSE_NETWORK;
 		break;
 	case MG_IMAGE:
+		f.cls = CAUSE_HOST;
+		break;
+	case MG_BAD_IMAGE:
 		f.cls = CAUSE_IMAGE;
 		break;
 	case MG_EXPLAINS:
