@@ -68,6 +68,8 @@ struct rule_hits {
 	size_t		 n;		/* total hits */
 	int		 fired_in;	/* stage rules: session + 2 it fired in
 					   (0: never) */
+	int		 counted_in;	/* counting stage rules: session + 2 of
+					   the last attempt counted */
 };
 
 struct analysis {

@@ -590,6 +590,12 @@ fire_stage(struct analysis *a, const struct record *rec,
 		if (t->ctx.count_min == 0 &&
 		    a->rule_hits[t->index].fired_in == a->cur + 2)
 			continue;
+		/* one that counts repetitions counts attempts: several
+		   lines of one attempt (a check announced twice) are one */
+		if (t->ctx.count_min > 0 &&
+		    a->rule_hits[t->index].counted_in == a->cur + 2)
+			continue;
+		a->rule_hits[t->index].counted_in = a->cur + 2;
 		tm.rule = t;
 		before = a->res->nfindings;
 		analysis_on_match(a, rec, &tm);

@@ -360,11 +360,20 @@ rank_findings(struct analysis *a)
 
 		s->primary = -1;
 		if (s->outcome == OUTCOME_SUCCESS) {
-			/* recovered: the words did not stop the update */
-			for (k = 0; k < r->nfindings; k++)
-				if (r->findings[k].session == (int)i &&
-				    r->findings[k].severity == RULE_ERROR)
-					r->findings[k].severity = RULE_WARNING;
+			/* the new image runs: what the model did not count
+			   against it is a warning at most, and advice on a
+			   healthy update is no warning */
+			for (k = 0; k < r->nfindings; k++) {
+				struct finding *f = &r->findings[k];
+
+				if (f->session != (int)i)
+					continue;
+				if (f->severity == RULE_ERROR)
+					f->severity = RULE_WARNING;
+				if (advisory(f->cause) &&
+				    f->severity == RULE_WARNING)
+					f->severity = RULE_INFO;
+			}
 			continue;
 		}
 		if (s->outcome != OUTCOME_FAILED &&
