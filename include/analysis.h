@@ -71,6 +71,12 @@ void	 analysis_mark_gap(struct analysis *a, const char *why);
 /* Turns the input into a job input: kind, format and nodes (owned copies). */
 void	 analysis_set_job(struct analysis *a, const char *format,
 	    const char *job_id, const struct job_node *nodes, size_t nnodes);
+/*
+ * Stops reading: lines after the one being analysed are ignored, so the
+ * result is that of the input up to here (monitor --until stops at the
+ * line that gave the verdict).  analysis_finish() still completes it.
+ */
+void	 analysis_stop(struct analysis *a);
 /* Marks the input unreadable (kept in the report with error set). */
 void	 analysis_set_error(struct analysis *a, const char *text);
 

@@ -452,14 +452,20 @@ monitor_listener(void *ctx, const struct analysis_event *ev)
 		s = &r->sessions[ev->session];
 		oc = s->outcome;
 		monitor_banner(m, "update outcome: %s", outcome_name(oc));
-		if ((oc == OUTCOME_SUCCESS && (m->o->until == UNTIL_SUCCESS ||
+		/* only the input's last story decides: an attempt that a
+		   retry follows at once is not the end */
+		if ((size_t)ev->session + 1 == r->nsessions &&
+		    ((oc == OUTCOME_SUCCESS && (m->o->until == UNTIL_SUCCESS ||
 		    m->o->until == UNTIL_OUTCOME)) ||
 		    ((oc == OUTCOME_FAILED || oc == OUTCOME_ROLLED_BACK) &&
 		    (m->o->until == UNTIL_FAILURE ||
-		    m->o->until == UNTIL_OUTCOME))) {
+		    m->o->until == UNTIL_OUTCOME)))) {
 			m->until_met = 1;
 			if (m->stop == STOP_NONE)
 				m->stop = STOP_UNTIL;
+			/* the verdict is that of the bytes up to this line:
+			   the rest of the chunk is logged, not analysed */
+			analysis_stop(m->an);
 		}
 		break;
 	case ANALYSIS_NOTE:

@@ -225,6 +225,8 @@ on_line(void *ctx, const char *line, size_t len, unsigned flags)
 	struct analysis *a = ctx;
 	struct record rec;
 
+	if (a->stopped)
+		return 0;
 	a->lineno++;
 	a->res->nlines = a->lineno;
 	record_parse(a->parser, a->lineno, line, len,
@@ -298,6 +300,12 @@ analysis_set_job(struct analysis *a, const char *format, const char *job_id,
 		d->primary = -1;
 	}
 	r->nnodes += nnodes;
+}
+
+void
+analysis_stop(struct analysis *a)
+{
+	a->stopped = 1;
 }
 
 void

@@ -88,6 +88,7 @@ struct analysis {
 	const struct rule **trig[STAGE_MAX];	/* stage rules, per stage */
 	size_t		 ntrig[STAGE_MAX];
 	int		 finished;
+	int		 stopped;	/* analysis_stop(): later lines ignored */
 	/* the line being matched: what its specific rules already said */
 	unsigned long	 spec_line;
 	int		 spec_rule;	/* a specific rule matched it */
@@ -104,6 +105,7 @@ struct analysis {
 	enum phase	 phase;		/* what rules' context.phase sees */
 	struct msess	 sm;		/* the current session's evidence */
 	int		 took_place;	/* a session succeeded or rolled back */
+	int		 quiet;		/* outcomes not announced (session.c) */
 	unsigned long	 verdict_line;	/* line that gave the current session
 					   its verdict, 0 */
 	unsigned long	 crash_line;	/* a crash message since the last reset */

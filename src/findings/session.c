@@ -430,7 +430,15 @@ raise_effects(struct analysis *a, unsigned eff, enum mstate from,
 		a->sm.new_resets++;
 }
 
-/* Enters state `to` (after the effects): outcome, phase, announcements. */
+static int
+verdict_outcome(enum outcome o)
+{
+	return o == OUTCOME_SUCCESS || o == OUTCOME_FAILED ||
+	    o == OUTCOME_ROLLED_BACK;
+}
+
+/* Enters state `to` (after the effects): outcome, phase, announcements
+   (none while a.quiet: the caller announces it later). */
 static void
 enter(struct analysis *a, enum mstate from, enum mstate to)
 {
@@ -454,8 +462,7 @@ enter(struct analysis *a, enum mstate from, enum mstate to)
 	o = model_outcome(to);
 	if (o != OUTCOME_UNKNOWN && s->outcome != o) {
 		s->outcome = o;
-		if (o == OUTCOME_SUCCESS || o == OUTCOME_FAILED ||
-		    o == OUTCOME_ROLLED_BACK)
+		if (verdict_outcome(o) && !a->quiet)
 			analysis_emit(a, ANALYSIS_OUTCOME, -1, a->cur, NULL, NULL);
 	}
 }
@@ -516,10 +523,18 @@ step(struct analysis *a, const struct mfacts *f, const struct evctx *c)
 	    a->verdict_line == a->lineno)
 		return 0;
 	if (st.effects & MF_OPEN) {
+		int old = a->cur;
+
 		/* the story before ends as it would at the end of input:
-		   nothing it concludes is on this line */
+		   nothing it concludes is on this line.  Its verdict is told
+		   once the new story is open, so a listener sees that it is
+		   no longer the input's last word. */
+		a->quiet = 1;
 		session_close(a, NULL);
+		a->quiet = 0;
 		session_open(a, c->rec != NULL ? c->rec->lineno : a->lineno);
+		if (old >= 0 && verdict_outcome(a->res->sessions[old].outcome))
+			analysis_emit(a, ANALYSIS_OUTCOME, -1, old, NULL, NULL);
 		from = MS_IDLE;
 	}
 	raise_effects(a, st.effects & ~MF_OPEN, from, c);
