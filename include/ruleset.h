@@ -3,7 +3,8 @@
  * or a user's --rules PATH).  Prefix: ruleset_ (and rule_ for one rule).
  *
  * A rule file holds any of three arrays:
- *   "rules":   diagnoses; each names one cause id from CAUSES.md.
+ *   "rules":   diagnoses; each names one cause id of the cause table
+ *              (causes.c; `otadiag rules fields` lists it).
  *   "markers": stage markers of the OTA session model (no cause): they say
  *              "a download started", "progress 42 %", "the new image booted".
  *   "codes":   error-code tables ("table": name, "entries": [...]) used to
@@ -248,7 +249,7 @@ const char *cause_class_name(enum cause_class c);
 
 const char *rule_severity_name(enum rule_severity s);
 int	 rule_severity_from_name(const char *name);	/* -1 if unknown */
-/* 1 if id is a cause of CAUSES.md (not "unknown"). */
+/* 1 if id is a cause of the cause table (not "unknown"). */
 int	 cause_is_known(const char *id);
 /* Built-in cause vocabulary: id and one-line description. */
 size_t	 cause_count(void);

@@ -6,6 +6,7 @@
  *   otadiag rules test [PATH...]
  *   otadiag rules check [PATH...]
  *   otadiag rules fields
+ *   otadiag rules model
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "cmd.h"
 #include "diag.h"
 #include "matcher.h"
+#include "model.h"
 #include "record.h"
 #include "ruleset.h"
 #include "xalloc.h"
@@ -27,7 +29,8 @@ static const char usage_text[] =
     "       otadiag rules show id\n"
     "       otadiag rules test [path...]\n"
     "       otadiag rules check [path...]\n"
-    "       otadiag rules fields\n";
+    "       otadiag rules fields\n"
+    "       otadiag rules model\n";
 
 /* The rule fields, for `rules fields` and man/otadiag-rules.5. */
 static const struct {
@@ -35,7 +38,7 @@ static const struct {
 	const char *desc;
 } fields[] = {
 	{"id", "stable kebab-case id, never reused"},
-	{"cause", "a cause id from CAUSES.md (rules only)"},
+	{"cause", "a cause id of the cause table below (rules only)"},
 	{"severity", "error, warning or info (rules only)"},
 	{"title", "one line: what happened"},
 	{"pattern", "PCRE2 pattern with named captures, matched on the message"},
@@ -540,10 +543,91 @@ rules_check(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* The rule fields, then the cause table and the stages markers announce. */
+static int
+rules_fields(void)
+{
+	size_t i;
+	int st;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+		printf("%-11s %s\n", fields[i].name, fields[i].desc);
+	printf("\ncauses (id, class, meaning):\n");
+	for (i = 0; i < cause_count(); i++)
+		printf("  %-23s %-9s %s\n", cause_id(i),
+		    cause_class_name(cause_class(cause_id(i))), cause_text(i));
+	printf("\nstages (markers' \"stage\"):\n ");
+	for (st = 1; st < STAGE_MAX; st++)
+		printf(" %s", stage_name((enum stage)st));
+	printf("\n");
+	return ferror(stdout) ? EXIT_INPUT : EXIT_OK;
+}
+
+/* The update model's transition table, one row a line. */
+static int
+rules_model(void)
+{
+	static const char *const guards[MG_MAX] = {
+		[MG_ANY] = "", [MG_ABNORMAL] = "abnormal reset",
+		[MG_NORMAL] = "normal reset",
+		[MG_NORMAL_COMPLETE] = "normal reset, all bytes in",
+		[MG_NEW] = "new image", [MG_OLD] = "old image",
+		[MG_FRESH_NEW] = "new version, first story",
+		[MG_COMPLETE] = "all bytes in",
+		[MG_HOST_COMPLETE] = "host sent all bytes",
+		[MG_PROGRESSED] = "had progress",
+		[MG_WENT_BACK] = "progress went back",
+		[MG_REPORTED] = "success reported",
+		[MG_ANNOUNCED] = "success reported or restart announced",
+		[MG_CRASH] = "class crash", [MG_ROLLBACK] = "class rollback",
+		[MG_REFUSAL] = "class refusal or policy",
+		[MG_DOWNLOAD_PATH] = "class network, memory, activity, host",
+		[MG_BAD_IMAGE] = "class image",
+		[MG_IMAGE] = "class image, refusal, policy, host, activity",
+		[MG_EXPLAINS] = "class crash or memory, same boot",
+		[MG_CLOUD] = "class cloud",
+		[MG_FRESH] = "no update took place yet",
+	};
+	static const struct {
+		unsigned	 bit;
+		const char	*name;
+	} effects[] = {
+		{MF_OPEN, "new-session"}, {MF_FIRE, "fire-failed"},
+		{MF_RAISE_RESET, "raise-reset"}, {MF_RAISE_CRASH, "raise-crash"},
+		{MF_RAISE_ROLLBACK, "raise-rollback"},
+		{MF_RAISE_NOT_TAKEN, "raise-not-taken"},
+		{MF_RAISE_STALLED, "raise-stalled"}, {MF_BENIGN, "benign"},
+		{MF_COUNT_RESET, "count-reset"},
+	};
+	size_t n, i, k;
+	const struct mrow *t = model_table(&n);
+	int st;
+
+	for (i = 0; i < n; i++) {
+		const char *sep = "";
+
+		printf("%3zu  ", i + 1);
+		for (st = 0; st < MS_MAX; st++)
+			if (t[i].from & (1u << st)) {
+				printf("%s%s", sep, model_state_name((enum mstate)st));
+				sep = "|";
+			}
+		printf(" + %s", model_event_name(t[i].ev));
+		if (guards[t[i].guard] != NULL && guards[t[i].guard][0] != '\0')
+			printf(" [%s]", guards[t[i].guard]);
+		printf(" -> %s", t[i].to == MS_STAY ? "(stays)" :
+		    model_state_name(t[i].to));
+		for (k = 0; k < sizeof(effects) / sizeof(effects[0]); k++)
+			if (t[i].effects & effects[k].bit)
+				printf(", %s", effects[k].name);
+		printf("\n     %s\n", t[i].why);
+	}
+	return ferror(stdout) ? EXIT_INPUT : EXIT_OK;
+}
+
 int
 cmd_rules(int argc, char **argv)
 {
-	size_t i;
 
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0) {
@@ -558,11 +642,10 @@ cmd_rules(int argc, char **argv)
 		return rules_test(argc - 1, argv + 1);
 	if (strcmp(argv[1], "check") == 0)
 		return rules_check(argc - 1, argv + 1);
-	if (strcmp(argv[1], "fields") == 0) {
-		for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-			printf("%-11s %s\n", fields[i].name, fields[i].desc);
-		return EXIT_OK;
-	}
+	if (strcmp(argv[1], "fields") == 0)
+		return rules_fields();
+	if (strcmp(argv[1], "model") == 0)
+		return rules_model();
 	cli_usage_error("rules", "unknown rules command '%s'", argv[1]);
 	return EXIT_USAGE;
 }

@@ -1,4 +1,4 @@
-/* causes: the cause vocabulary of CAUSES.md, and stage/phase names. */
+/* causes: the cause table (ids, classes, meanings), and stage/phase names. */
 #include <string.h>
 
 #include "ruleset.h"

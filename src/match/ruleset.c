@@ -705,7 +705,8 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 			return -1;
 		if (!cause_is_known(r->cause))
 			return fail(L, DIAG_ESCHEMA,
-			    "unknown cause '%s' (see CAUSES.md)", r->cause);
+			    "unknown cause '%s' (the cause table: otadiag rules "
+			    "fields)", r->cause);
 		if ((st = rule_severity_from_name(s)) < 0)
 			return fail(L, DIAG_ESCHEMA,
 			    "severity '%s' is not info, warning or error", s);

@@ -82,9 +82,37 @@ Test(rules_cmd, bad_rule_file_is_one_error_line)
 
 	cr_expect_eq(o.status, 2, "exit %d", o.status);
 	cr_expect_str_eq(o.err, "otadiag: " FIXTURES "rules-bad-cause.json:14: "
-	    "error: rule 'zz-bad-cause': unknown cause 'gremlins' (see "
-	    "CAUSES.md)\n");
+	    "error: rule 'zz-bad-cause': unknown cause 'gremlins' (the cause "
+	    "table: otadiag rules fields)\n");
 	cr_expect_str_eq(o.out, "");
+	proc_out_free(&o);
+}
+
+Test(rules_cmd, fields_list_the_cause_table_and_stages)
+{
+	struct proc_out o = proc_run((const char *[]){ "rules", "fields",
+	    NULL });
+
+	cr_expect_eq(o.status, 0, "exit %d", o.status);
+	cr_expect(strstr(o.out, "confidence") != NULL, "%s", o.out);
+	cr_expect(strstr(o.out, "crash-during-update     crash") != NULL,
+	    "%s", o.out);
+	cr_expect(strstr(o.out, "same-version            refusal") != NULL,
+	    "%s", o.out);
+	cr_expect(strstr(o.out, " crash\n") != NULL, "stage crash: %s", o.out);
+	proc_out_free(&o);
+}
+
+Test(rules_cmd, model_prints_every_row)
+{
+	struct proc_out o = proc_run((const char *[]){ "rules", "model",
+	    NULL });
+
+	cr_expect_eq(o.status, 0, "exit %d", o.status);
+	cr_expect(strstr(o.out, "downloading|written + reset [abnormal reset] "
+	    "-> failed, raise-reset") != NULL, "%s", o.out);
+	cr_expect(strstr(o.out, "new-image + end -> success") != NULL, "%s",
+	    o.out);
 	proc_out_free(&o);
 }
 
