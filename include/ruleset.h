@@ -34,6 +34,16 @@ enum rule_kind {
 	RULE_KIND_MARKER,	/* a stage marker */
 };
 
+/* How a rule or marker is triggered. */
+enum rule_form {
+	RULE_FORM_PATTERN = 0,	/* a diagnosis matched against lines */
+	RULE_FORM_STAGE,	/* a diagnosis fired by a marker stage
+				   (trigger); it has no pattern */
+	RULE_FORM_SESSION,	/* a diagnosis the session model raises by id
+				   ("target": "session"); no pattern */
+	RULE_FORM_MARKER,	/* a stage marker matched against lines */
+};
+
 enum rule_role {
 	RULE_ROLE_CAUSE = 0,	/* names a root cause */
 	RULE_ROLE_SYMPTOM,	/* generic consequence ("OTA failed") */
@@ -139,23 +149,23 @@ struct rule_decode {
 
 struct rule {
 	enum rule_kind	 kind;
+	enum rule_form	 form;
 	const char	*id;
 	const char	*cause;		/* RULE_KIND_RULE only */
 	enum rule_severity severity;
 	enum rule_role	 role;
 	enum stage	 stage;		/* RULE_KIND_MARKER only */
-	int		 trigger;	/* rules: the marker stage that fires this
-					   rule instead of a pattern, or -1 */
+	int		 trigger;	/* RULE_FORM_STAGE: the marker stage that
+					   fires it; -1 for the other forms */
 	const char	*label;		/* marker label, or NULL */
 	const char	*title;
-	unsigned	 targets;	/* RULE_TARGET_*; 0: "session", raised by
-					   the session model, never matched */
+	unsigned	 targets;	/* RULE_TARGET_*; 0 for RULE_FORM_SESSION */
 	int		 on_text;	/* match the whole normalised line */
 	const char	*levels;	/* allowed levels, or NULL for any */
 	const char	*tag_pattern;	/* or NULL */
 	const char	*field;		/* job field name constraint, or NULL */
 	const char	*needle;	/* literal prefilter, or NULL */
-	const char	*pattern;
+	const char	*pattern;	/* NULL for RULE_FORM_STAGE and _SESSION */
 	const char	**ignore;
 	size_t		 nignore;
 	const char	*message;	/* may quote ${capture}, ${capture.name} */
@@ -247,6 +257,8 @@ enum cause_class {
 enum cause_class cause_class(const char *id);	/* CAUSE_NONE if unknown */
 const char *cause_class_name(enum cause_class c);
 
+/* Is the rule (or marker) matched against lines (it has a pattern)? */
+int	 rule_matches_lines(const struct rule *r);
 const char *rule_severity_name(enum rule_severity s);
 int	 rule_severity_from_name(const char *name);	/* -1 if unknown */
 /* 1 if id is a cause of the cause table (not "unknown"). */

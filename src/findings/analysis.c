@@ -46,7 +46,7 @@ analysis_new(const struct ruleset *rs, struct matcher *m, const char *path,
 	for (i = 0; i < ruleset_count(rs); i++) {
 		const struct rule *r = ruleset_get(rs, i);
 
-		if (r->kind != RULE_KIND_RULE || r->trigger < 0 ||
+		if (r->form != RULE_FORM_STAGE || r->trigger < 0 ||
 		    r->trigger >= STAGE_MAX)
 			continue;
 		a->trig[r->trigger] = xrealloc(a->trig[r->trigger],

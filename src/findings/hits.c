@@ -667,7 +667,8 @@ analysis_on_match(void *ctx, const struct record *rec, const struct match *m)
 	pending_event(a, &a->events[(a->nevents - 1) % EVENT_RING]);
 	if (!ok)
 		return 0;
-	if (!r->generic && r->trigger < 0 && r->severity == RULE_ERROR)
+	if (!r->generic && r->form == RULE_FORM_PATTERN &&
+	    r->severity == RULE_ERROR)
 		a->spec_rule = 1;
 	if (r->has_context) {
 		for (k = 0; k < c->nexcludes; k++)

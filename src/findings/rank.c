@@ -26,7 +26,7 @@ advisory(const char *cause)
 static int
 specificity(const struct finding *f)
 {
-	if (f->rule->targets == 0)
+	if (f->rule->form == RULE_FORM_SESSION)
 		return 0;
 	return f->rule->generic ? 1 : 2;
 }
@@ -49,9 +49,13 @@ better(const struct finding *f, const struct finding *best)
 	   the finding that failed the session on the same line; else the
 	   more specific evidence wins */
 	if (f->line == best->line) {
-		if ((f->rule->trigger == STAGE_FAILED) !=
-		    (best->rule->trigger == STAGE_FAILED))
-			return f->rule->trigger == STAGE_FAILED;
+		int ff = f->rule->form == RULE_FORM_STAGE &&
+		    f->rule->trigger == STAGE_FAILED;
+		int bf = best->rule->form == RULE_FORM_STAGE &&
+		    best->rule->trigger == STAGE_FAILED;
+
+		if (ff != bf)
+			return ff;
 		return specificity(f) > specificity(best);
 	}
 	return f->line < best->line;
@@ -123,7 +127,8 @@ explains_rollback(const char *cause)
 static int
 rollback_notice(const struct finding *f)
 {
-	return strcmp(f->cause, "rollback") == 0 && (f->rule->targets == 0 ||
+	return strcmp(f->cause, "rollback") == 0 && (f->rule->form ==
+	    RULE_FORM_SESSION ||
 	    f->rule->role == RULE_ROLE_SYMPTOM || f->rule->generic);
 }
 

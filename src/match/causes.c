@@ -228,6 +228,12 @@ phase_from_name(const char *name)
 	return -1;
 }
 
+int
+rule_matches_lines(const struct rule *r)
+{
+	return r->form == RULE_FORM_PATTERN || r->form == RULE_FORM_MARKER;
+}
+
 const char *
 rule_severity_name(enum rule_severity s)
 {

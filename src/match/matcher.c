@@ -103,8 +103,7 @@ build_prefilter(struct matcher *m)
 	for (i = 0; i < m->nrules; i++) {
 		const char *needle = m->rules[i].rule->needle;
 
-		if (needle == NULL || m->rules[i].rule->trigger >= 0 ||
-		    m->rules[i].rule->targets == 0)
+		if (needle == NULL || !rule_matches_lines(m->rules[i].rule))
 			continue;
 		for (p = (const unsigned char *)needle; *p != '\0'; p++)
 			if (m->cls[lc(*p)] == 0)
@@ -122,9 +121,8 @@ build_prefilter(struct matcher *m)
 		const char *needle = m->rules[i].rule->needle;
 		int32_t s = 0;
 
-		if (m->rules[i].rule->trigger >= 0 ||
-		    m->rules[i].rule->targets == 0)
-			continue;	/* fired by markers, never by text */
+		if (!rule_matches_lines(m->rules[i].rule))
+			continue;	/* fired by markers or the model */
 		if (needle == NULL || *needle == '\0') {
 			m->always[m->nalways++] = (uint32_t)i;
 			continue;
@@ -248,6 +246,8 @@ matcher_new(const struct ruleset *rs, struct diag_err *err)
 		const struct rule *r = ruleset_get(rs, i);
 
 		c->rule = r;
+		if (!rule_matches_lines(r))
+			continue;	/* no pattern: nothing to compile */
 		if ((c->re = compile(r->pattern, r, "pattern", err)) == NULL)
 			goto error;
 		if (crule_names(c, err) != 0)
@@ -483,7 +483,8 @@ int
 matcher_run_rule(struct matcher *m, const struct rule *r,
     const struct record *rec, struct match *out)
 {
-	if (r->index >= m->nrules || m->rules[r->index].rule != r)
+	if (r->index >= m->nrules || m->rules[r->index].rule != r ||
+	    m->rules[r->index].re == NULL)
 		return 0;
 	return try_rule(m, &m->rules[r->index], rec, out);
 }

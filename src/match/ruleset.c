@@ -639,7 +639,7 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 			return fail(L, DIAG_ESCHEMA, "a rule with a 'stage' takes "
 			    "no 'pattern' or 'needle': the stage's markers match");
 		r->trigger = st;
-		r->pattern = "(*FAIL)";
+		r->form = RULE_FORM_STAGE;
 	} else if (kind == RULE_KIND_RULE && json_is_string(json_object_get(o,
 	    "target")) && strcmp(json_string_value(json_object_get(o,
 	    "target")), "session") == 0) {
@@ -649,9 +649,12 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 			return fail(L, DIAG_ESCHEMA, "a rule with target "
 			    "\"session\" takes no 'pattern' or 'needle': the "
 			    "session model raises it");
-		r->pattern = "(*FAIL)";
+		r->form = RULE_FORM_SESSION;
 	} else if (get_str(L, o, "pattern", 1, &r->pattern) != 0)
 		return -1;
+	else
+		r->form = kind == RULE_KIND_MARKER ? RULE_FORM_MARKER :
+		    RULE_FORM_PATTERN;
 	if (get_str(L, o, "needle", 0, &r->needle) != 0 ||
 	    get_str(L, o, "on", 0, &on) != 0 ||
 	    get_str(L, o, "level", 0, &r->levels) != 0 ||
@@ -834,7 +837,7 @@ ruleset_keep_generic(struct ruleset *rs)
 		struct rule *r = rs->rules[i];
 
 		/* raised by the session model or fired by a stage: kept */
-		if (!r->generic && r->targets != 0 && r->trigger < 0) {
+		if (!r->generic && rule_matches_lines(r)) {
 			rule_free(r);
 			dropped++;
 			continue;
