@@ -4,6 +4,8 @@
  *
  * record_parse() normalises a raw line: it removes ANSI escape sequences and
  * their printed forms ("␛[0;31m", "[1B][0;36m", "<0x1b>[0;32m", "\e[0m"),
+ * as the escape scanner classifies them (escape.h; an unterminated OSC or
+ * DCS string loses only its introducer, the text after it stays),
  * host-side prefixes added by terminal programs (Arduino IDE "12:34:56.789 -> ",
  * PlatformIO "12:34:56.789 > ", "[2024-01-02 12:34:56]", "> " quoting ...),
  * then recognises the device's own format and splits it into fields:

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "record.h"
 #include "sanitize.h"
 #include "strbuf.h"
@@ -85,126 +86,38 @@ isdig(int c)
 	return c >= '0' && c <= '9';
 }
 
-/* Length of an SGR-like "[0;31m" at s (ESC already removed), or 0. */
-static size_t
-sgr_len(const char *s, size_t n)
-{
-	size_t i = 1;
-
-	if (n < 3 || s[0] != '[')
-		return 0;
-	while (i < n && i < 16 && (isdig((unsigned char)s[i]) || s[i] == ';'))
-		i++;
-	if (i < n && s[i] == 'm' && i > 1)
-		return i + 1;
-	if (i < n && i > 1 && (s[i] == 'K' || s[i] == 'J' || s[i] == 'H'))
-		return i + 1;
-	return 0;
-}
-
 /*
- * Step 1: escape sequences (real and printed) and NULs out.  Returns flags.
+ * Step 1: escape sequences (real and printed) and NULs out, with the one
+ * scanner (escape.h): what is not text or a control byte is dropped.  An
+ * unterminated string loses only its introducer, so an error message
+ * after it is still matched.  Returns flags.
  */
 static unsigned
 strip_escapes(struct strbuf *out, const char *s, size_t n)
 {
-	size_t i = 0, k;
+	struct escape_scan sc;
+	struct escape_tok t;
 	unsigned flags = 0;
 
 	strbuf_reset(out);
 	strbuf_grow(out, n);
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		size_t run = i;
-
-		/* the common case: a run of bytes with nothing to strip */
-		while (run < n && s[run] != 0 && s[run] != 0x1b && s[run] != '[' &&
-		    (unsigned char)s[run] != 0xe2 && s[run] != '<' &&
-		    s[run] != '\\' && s[run] != '^')
-			run++;
-		if (run > i) {
-			strbuf_add(out, s + i, run - i);
-			i = run;
-			continue;
-		}
-
-		if (c == 0) {
-			flags |= RECORD_HAD_NUL;
-			i++;
-			continue;
-		}
-		if (c == 0x1b) {
-			/* CSI; OSC, DCS, APC, PM and SOS strings with their
-			   body, up to BEL or ST (the end of the line when
-			   unterminated); two-byte forms */
-			if (i + 1 < n && s[i + 1] == '[') {
-				k = i + 2;
-				while (k < n && k < i + 64 &&
-				    !((unsigned char)s[k] >= 0x40 &&
-				    (unsigned char)s[k] <= 0x7e))
-					k++;
-				i = k < n ? k + 1 : n;
-			} else if (i + 1 < n && (s[i + 1] == ']' ||
-			    s[i + 1] == 'P' || s[i + 1] == '_' ||
-			    s[i + 1] == '^' || s[i + 1] == 'X')) {
-				k = i + 2;
-				while (k < n && s[k] != 0x07 &&
-				    !(s[k] == 0x1b && k + 1 < n && s[k + 1] == '\\'))
-					k++;
-				i = k < n ? (s[k] == 0x07 ? k + 1 : k + 2) : n;
-			} else
-				i += i + 1 < n ? 2 : 1;
-			continue;
-		}
-		if (c == '[' || c == 0xe2 || c == '<' || c == '\\' || c == '^') {
-			const char *p = s + i;
-			size_t left = n - i, pre = 0;
-
-			if (left >= 3 && (unsigned char)p[0] == 0xe2 &&
-			    (unsigned char)p[1] == 0x90 &&
-			    (unsigned char)p[2] == 0x9b)
-				pre = 3;			/* U+241B ␛ */
-			else if (left >= 4 && memcmp(p, "[1B]", 4) == 0)
-				pre = 4;
-			else if (left >= 6 && (memcmp(p, "<0x1b>", 6) == 0 ||
-			    memcmp(p, "<0x1B>", 6) == 0 ||
-			    memcmp(p, "<\\x1b>", 6) == 0))
-				pre = 6;
-			else if (left >= 4 && memcmp(p, "\\033", 4) == 0)
-				pre = 4;
-			else if (left >= 4 && (memcmp(p, "\\x1b", 4) == 0 ||
-			    memcmp(p, "\\x1B", 4) == 0))
-				pre = 4;
-			else if (left >= 2 && (memcmp(p, "\\e", 2) == 0 ||
-			    memcmp(p, "^[", 2) == 0))
-				pre = 2;
-			if (pre == 2 && p[0] == '^') {
-				/* "^[[0;31m": the caret form eats one '[' */
-				if (left > 2 &&
-				    (k = sgr_len(p + 2, left - 2)) > 0) {
-					i += 2 + k;
-					continue;
-				}
-			} else if (pre > 0) {
-				if ((k = sgr_len(p + pre, left - pre)) > 0) {
-					i += pre + k;
-					continue;
-				}
-				if (pre == 3) {		/* lone ␛ */
-					i += 3;
-					continue;
-				}
-			} else if (c == '[') {
-				/* ESC lost in a paste: "[0;31mE (12) x: y[0m" */
-				k = sgr_len(p, left);
-				if (k > 0 && (k >= 4 || (k == 3 && p[1] == '0'))) {
-					i += k;
-					continue;
-				}
+	escape_init(&sc, s, n, 0);
+	while (escape_next(&sc, &t)) {
+		switch (t.kind) {
+		case ESCAPE_C0:
+			if (s[t.off] == 0) {
+				flags |= RECORD_HAD_NUL;
+				break;
 			}
+			/* FALLTHROUGH */
+		case ESCAPE_TEXT:
+		case ESCAPE_C1:
+		case ESCAPE_BAD:
+			strbuf_add(out, s + t.off, t.len);
+			break;
+		default:
+			break;
 		}
-		strbuf_addch(out, (char)c);
-		i++;
 	}
 	return flags;
 }

@@ -311,13 +311,19 @@ struct hostile {
 static struct hostile hostile[] = {
 	{ "osc-title-bel", "\x1b]0;owned\x07" "E (1) ota: x", "E (1) ota: x" },
 	{ "osc-title-st", "E (1) ota: \x1b]2;owned\x1b\\x", "E (1) ota: x" },
-	{ "osc-unterminated", "E (1) ota: x\x1b]0;rest of line", "E (1) ota: x" },
+	/* an unterminated string is not a string: only its introducer goes,
+	   the rest of the line stays text (escape.h) */
+	{ "osc-unterminated", "E (1) ota: x\x1b]0;rest of line",
+	    "E (1) ota: x0;rest of line" },
 	{ "dcs-decrqss-st", "E (1) ota: \x1bP1$qSECRET\x1b\\x", "E (1) ota: x" },
-	{ "dcs-bel", "E (1) ota: \x1bPq#0;2;0;0;0\x07x", "E (1) ota: x" },
+	/* BEL ends an OSC only; a DCS needs ST, so this one is unterminated */
+	{ "dcs-bel", "E (1) ota: \x1bPq#0;2;0;0;0\x07x",
+	    "E (1) ota: q#0;2;0;0;0\\x07x" },
 	{ "apc-st", "\x1b_APCBODY\x1b\\E (1) ota: x", "E (1) ota: x" },
 	{ "pm-st", "E (1) ota: \x1b^PMBODY\x1b\\x", "E (1) ota: x" },
 	{ "sos-st", "E (1) ota: \x1bXSOSBODY\x1b\\x", "E (1) ota: x" },
-	{ "dcs-unterminated", "E (1) ota: x\x1bP1$qrest of line", "E (1) ota: x" },
+	{ "dcs-unterminated", "E (1) ota: x\x1bP1$qrest of line",
+	    "E (1) ota: x1$qrest of line" },
 	{ "clear-screen", "\x1b[2J\x1b[3J\x1b[HE (1) ota: x", "E (1) ota: x" },
 	{ "cursor-moves", "E (1) ota: \x1b[1A\x1b[2Kx", "E (1) ota: x" },
 	{ "reset-terminal", "\x1b" "cE (1) ota: x", "E (1) ota: x" },

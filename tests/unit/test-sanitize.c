@@ -26,8 +26,12 @@ static struct san_case cases[] = {
 	{ "clear-screen", "\x1b[2J\x1b[Hok", 0, "ok" },
 	{ "osc-title-bel", "\x1b]0;pwned\x07text", 0, "text" },
 	{ "osc-title-st", "\x1b]2;pwned\x1b\\text", 0, "text" },
-	{ "osc-unterminated", "a\x1b]0;title forever", 0, "a" },
+	/* not a string without its terminator: the introducer goes */
+	{ "osc-unterminated", "a\x1b]0;title forever", 0, "a0;title forever" },
 	{ "csi-unterminated", "a\x1b[12", 0, "a" },
+	{ "sos-string", "a\x1bXbody\x1b\\b", 0, "ab" },
+	{ "dcs-string", "a\x1bP1$qbody\x1b\\b", 0, "ab" },
+	{ "apc-string", "a\x1b_body\x1b\\b", 0, "ab" },
 	{ "charset-esc", "\x1b(Bx", 0, "x" },
 	{ "two-byte-esc", "\x1b" "cx", 0, "x" },
 	{ "lone-esc-at-end", "abc\x1b", 0, "abc" },
