@@ -1,6 +1,8 @@
 /*
- * cmd: the commands (src/cmd/), and what they share (src/cmd/common.c).
- * Prefix: cmd_ (commands), cli_ (shared option handling).
+ * cmd: the commands (src/cmd/), and what they share (src/cmd/common.c):
+ * the command table's row, and one option parser driven by a table of
+ * options per command.
+ * Prefix: cmd_ (commands, the command row), cli_ (option handling).
  *
  * Only main.c and src/cmd/ print to the terminal, read argv or decide the
  * exit status.  Exit statuses (STYLE.md):
@@ -22,6 +24,32 @@ enum exit_status {
 	EXIT_INPUT = 3,		/* input or runtime error (outranks 1) */
 };
 
+/*
+ * A command's policy, on its row of the command table (main.c; rules.c
+ * for the rules subcommands).  The option parser and the pipeline
+ * (pipeline.h) act on it, so a command does not repeat it:
+ *   CMD_RULES    takes the rule options (--rules, --no-default-rules,
+ *                --generic-only) and loads the rule set they name
+ *   CMD_REPORTS  takes the report and gate options (--format, --output,
+ *                --color, --fail-on, --expect, --ignore, --baseline, -q,
+ *                -v), writes the reports, applies the gate and ends with
+ *                "otadiag: exit N: why"
+ *   CMD_LIVE     reads a live stream shown as it arrives: its text goes to
+ *                standard error when a machine report takes standard output
+ */
+enum cmd_flag {
+	CMD_RULES = 1 << 0,
+	CMD_REPORTS = 1 << 1,
+	CMD_LIVE = 1 << 2,
+};
+
+struct cmd {
+	const char	*name;
+	int		(*fn)(const struct cmd *cmd, int argc, char **argv);
+	unsigned	 flags;		/* enum cmd_flag */
+	const char	*help;		/* one line for 'otadiag --help' */
+};
+
 #define CLI_MAX_OUTPUTS 8
 
 struct cli_output {
@@ -29,10 +57,7 @@ struct cli_output {
 	const char	*path;		/* NULL or "-" = stdout */
 };
 
-/*
- * Options shared by analyze, monitor and job.  Filled by cli_parse_common();
- * a command's own options are parsed by the command.
- */
+/* The values of the shared options (cli_rule_options, cli_report_options). */
 struct cli_common {
 	const char	*rule_paths[32];
 	size_t		 nrule_paths;
@@ -52,37 +77,100 @@ struct cli_common {
 	int		 quiet;
 };
 
+/*
+ * One option of a command.  A table is a static const array ended by a
+ * row whose name and help are NULL; a row with only help is a heading
+ * in --help.  The parser accepts the exact long name ("--name", and
+ * "--name=value" or "--name value" when it takes a value) and the short
+ * letter ("-x", "-x value", "-xvalue"; letters without values bundle:
+ * "-qv").  set() stores what the option says in the field of u->ctx (the
+ * command's own options struct, or struct cli_common for the shared
+ * tables); val is NULL for an option without a value.  It returns 0, or
+ * -1 after a usage error (cli_usage_error).
+ */
+struct cli_use;
+
+struct cli_option {
+	const char	*name;		/* long name without "--" */
+	char		 letter;	/* short option letter, or 0 */
+	const char	*arg;		/* its value's placeholder, NULL: none */
+	size_t		 field;		/* offsetof() the field set() fills */
+	int		(*set)(const struct cli_use *u, const char *val);
+	long		 lo, hi;	/* range for cli_set_int/cli_set_long */
+	const char	*help;		/* one line of --help */
+};
+
+/* An option as met on the command line, for its set(). */
+struct cli_use {
+	const char	*cmd;		/* "analyze", "rules list" */
+	const char	*spelling;	/* as given: "-j", "--jobs" */
+	const struct cli_option *opt;
+	void		*ctx;		/* the struct the row's field is in */
+};
+
+/* The row's field in the struct (type is that of the field). */
+#define CLI_FIELD(u, type) ((type *)(void *)((char *)(u)->ctx + \
+	(u)->opt->field))
+
+/* Generic set() handlers, on the row's field. */
+int	 cli_set_flag(const struct cli_use *u, const char *val);	/* int 1 */
+int	 cli_set_string(const struct cli_use *u, const char *val);
+int	 cli_set_int(const struct cli_use *u, const char *val);	/* [lo, hi] */
+int	 cli_set_long(const struct cli_use *u, const char *val);	/* [lo, hi] */
+
+/* The shared options, defined once (src/cmd/common.c); ctx is cli_common. */
+extern const struct cli_option cli_rule_options[];	/* CMD_RULES */
+extern const struct cli_option cli_report_options[];	/* CMD_REPORTS */
+
+/* What --help says besides the options, and how operands look. */
+struct cli_spec {
+	const char	*name;		/* "analyze", "rules list": messages */
+	const char	*usage;		/* "usage: otadiag ...\n", = SYNOPSIS */
+	const char	*about;		/* a paragraph, or NULL */
+	const struct cli_option *options;	/* the command's own, or NULL */
+	const char	*exits;		/* the exit statuses */
+	const char	*page;		/* "otadiag-analyze(1)" */
+	int		 dash_operands;	/* "-x" that is no short option is an
+					   operand (explain -0x7F00) */
+};
+
+enum {
+	CLI_HELP = -2,		/* --help was printed: exit 0 */
+	CLI_ERROR = -1,		/* usage error, printed: exit 2 */
+};
+
 void	 cli_common_init(struct cli_common *c);
 /*
- * Tries to consume argv[*i] (and its value) as a common option.
- * Returns 1 if consumed, 0 if not a common option, -1 on a usage error
- * (already printed, with "try 'otadiag CMD --help'").
+ * Parses argv[1..argc) with the command's own options (ctx is what their
+ * set() fills) and the shared tables its flags name (filling *c, which
+ * may be NULL when flags name none).  "--" ends the options; "-" is an
+ * operand.  The operands are moved, in order, to argv[0..n).  Returns n,
+ * CLI_HELP or CLI_ERROR.  For CMD_REPORTS it also finishes the outputs
+ * (a trailing --format is standard output, the text report is the
+ * default) and rejects two reports on one destination.
  */
-int	 cli_parse_common(struct cli_common *c, const char *cmd, int argc,
-	    char **argv, int *i);
-/* Finishes option parsing (a trailing --format becomes stdout). */
-int	 cli_common_finish(struct cli_common *c, const char *cmd);
+int	 cli_parse(const struct cli_spec *spec, unsigned flags, void *ctx,
+	    struct cli_common *c, int argc, char **argv);
+/* Prints the complete --help of spec with the tables flags name. */
+void	 cli_help(FILE *fp, const struct cli_spec *spec, unsigned flags);
+/* Appends a rule file or folder to c (operands of rules test/check). */
+int	 cli_add_rule_path(struct cli_common *c, const char *cmd,
+	    const char *path);
 /* Loads built-in and --rules rule sets; prints the error and returns NULL. */
 struct ruleset *cli_load_rules(const struct cli_common *c);
-/* Writes every requested report; returns EXIT_OK or EXIT_INPUT. */
-int	 cli_write_reports(const struct cli_common *c, const struct ruleset *rs,
-	    struct input_result *const *in, size_t n);
-/* Applies --fail-on, --expect, --baseline to results: the exit status,
- * and a one-line reason written to *why (owned by the caller, free()). */
-int	 cli_gate(const struct cli_common *c, struct input_result *const *in,
-	    size_t n, char **why);
 /* Parses a whole decimal number in [lo, hi]; 0, or -1 if s is not one. */
 int	 cli_long(const char *s, long lo, long hi, long *out);
-/* Usage line printing helper: "usage: otadiag CMD ..." on fp. */
+/* Whether a text report on fp is coloured (--color mode, NO_COLOR). */
 int	 cli_color_enabled(int mode, FILE *fp);
+/* "otadiag: error: WHAT (try 'otadiag CMD --help')", one line. */
 void	 cli_usage_error(const char *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
-int	 cmd_analyze(int argc, char **argv);
-int	 cmd_monitor(int argc, char **argv);
-int	 cmd_ports(int argc, char **argv);
-int	 cmd_job(int argc, char **argv);
-int	 cmd_rules(int argc, char **argv);
-int	 cmd_explain(int argc, char **argv);
+int	 cmd_analyze(const struct cmd *cmd, int argc, char **argv);
+int	 cmd_monitor(const struct cmd *cmd, int argc, char **argv);
+int	 cmd_ports(const struct cmd *cmd, int argc, char **argv);
+int	 cmd_job(const struct cmd *cmd, int argc, char **argv);
+int	 cmd_rules(const struct cmd *cmd, int argc, char **argv);
+int	 cmd_explain(const struct cmd *cmd, int argc, char **argv);
 
 #endif

@@ -9,17 +9,22 @@
 #include "cmd.h"
 #include "diag.h"
 
-static const struct command {
-	const char	*name;
-	int		(*fn)(int, char **);
-	const char	*help;
-} commands[] = {
-	{"analyze", cmd_analyze, "diagnose captured logs and job JSON files"},
-	{"monitor", cmd_monitor, "watch a serial port live and diagnose as it runs"},
-	{"ports", cmd_ports, "list serial ports (USB VID:PID, product, serial)"},
-	{"job", cmd_job, "analyse or fetch cloud OTA job status (RainMaker ...)"},
-	{"rules", cmd_rules, "list, show and test the rule table"},
-	{"explain", cmd_explain, "decode an error code (esp_err_t, mbedTLS, ...)"},
+/*
+ * The command table.  A row's flags are the command's policy (cmd.h): the
+ * shared options it takes and the pipeline steps it runs.
+ */
+static const struct cmd commands[] = {
+	{"analyze", cmd_analyze, CMD_RULES | CMD_REPORTS,
+	    "diagnose captured logs and job JSON files"},
+	{"monitor", cmd_monitor, CMD_RULES | CMD_REPORTS | CMD_LIVE,
+	    "watch a serial port live and diagnose as it runs"},
+	{"ports", cmd_ports, 0,
+	    "list serial ports (USB VID:PID, product, serial)"},
+	{"job", cmd_job, CMD_RULES | CMD_REPORTS,
+	    "analyse or fetch cloud OTA job status (RainMaker ...)"},
+	{"rules", cmd_rules, 0, "list, show and test the rule table"},
+	{"explain", cmd_explain, CMD_RULES,
+	    "decode an error code (esp_err_t, mbedTLS, ...)"},
 };
 
 static void
@@ -68,7 +73,7 @@ main(int argc, char **argv)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (strcmp(argv[1], commands[i].name) != 0)
 			continue;
-		rc = commands[i].fn(argc - 1, argv + 1);
+		rc = commands[i].fn(&commands[i], argc - 1, argv + 1);
 		/* a command that already failed on its output said so */
 		return rc == EXIT_INPUT ? (fflush(stdout), rc) : flushed(rc);
 	}

@@ -22,7 +22,8 @@ _otadiag()
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 
 	local commands="analyze monitor ports job rules explain"
-	local common="--rules --no-default-rules --format --output --color
+	local rulesopts="--rules --no-default-rules --generic-only"
+	local common="$rulesopts --format --output --color
 	    --fail-on --expect --ignore --baseline -v -q --help"
 	local formats="text json jsonl sarif junit github"
 	local outcomes="success failed rolled-back in-progress not-attempted unknown"
@@ -141,10 +142,13 @@ _otadiag()
 	rules)
 		if [ -z "$sub" ]; then
 			COMPREPLY=($(compgen -W "list show test check fields
-			    --help" -- "$cur"))
+			    model --help" -- "$cur"))
 		elif [ "$sub" = list ] && [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "--rules --no-default-rules
-			    --format --ids" -- "$cur"))
+			COMPREPLY=($(compgen -W "$rulesopts --format --ids
+			    --help" -- "$cur"))
+		elif { [ "$sub" = test ] || [ "$sub" = check ]; } &&
+		    [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$rulesopts --help" -- "$cur"))
 		elif [ "$sub" = show ]; then
 			COMPREPLY=($(compgen -W "$(_otadiag_rule_ids)" -- "$cur"))
 		else
@@ -153,8 +157,8 @@ _otadiag()
 		fi ;;
 	explain)
 		if [[ $cur == --* ]]; then
-			COMPREPLY=($(compgen -W "--table --rules
-			    --no-default-rules --help" -- "$cur"))
+			COMPREPLY=($(compgen -W "--table $rulesopts --help" \
+			    -- "$cur"))
 		fi ;;
 	esac
 }

@@ -9,6 +9,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -22,38 +23,47 @@
 #include "diag.h"
 #include "job.h"
 #include "matcher.h"
+#include "pipeline.h"
 #include "xalloc.h"
 
 #define CHUNK		(256u * 1024u)
 #define JOB_MAX		(256u * 1024u * 1024u)
 
-static const char usage_text[] =
+struct analyze_opts {
+	long		 jobs;		/* -j */
+	long		 max_line;	/* --max-line, 0 = default */
+};
+
+#define OPT(f)	offsetof(struct analyze_opts, f)
+
+static const struct cli_option analyze_options[] = {
+	{"jobs", 'j', "jobs", OPT(jobs), cli_set_long, 1, 64,
+	    "analyse JOBS inputs at once (same report order)"},
+	{"max-line", 0, "bytes", OPT(max_line), cli_set_long, 256,
+	    64L * 1024 * 1024, "cut longer lines (default 65536)"},
+	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
+};
+
+static const struct cli_spec analyze_spec = {
+	.name = "analyze",
+	.usage =
     "usage: otadiag analyze [-qv] [-j jobs] [--rules path] [--no-default-rules]\n"
     "                       [--generic-only] [--format fmt [--output file]]...\n"
     "                       [--color when] [--fail-on level] [--expect outcome]\n"
     "                       [--ignore rule|cause] [--baseline file]\n"
-    "                       [--max-line bytes] [file | dir | -]...\n"
-    "\n"
+    "                       [--max-line bytes] [file | dir | -]...\n",
+	.about =
     "Diagnoses captured OTA logs and cloud job JSON (a folder is walked for\n"
-    "*.log, *.txt and *.json; no input or - reads standard input).\n"
-    "\n"
-    "  --format F [--output FILE]  text json jsonl sarif junit github; repeat the\n"
-    "                              pair for several reports (one on stdout)\n"
-    "  --fail-on LEVEL   info, warning, error (default) or never: exit 1 threshold\n"
-    "  --expect OUTCOME  every input must show it (success, failed, rolled-back ...)\n"
-    "  --ignore ID       a rule id or cause id to accept (repeatable)\n"
-    "  --baseline FILE   accept the findings of an earlier --format json report\n"
-    "  --rules PATH      add a rule file or folder; --no-default-rules drops the\n"
-    "                    built-in table\n"
-    "  --generic-only    only the generic tier of rules (any log format) and the\n"
-    "                    update model: how otadiag does on an unknown platform\n"
-    "  --color WHEN      auto, always or never (NO_COLOR is honoured)\n"
-    "  -j N              analyse N inputs at once (output keeps the argument order)\n"
-    "  --max-line BYTES  cut longer lines (default 65536)\n"
-    "  -q, -v            no text report / more detail\n"
-    "\n"
-    "Exit status: 0 nothing at or above --fail-on, 1 an OTA failure or an unmet\n"
-    "--expect, 2 usage or rule error, 3 an input or output error. See otadiag-analyze(1).\n";
+    "*.log, *.txt and *.json; no input or - reads standard input).\n",
+	.options = analyze_options,
+	.exits =
+    "Exit status:\n"
+    "  0  nothing at or above --fail-on, and every --expect met\n"
+    "  1  an OTA failure at or above --fail-on, or an unmet --expect\n"
+    "  2  usage error, or a rule set that does not load\n"
+    "  3  an input, the baseline, a report or standard output failed",
+	.page = "otadiag-analyze(1)",
+};
 
 struct work {
 	const char	*path;
@@ -299,73 +309,29 @@ walk(const char *dir, char ***list, size_t *n, size_t *cap, int depth)
 }
 
 int
-cmd_analyze(int argc, char **argv)
+cmd_analyze(const struct cmd *cmd, int argc, char **argv)
 {
 	struct cli_common c;
-	struct ruleset *rs = NULL;
+	struct analyze_opts o = {1, 0};
+	struct pipeline p;
 	struct shared sh;
 	pthread_t tids[64];
-	char **paths = NULL, *why = NULL, *end;
-	size_t npaths = 0, cappaths = 0, i, nthreads = 1;
+	char **paths = NULL;
+	size_t npaths = 0, cappaths = 0, i, nthreads;
 	struct input_result **res = NULL;
-	int rc, status, dashdash = 0, implicit_stdin = 0;
+	int rc, nops, k, implicit_stdin = 0;
 	struct stat st;
 
 	cli_common_init(&c);
+	memset(&p, 0, sizeof(p));
 	memset(&sh, 0, sizeof(sh));
-	for (int k = 1; k < argc; k++) {
+	if ((nops = cli_parse(&analyze_spec, cmd->flags, &o, &c, argc,
+	    argv)) < 0)
+		return nops == CLI_HELP ? EXIT_OK : EXIT_USAGE;
+	nthreads = (size_t)o.jobs;
+	for (k = 0; k < nops; k++) {
 		const char *arg = argv[k];
 
-		if (!dashdash && arg[0] == '-' && arg[1] != '\0') {
-			if (strcmp(arg, "--") == 0) {
-				dashdash = 1;
-				continue;
-			}
-			if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-				fputs(usage_text, stdout);
-				rc = EXIT_OK;
-				goto out;
-			}
-			if ((rc = cli_parse_common(&c, "analyze", argc, argv, &k)) < 0) {
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			if (rc > 0)
-				continue;
-			if (strcmp(arg, "-j") == 0 || strncmp(arg, "--jobs", 6) == 0) {
-				const char *v = arg[1] == 'j' || arg[6] == '\0' ?
-				    (k + 1 < argc ? argv[++k] : NULL) :
-				    (arg[6] == '=' ? arg + 7 : NULL);
-				long j = v != NULL ? strtol(v, &end, 10) : 0;
-
-				if (v == NULL || *end != '\0' || j < 1 || j > 64) {
-					cli_usage_error("analyze", "-j takes a number "
-					    "from 1 to 64");
-					rc = EXIT_USAGE;
-					goto out;
-				}
-				nthreads = (size_t)j;
-				continue;
-			}
-			if (strncmp(arg, "--max-line", 10) == 0) {
-				const char *v = arg[10] == '=' ? arg + 11 :
-				    (k + 1 < argc ? argv[++k] : NULL);
-				long ml = v != NULL ? strtol(v, &end, 10) : 0;
-
-				if (v == NULL || *end != '\0' || ml < 256 ||
-				    ml > 64L * 1024 * 1024) {
-					cli_usage_error("analyze", "--max-line takes a "
-					    "number of bytes from 256 to 67108864");
-					rc = EXIT_USAGE;
-					goto out;
-				}
-				sh.aopts.max_line = (size_t)ml;
-				continue;
-			}
-			cli_usage_error("analyze", "unknown option '%s'", arg);
-			rc = EXIT_USAGE;
-			goto out;
-		}
 		if (strcmp(arg, "-") != 0 && stat(arg, &st) == 0 &&
 		    S_ISDIR(st.st_mode)) {
 			size_t before = npaths;
@@ -390,34 +356,11 @@ cmd_analyze(int argc, char **argv)
 		paths = xgrow(paths, &cappaths, 1, sizeof(*paths));
 		paths[npaths++] = xstrdup("-");
 	}
-	if (cli_common_finish(&c, "analyze") != 0) {
-		rc = EXIT_USAGE;
+	if ((rc = pipeline_start(&p, "analyze", cmd->flags, &c)) != 0)
 		goto out;
-	}
-	if ((rs = cli_load_rules(&c)) == NULL) {
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	{
-		/* compile once up front so a bad pattern fails before any input */
-		struct diag_err err;
-		struct matcher *probe = matcher_new(rs, &err);
-
-		if (probe == NULL) {
-			diag_print(stderr, &err);
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		matcher_free(probe);
-	}
-	for (i = 0; i < c.nignore; i++)
-		if (ruleset_find(rs, c.ignore[i]) == NULL &&
-		    !cause_is_known(c.ignore[i]))
-			diag_warning("--ignore %s: no rule or cause has this id "
-			    "(see 'otadiag rules list')", c.ignore[i]);
-	sh.rs = rs;
-	sh.aopts.ignore = c.ignore;
-	sh.aopts.nignore = c.nignore;
+	sh.rs = p.rs;
+	sh.aopts = p.aopts;
+	sh.aopts.max_line = (size_t)o.max_line;
 	sh.work = xcalloc(npaths, sizeof(*sh.work));
 	sh.nwork = npaths;
 	for (i = 0; i < npaths; i++)
@@ -446,22 +389,9 @@ cmd_analyze(int argc, char **argv)
 		    "standard input is empty");
 		diag_error("%s", res[0]->error_text);
 	}
-	status = cli_write_reports(&c, rs, res, npaths);
-	rc = cli_gate(&c, res, npaths, &why);
-	if (status == EXIT_INPUT) {
-		free(why);
-		why = xstrdup("exit 3: a report could not be written");
-		rc = EXIT_INPUT;
-	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		free(why);
-		why = xstrdup("exit 3: standard output could not be written");
-		rc = EXIT_INPUT;
-	}
-	if (why != NULL)
-		diag_say("%s", why);
+	pipeline_report(&p, res, npaths);
+	rc = pipeline_finish(&p);
 out:
-	free(why);
 	if (res != NULL)
 		for (i = 0; i < npaths; i++)
 			result_free(res[i]);
@@ -470,6 +400,6 @@ out:
 	for (i = 0; i < npaths; i++)
 		free(paths[i]);
 	free(paths);
-	ruleset_free(rs);
+	pipeline_free(&p);
 	return rc;
 }

@@ -1,19 +1,19 @@
 /*
- * common: options and steps shared by analyze, monitor and job: rule
- * loading, report outputs, the CI gate and its exit status.
+ * common: the option parser every command uses (one table of options per
+ * command, the shared rule and report tables defined once), its --help,
+ * and the small helpers the commands share.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "baseline.h"
 #include "cmd.h"
 #include "diag.h"
-#include "strbuf.h"
-#include "xalloc.h"
 
 void
 cli_common_init(struct cli_common *c)
@@ -49,26 +49,82 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 	diag_error("%s (try 'otadiag %s --help')", buf, cmd);
 }
 
-/* "--opt=value" or "--opt value"; returns the value or NULL. */
-static const char *
-optval(const char *name, int argc, char **argv, int *i, int *matched)
+int
+cli_color_enabled(int mode, FILE *fp)
 {
-	const char *a = argv[*i];
-	size_t n = strlen(name);
+	const char *nc = getenv("NO_COLOR");
 
-	*matched = 0;
-	if (strncmp(a, name, n) != 0)
-		return NULL;
-	if (a[n] == '=') {
-		*matched = 1;
-		return a + n + 1;
+	if (mode == 0)
+		return 0;
+	if (mode == 1)
+		return 1;
+	if (nc != NULL && nc[0] != '\0')
+		return 0;
+	return isatty(fileno(fp));
+}
+
+/* ---- generic handlers ------------------------------------------------ */
+
+int
+cli_set_flag(const struct cli_use *u, const char *val)
+{
+	(void)val;
+	*CLI_FIELD(u, int) = 1;
+	return 0;
+}
+
+int
+cli_set_string(const struct cli_use *u, const char *val)
+{
+	*CLI_FIELD(u, const char *) = val;
+	return 0;
+}
+
+static int
+set_number(const struct cli_use *u, const char *val, long *out)
+{
+	if (cli_long(val, u->opt->lo, u->opt->hi, out) != 0) {
+		cli_usage_error(u->cmd, "%s takes a number from %ld to %ld, not "
+		    "'%s'", u->spelling, u->opt->lo, u->opt->hi, val);
+		return -1;
 	}
-	if (a[n] != '\0')
-		return NULL;
-	*matched = 1;
-	if (*i + 1 >= argc)
-		return NULL;
-	return argv[++*i];
+	return 0;
+}
+
+int
+cli_set_int(const struct cli_use *u, const char *val)
+{
+	long v;
+
+	if (set_number(u, val, &v) != 0)
+		return -1;
+	*CLI_FIELD(u, int) = (int)v;
+	return 0;
+}
+
+int
+cli_set_long(const struct cli_use *u, const char *val)
+{
+	return set_number(u, val, CLI_FIELD(u, long));
+}
+
+/* ---- the shared options ---------------------------------------------- */
+
+int
+cli_add_rule_path(struct cli_common *c, const char *cmd, const char *path)
+{
+	if (c->nrule_paths >= 32) {
+		cli_usage_error(cmd, "at most 32 rule files or folders");
+		return -1;
+	}
+	c->rule_paths[c->nrule_paths++] = path;
+	return 0;
+}
+
+static int
+opt_rules(const struct cli_use *u, const char *val)
+{
+	return cli_add_rule_path(u->ctx, u->cmd, val);
 }
 
 static int
@@ -99,181 +155,404 @@ add_output(struct cli_common *c, const char *cmd, int fmt, const char *path)
 	c->outputs[c->noutputs].format = (enum report_format)fmt;
 	c->outputs[c->noutputs].path = path;
 	c->noutputs++;
-	return 1;
+	return 0;
 }
 
-int
-cli_parse_common(struct cli_common *c, const char *cmd, int argc,
-    char **argv, int *i)
+static int
+opt_format(const struct cli_use *u, const char *val)
 {
-	const char *v;
-	int m, f;
+	struct cli_common *c = u->ctx;
 
-	if ((v = optval("--rules", argc, argv, i, &m)) != NULL || m) {
-		if (v == NULL)
-			goto missing;
-		if (c->nrule_paths >= 32) {
-			cli_usage_error(cmd, "at most 32 --rules options");
-			return -1;
-		}
-		c->rule_paths[c->nrule_paths++] = v;
-		return 1;
+	if (report_format_from_name(val) < 0) {
+		cli_usage_error(u->cmd, "unknown format '%s' (text, json, jsonl, "
+		    "sarif, junit, github)", val);
+		return -1;
 	}
-	if (strcmp(argv[*i], "--no-default-rules") == 0) {
-		c->no_default_rules = 1;
-		return 1;
-	}
-	if (strcmp(argv[*i], "--generic-only") == 0) {
-		c->generic_only = 1;
-		return 1;
-	}
-	if ((v = optval("--format", argc, argv, i, &m)) != NULL || m) {
-		if (v == NULL)
-			goto missing;
-		if (report_format_from_name(v) < 0) {
-			cli_usage_error(cmd, "unknown format '%s' (text, json, jsonl, "
-			    "sarif, junit, github)", v);
-			return -1;
-		}
-		if (c->pending_format != NULL &&
-		    add_output(c, cmd, report_format_from_name(c->pending_format),
-		    NULL) < 0)
-			return -1;
-		c->pending_format = v;
-		return 1;
-	}
-	if ((v = optval("--output", argc, argv, i, &m)) != NULL || m ||
-	    (v = optval("-o", argc, argv, i, &m)) != NULL || m) {
-		if (v == NULL)
-			goto missing;
-		f = c->pending_format != NULL ?
-		    report_format_from_name(c->pending_format) : format_for_path(v);
-		c->pending_format = NULL;
-		return add_output(c, cmd, f, v);
-	}
-	if ((v = optval("--color", argc, argv, i, &m)) != NULL || m) {
-		if (v == NULL || strcmp(v, "auto") == 0)
-			c->color = -1;
-		else if (strcmp(v, "always") == 0)
-			c->color = 1;
-		else if (strcmp(v, "never") == 0)
-			c->color = 0;
-		else {
-			cli_usage_error(cmd, "--color takes auto, always or never");
-			return -1;
-		}
-		return 1;
-	}
-	if ((v = optval("--fail-on", argc, argv, i, &m)) != NULL || m) {
-		if (v == NULL)
-			goto missing;
-		if (strcmp(v, "never") == 0) {
-			c->fail_never = 1;
-			return 1;
-		}
-		if (rule_severity_from_name(v) < 0) {
-			cli_usage_error(cmd, "--fail-on takes info, warning, error or "
-			    "never");
-			return -1;
-		}
-		c->fail_never = 0;
-		c->fail_on = (enum rule_severity)rule_severity_from_name(v);
-		return 1;
-	}
-	if ((v = optval("--expect", argc, argv, i, &m)) != NULL || m) {
-		if (v == NULL)
-			goto missing;
-		if (outcome_from_name(v) < 0) {
-			cli_usage_error(cmd, "--expect takes success, failed, "
-			    "rolled-back, in-progress or not-attempted");
-			return -1;
-		}
-		c->expect = v;
-		return 1;
-	}
-	if ((v = optval("--ignore", argc, argv, i, &m)) != NULL || m) {
-		if (v == NULL)
-			goto missing;
-		if (c->nignore >= 64) {
-			cli_usage_error(cmd, "at most 64 --ignore options");
-			return -1;
-		}
-		c->ignore[c->nignore++] = v;
-		return 1;
-	}
-	if ((v = optval("--baseline", argc, argv, i, &m)) != NULL || m) {
-		if (v == NULL)
-			goto missing;
-		c->baseline = v;
-		return 1;
-	}
-	if (strcmp(argv[*i], "-v") == 0 || strcmp(argv[*i], "--verbose") == 0) {
-		c->verbose = 1;
-		return 1;
-	}
-	if (strcmp(argv[*i], "-q") == 0 || strcmp(argv[*i], "--quiet") == 0) {
-		c->quiet = 1;
-		return 1;
+	if (c->pending_format != NULL && add_output(c, u->cmd,
+	    report_format_from_name(c->pending_format), NULL) != 0)
+		return -1;
+	c->pending_format = val;
+	return 0;
+}
+
+static int
+opt_output(const struct cli_use *u, const char *val)
+{
+	struct cli_common *c = u->ctx;
+	int f;
+
+	f = c->pending_format != NULL ?
+	    report_format_from_name(c->pending_format) : format_for_path(val);
+	c->pending_format = NULL;
+	return add_output(c, u->cmd, f, val);
+}
+
+static int
+opt_color(const struct cli_use *u, const char *val)
+{
+	struct cli_common *c = u->ctx;
+
+	if (strcmp(val, "auto") == 0)
+		c->color = -1;
+	else if (strcmp(val, "always") == 0)
+		c->color = 1;
+	else if (strcmp(val, "never") == 0)
+		c->color = 0;
+	else {
+		cli_usage_error(u->cmd, "--color takes auto, always or never");
+		return -1;
 	}
 	return 0;
-missing:
-	cli_usage_error(cmd, "option '%s' needs a value", argv[*i]);
-	return -1;
 }
 
-int
-cli_common_finish(struct cli_common *c, const char *cmd)
+static int
+opt_fail_on(const struct cli_use *u, const char *val)
 {
+	struct cli_common *c = u->ctx;
+
+	if (strcmp(val, "never") == 0) {
+		c->fail_never = 1;
+		return 0;
+	}
+	if (rule_severity_from_name(val) < 0) {
+		cli_usage_error(u->cmd, "--fail-on takes info, warning, error or "
+		    "never");
+		return -1;
+	}
+	c->fail_never = 0;
+	c->fail_on = (enum rule_severity)rule_severity_from_name(val);
+	return 0;
+}
+
+static int
+opt_expect(const struct cli_use *u, const char *val)
+{
+	if (outcome_from_name(val) < 0) {
+		cli_usage_error(u->cmd, "--expect takes success, failed, "
+		    "rolled-back, in-progress or not-attempted");
+		return -1;
+	}
+	((struct cli_common *)u->ctx)->expect = val;
+	return 0;
+}
+
+static int
+opt_ignore(const struct cli_use *u, const char *val)
+{
+	struct cli_common *c = u->ctx;
+
+	if (c->nignore >= 64) {
+		cli_usage_error(u->cmd, "at most 64 --ignore options");
+		return -1;
+	}
+	c->ignore[c->nignore++] = val;
+	return 0;
+}
+
+#define COMMON(f)	offsetof(struct cli_common, f)
+
+const struct cli_option cli_rule_options[] = {
+	{"rules", 0, "path", 0, opt_rules, 0, 0,
+	    "add a rule file or folder (up to 32)"},
+	{"no-default-rules", 0, NULL, COMMON(no_default_rules), cli_set_flag,
+	    0, 0, "leave the built-in rule table out"},
+	{"generic-only", 0, NULL, COMMON(generic_only), cli_set_flag, 0, 0,
+	    "only the generic tier of rules, and the model"},
+	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
+};
+
+const struct cli_option cli_report_options[] = {
+	{"format", 0, "fmt", 0, opt_format, 0, 0,
+	    "text json jsonl sarif junit github (repeatable)"},
+	{"output", 'o', "file", 0, opt_output, 0, 0,
+	    "write the preceding --format to FILE (- stdout)"},
+	{"color", 0, "when", 0, opt_color, 0, 0,
+	    "auto, always or never (NO_COLOR is honoured)"},
+	{"fail-on", 0, "level", 0, opt_fail_on, 0, 0,
+	    "info, warning, error (default) or never: exit 1"},
+	{"expect", 0, "outcome", 0, opt_expect, 0, 0,
+	    "every input must show it (success, failed ...)"},
+	{"ignore", 0, "id", 0, opt_ignore, 0, 0,
+	    "accept a rule id or cause id (repeatable)"},
+	{"baseline", 0, "file", COMMON(baseline), cli_set_string, 0, 0,
+	    "accept the findings of an earlier json report"},
+	{"quiet", 'q', NULL, COMMON(quiet), cli_set_flag, 0, 0,
+	    "no text report (monitor: nor device output)"},
+	{"verbose", 'v', NULL, COMMON(verbose), cli_set_flag, 0, 0,
+	    "more detail (monitor: stages and notes too)"},
+	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
+};
+
+/* ---- the parser ---------------------------------------------------------- */
+
+struct optset {
+	const struct cli_option *opts;
+	void		*ctx;
+	const char	*title;
+};
+
+static size_t
+optsets(const struct cli_spec *spec, unsigned flags, void *ctx,
+    struct cli_common *c, struct optset *s)
+{
+	size_t n = 0;
+
+	if (spec->options != NULL)
+		s[n++] = (struct optset){spec->options, ctx, "Options:"};
+	if (flags & CMD_RULES)
+		s[n++] = (struct optset){cli_rule_options, c, "Rule options:"};
+	if (flags & CMD_REPORTS)
+		s[n++] = (struct optset){cli_report_options, c,
+		    "Report and gate options:"};
+	return n;
+}
+
+static int
+end_of_table(const struct cli_option *o)
+{
+	return o->name == NULL && o->help == NULL;
+}
+
+/* The row of a long name (len bytes) or a letter; NULL if none. */
+static const struct cli_option *
+lookup(const struct optset *s, size_t ns, const char *name, size_t len,
+    int letter, void **ctx)
+{
+	const struct cli_option *o;
+	size_t i;
+
+	for (i = 0; i < ns; i++)
+		for (o = s[i].opts; !end_of_table(o); o++) {
+			if (o->name == NULL)
+				continue;
+			if ((name != NULL && strlen(o->name) == len &&
+			    strncmp(o->name, name, len) == 0) ||
+			    (name == NULL && letter != 0 && o->letter == letter)) {
+				*ctx = s[i].ctx;
+				return o;
+			}
+		}
+	return NULL;
+}
+
+static int
+apply(const char *cmd, const char *spelling, const struct cli_option *o,
+    void *ctx, const char *val)
+{
+	struct cli_use u = {cmd, spelling, o, ctx};
+
+	return o->set(&u, val);
+}
+
+/* A trailing --format writes to stdout; the default is the text report;
+   no two reports share a destination. */
+static int
+finish_outputs(struct cli_common *c, const char *cmd)
+{
+	size_t i, k, nstdout = 0;
+
 	if (c->pending_format != NULL) {
 		if (add_output(c, cmd, report_format_from_name(c->pending_format),
-		    NULL) < 0)
+		    NULL) != 0)
 			return -1;
 		c->pending_format = NULL;
 	}
 	if (c->noutputs == 0 && !c->quiet)
 		add_output(c, cmd, REPORT_TEXT, NULL);
-	{
-		size_t i, k, nstdout = 0;
+	for (i = 0; i < c->noutputs; i++) {
+		const char *pi = c->outputs[i].path;
 
-		for (i = 0; i < c->noutputs; i++) {
-			const char *pi = c->outputs[i].path;
-
-			if (pi == NULL || strcmp(pi, "-") == 0) {
-				if (++nstdout > 1) {
-					cli_usage_error(cmd, "two reports on standard "
-					    "output (%s and %s): give one of them an "
-					    "--output FILE", report_format_name(
-					    c->outputs[i - 1].format),
-					    report_format_name(c->outputs[i].format));
-					return -1;
-				}
-				continue;
+		if (pi == NULL || strcmp(pi, "-") == 0) {
+			if (++nstdout > 1) {
+				cli_usage_error(cmd, "two reports on standard output "
+				    "(%s and %s): give one of them an --output FILE",
+				    report_format_name(c->outputs[i - 1].format),
+				    report_format_name(c->outputs[i].format));
+				return -1;
 			}
-			for (k = 0; k < i; k++)
-				if (c->outputs[k].path != NULL &&
-				    strcmp(c->outputs[k].path, pi) == 0) {
-					cli_usage_error(cmd, "two reports would be "
-					    "written to %s", pi);
-					return -1;
-				}
+			continue;
 		}
+		for (k = 0; k < i; k++)
+			if (c->outputs[k].path != NULL &&
+			    strcmp(c->outputs[k].path, pi) == 0) {
+				cli_usage_error(cmd, "two reports would be written "
+				    "to %s", pi);
+				return -1;
+			}
+	}
+	return 0;
+}
+
+/* One long option at argv[*k] ("--name" or "--name=value"). */
+static int
+parse_long(const char *cmd, const struct optset *s, size_t ns, int argc,
+    char **argv, int *k)
+{
+	const char *name = argv[*k] + 2, *eq = strchr(name, '='), *val = NULL;
+	size_t len = eq != NULL ? (size_t)(eq - name) : strlen(name);
+	const struct cli_option *o;
+	char spelling[64];
+	void *ctx = NULL;
+
+	snprintf(spelling, sizeof(spelling), "--%.*s", (int)len, name);
+	if (len == 4 && strncmp(name, "help", 4) == 0) {
+		if (eq == NULL)
+			return CLI_HELP;
+		cli_usage_error(cmd, "option '%s' takes no value", spelling);
+		return CLI_ERROR;
+	}
+	if ((o = lookup(s, ns, name, len, 0, &ctx)) == NULL) {
+		cli_usage_error(cmd, "unknown option '%s'", spelling);
+		return CLI_ERROR;
+	}
+	if (o->arg == NULL) {
+		if (eq != NULL) {
+			cli_usage_error(cmd, "option '%s' takes no value",
+			    spelling);
+			return CLI_ERROR;
+		}
+	} else if (eq != NULL)
+		val = eq + 1;
+	else if (*k + 1 < argc)
+		val = argv[++*k];
+	else {
+		cli_usage_error(cmd, "option '%s' needs a value", spelling);
+		return CLI_ERROR;
+	}
+	return apply(cmd, spelling, o, ctx, val) == 0 ? 0 : CLI_ERROR;
+}
+
+/* Short options at argv[*k]: "-q", "-qv", "-j 4", "-j4". */
+static int
+parse_short(const char *cmd, const struct optset *s, size_t ns, int argc,
+    char **argv, int *k)
+{
+	const char *p, *val;
+	const struct cli_option *o;
+	char spelling[3] = "-?";
+	void *ctx = NULL;
+
+	for (p = argv[*k] + 1; *p != '\0'; p++) {
+		spelling[1] = *p;
+		if (*p == 'h')
+			return CLI_HELP;
+		if ((o = lookup(s, ns, NULL, 0, (unsigned char)*p, &ctx)) ==
+		    NULL) {
+			cli_usage_error(cmd, "unknown option '%s'", spelling);
+			return CLI_ERROR;
+		}
+		val = NULL;
+		if (o->arg != NULL) {
+			if (p[1] != '\0')
+				val = p + 1;
+			else if (*k + 1 < argc)
+				val = argv[++*k];
+			else {
+				cli_usage_error(cmd, "option '%s' needs a value",
+				    spelling);
+				return CLI_ERROR;
+			}
+		}
+		if (apply(cmd, spelling, o, ctx, val) != 0)
+			return CLI_ERROR;
+		if (val != NULL)
+			break;
 	}
 	return 0;
 }
 
 int
-cli_color_enabled(int mode, FILE *fp)
+cli_parse(const struct cli_spec *spec, unsigned flags, void *ctx,
+    struct cli_common *c, int argc, char **argv)
 {
-	const char *nc = getenv("NO_COLOR");
+	struct optset s[3];
+	size_t ns = optsets(spec, flags, ctx, c, s);
+	int k, n = 0, rc, dashdash = 0;
+	void *unused;
 
-	if (mode == 0)
-		return 0;
-	if (mode == 1)
-		return 1;
-	if (nc != NULL && nc[0] != '\0')
-		return 0;
-	return isatty(fileno(fp));
+	for (k = 1; k < argc; k++) {
+		const char *a = argv[k];
+
+		if (dashdash || a[0] != '-' || a[1] == '\0' ||
+		    (spec->dash_operands && a[1] != '-' && a[1] != 'h' &&
+		    lookup(s, ns, NULL, 0, (unsigned char)a[1], &unused) ==
+		    NULL)) {
+			argv[n++] = argv[k];
+			continue;
+		}
+		if (strcmp(a, "--") == 0) {
+			dashdash = 1;
+			continue;
+		}
+		rc = a[1] == '-' ? parse_long(spec->name, s, ns, argc, argv, &k) :
+		    parse_short(spec->name, s, ns, argc, argv, &k);
+		if (rc == CLI_HELP) {
+			cli_help(stdout, spec, flags);
+			return CLI_HELP;
+		}
+		if (rc != 0)
+			return CLI_ERROR;
+	}
+	if ((flags & CMD_REPORTS) && finish_outputs(c, spec->name) != 0)
+		return CLI_ERROR;
+	return n;
 }
+
+/* ---- --help ------------------------------------------------------------ */
+
+static void
+help_table(FILE *fp, const char *title, const struct cli_option *o)
+{
+	char left[64], arg[32];
+	size_t i;
+	int len;
+
+	fprintf(fp, "\n%s\n", title);
+	for (; !end_of_table(o); o++) {
+		if (o->name == NULL) {
+			fprintf(fp, "%s\n", o->help);
+			continue;
+		}
+		arg[0] = '\0';
+		if (o->arg != NULL) {
+			for (i = 0; o->arg[i] != '\0' && i + 2 < sizeof(arg); i++)
+				arg[i + 1] = (char)toupper((unsigned char)o->arg[i]);
+			arg[0] = ' ';
+			arg[i + 1] = '\0';
+		}
+		if (o->letter != 0)
+			len = snprintf(left, sizeof(left), "  -%c, --%s%s",
+			    o->letter, o->name, arg);
+		else
+			len = snprintf(left, sizeof(left), "      --%s%s",
+			    o->name, arg);
+		if (len < 28)
+			fprintf(fp, "%-28s%s\n", left, o->help);
+		else
+			fprintf(fp, "%s\n%-28s%s\n", left, "", o->help);
+	}
+}
+
+void
+cli_help(FILE *fp, const struct cli_spec *spec, unsigned flags)
+{
+	static const struct cli_option none[] = {
+		{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
+	};
+	struct optset s[3];
+	size_t ns = optsets(spec, flags, NULL, NULL, s), i;
+
+	fputs(spec->usage, fp);
+	if (spec->about != NULL)
+		fprintf(fp, "\n%s", spec->about);
+	help_table(fp, "Options:", spec->options != NULL ? spec->options : none);
+	fprintf(fp, "%-28s%s\n", "  -h, --help", "show this help");
+	for (i = spec->options != NULL ? 1 : 0; i < ns; i++)
+		help_table(fp, s[i].title, s[i].opts);
+	fprintf(fp, "\n%s\n\nSee %s.\n", spec->exits, spec->page);
+}
+
+/* ---- rules ------------------------------------------------------------ */
 
 struct ruleset *
 cli_load_rules(const struct cli_common *c)
@@ -299,164 +578,4 @@ fail:
 	diag_print(stderr, &err);
 	ruleset_free(rs);
 	return NULL;
-}
-
-int
-cli_write_reports(const struct cli_common *c, const struct ruleset *rs,
-    struct input_result *const *in, size_t n)
-{
-	struct report_opts o;
-	struct baseline *bl = NULL;
-	struct diag_err err;
-	size_t i;
-	int status = EXIT_OK;
-
-	memset(&o, 0, sizeof(o));
-	o.fail_on = c->fail_on;
-	o.fail_never = c->fail_never;
-	o.expect = c->expect;
-	o.rules = rs;
-	o.verbose = c->verbose;
-	o.summary_path = getenv("GITHUB_STEP_SUMMARY");
-	/* an unreadable baseline is reported once, by cli_gate() */
-	if (c->baseline != NULL && baseline_load(c->baseline, &bl, &err) != 0)
-		bl = NULL;
-	o.baseline = bl;
-	for (i = 0; i < c->noutputs; i++) {
-		const struct cli_output *out = &c->outputs[i];
-		FILE *fp = stdout;
-		int rc;
-
-		if (out->path != NULL && strcmp(out->path, "-") != 0) {
-			if ((fp = fopen(out->path, "w")) == NULL) {
-				diag_error("%s: cannot write: %s", out->path,
-				    strerror(errno));
-				status = EXIT_INPUT;
-				continue;
-			}
-		}
-		o.color = out->format == REPORT_TEXT && cli_color_enabled(c->color,
-		    fp);
-		rc = report_write(out->format, fp, in, n, &o);
-		if (fp != stdout) {
-			if (fclose(fp) != 0)
-				rc = DIAG_EIO;
-		}
-		if (rc != 0) {
-			diag_error("%s: cannot write the %s report",
-			    out->path != NULL ? out->path : "standard output",
-			    report_format_name(out->format));
-			status = EXIT_INPUT;
-		}
-	}
-	baseline_free(bl);
-	return status;
-}
-
-int
-cli_gate(const struct cli_common *c, struct input_result *const *in,
-    size_t n, char **why)
-{
-	struct baseline *bl = NULL;
-	struct diag_err err;
-	struct strbuf sb = STRBUF_INIT;
-	size_t i, k, nerr = 0, nfind = 0, nexp = 0, nbase = 0, nunexplained = 0;
-	const struct input_result *first_unexplained = NULL;
-	const char *first_in = NULL, *first_exp = NULL;
-	const struct finding *first_f = NULL;
-	const struct input_result *first_fr = NULL;
-
-	*why = NULL;
-	if (c->baseline != NULL && baseline_load(c->baseline, &bl, &err) != 0) {
-		diag_print(stderr, &err);
-		*why = xstrdup("exit 3: the baseline could not be read");
-		return EXIT_INPUT;
-	}
-	for (i = 0; i < n; i++) {
-		const struct input_result *r = in[i];
-
-		if (r->error) {
-			if (nerr++ == 0)
-				first_in = r->path;
-			continue;
-		}
-		if (c->expect != NULL &&
-		    strcmp(outcome_name(r->outcome), c->expect) != 0) {
-			if (nexp++ == 0)
-				first_exp = r->path;
-		}
-		if (c->fail_never)
-			continue;
-		/* a failed or rolled-back update fails the gate even when no
-		   rule explains it (--fail-on error or lower) */
-		if (c->fail_on <= RULE_ERROR && (r->outcome == OUTCOME_FAILED ||
-		    r->outcome == OUTCOME_ROLLED_BACK) &&
-		    result_count_at(r, RULE_ERROR) == 0 && r->nignored == 0) {
-			if (nunexplained++ == 0)
-				first_unexplained = r;
-		}
-		for (k = 0; k < r->nfindings; k++) {
-			const struct finding *f = &r->findings[k];
-
-			if (f->severity < c->fail_on || f->consequence_of >= 0)
-				continue;
-			if (bl != NULL && baseline_contains(bl, r->path, f)) {
-				nbase++;
-				continue;
-			}
-			if (nfind++ == 0) {
-				first_f = f;
-				first_fr = r;
-			}
-		}
-	}
-	baseline_free(bl);
-	if (nerr > 0) {
-		strbuf_addf(&sb, "exit 3: %zu input%s could not be read (first: %s)",
-		    nerr, nerr == 1 ? "" : "s", first_in);
-		*why = strbuf_detach(&sb);
-		return EXIT_INPUT;
-	}
-	if (nexp > 0) {
-		const struct input_result *r = NULL;
-
-		for (i = 0; i < n; i++)
-			if (strcmp(in[i]->path, first_exp) == 0)
-				r = in[i];
-		strbuf_addf(&sb, "exit 1: expected outcome '%s' but %zu input%s "
-		    "differ%s (first: %s is %s%s)", c->expect, nexp,
-		    nexp == 1 ? "" : "s", nexp == 1 ? "s" : "", first_exp,
-		    r != NULL ? outcome_name(r->outcome) : "?",
-		    r != NULL && r->outcome == OUTCOME_NOT_ATTEMPTED ?
-		    ": no update in the log" : "");
-		*why = strbuf_detach(&sb);
-		return EXIT_FINDINGS;
-	}
-	if (nunexplained > 0 && nfind == 0) {
-		strbuf_addf(&sb, "exit 1: %zu input%s show%s a %s update that no "
-		    "rule explains (first: %s)", nunexplained,
-		    nunexplained == 1 ? "" : "s", nunexplained == 1 ? "s" : "",
-		    outcome_name(first_unexplained->outcome),
-		    first_unexplained->path);
-		*why = strbuf_detach(&sb);
-		return EXIT_FINDINGS;
-	}
-	if (nfind > 0) {
-		strbuf_addf(&sb, "exit 1: %zu finding%s at or above '%s' (first: "
-		    "%s line %lu, %s)", nfind, nfind == 1 ? "" : "s",
-		    rule_severity_name(c->fail_on), first_fr->path, first_f->line,
-		    first_f->cause);
-		if (nbase > 0)
-			strbuf_addf(&sb, "; %zu more accepted by the baseline", nbase);
-		*why = strbuf_detach(&sb);
-		return EXIT_FINDINGS;
-	}
-	strbuf_addf(&sb, "exit 0: %zu input%s, nothing at or above '%s'%s", n,
-	    n == 1 ? "" : "s", c->fail_never ? "never" :
-	    rule_severity_name(c->fail_on), c->expect != NULL ?
-	    ", expected outcome met" : "");
-	if (nbase > 0)
-		strbuf_addf(&sb, " (%zu accepted by the baseline)", nbase);
-	*why = strbuf_detach(&sb);
-	return EXIT_OK;
 }

@@ -6,6 +6,7 @@
  * Every code table of the rule set is searched (esp_err_t, mbedTLS, errno,
  * Arduino Update/HTTPUpdate/ArduinoOTA, Alibaba LinkSDK ...).
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,44 +16,52 @@
 #include "ruleset.h"
 #include "sanitize.h"
 
-static const char usage_text[] =
-    "usage: otadiag explain [--table name] [--rules path] code...\n";
+struct explain_opts {
+	const char	*table;
+};
+
+static const struct cli_option explain_options[] = {
+	{"table", 0, "name", offsetof(struct explain_opts, table),
+	    cli_set_string, 0, 0,
+	    "search one code table (esp_err, mbedtls, errno ...)"},
+	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
+};
+
+static const struct cli_spec explain_spec = {
+	.name = "explain",
+	.usage =
+    "usage: otadiag explain [--table name] [--rules path] [--no-default-rules]\n"
+    "                       [--generic-only] code...\n",
+	.about =
+    "Looks each code up in every code table of the rule set: hexadecimal\n"
+    "(0x1503), negative (-0x7F00, an operand, not an option) or decimal.\n",
+	.options = explain_options,
+	.exits =
+    "Exit status:\n"
+    "  0  every code was found in a table\n"
+    "  1  a code is in no table\n"
+    "  2  usage error, or a rule set that does not load",
+	.page = "otadiag-explain(1)",
+	.dash_operands = 1,
+};
 
 int
-cmd_explain(int argc, char **argv)
+cmd_explain(const struct cmd *cmd, int argc, char **argv)
 {
 	struct cli_common c;
+	struct explain_opts o = {NULL};
 	struct ruleset *rs;
-	const char *table = NULL;
-	const char *codes[64];
-	size_t ncodes = 0, i, t;
-	int k, rc, missing = 0;
+	const char *table;
+	char **codes = argv;
+	size_t ncodes, i, t;
+	int nops, missing = 0;
 
 	cli_common_init(&c);
-	for (k = 1; k < argc; k++) {
-		if (strcmp(argv[k], "-h") == 0 || strcmp(argv[k], "--help") == 0) {
-			fputs(usage_text, stdout);
-			return EXIT_OK;
-		}
-		if (strcmp(argv[k], "--table") == 0 && k + 1 < argc) {
-			table = argv[++k];
-			continue;
-		}
-		if (argv[k][0] == '-' && argv[k][1] == '-') {
-			/* only the rule options mean something here */
-			if (strncmp(argv[k], "--rules", 7) == 0 ||
-			    strcmp(argv[k], "--no-default-rules") == 0) {
-				if ((rc = cli_parse_common(&c, "explain", argc, argv,
-				    &k)) < 0)
-					return EXIT_USAGE;
-				continue;
-			}
-			cli_usage_error("explain", "unknown option '%s'", argv[k]);
-			return EXIT_USAGE;
-		}
-		if (ncodes < 64)
-			codes[ncodes++] = argv[k];
-	}
+	if ((nops = cli_parse(&explain_spec, cmd->flags, &o, &c, argc,
+	    argv)) < 0)
+		return nops == CLI_HELP ? EXIT_OK : EXIT_USAGE;
+	ncodes = (size_t)nops;
+	table = o.table;
 	if (ncodes == 0) {
 		cli_usage_error("explain", "give a code, e.g. 0x1503 or -0x7F00");
 		return EXIT_USAGE;

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,19 +18,13 @@
 #include "http.h"
 #include "job.h"
 #include "matcher.h"
+#include "pipeline.h"
 #include "result.h"
 #include "ruleset.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
 #define JOB_INPUT_MAX	(256L * 1024 * 1024)
-
-static const char usage_job[] =
-    "usage: otadiag job [options] [--job-timeout TIME] [--logs DIR] FILE|-\n"
-    "       otadiag job fetch --job-id ID [--node-id NODE] [--api URL]\n"
-    "           [--token-file FILE] [--cacert FILE] [--timeout SECS]\n"
-    "           [--retries N] [--max-size BYTES] [--save FILE]\n"
-    "           [--job-timeout TIME] [--logs DIR] [options]\n";
 
 struct job_args {
 	struct cli_common c;
@@ -38,6 +33,7 @@ struct job_args {
 	long long	 job_timeout;
 	/* fetch */
 	int		 fetch;
+	const char	*fetch_opt;	/* a fetch option given (its name) */
 	const char	*job_id;
 	const char	*node_id;
 	const char	*api;
@@ -45,40 +41,68 @@ struct job_args {
 	const char	*cacert;
 	const char	*save;
 	long		 timeout;
-	int		 retries;
+	long		 retries;
 	long		 max_size;
 };
 
-static void
-job_help(void)
-{
-	fputs(usage_job, stdout);
-	fputs("\n"
-	    "Diagnoses every node of a cloud OTA job (ESP RainMaker, AWS IoT "
-	    "Jobs,\nThingsBoard, Alibaba Cloud) with the rule table, and "
-	    "summarises the fleet.\n\n"
-	    "  --job-timeout TIME  flag nodes without a final status TIME "
-	    "after the\n"
-	    "                      trigger (seconds, or 30m, 12h, 2d)\n"
-	    "  --logs DIR          also analyse logs named or tagged by node "
-	    "id\n"
-	    "fetch:\n"
-	    "  --job-id ID         the OTA job id (required)\n"
-	    "  --node-id NODE      one node's status only\n"
-	    "  --api URL           API base (default $OTADIAG_RMAKER_API or\n"
-	    "                      " RMAKER_DEFAULT_API ")\n"
-	    "  --token-file FILE   access token (default "
-	    "$OTADIAG_RMAKER_TOKEN)\n"
-	    "  --cacert FILE       CA bundle for a private server\n"
-	    "  --timeout SECS      total time per request (default 30)\n"
-	    "  --retries N         retries on 429/5xx/network errors "
-	    "(default 3)\n"
-	    "  --max-size BYTES    response size cap (default 16 MiB)\n"
-	    "  --save FILE         keep the fetched JSON\n\n"
-	    "Common options (--format, --output, --rules, --fail-on, "
-	    "--expect ...) are\nthose of 'otadiag analyze'.  See "
-	    "otadiag-job(1).\n", stdout);
-}
+static int	opt_job_timeout(const struct cli_use *, const char *);
+static int	opt_token(const struct cli_use *, const char *);
+static int	opt_fetch(const struct cli_use *, const char *);
+
+#define OPT(f)	offsetof(struct job_args, f)
+
+static const struct cli_option job_options[] = {
+	{"job-timeout", 0, "time", OPT(job_timeout), opt_job_timeout, 0, 0,
+	    "flag nodes unfinished TIME after the trigger (2d)"},
+	{"logs", 0, "dir", OPT(logs), cli_set_string, 0, 0,
+	    "also analyse the logs named or tagged by node id"},
+	{"token", 0, "token", 0, opt_token, 0, 0,
+	    "refused: use OTADIAG_RMAKER_TOKEN or --token-file"},
+	{NULL, 0, NULL, 0, NULL, 0, 0, "fetch (otadiag job fetch):"},
+	{"job-id", 0, "id", OPT(job_id), opt_fetch, 0, 0,
+	    "the OTA job id (required)"},
+	{"node-id", 0, "node", OPT(node_id), opt_fetch, 0, 0,
+	    "one node's status only"},
+	{"api", 0, "url", OPT(api), opt_fetch, 0, 0,
+	    "API base (default $OTADIAG_RMAKER_API, RainMaker)"},
+	{"token-file", 0, "file", OPT(token_file), opt_fetch, 0, 0,
+	    "access token (default $OTADIAG_RMAKER_TOKEN)"},
+	{"cacert", 0, "file", OPT(cacert), opt_fetch, 0, 0,
+	    "CA bundle for a private server"},
+	{"timeout", 0, "secs", OPT(timeout), opt_fetch, 1, 3600,
+	    "total time per request (default 30)"},
+	{"retries", 0, "n", OPT(retries), opt_fetch, 0, 10,
+	    "retries on 429/5xx/network errors (default 3)"},
+	{"max-size", 0, "bytes", OPT(max_size), opt_fetch, 1024, 1L << 30,
+	    "response size cap (default 16 MiB)"},
+	{"save", 0, "file", OPT(save), opt_fetch, 0, 0,
+	    "keep the fetched JSON"},
+	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
+};
+
+static const struct cli_spec job_spec = {
+	.name = "job",
+	.usage =
+    "usage: otadiag job [options] [--job-timeout TIME] [--logs DIR] FILE|-\n"
+    "       otadiag job fetch --job-id ID [--node-id NODE] [--api URL]\n"
+    "           [--token-file FILE] [--cacert FILE] [--timeout SECS]\n"
+    "           [--retries N] [--max-size BYTES] [--save FILE]\n"
+    "           [--job-timeout TIME] [--logs DIR] [options]\n",
+	.about =
+    "Diagnoses every node of a cloud OTA job (ESP RainMaker, AWS IoT Jobs,\n"
+    "ThingsBoard, Alibaba Cloud) with the rule table, and summarises the\n"
+    "fleet; 'job fetch' gets the job from the RainMaker API first.\n",
+	.options = job_options,
+	.exits =
+    "Exit status:\n"
+    "  0  nothing at or above --fail-on, every --expect met, no node failed\n"
+    "  1  a finding at or above --fail-on, an unmet --expect, or a node\n"
+    "     that failed or rolled back\n"
+    "  2  usage error, no token, or a rule set that does not load\n"
+    "  3  the file is unreadable or not a job, the fetch failed, or a\n"
+    "     report or standard output could not be written",
+	.page = "otadiag-job(1)",
+};
 
 /* "3600", "90s", "30m", "12h", "2d" -> seconds; -1 if invalid. */
 static long long
@@ -112,123 +136,70 @@ parse_duration(const char *s)
 	return v;
 }
 
-/* Value of option argv[*i]; NULL (and a usage error) if missing. */
-static const char *
-optval(int argc, char **argv, int *i)
+static int
+opt_job_timeout(const struct cli_use *u, const char *val)
 {
-	if (*i + 1 >= argc) {
-		cli_usage_error("job", "option '%s' needs a value", argv[*i]);
-		return NULL;
+	if ((*CLI_FIELD(u, long long) = parse_duration(val)) <= 0) {
+		cli_usage_error(u->cmd, "invalid --job-timeout '%s' (seconds, or "
+		    "30m, 12h, 2d)", val);
+		return -1;
 	}
-	return argv[++*i];
+	return 0;
 }
 
 static int
-parse_args(int argc, char **argv, struct job_args *a)
+opt_token(const struct cli_use *u, const char *val)
 {
-	int i, r, start = 1;
-	long l;
-	const char *v;
+	(void)val;
+	cli_usage_error(u->cmd, "a token is never taken from the command line "
+	    "(other users can read it); set OTADIAG_RMAKER_TOKEN or use "
+	    "--token-file FILE");
+	return -1;
+}
+
+/* An option of 'job fetch' only: a number when the row has a range. */
+static int
+opt_fetch(const struct cli_use *u, const char *val)
+{
+	((struct job_args *)u->ctx)->fetch_opt = u->opt->name;
+	return u->opt->hi != 0 ? cli_set_long(u, val) :
+	    cli_set_string(u, val);
+}
+
+static int
+parse_args(const struct cmd *cmd, int argc, char **argv, struct job_args *a)
+{
+	int nops;
 
 	memset(a, 0, sizeof(*a));
 	cli_common_init(&a->c);
 	a->retries = -1;
 	if (argc > 1 && strcmp(argv[1], "fetch") == 0) {
 		a->fetch = 1;
-		start = 2;
+		argc--;
+		argv++;
 	}
-	for (i = start; i < argc; i++) {
-		const char *arg = argv[i];
-
-		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-			job_help();
-			return 1;
-		}
-		r = cli_parse_common(&a->c, "job", argc, argv, &i);
-		if (r < 0)
-			return -1;
-		if (r > 0)
-			continue;
-		if (strcmp(arg, "--job-timeout") == 0) {
-			if ((v = optval(argc, argv, &i)) == NULL)
-				return -1;
-			if ((a->job_timeout = parse_duration(v)) <= 0) {
-				cli_usage_error("job", "invalid --job-timeout "
-				    "'%s' (seconds, or 30m, 12h, 2d)", v);
-				return -1;
-			}
-		} else if (strcmp(arg, "--logs") == 0) {
-			if ((a->logs = optval(argc, argv, &i)) == NULL)
-				return -1;
-		} else if (strcmp(arg, "--token") == 0 ||
-		    strncmp(arg, "--token=", 8) == 0) {
-			cli_usage_error("job", "a token is never taken from "
-			    "the command line (other users can read it); set "
-			    "OTADIAG_RMAKER_TOKEN or use --token-file FILE");
-			return -1;
-		} else if (a->fetch && strcmp(arg, "--job-id") == 0) {
-			if ((a->job_id = optval(argc, argv, &i)) == NULL)
-				return -1;
-		} else if (a->fetch && strcmp(arg, "--node-id") == 0) {
-			if ((a->node_id = optval(argc, argv, &i)) == NULL)
-				return -1;
-		} else if (a->fetch && strcmp(arg, "--api") == 0) {
-			if ((a->api = optval(argc, argv, &i)) == NULL)
-				return -1;
-		} else if (a->fetch && strcmp(arg, "--token-file") == 0) {
-			if ((a->token_file = optval(argc, argv, &i)) == NULL)
-				return -1;
-		} else if (a->fetch && strcmp(arg, "--cacert") == 0) {
-			if ((a->cacert = optval(argc, argv, &i)) == NULL)
-				return -1;
-		} else if (a->fetch && strcmp(arg, "--save") == 0) {
-			if ((a->save = optval(argc, argv, &i)) == NULL)
-				return -1;
-		} else if (a->fetch && strcmp(arg, "--timeout") == 0) {
-			if ((v = optval(argc, argv, &i)) == NULL)
-				return -1;
-			if (cli_long(v, 1, 3600, &a->timeout) != 0) {
-				cli_usage_error("job", "invalid --timeout '%s' "
-				    "(1..3600 seconds)", v);
-				return -1;
-			}
-		} else if (a->fetch && strcmp(arg, "--retries") == 0) {
-			if ((v = optval(argc, argv, &i)) == NULL)
-				return -1;
-			if (cli_long(v, 0, 10, &l) != 0) {
-				cli_usage_error("job", "invalid --retries '%s' "
-				    "(0..10)", v);
-				return -1;
-			}
-			a->retries = (int)l;
-		} else if (a->fetch && strcmp(arg, "--max-size") == 0) {
-			if ((v = optval(argc, argv, &i)) == NULL)
-				return -1;
-			if (cli_long(v, 1024, 1L << 30, &a->max_size) != 0) {
-				cli_usage_error("job", "invalid --max-size '%s' "
-				    "(1024..1073741824 bytes)", v);
-				return -1;
-			}
-		} else if (arg[0] == '-' && arg[1] != '\0') {
-			cli_usage_error("job", "unknown option '%s'", arg);
-			return -1;
-		} else if (!a->fetch && a->file == NULL) {
-			a->file = arg;
-		} else {
-			cli_usage_error("job", "unexpected argument '%s'", arg);
-			return -1;
-		}
+	if ((nops = cli_parse(&job_spec, cmd->flags, a, &a->c, argc, argv)) < 0)
+		return nops;
+	if (!a->fetch && a->fetch_opt != NULL) {
+		cli_usage_error("job", "option '--%s' is one of 'otadiag job "
+		    "fetch'", a->fetch_opt);
+		return CLI_ERROR;
 	}
-	if (cli_common_finish(&a->c, "job") != 0)
-		return -1;
+	if (nops > (a->fetch ? 0 : 1)) {
+		cli_usage_error("job", "unexpected argument '%s'",
+		    argv[a->fetch ? 0 : 1]);
+		return CLI_ERROR;
+	}
 	if (a->fetch && a->job_id == NULL) {
 		cli_usage_error("job", "'job fetch' needs --job-id ID");
-		return -1;
+		return CLI_ERROR;
 	}
-	if (!a->fetch && a->file == NULL) {
+	if (!a->fetch && nops == 0) {
 		cli_usage_error("job", "no job file given (use - for stdin)");
-		return -1;
+		return CLI_ERROR;
 	}
+	a->file = a->fetch ? NULL : argv[0];
 	return 0;
 }
 
@@ -389,7 +360,7 @@ fetch(const struct job_args *a, char **buf, size_t *len)
 	f.http.cacert = a->cacert;
 	f.http.auth = token;
 	f.http.timeout_s = a->timeout;
-	f.http.retries = a->retries;
+	f.http.retries = (int)a->retries;
 	f.http.max_bytes = a->max_size;
 	prog.on = !a->c.quiet && isatty(STDERR_FILENO);
 	prog.shown = 0;
@@ -515,26 +486,25 @@ text_on_stdout(const struct cli_common *c)
 }
 
 int
-cmd_job(int argc, char **argv)
+cmd_job(const struct cmd *cmd, int argc, char **argv)
 {
 	struct job_args a;
 	struct diag_err err;
-	struct ruleset *rs = NULL;
-	struct matcher *m = NULL;
+	struct pipeline p;
 	struct analysis *an = NULL;
 	struct input_result *r = NULL;
 	struct job *j = NULL;
 	struct job_opts jo;
-	struct analysis_opts ao;
-	char *buf = NULL, *why = NULL;
+	char *buf = NULL;
 	const char *path;
 	size_t len = 0;
 	long long trig, now;
-	int rc, gate;
+	int rc;
 
 	diag_clear(&err);
-	if ((rc = parse_args(argc, argv, &a)) != 0)
-		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+	memset(&p, 0, sizeof(p));
+	if ((rc = parse_args(cmd, argc, argv, &a)) != 0)
+		return rc == CLI_HELP ? EXIT_OK : EXIT_USAGE;
 
 	if (a.fetch) {
 		if ((rc = fetch(&a, &buf, &len)) != EXIT_OK)
@@ -553,28 +523,18 @@ cmd_job(int argc, char **argv)
 		rc = EXIT_INPUT;
 		goto out;
 	}
-	if ((rs = cli_load_rules(&a.c)) == NULL) {
-		rc = EXIT_USAGE;
+	if ((rc = pipeline_start(&p, "job", cmd->flags, &a.c)) != 0)
 		goto out;
-	}
-	if ((m = matcher_new(rs, &err)) == NULL) {
-		diag_print(stderr, &err);
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	memset(&ao, 0, sizeof(ao));
-	ao.ignore = a.c.ignore;
-	ao.nignore = a.c.nignore;
-	an = analysis_new(rs, m, path, &ao);
+	an = analysis_new(p.rs, p.m, path, &p.aopts);
 
 	memset(&jo, 0, sizeof(jo));
 	now = (long long)time(NULL);
 	jo.timeout_s = a.job_timeout;
 	jo.now = now;
 	jo.logs_dir = a.logs;
-	jo.rs = rs;
-	jo.m = m;
-	jo.aopts = &ao;
+	jo.rs = p.rs;
+	jo.m = p.m;
+	jo.aopts = &p.aopts;
 	if (job_feed(j, an, &jo, &err) != 0) {
 		diag_print(stderr, &err);
 		rc = EXIT_INPUT;
@@ -585,33 +545,19 @@ cmd_job(int argc, char **argv)
 	trig = job_trigger_time(j);
 	job_fixup(r, trig > 0 && now >= trig ? now - trig : -1);
 
-	rc = cli_write_reports(&a.c, rs, &r, 1);
-	if (rc == EXIT_OK && !a.c.quiet && text_on_stdout(&a.c)) {
+	rc = pipeline_report(&p, &r, 1);
+	if (!p.reports_failed && !a.c.quiet && text_on_stdout(&a.c))
 		print_summary(stdout, r);
-		if (fflush(stdout) != 0 || ferror(stdout)) {
-			diag_error("cannot write to stdout");
-			rc = EXIT_INPUT;
-		}
-	}
-	if (rc != EXIT_OK)
-		goto out;
-	gate = cli_gate(&a.c, &r, 1, &why);
-	if (gate == EXIT_OK && !a.c.fail_never && a.c.expect == NULL &&
+	if (rc == EXIT_OK && !a.c.fail_never && a.c.expect == NULL &&
 	    (r->outcome == OUTCOME_FAILED ||
-	    r->outcome == OUTCOME_ROLLED_BACK)) {
-		free(why);
-		why = xasprintf("exit 1: the job has failed or rolled-back nodes");
-		gate = EXIT_FINDINGS;
-	}
-	if (why != NULL)
-		diag_say("%s", why);
-	rc = gate;
+	    r->outcome == OUTCOME_ROLLED_BACK))
+		pipeline_verdict(&p, EXIT_FINDINGS,
+		    "the job has failed or rolled-back nodes");
+	rc = pipeline_finish(&p);
 out:
-	free(why);
 	result_free(r);
 	analysis_free(an);
-	matcher_free(m);
-	ruleset_free(rs);
+	pipeline_free(&p);
 	job_free(j);
 	free(buf);
 	return rc;

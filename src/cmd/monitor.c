@@ -16,11 +16,11 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,7 +32,10 @@
 #include "cmd.h"
 #include "diag.h"
 #include "matcher.h"
+#include "passthru.h"
+#include "pipeline.h"
 #include "port.h"
+#include "rawtty.h"
 #include "report.h"
 #include "result.h"
 #include "ruleset.h"
@@ -41,22 +44,8 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-#define MONITOR_USAGE \
-	"usage: otadiag monitor [-qv] [--baud rate] [--data-bits bits]\n" \
-	"                       [--parity none|odd|even|mark|space] [--stop-bits 1|2]\n" \
-	"                       [--flow none|xonxoff|rtscts|dtrdsr] [--log file]\n" \
-	"                       [--timestamps] [--timeout seconds]\n" \
-	"                       [--until success|failure|outcome] [--no-reconnect]\n" \
-	"                       [--reset] [--rules path] [--no-default-rules]\n" \
-	"                       [--format fmt [--output file]]... [--color when]\n" \
-	"                       [--fail-on level] [--expect outcome]\n" \
-	"                       [--ignore rule|cause] [--baseline file] [port]\n"
-
 #define MONITOR_PARTIAL_MS	50	/* a partial line is shown after this */
 #define MONITOR_RETRY_MS	250	/* reopen attempts while the port is away */
-#define MONITOR_HOLD_MAX	4096	/* longest undisplayed partial line */
-#define MONITOR_KEY_QUIT	0x1d	/* Ctrl-] */
-#define MONITOR_KEY_INTR	0x03	/* Ctrl-C in raw mode */
 
 enum monitor_until {
 	UNTIL_NONE = 0,
@@ -102,16 +91,12 @@ struct monitor {
 	int		 logfd;
 	int		 sigfd;		/* signalfd or self-pipe read end */
 	int		 keys;		/* stdin is a terminal we read */
-	int		 tty_saved;
-	struct termios	 tty_orig;
+	struct rawtty	*tty;		/* its mode to restore */
 
 	/* pass-through display */
-	struct strbuf	 hold;		/* bytes of the line not shown yet */
+	struct passthru	*pt;
 	long long	 hold_ms;	/* when data last arrived */
-	int		 mid_line;	/* terminal cursor is inside a line */
-	int		 cr_seen;	/* last byte ended a line with CR */
-	int		 sgr_used;	/* a colour was set on this line */
-	struct strbuf	 render;
+	struct strbuf	 render;	/* what pt renders, before writing */
 
 	/* log/analysis byte stream (timestamped with --timestamps) */
 	int		 stamp_bol;
@@ -170,16 +155,22 @@ monitor_flush(struct monitor *m)
 		m->stop = STOP_OUTPUT;
 }
 
+/* Writes what the pass-through rendered into m->render. */
+static void
+monitor_write_render(struct monitor *m)
+{
+	monitor_write(m, m->render.buf, m->render.len);
+	strbuf_reset(&m->render);
+}
+
 /* Ends a device line on the terminal, so a message starts on its own. */
 static void
 monitor_break(struct monitor *m)
 {
-	if (m->sgr_used && m->color)
-		monitor_write(m, "\033[0m", 4);
-	m->sgr_used = 0;
-	if (m->mid_line)
-		monitor_write(m, "\n", 1);
-	m->mid_line = 0;
+	if (m->pt == NULL)
+		return;
+	passthru_break(m->pt, &m->render);
+	monitor_write_render(m);
 }
 
 static void
@@ -230,171 +221,23 @@ monitor_status(struct monitor *m, const char *fmt, ...)
 	strbuf_release(&txt);
 }
 
-/* ---- pass-through display ---------------------------------------------- */
+/* ---- pass-through display (src/term/passthru.c) ----------------------- */
 
-/*
- * Length of the escape sequence at s[0] == ESC, 0 if it is not complete
- * yet.  CSI: ESC [ params intermediates final; OSC/DCS/APC/PM up to BEL or
- * ST; anything else is two bytes.
- */
-static size_t
-monitor_esc_len(const unsigned char *s, size_t n)
-{
-	size_t k;
-
-	if (n < 2)
-		return 0;
-	if (s[1] == '[') {
-		for (k = 2; k < n; k++) {
-			if (s[k] >= 0x40 && s[k] <= 0x7e)
-				return k + 1;
-			if (s[k] < 0x20 || s[k] > 0x3f)
-				return k;	/* malformed: ends here */
-		}
-		return 0;
-	}
-	if (s[1] == ']' || s[1] == 'P' || s[1] == '_' || s[1] == '^') {
-		for (k = 2; k < n; k++) {
-			if (s[k] == 0x07)
-				return k + 1;
-			if (s[k] == 0x1b && k + 1 < n && s[k + 1] == '\\')
-				return k + 2;
-		}
-		return 0;
-	}
-	return 2;
-}
-
-static int
-monitor_is_sgr(const unsigned char *s, size_t len)
-{
-	size_t k;
-
-	if (len < 3 || s[1] != '[' || s[len - 1] != 'm')
-		return 0;
-	for (k = 2; k + 1 < len; k++)
-		if (strchr("0123456789;:", s[k]) == NULL)
-			return 0;
-	return 1;
-}
-
-/*
- * How much of a partial line can be shown now: everything but an escape
- * sequence or UTF-8 character cut by the read.
- */
-static size_t
-monitor_safe_len(const unsigned char *s, size_t n)
-{
-	size_t i = 0, k, need;
-
-	while (i < n) {
-		if (s[i] == 0x1b) {
-			k = monitor_esc_len(s + i, n - i);
-			if (k == 0)
-				return n - i > 64 ? n : i;
-			i += k;
-			continue;
-		}
-		if (s[i] >= 0xc2 && s[i] <= 0xf4) {
-			need = s[i] >= 0xf0 ? 4 : s[i] >= 0xe0 ? 3 : 2;
-			if (i + need > n) {
-				for (k = i + 1; k < n; k++)
-					if ((s[k] & 0xc0) != 0x80)
-						break;
-				if (k == n)
-					return i;
-			}
-		}
-		i++;
-	}
-	return n;
-}
-
-/*
- * Shows s[0..n) of a device line: SGR colour sequences kept when colour
- * is on, everything else through the sanitiser (which removes other
- * escape sequences and escapes control bytes).
- */
+/* The line prefix of the pass-through with --timestamps. */
 static void
-monitor_show(struct monitor *m, const char *s, size_t n)
+monitor_line_stamp(struct strbuf *sb, void *ctx)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, run = 0, k;
-
-	if (n == 0)
-		return;
-	strbuf_reset(&m->render);
-	if (!m->mid_line && m->o->timestamps) {
-		if (m->color)
-			strbuf_addstr(&m->render, "\033[2m");
-		monitor_stamp(&m->render, 0);
-		if (m->color)
-			strbuf_addstr(&m->render, "\033[22m");
-	}
-	while (i < n) {
-		if (u[i] == 0x1b) {
-			k = monitor_esc_len(u + i, n - i);
-			if (k == 0)
-				k = n - i;
-			if (monitor_is_sgr(u + i, k)) {
-				sanitize_append(&m->render, s + run, i - run);
-				if (m->color) {
-					strbuf_add(&m->render, s + i, k);
-					m->sgr_used = 1;
-				}
-				run = i + k;
-			}
-			i += k;
-			continue;
-		}
-		i++;
-	}
-	sanitize_append(&m->render, s + run, n - run);
-	monitor_write(m, m->render.buf, m->render.len);
-	m->mid_line = 1;
-}
-
-static void
-monitor_show_line_end(struct monitor *m)
-{
-	if (!m->mid_line && m->o->timestamps)
-		monitor_show(m, "", 0);
-	if (m->sgr_used && m->color)
-		monitor_write(m, "\033[0m", 4);
-	m->sgr_used = 0;
-	monitor_write(m, "\n", 1);
-	m->mid_line = 0;
+	monitor_stamp(sb, 0);
 }
 
 /* Device bytes for the terminal: whole lines now, partial ones later. */
 static void
 monitor_display(struct monitor *m, const char *buf, size_t n)
 {
-	size_t i;
-
 	if (m->o->quiet)
 		return;
-	for (i = 0; i < n; i++) {
-		char ch = buf[i];
-
-		if (ch == '\n' && m->cr_seen) {
-			m->cr_seen = 0;
-			continue;
-		}
-		m->cr_seen = 0;
-		if (ch == '\n' || ch == '\r') {
-			monitor_show(m, m->hold.buf, m->hold.len);
-			strbuf_reset(&m->hold);
-			monitor_show_line_end(m);
-			m->cr_seen = ch == '\r';
-			continue;
-		}
-		strbuf_addch(&m->hold, ch);
-		if (m->hold.len >= MONITOR_HOLD_MAX) {
-			monitor_show(m, m->hold.buf, m->hold.len);
-			strbuf_reset(&m->hold);
-		}
-	}
+	passthru_feed(m->pt, buf, n, &m->render);
+	monitor_write_render(m);
 	m->hold_ms = monitor_now_ms();
 }
 
@@ -402,17 +245,8 @@ monitor_display(struct monitor *m, const char *buf, size_t n)
 static void
 monitor_display_partial(struct monitor *m, int force)
 {
-	size_t k;
-
-	if (m->hold.len == 0)
-		return;
-	k = force ? m->hold.len :
-	    monitor_safe_len((const unsigned char *)m->hold.buf, m->hold.len);
-	if (k == 0)
-		return;
-	monitor_show(m, m->hold.buf, k);
-	memmove(m->hold.buf, m->hold.buf + k, m->hold.len - k);
-	strbuf_setlen(&m->hold, m->hold.len - k);
+	passthru_partial(m->pt, force, &m->render);
+	monitor_write_render(m);
 }
 
 /* ---- the analysis and the log --------------------------------------- */
@@ -611,39 +445,29 @@ monitor_signals_close(int fd, const sigset_t *old)
 #endif
 }
 
-/* ---- keyboard --------------------------------------------------------- */
+/* ---- keyboard (src/term/rawtty.c) ------------------------------------- */
 
 static void
 monitor_keys_raw(struct monitor *m)
 {
-	struct termios t;
-
-	if (tcgetattr(STDIN_FILENO, &m->tty_orig) == -1)
-		return;
-	t = m->tty_orig;
-	cfmakeraw(&t);
-	/* Keep output processing: "\n" still returns the carriage. */
-	t.c_oflag = m->tty_orig.c_oflag;
-	if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &t) == -1)
-		return;
-	m->tty_saved = 1;
-	m->keys = 1;
+	m->tty = rawtty_new(STDIN_FILENO);
+	m->keys = m->tty != NULL;
 }
 
 static void
 monitor_keys_restore(struct monitor *m)
 {
-	if (m->tty_saved)
-		tcsetattr(STDIN_FILENO, TCSAFLUSH, &m->tty_orig);
-	m->tty_saved = 0;
+	rawtty_free(m->tty);
+	m->tty = NULL;
 }
 
 static void
 monitor_keys(struct monitor *m)
 {
 	char buf[256], fwd[256];
-	size_t nf = 0;
-	ssize_t r, i;
+	size_t nf;
+	ssize_t r;
+	int quit;
 
 	r = read(STDIN_FILENO, buf, sizeof(buf));
 	if (r <= 0) {
@@ -651,13 +475,9 @@ monitor_keys(struct monitor *m)
 			m->keys = 0;	/* terminal gone: stop reading */
 		return;
 	}
-	for (i = 0; i < r; i++) {
-		if (buf[i] == MONITOR_KEY_QUIT || buf[i] == MONITOR_KEY_INTR) {
-			m->stop = STOP_KEY;
-			break;
-		}
-		fwd[nf++] = buf[i];
-	}
+	nf = rawtty_keys(buf, (size_t)r, fwd, &quit);
+	if (quit)
+		m->stop = STOP_KEY;
 	if (nf > 0 && m->port != NULL &&
 	    serial_write(m->port, fwd, nf) == SERIAL_LOST)
 		return;	/* the read side notices the loss */
@@ -730,172 +550,148 @@ monitor_port_read(struct monitor *m)
 
 /* ---- options ----------------------------------------------------------- */
 
-static int
-monitor_value(int argc, char **argv, int *i, const char *name,
-    const char **val)
-{
-	size_t len = strlen(name);
-	const char *a = argv[*i];
+static int	opt_parity(const struct cli_use *, const char *);
+static int	opt_flow(const struct cli_use *, const char *);
+static int	opt_timeout(const struct cli_use *, const char *);
+static int	opt_until(const struct cli_use *, const char *);
 
-	if (strncmp(a, name, len) != 0)
-		return 0;
-	if (a[len] == '=') {
-		*val = a + len + 1;
-		return 1;
-	}
-	if (a[len] != '\0')
-		return 0;
-	if (*i + 1 >= argc) {
-		cli_usage_error("monitor", "%s needs a value", name);
+#define OPT(f)	offsetof(struct monitor_opts, f)
+
+static const struct cli_option monitor_options[] = {
+	{"baud", 'b', "rate", OPT(cfg.baud), cli_set_int, 50, 20000000,
+	    "line speed (default 115200)"},
+	{"data-bits", 0, "bits", OPT(cfg.data_bits), cli_set_int, 5, 8,
+	    "5, 6, 7 or 8 (default 8)"},
+	{"parity", 0, "parity", OPT(cfg.parity), opt_parity, 0, 0,
+	    "none (default), odd, even, mark or space"},
+	{"stop-bits", 0, "bits", OPT(cfg.stop_bits), cli_set_int, 1, 2,
+	    "1 (default) or 2"},
+	{"flow", 0, "flow", OPT(cfg.flow), opt_flow, 0, 0,
+	    "none (default), xonxoff, rtscts or dtrdsr"},
+	{"log", 0, "file", OPT(log_path), cli_set_string, 0, 0,
+	    "append the bytes received, unchanged, to FILE"},
+	{"timestamps", 0, NULL, OPT(timestamps), cli_set_flag, 0, 0,
+	    "prefix lines with the host time (shown, logged)"},
+	{"timeout", 0, "seconds", OPT(timeout), opt_timeout, 0, 0,
+	    "stop after SECONDS (a decimal number)"},
+	{"until", 0, "event", OPT(until), opt_until, 0, 0,
+	    "stop at success, failure or either (outcome)"},
+	{"no-reconnect", 0, NULL, OPT(no_reconnect), cli_set_flag, 0, 0,
+	    "exit 3 when the port is lost, do not wait"},
+	{"reset", 0, NULL, OPT(reset), cli_set_flag, 0, 0,
+	    "reset the ESP32 on start (DTR/RTS)"},
+	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
+};
+
+static const struct cli_spec monitor_spec = {
+	.name = "monitor",
+	.usage =
+	"usage: otadiag monitor [-qv] [--baud rate] [--data-bits bits]\n"
+	"                       [--parity none|odd|even|mark|space] [--stop-bits 1|2]\n"
+	"                       [--flow none|xonxoff|rtscts|dtrdsr] [--log file]\n"
+	"                       [--timestamps] [--timeout seconds]\n"
+	"                       [--until success|failure|outcome] [--no-reconnect]\n"
+	"                       [--reset] [--rules path] [--no-default-rules]\n"
+	"                       [--generic-only] [--format fmt [--output file]]...\n"
+	"                       [--color when] [--fail-on level] [--expect outcome]\n"
+	"                       [--ignore rule|cause] [--baseline file] [port]\n",
+	.about =
+	"Shows what the device on PORT prints (a serial device, socket://host:port\n"
+	"or - for standard input; the only USB serial port when none is given) and\n"
+	"diagnoses the update as it runs.  Ctrl-] quits.\n",
+	.options = monitor_options,
+	.exits =
+	"Exit status:\n"
+	"  0  nothing at or above --fail-on, and every --expect met\n"
+	"  1  an OTA failure at or above --fail-on, an unmet --expect, or no\n"
+	"     --until outcome before --timeout\n"
+	"  2  usage error, a rule set that does not load, or several USB ports\n"
+	"  3  no USB port, a port that cannot be opened or is lost with\n"
+	"     --no-reconnect, or the log, a report or standard output failed",
+	.page = "otadiag-monitor(1)",
+};
+
+static int
+opt_parity(const struct cli_use *u, const char *val)
+{
+	int r = serial_parity_from_name(val);
+
+	if (r < 0) {
+		cli_usage_error(u->cmd, "bad parity '%s' (none, odd, even, mark, "
+		    "space)", val);
 		return -1;
 	}
-	*val = argv[++*i];
-	return 1;
+	*CLI_FIELD(u, enum serial_parity) = (enum serial_parity)r;
+	return 0;
 }
 
 static int
-monitor_parse(struct monitor_opts *o, int argc, char **argv)
+opt_flow(const struct cli_use *u, const char *val)
 {
-	const char *v;
-	long n;
-	int i, r;
+	int r = serial_flow_from_name(val);
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-			fputs(MONITOR_USAGE, stdout);
-			return 1;
-		}
-		if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
-			o->quiet = 1;
-			continue;
-		}
-		if (strcmp(a, "--timestamps") == 0) {
-			o->timestamps = 1;
-			continue;
-		}
-		if (strcmp(a, "--no-reconnect") == 0) {
-			o->no_reconnect = 1;
-			continue;
-		}
-		if (strcmp(a, "--reset") == 0) {
-			o->reset = 1;
-			continue;
-		}
-		if ((r = monitor_value(argc, argv, &i, "--baud", &v)) != 0 ||
-		    (r = monitor_value(argc, argv, &i, "-b", &v)) != 0) {
-			if (r < 0)
-				return -1;
-			if (cli_long(v, 50, 20000000, &n) == -1) {
-				cli_usage_error("monitor", "bad baud rate '%s'",
-				    v);
-				return -1;
-			}
-			o->cfg.baud = (int)n;
-			continue;
-		}
-		if ((r = monitor_value(argc, argv, &i, "--data-bits", &v)) != 0) {
-			if (r < 0)
-				return -1;
-			if (cli_long(v, 5, 8, &n) == -1) {
-				cli_usage_error("monitor",
-				    "--data-bits must be 5, 6, 7 or 8");
-				return -1;
-			}
-			o->cfg.data_bits = (int)n;
-			continue;
-		}
-		if ((r = monitor_value(argc, argv, &i, "--stop-bits", &v)) != 0) {
-			if (r < 0)
-				return -1;
-			if (cli_long(v, 1, 2, &n) == -1) {
-				cli_usage_error("monitor",
-				    "--stop-bits must be 1 or 2");
-				return -1;
-			}
-			o->cfg.stop_bits = (int)n;
-			continue;
-		}
-		if ((r = monitor_value(argc, argv, &i, "--parity", &v)) != 0) {
-			if (r < 0)
-				return -1;
-			if ((r = serial_parity_from_name(v)) < 0) {
-				cli_usage_error("monitor", "bad parity '%s' "
-				    "(none, odd, even, mark, space)", v);
-				return -1;
-			}
-			o->cfg.parity = (enum serial_parity)r;
-			continue;
-		}
-		if ((r = monitor_value(argc, argv, &i, "--flow", &v)) != 0) {
-			if (r < 0)
-				return -1;
-			if ((r = serial_flow_from_name(v)) < 0) {
-				cli_usage_error("monitor", "bad flow control "
-				    "'%s' (none, xonxoff, rtscts, dtrdsr)", v);
-				return -1;
-			}
-			o->cfg.flow = (enum serial_flow)r;
-			continue;
-		}
-		if ((r = monitor_value(argc, argv, &i, "--log", &v)) != 0) {
-			if (r < 0)
-				return -1;
-			o->log_path = v;
-			continue;
-		}
-		if ((r = monitor_value(argc, argv, &i, "--timeout", &v)) != 0) {
-			char *end;
-
-			if (r < 0)
-				return -1;
-			errno = 0;
-			o->timeout = strtod(v, &end);
-			if (errno != 0 || end == v || *end != '\0' ||
-			    !(o->timeout > 0) || o->timeout > 31536000.0) {
-				cli_usage_error("monitor", "bad --timeout '%s' "
-				    "(seconds, more than 0)", v);
-				return -1;
-			}
-			continue;
-		}
-		if ((r = monitor_value(argc, argv, &i, "--until", &v)) != 0) {
-			if (r < 0)
-				return -1;
-			if (strcmp(v, "success") == 0)
-				o->until = UNTIL_SUCCESS;
-			else if (strcmp(v, "failure") == 0)
-				o->until = UNTIL_FAILURE;
-			else if (strcmp(v, "outcome") == 0)
-				o->until = UNTIL_OUTCOME;
-			else {
-				cli_usage_error("monitor", "bad --until '%s' "
-				    "(success, failure, outcome)", v);
-				return -1;
-			}
-			continue;
-		}
-		r = cli_parse_common(&o->c, "monitor", argc, argv, &i);
-		if (r < 0)
-			return -1;
-		if (r > 0)
-			continue;
-		if (a[0] == '-' && a[1] != '\0') {
-			cli_usage_error("monitor", "unknown option '%s'", a);
-			return -1;
-		}
-		if (o->port != NULL) {
-			cli_usage_error("monitor", "only one port can be "
-			    "monitored ('%s' and '%s')", o->port, a);
-			return -1;
-		}
-		o->port = a;
-	}
-	if (cli_common_finish(&o->c, "monitor") != 0)
+	if (r < 0) {
+		cli_usage_error(u->cmd, "bad flow control '%s' (none, xonxoff, "
+		    "rtscts, dtrdsr)", val);
 		return -1;
-	if (o->c.quiet)
-		o->quiet = 1;
+	}
+	*CLI_FIELD(u, enum serial_flow) = (enum serial_flow)r;
+	return 0;
+}
+
+static int
+opt_timeout(const struct cli_use *u, const char *val)
+{
+	double *t = CLI_FIELD(u, double);
+	char *end;
+
+	errno = 0;
+	*t = strtod(val, &end);
+	if (errno != 0 || end == val || *end != '\0' || !(*t > 0) ||
+	    *t > 31536000.0) {
+		cli_usage_error(u->cmd, "bad --timeout '%s' (seconds, more than "
+		    "0)", val);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+opt_until(const struct cli_use *u, const char *val)
+{
+	enum monitor_until *until = CLI_FIELD(u, enum monitor_until);
+
+	if (strcmp(val, "success") == 0)
+		*until = UNTIL_SUCCESS;
+	else if (strcmp(val, "failure") == 0)
+		*until = UNTIL_FAILURE;
+	else if (strcmp(val, "outcome") == 0)
+		*until = UNTIL_OUTCOME;
+	else {
+		cli_usage_error(u->cmd, "bad --until '%s' (success, failure, "
+		    "outcome)", val);
+		return -1;
+	}
+	return 0;
+}
+
+/* 0, CLI_HELP or CLI_ERROR. */
+static int
+monitor_parse(struct monitor_opts *o, const struct cmd *cmd, int argc,
+    char **argv)
+{
+	int nops;
+
+	if ((nops = cli_parse(&monitor_spec, cmd->flags, o, &o->c, argc,
+	    argv)) < 0)
+		return nops;
+	if (nops > 1) {
+		cli_usage_error("monitor", "only one port can be monitored "
+		    "('%s' and '%s')", argv[0], argv[1]);
+		return CLI_ERROR;
+	}
+	o->port = nops == 1 ? argv[0] : NULL;
+	o->quiet = o->c.quiet;
 	return 0;
 }
 
@@ -947,20 +743,6 @@ monitor_pick_port(int *status)
 	return name;
 }
 
-/* Where device lines go: stdout, unless a machine report is written there. */
-static FILE *
-monitor_out_stream(const struct cli_common *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->noutputs; i++)
-		if (c->outputs[i].format != REPORT_TEXT &&
-		    (c->outputs[i].path == NULL ||
-		    strcmp(c->outputs[i].path, "-") == 0))
-			return stderr;
-	return stdout;
-}
-
 static const char *
 monitor_stop_text(enum monitor_stop s)
 {
@@ -1005,7 +787,7 @@ monitor_loop(struct monitor *m)
 		wait = -1;
 		if (deadline >= 0)
 			wait = deadline - now;
-		if (m->hold.len > 0) {
+		if (passthru_held(m->pt) > 0) {
 			t = m->hold_ms + MONITOR_PARTIAL_MS - now;
 			if (t <= 0) {
 				monitor_display_partial(m, 0);
@@ -1069,35 +851,33 @@ monitor_loop(struct monitor *m)
 }
 
 int
-cmd_monitor(int argc, char **argv)
+cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 {
 	struct monitor_opts o;
 	struct monitor m;
-	struct ruleset *rs = NULL;
-	struct matcher *mt = NULL;
+	struct pipeline p;
 	struct input_result *res;
-	struct analysis_opts aopts;
 	struct diag_err err;
 	sigset_t oldmask;
-	char *picked = NULL, *why = NULL;
+	char *picked = NULL;
 	int status = EXIT_INPUT, r, st;
 
 	memset(&o, 0, sizeof(o));
 	memset(&m, 0, sizeof(m));
+	memset(&p, 0, sizeof(p));
 	cli_common_init(&o.c);
 	serial_config_init(&o.cfg);
 	sigemptyset(&oldmask);
 	m.logfd = -1;
 	m.sigfd = -1;
 	m.stamp_bol = 1;
-	strbuf_init(&m.hold, 256);
 	strbuf_init(&m.render, 256);
 	strbuf_init(&m.stamped, 256);
 	m.o = &o;
 
-	r = monitor_parse(&o, argc, argv);
+	r = monitor_parse(&o, cmd, argc, argv);
 	if (r != 0) {
-		status = r > 0 ? EXIT_OK : EXIT_USAGE;
+		status = r == CLI_HELP ? EXIT_OK : EXIT_USAGE;
 		goto out;
 	}
 	if (o.port == NULL) {
@@ -1107,25 +887,15 @@ cmd_monitor(int argc, char **argv)
 		o.port = picked;
 	}
 	m.spec = o.port;
-	if ((rs = cli_load_rules(&o.c)) == NULL) {
-		status = EXIT_USAGE;
+	if ((status = pipeline_start(&p, "monitor", cmd->flags, &o.c)) != 0)
 		goto out;
-	}
-	if ((mt = matcher_new(rs, &err)) == NULL) {
-		diag_print(stderr, &err);
-		status = EXIT_USAGE;
-		goto out;
-	}
-	m.rs = rs;
-	m.out = monitor_out_stream(&o.c);
-	m.color = cli_color_enabled(o.c.color, m.out);
-	memset(&m.ropts, 0, sizeof(m.ropts));
-	m.ropts.color = m.color;
-	m.ropts.verbose = o.c.verbose;
-	m.ropts.fail_on = o.c.fail_on;
-	m.ropts.fail_never = o.c.fail_never;
-	m.ropts.expect = o.c.expect;
-	m.ropts.rules = rs;
+	status = EXIT_INPUT;
+	m.rs = p.rs;
+	m.out = p.live;
+	m.color = p.live_ropts.color;
+	m.ropts = p.live_ropts;
+	m.pt = passthru_new(m.color ? PASSTHRU_COLOR : 0,
+	    o.timestamps ? monitor_line_stamp : NULL, NULL);
 
 	if ((st = serial_open(m.spec, &o.cfg, &m.port, &err)) != 0) {
 		diag_print(stderr, &err);
@@ -1143,10 +913,7 @@ cmd_monitor(int argc, char **argv)
 			goto out;
 		}
 	}
-	memset(&aopts, 0, sizeof(aopts));
-	aopts.ignore = o.c.ignore;
-	aopts.nignore = o.c.nignore;
-	m.an = analysis_new(rs, mt, m.spec, &aopts);
+	m.an = analysis_new(p.rs, p.m, m.spec, &p.aopts);
 	analysis_set_listener(m.an, monitor_listener, &m);
 
 	if ((m.sigfd = monitor_signals_open(&oldmask)) == -1) {
@@ -1191,32 +958,20 @@ cmd_monitor(int argc, char **argv)
 	    m.ngaps > 0 ? ", reconnected" : "");
 	monitor_flush(&m);
 	res = analysis_take_result(m.an);
-	status = cli_write_reports(&o.c, rs, &res, 1);
-	r = cli_gate(&o.c, &res, 1, &why);
-	if (status == EXIT_OK)
-		status = r;
+	pipeline_report(&p, &res, 1);
 	/* the last line on stderr says why the status is what it is */
 	if (m.stop == STOP_LOST || m.stop == STOP_OUTPUT || m.out_failed ||
-	    m.log_failed) {
-		status = EXIT_INPUT;
-		free(why);
-		why = xstrdup(m.stop == STOP_LOST ? "exit 3: the port was lost" :
-		    m.log_failed ? "exit 3: the log file could not be written" :
-		    "exit 3: the output could not be written");
-	} else if (status != EXIT_INPUT && o.until != UNTIL_NONE &&
-	    !m.until_met && m.stop == STOP_TIMEOUT) {
-		free(why);
-		why = xasprintf("exit 1: no %s outcome within %g s",
+	    m.log_failed)
+		pipeline_verdict(&p, EXIT_INPUT, "%s", m.stop == STOP_LOST ?
+		    "the port was lost" : m.log_failed ?
+		    "the log file could not be written" :
+		    "the output could not be written");
+	else if (p.status != EXIT_INPUT && o.until != UNTIL_NONE &&
+	    !m.until_met && m.stop == STOP_TIMEOUT)
+		pipeline_verdict(&p, EXIT_FINDINGS, "no %s outcome within %g s",
 		    o.until == UNTIL_SUCCESS ? "success" :
-		    o.until == UNTIL_FAILURE ? "failure" : "update",
-		    o.timeout);
-		status = EXIT_FINDINGS;
-	} else if (status == EXIT_INPUT && r != EXIT_INPUT) {
-		free(why);
-		why = xstrdup("exit 3: a report could not be written");
-	}
-	if (why != NULL)
-		diag_say("%s", why);
+		    o.until == UNTIL_FAILURE ? "failure" : "update", o.timeout);
+	status = pipeline_finish(&p);
 	result_free(res);
 out:
 	monitor_keys_restore(&m);
@@ -1228,12 +983,10 @@ out:
 	}
 	serial_close(m.port);
 	analysis_free(m.an);
-	matcher_free(mt);
-	ruleset_free(rs);
-	strbuf_release(&m.hold);
+	pipeline_free(&p);
+	passthru_free(m.pt);
 	strbuf_release(&m.render);
 	strbuf_release(&m.stamped);
 	free(picked);
-	free(why);
 	return status;
 }

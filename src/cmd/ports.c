@@ -9,23 +9,34 @@
 #include "diag.h"
 #include "port.h"
 
-#define PORTS_USAGE "usage: otadiag ports [-h]\n"
+static const struct cli_spec ports_spec = {
+	.name = "ports",
+	.usage = "usage: otadiag ports [-h]\n",
+	.about =
+    "Lists the serial ports, USB first, with VID:PID, bridge, product,\n"
+    "manufacturer and serial number; marks the bridges of ESP32 boards.\n",
+	.exits =
+    "Exit status:\n"
+    "  0  at least one port was listed\n"
+    "  1  no serial port was found\n"
+    "  2  usage error\n"
+    "  3  the ports could not be listed, or standard output failed",
+	.page = "otadiag-ports(1)",
+};
 
 int
-cmd_ports(int argc, char **argv)
+cmd_ports(const struct cmd *cmd, int argc, char **argv)
 {
 	struct port_info *p = NULL;
 	struct diag_err err;
 	size_t n = 0, i, w = 4;
-	int status = EXIT_OK;
+	int status = EXIT_OK, nops;
 
-	for (i = 1; i < (size_t)argc; i++) {
-		if (strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "--help") == 0) {
-			fputs(PORTS_USAGE, stdout);
-			return EXIT_OK;
-		}
-		cli_usage_error("ports", "unexpected argument '%s'", argv[i]);
+	if ((nops = cli_parse(&ports_spec, cmd->flags, NULL, NULL, argc,
+	    argv)) < 0)
+		return nops == CLI_HELP ? EXIT_OK : EXIT_USAGE;
+	if (nops > 0) {
+		cli_usage_error("ports", "unexpected argument '%s'", argv[0]);
 		return EXIT_USAGE;
 	}
 	if (port_list(&p, &n, &err) != 0) {

@@ -9,6 +9,7 @@
  *   otadiag rules model
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,14 +24,107 @@
 #include "ruleset.h"
 #include "xalloc.h"
 
-static const char usage_text[] =
-    "usage: otadiag rules list [--format text|json] [--ids] [--rules path]\n"
-    "                          [--no-default-rules]\n"
-    "       otadiag rules show id\n"
-    "       otadiag rules test [path...]\n"
-    "       otadiag rules check [path...]\n"
-    "       otadiag rules fields\n"
-    "       otadiag rules model\n";
+struct list_opts {
+	int		 json;
+	int		 ids;
+};
+
+static int	opt_list_format(const struct cli_use *, const char *);
+
+#define LIST_ROWS \
+	{"format", 0, "fmt", offsetof(struct list_opts, json), \
+	    opt_list_format, 0, 0, "text (the default) or json"}, \
+	{"ids", 0, NULL, offsetof(struct list_opts, ids), cli_set_flag, 0, 0, \
+	    "only the ids, one per line"}
+
+static const struct cli_option list_options[] = {
+	LIST_ROWS,
+	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
+};
+
+/* For 'otadiag rules --help': every subcommand's own options. */
+static const struct cli_option rules_options[] = {
+	{NULL, 0, NULL, 0, NULL, 0, 0, " list:"},
+	LIST_ROWS,
+	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
+};
+
+#define RULES_USAGE_LIST \
+    "usage: otadiag rules list [--format text|json] [--ids] [--rules path]\n" \
+    "                          [--no-default-rules] [--generic-only]\n"
+#define RULES_USAGE_SHOW "usage: otadiag rules show id\n"
+#define RULES_USAGE_TEST \
+    "usage: otadiag rules test [--rules path] [--no-default-rules]\n" \
+    "                          [--generic-only] [path...]\n"
+#define RULES_USAGE_CHECK \
+    "usage: otadiag rules check [--rules path] [--no-default-rules]\n" \
+    "                           [--generic-only] [path...]\n"
+#define RULES_USAGE_FIELDS "usage: otadiag rules fields\n"
+#define RULES_USAGE_MODEL "usage: otadiag rules model\n"
+#define RULES_EXITS \
+    "Exit status:\n" \
+    "  0  success; for test, every example passed\n" \
+    "  1  a rule example failed (test)\n" \
+    "  2  usage error, no such rule (show), or a rule set that does not load"
+
+static const struct cli_spec rules_spec = {
+	.name = "rules",
+	.usage = RULES_USAGE_LIST RULES_USAGE_SHOW RULES_USAGE_TEST
+	    RULES_USAGE_CHECK RULES_USAGE_FIELDS RULES_USAGE_MODEL,
+	.about =
+    "list    id, cause, severity and title of every rule and marker\n"
+    "show    one built-in rule in full\n"
+    "test    run every example of the built-in rules and of each path\n"
+    "check   lint rule files (needles, no_match examples)\n"
+    "fields  the rule fields, the cause table and the stages\n"
+    "model   the update model's transition table\n"
+    "The rule options go with list, test and check; a path operand of test\n"
+    "or check is a --rules path.  See 'otadiag rules CMD --help'.\n",
+	.options = rules_options,
+	.exits = RULES_EXITS,
+	.page = "otadiag-rules(1)",
+};
+
+static const struct cli_spec list_spec = {
+	.name = "rules list", .usage = RULES_USAGE_LIST,
+	.about = "Lists the rules and markers, in load order.\n",
+	.options = list_options, .exits = RULES_EXITS,
+	.page = "otadiag-rules(1)",
+};
+
+static const struct cli_spec show_spec = {
+	.name = "rules show", .usage = RULES_USAGE_SHOW,
+	.about = "Shows one built-in rule or marker in full.\n",
+	.exits = RULES_EXITS, .page = "otadiag-rules(1)",
+};
+
+static const struct cli_spec test_spec = {
+	.name = "rules test", .usage = RULES_USAGE_TEST,
+	.about =
+    "Compiles the rules and runs their examples: those of the rules of each\n"
+    "path (or --rules), or of every rule when none is given.\n",
+	.exits = RULES_EXITS, .page = "otadiag-rules(1)",
+};
+
+static const struct cli_spec check_spec = {
+	.name = "rules check", .usage = RULES_USAGE_CHECK,
+	.about =
+    "Loads the rules strictly, compiles them and warns about missing or\n"
+    "short needles and missing no_match examples.\n",
+	.exits = RULES_EXITS, .page = "otadiag-rules(1)",
+};
+
+static const struct cli_spec fields_spec = {
+	.name = "rules fields", .usage = RULES_USAGE_FIELDS,
+	.about = "Prints the rule fields, the cause table and the stages.\n",
+	.exits = RULES_EXITS, .page = "otadiag-rules(1)",
+};
+
+static const struct cli_spec model_spec = {
+	.name = "rules model", .usage = RULES_USAGE_MODEL,
+	.about = "Prints the update model's transition table.\n",
+	.exits = RULES_EXITS, .page = "otadiag-rules(1)",
+};
 
 /* The rule fields, for `rules fields` and man/otadiag-rules.5. */
 static const struct {
@@ -63,58 +157,53 @@ static const struct {
 	{"confidence", "specific (default: a platform's own message) or generic (any log format; --generic-only)"},
 };
 
-static struct ruleset *
-load(const char *const *paths, size_t n, int builtin)
+static int
+opt_list_format(const struct cli_use *u, const char *val)
 {
-	struct ruleset *rs = ruleset_new();
-	struct diag_err err;
-	size_t i;
+	if (strcmp(val, "json") != 0 && strcmp(val, "text") != 0) {
+		cli_usage_error(u->cmd, "--format takes text or json");
+		return -1;
+	}
+	*CLI_FIELD(u, int) = strcmp(val, "json") == 0;
+	return 0;
+}
 
-	if (builtin && ruleset_load_builtin(rs, &err) != 0)
-		goto fail;
-	for (i = 0; i < n; i++)
-		if (ruleset_load_path(rs, paths[i], &err) != 0)
-			goto fail;
-	return rs;
-fail:
-	diag_print(stderr, &err);
-	ruleset_free(rs);
-	return NULL;
+/* Parses a subcommand's options and checks it has min to max operands
+   (max -1: any); the status to return, or -1 to go on. */
+static int
+parse_sub(const struct cli_spec *spec, const struct cmd *cmd, void *ctx,
+    struct cli_common *c, int argc, char **argv, int min, int max, int *nops)
+{
+	if ((*nops = cli_parse(spec, cmd->flags, ctx, c, argc, argv)) < 0)
+		return *nops == CLI_HELP ? EXIT_OK : EXIT_USAGE;
+	if (*nops < min) {
+		cli_usage_error(spec->name, "%s takes one rule id", spec->name);
+		return EXIT_USAGE;
+	}
+	if (max >= 0 && *nops > max) {
+		cli_usage_error(spec->name, "unexpected argument '%s'",
+		    argv[max]);
+		return EXIT_USAGE;
+	}
+	return -1;
 }
 
 static int
-rules_list(int argc, char **argv)
+cmd_rules_list(const struct cmd *cmd, int argc, char **argv)
 {
+	struct cli_common c;
+	struct list_opts lopts = {0, 0};
 	struct ruleset *rs;
-	const char *paths[32] = {0};
-	size_t np = 0, i;
-	int json = 0, ids = 0, k, nodef = 0;
+	size_t i;
+	int rc, nops;
 
-	for (k = 1; k < argc; k++) {
-		if (strcmp(argv[k], "--format") == 0 && k + 1 < argc) {
-			json = strcmp(argv[++k], "json") == 0;
-			if (!json && strcmp(argv[k], "text") != 0) {
-				cli_usage_error("rules", "--format takes text or json");
-				return EXIT_USAGE;
-			}
-		} else if (strcmp(argv[k], "--format=json") == 0)
-			json = 1;
-		else if (strcmp(argv[k], "--format=text") == 0)
-			json = 0;
-		else if (strcmp(argv[k], "--ids") == 0)
-			ids = 1;
-		else if (strcmp(argv[k], "--no-default-rules") == 0)
-			nodef = 1;
-		else if (strcmp(argv[k], "--rules") == 0 && k + 1 < argc && np < 32)
-			paths[np++] = argv[++k];
-		else {
-			cli_usage_error("rules", "unknown option '%s'", argv[k]);
-			return EXIT_USAGE;
-		}
-	}
-	if ((rs = load(paths, np, !nodef)) == NULL)
+	cli_common_init(&c);
+	if ((rc = parse_sub(&list_spec, cmd, &lopts, &c, argc, argv, 0, 0,
+	    &nops)) >= 0)
+		return rc;
+	if ((rs = cli_load_rules(&c)) == NULL)
 		return EXIT_USAGE;
-	if (json) {
+	if (lopts.json) {
 		json_t *arr = json_array();
 
 		for (i = 0; i < ruleset_count(rs); i++) {
@@ -163,7 +252,7 @@ rules_list(int argc, char **argv)
 		for (i = 0; i < ruleset_count(rs); i++) {
 			const struct rule *r = ruleset_get(rs, i);
 
-			if (ids)
+			if (lopts.ids)
 				printf("%s\n", r->id);
 			else if (r->kind == RULE_KIND_RULE)
 				printf("%-44s %-22s %-7s %s\n", r->id, r->cause,
@@ -178,20 +267,22 @@ rules_list(int argc, char **argv)
 }
 
 static int
-rules_show(int argc, char **argv)
+cmd_rules_show(const struct cmd *cmd, int argc, char **argv)
 {
+	struct cli_common opts;
 	struct ruleset *rs;
 	const struct rule *r;
 	size_t i;
+	int rc, nops;
 
-	if (argc != 2) {
-		cli_usage_error("rules", "rules show takes one rule id");
+	cli_common_init(&opts);
+	if ((rc = parse_sub(&show_spec, cmd, NULL, NULL, argc, argv, 1, 1,
+	    &nops)) >= 0)
+		return rc;
+	if ((rs = cli_load_rules(&opts)) == NULL)
 		return EXIT_USAGE;
-	}
-	if ((rs = load(NULL, 0, 1)) == NULL)
-		return EXIT_USAGE;
-	if ((r = ruleset_find(rs, argv[1])) == NULL) {
-		diag_error("no rule '%s' (see 'otadiag rules list')", argv[1]);
+	if ((r = ruleset_find(rs, argv[0])) == NULL) {
+		diag_error("no rule '%s' (see 'otadiag rules list')", argv[0]);
 		ruleset_free(rs);
 		return EXIT_USAGE;
 	}
@@ -272,15 +363,29 @@ rules_show(int argc, char **argv)
 	return EXIT_OK;
 }
 
-/* The built-in rules plus the files in argv[1..]; compiled into *m. */
+/*
+ * test and check: the rule options, each path operand one more --rules;
+ * the rule set, compiled into *m.  NULL with *status set when not.
+ */
 static struct ruleset *
-load_compiled(int argc, char **argv, struct matcher **m)
+load_compiled(const struct cli_spec *spec, const struct cmd *cmd,
+    struct cli_common *c, int argc, char **argv, struct matcher **m,
+    int *status)
 {
 	struct ruleset *rs;
 	struct diag_err err;
+	int k, nops;
 
-	if ((rs = load((const char *const *)argv + 1, (size_t)argc - 1, 1)) ==
-	    NULL)
+	*m = NULL;
+	cli_common_init(c);
+	if ((*status = parse_sub(spec, cmd, NULL, c, argc, argv, 0, -1,
+	    &nops)) >= 0)
+		return NULL;
+	*status = EXIT_USAGE;
+	for (k = 0; k < nops; k++)
+		if (cli_add_rule_path(c, spec->name, argv[k]) != 0)
+			return NULL;
+	if ((rs = cli_load_rules(c)) == NULL)
 		return NULL;
 	if ((*m = matcher_new(rs, &err)) == NULL) {
 		diag_print(stderr, &err);
@@ -408,16 +513,19 @@ on_claim(void *ctx, const struct record *rec, const struct match *m)
 }
 
 static int
-rules_test(int argc, char **argv)
+cmd_rules_test(const struct cmd *cmd, int argc, char **argv)
 {
+	struct cli_common o;
 	struct ruleset *rs;
 	struct matcher *m;
 	struct record_parser *p;
 	size_t i, k, c, nfail = 0, nex = 0, ntested = 0;
-	int user = argc > 1;
+	int user, status;
 
-	if ((rs = load_compiled(argc, argv, &m)) == NULL)
-		return EXIT_USAGE;
+	if ((rs = load_compiled(&test_spec, cmd, &o, argc, argv, &m,
+	    &status)) == NULL)
+		return status;
+	user = o.nrule_paths > 0;
 	p = record_parser_new();
 	for (i = 0; i < ruleset_count(rs); i++) {
 		const struct rule *r = ruleset_get(rs, i);
@@ -428,8 +536,9 @@ rules_test(int argc, char **argv)
 			/* built-in rule, not under test */
 			int from_user = 0;
 
-			for (k = 1; k < (size_t)argc; k++)
-				if (strncmp(r->origin, argv[k], strlen(argv[k])) == 0)
+			for (k = 0; k < o.nrule_paths; k++)
+				if (strncmp(r->origin, o.rule_paths[k],
+				    strlen(o.rule_paths[k])) == 0)
 					from_user = 1;
 			if (!from_user)
 				continue;
@@ -507,14 +616,17 @@ rules_test(int argc, char **argv)
 }
 
 static int
-rules_check(int argc, char **argv)
+cmd_rules_check(const struct cmd *cmd, int argc, char **argv)
 {
+	struct cli_common o;
 	struct ruleset *rs;
 	struct matcher *m;
 	size_t i, nwarn = 0;
+	int status;
 
-	if ((rs = load_compiled(argc, argv, &m)) == NULL)
-		return EXIT_USAGE;
+	if ((rs = load_compiled(&check_spec, cmd, &o, argc, argv, &m,
+	    &status)) == NULL)
+		return status;
 	for (i = 0; i < ruleset_count(rs); i++) {
 		const struct rule *r = ruleset_get(rs, i);
 
@@ -625,27 +737,61 @@ rules_model(void)
 	return ferror(stdout) ? EXIT_INPUT : EXIT_OK;
 }
 
-int
-cmd_rules(int argc, char **argv)
+static int
+cmd_rules_fields(const struct cmd *cmd, int argc, char **argv)
 {
+	int rc, nops;
 
-	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "--help") == 0) {
-		fputs(usage_text, argc < 2 ? stderr : stdout);
-		return argc < 2 ? EXIT_USAGE : EXIT_OK;
+	if ((rc = parse_sub(&fields_spec, cmd, NULL, NULL, argc, argv, 0, 0,
+	    &nops)) >= 0)
+		return rc;
+	return rules_fields();
+}
+
+static int
+cmd_rules_model(const struct cmd *cmd, int argc, char **argv)
+{
+	int rc, nops;
+
+	if ((rc = parse_sub(&model_spec, cmd, NULL, NULL, argc, argv, 0, 0,
+	    &nops)) >= 0)
+		return rc;
+	return rules_model();
+}
+
+/* The rules subcommands; a row's flags as in main.c's command table. */
+static const struct cmd rules_cmds[] = {
+	{"list", cmd_rules_list, CMD_RULES, "list the rules"},
+	{"show", cmd_rules_show, 0, "show one built-in rule"},
+	{"test", cmd_rules_test, CMD_RULES, "run the rules' examples"},
+	{"check", cmd_rules_check, CMD_RULES, "lint rule files"},
+	{"fields", cmd_rules_fields, 0, "the rule fields"},
+	{"model", cmd_rules_model, 0, "the update model"},
+};
+
+int
+cmd_rules(const struct cmd *cmd, int argc, char **argv)
+{
+	size_t i;
+
+	(void)cmd;
+	if (argc < 2) {
+		fputs(rules_spec.usage, stderr);
+		return EXIT_USAGE;
 	}
-	if (strcmp(argv[1], "list") == 0)
-		return rules_list(argc - 1, argv + 1);
-	if (strcmp(argv[1], "show") == 0)
-		return rules_show(argc - 1, argv + 1);
-	if (strcmp(argv[1], "test") == 0)
-		return rules_test(argc - 1, argv + 1);
-	if (strcmp(argv[1], "check") == 0)
-		return rules_check(argc - 1, argv + 1);
-	if (strcmp(argv[1], "fields") == 0)
-		return rules_fields();
-	if (strcmp(argv[1], "model") == 0)
-		return rules_model();
+	for (i = 0; i < sizeof(rules_cmds) / sizeof(rules_cmds[0]); i++)
+		if (strcmp(argv[1], rules_cmds[i].name) == 0)
+			return rules_cmds[i].fn(&rules_cmds[i], argc - 1,
+			    argv + 1);
+	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+		cli_help(stdout, &rules_spec, CMD_RULES);
+		return EXIT_OK;
+	}
+	if (argv[1][0] == '-') {
+		cli_usage_error("rules", "unknown option '%.*s' (give a rules "
+		    "command first)", (int)strcspn(argv[1], "="), argv[1]);
+		return EXIT_USAGE;
+	}
 	cli_usage_error("rules", "unknown rules command '%s'", argv[1]);
 	return EXIT_USAGE;
 }
