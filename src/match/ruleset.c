@@ -16,6 +16,7 @@
 
 #include "builtin.h"
 #include "ruleset.h"
+#include "schema.h"
 #include "xalloc.h"
 
 struct ruleset {
@@ -262,6 +263,40 @@ check_fields(struct loader *L, json_t *obj, const char *const *allowed,
 		if (allowed[i] == NULL)
 			return fail(L, DIAG_ESCHEMA, "unknown field '%s' in %s",
 			    key, what);
+	}
+	return 0;
+}
+
+/* Every member of a rule or marker must be a field the schema table gives
+   its kind, of the table's JSON type. */
+static int
+check_schema(struct loader *L, json_t *obj, enum rule_kind kind)
+{
+	unsigned bit = kind == RULE_KIND_RULE ? SCHEMA_RULE : SCHEMA_MARKER;
+	const struct schema_field *f;
+	const char *key;
+	json_t *v;
+	int ok;
+
+	json_object_foreach(obj, key, v) {
+		if ((f = schema_find(key)) == NULL || !(f->kinds & bit))
+			return fail(L, DIAG_ESCHEMA, "unknown field '%s' in %s",
+			    key, kind == RULE_KIND_RULE ? "a rule" : "a marker");
+		switch (f->type) {
+		case SCHEMA_STRING:
+			ok = json_is_string(v);
+			break;
+		case SCHEMA_OBJECT:
+			ok = json_is_object(v);
+			break;
+		default:
+			ok = json_is_array(v);
+			break;
+		}
+		if (!ok)
+			return fail(L, DIAG_ESCHEMA, "field '%s' must be %s %s",
+			    key, f->type == SCHEMA_STRING ? "a" : "an",
+			    schema_type_name(f->type));
 	}
 	return 0;
 }
@@ -609,22 +644,13 @@ valid_id(const char *id)
 static int
 parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 {
-	static const char *const rule_fields[] = {"id", "cause", "severity",
-	    "title", "pattern", "needle", "on", "level", "tag", "target",
-	    "field", "role", "ignore", "message", "remedy", "kconfig",
-	    "references", "decode", "context", "overlaps", "examples",
-	    "stage", "confidence", NULL};
-	static const char *const marker_fields[] = {"id", "stage", "title",
-	    "pattern", "needle", "on", "level", "tag", "target", "field",
-	    "label", "ignore", "examples", "context", "confidence", NULL};
 	static const char *const examples_fields[] = {"match", "no_match", NULL};
 	const char *s, *on, *target, *role, *conf;
 	json_t *ex;
 	int st;
 
 	r->kind = kind;
-	if (check_fields(L, o, kind == RULE_KIND_RULE ? rule_fields :
-	    marker_fields, kind == RULE_KIND_RULE ? "a rule" : "a marker") != 0)
+	if (check_schema(L, o, kind) != 0)
 		return -1;
 	r->trigger = -1;
 	if (kind == RULE_KIND_RULE && json_object_get(o, "stage") != NULL) {
