@@ -15,6 +15,7 @@
 #include <jansson.h>
 
 #include "builtin.h"
+#include "jsonpos.h"
 #include "ruleset.h"
 #include "schema.h"
 #include "xalloc.h"
@@ -134,83 +135,70 @@ section_of(const char *key, size_t len)
 	return -1;
 }
 
+struct index_state {
+	struct loader	*L;
+	int		 sect;		/* section of the current top key */
+	int		 pending;	/* the next depth-3 value is the id */
+};
+
+static void
+index_add(struct loader *L, int sect, size_t i, long line)
+{
+	struct line_list *ll = &L->idx[sect];
+
+	while (ll->n <= i) {
+		ll->line = xgrow(ll->line, &ll->cap, ll->n + 1, sizeof(*ll->line));
+		ll->line[ll->n++] = 0;
+	}
+	ll->line[i] = line;
+}
+
+static int
+index_token(void *ctx, const struct jsonpos_token *t)
+{
+	struct index_state *st = ctx;
+	struct line_list *ll;
+
+	if (t->kind == JSONPOS_KEY && t->depth == 1) {
+		st->sect = section_of(t->s, t->len);
+		st->pending = 0;
+		return 0;
+	}
+	if (st->sect < 0)
+		return 0;
+	/* an element of a section array: a container (its own depth 3), or
+	   a string or scalar at depth 2 */
+	if (t->in_array && (((t->kind == JSONPOS_OPEN_OBJECT ||
+	    t->kind == JSONPOS_OPEN_ARRAY) && t->depth == 3) ||
+	    ((t->kind == JSONPOS_STRING || t->kind == JSONPOS_SCALAR) &&
+	    t->depth == 2))) {
+		index_add(st->L, st->sect, t->index, (long)t->line);
+		st->pending = 0;
+		return 0;
+	}
+	if (t->depth != 3)
+		return 0;
+	if (t->kind == JSONPOS_KEY) {
+		st->pending = t->len == (st->sect == IDX_CODES ? 5u : 2u) &&
+		    memcmp(t->s, st->sect == IDX_CODES ? "table" : "id",
+		    t->len) == 0;
+		return 0;
+	}
+	ll = &st->L->idx[st->sect];
+	if (st->pending && t->kind == JSONPOS_STRING && ll->n > 0)
+		ll->line[ll->n - 1] = (long)t->line;
+	st->pending = 0;
+	return 0;
+}
+
+/* The line of each element of "rules", "markers" and "codes": of its
+   "id" (a table's "table") value, or of the element's start. */
 static void
 index_build(struct loader *L)
 {
-	const char *p = L->text, *end = L->text + L->len, *s;
-	char stack[4] = {0};	/* container kind at depth 1..3 */
-	int depth = 0, expect_key = 0, elem_start = 0, sect = -1, pending = 0;
-	long line = 1;
-	struct line_list *ll;
+	struct index_state st = {L, -1, 0};
 
-	for (; p < end; p++) {
-		char c = *p;
-
-		if (c == '\n') {
-			line++;
-			continue;
-		}
-		if (c == ' ' || c == '\t' || c == '\r' || c == ':')
-			continue;
-		if (depth == 2 && elem_start && sect >= 0 && stack[2] == '[' &&
-		    c != ']') {
-			/* a new element of a section array starts here */
-			ll = &L->idx[sect];
-			ll->line = xgrow(ll->line, &ll->cap, ll->n + 1,
-			    sizeof(*ll->line));
-			ll->line[ll->n++] = line;
-			elem_start = 0;
-		}
-		switch (c) {
-		case '{':
-		case '[':
-			depth++;
-			if (depth < 4)
-				stack[depth] = c;
-			expect_key = c == '{';
-			elem_start = depth == 2 && c == '[';
-			pending = 0;
-			break;
-		case '}':
-		case ']':
-			if (depth > 0)
-				depth--;
-			if (depth == 0)
-				sect = -1;
-			expect_key = 0;
-			pending = 0;
-			break;
-		case ',':
-			expect_key = depth < 4 && stack[depth] == '{';
-			elem_start = depth == 2;
-			pending = 0;
-			break;
-		case '"':
-			for (s = ++p; p < end && *p != '"'; p++) {
-				if (*p == '\\' && p + 1 < end)
-					p++;
-				else if (*p == '\n')
-					line++;
-			}
-			if (expect_key && depth == 1)
-				sect = section_of(s, (size_t)(p - s));
-			else if (expect_key && depth == 3 && sect >= 0)
-				pending = (size_t)(p - s) == (sect == IDX_CODES ?
-				    5u : 2u) && memcmp(s, sect == IDX_CODES ?
-				    "table" : "id", (size_t)(p - s)) == 0;
-			else if (pending && depth == 3 && L->idx[sect].n > 0) {
-				ll = &L->idx[sect];
-				ll->line[ll->n - 1] = line;
-				pending = 0;
-			}
-			expect_key = 0;
-			break;
-		default:
-			/* a number, true, false or null */
-			pending = 0;
-			break;
-		}
-	}
+	(void)jsonpos_scan(L->text, L->len, index_token, &st);
 }
 
 static void
