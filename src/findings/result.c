@@ -33,6 +33,35 @@ outcome_from_name(const char *name)
 }
 
 void
+result_remap_findings(struct input_result *r, const int *map)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].consequence_of >= 0)
+			r->findings[i].consequence_of =
+			    map[r->findings[i].consequence_of];
+	for (i = 0; i < r->nsessions; i++)
+		if (r->sessions[i].primary >= 0)
+			r->sessions[i].primary = map[r->sessions[i].primary];
+	for (i = 0; i < r->nnodes; i++)
+		if (r->nodes[i].primary >= 0)
+			r->nodes[i].primary = map[r->nodes[i].primary];
+	if (r->primary >= 0)
+		r->primary = map[r->primary];
+}
+
+void
+result_remap_sessions(struct input_result *r, const int *map)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].session >= 0)
+			r->findings[i].session = map[r->findings[i].session];
+}
+
+void
 result_free(struct input_result *r)
 {
 	size_t i, k;

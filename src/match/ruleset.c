@@ -379,7 +379,7 @@ parse_examples(struct loader *L, json_t *arr, const char *key,
 		if (check_fields(L, e, ex_fields, "an example") != 0 ||
 		    get_str(L, e, "line", 1, &x->line) != 0 ||
 		    get_str(L, e, "field", 0, &x->field) != 0)
-			return L->err != NULL ? -1 : -1;
+			return -1;
 		caps = json_object_get(e, "captures");
 		if (caps == NULL)
 			continue;
