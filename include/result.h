@@ -164,6 +164,8 @@ struct input_result {
 };
 
 void	 result_free(struct input_result *r);
+/* Frees what a finding owns (not the finding itself). */
+void	 finding_release(struct finding *f);
 /*
  * After findings were reordered or dropped: map[old] is a finding's new
  * index, or -1 if it was dropped.  Rewrites every finding index the result

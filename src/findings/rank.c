@@ -215,7 +215,7 @@ reorder(struct input_result *r)
 static void
 drop_ignored(struct input_result *r)
 {
-	size_t i, j, k, n = r->nfindings;
+	size_t i, j, n = r->nfindings;
 	int *map, changed = 1;
 
 	/* a consequence of an ignored finding is accepted with it */
@@ -238,13 +238,7 @@ drop_ignored(struct input_result *r)
 		if (f->ignored) {
 			map[i] = -1;
 			r->nignored++;
-			free(f->text);
-			free(f->message);
-			for (k = 0; k < f->ncaps; k++) {
-				free(f->caps[k].name);
-				free(f->caps[k].value);
-			}
-			free(f->caps);
+			finding_release(f);
 			continue;
 		}
 		map[i] = (int)j;

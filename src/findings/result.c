@@ -33,6 +33,20 @@ outcome_from_name(const char *name)
 }
 
 void
+finding_release(struct finding *f)
+{
+	size_t k;
+
+	free(f->text);
+	free(f->message);
+	for (k = 0; k < f->ncaps; k++) {
+		free(f->caps[k].name);
+		free(f->caps[k].value);
+	}
+	free(f->caps);
+}
+
+void
 result_remap_findings(struct input_result *r, const int *map)
 {
 	size_t i;
@@ -68,17 +82,8 @@ result_free(struct input_result *r)
 
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->nfindings; i++) {
-		struct finding *f = &r->findings[i];
-
-		free(f->text);
-		free(f->message);
-		for (k = 0; k < f->ncaps; k++) {
-			free(f->caps[k].name);
-			free(f->caps[k].value);
-		}
-		free(f->caps);
-	}
+	for (i = 0; i < r->nfindings; i++)
+		finding_release(&r->findings[i]);
 	free(r->findings);
 	for (i = 0; i < r->nsessions; i++) {
 		struct session *s = &r->sessions[i];
