@@ -35,7 +35,9 @@ struct capture {
 #define FINDING_MAX_LINES 32	/* evidence lines kept per finding */
 
 struct finding {
-	const struct rule *rule;	/* borrowed from the ruleset */
+	const struct rule *rule;	/* borrowed from the ruleset; never NULL
+					   (every finding comes from a rule, the
+					   model's from rules/session.json) */
 	const char	*cause;		/* effective cause id (static or rule-owned) */
 	enum rule_severity severity;
 	unsigned long	 line;		/* first evidence line */
@@ -80,6 +82,8 @@ struct session {
 	unsigned long	 end_line;
 	int		 last_progress;	/* percent, -1 if none */
 	unsigned long	 progress_line;	/* line of last progress */
+	long long	 progress_ms;	/* clock of the last progress change
+					   (device or host ms), -1 */
 	long long	 stall_ms;	/* time without progress before the
 					   failure/end, -1 if unknown */
 	struct stage_event *events;
@@ -160,6 +164,18 @@ struct input_result {
 };
 
 void	 result_free(struct input_result *r);
+/* Frees what a finding owns (not the finding itself). */
+void	 finding_release(struct finding *f);
+/*
+ * After findings were reordered or dropped: map[old] is a finding's new
+ * index, or -1 if it was dropped.  Rewrites every finding index the result
+ * holds (consequence_of, the sessions', nodes' and the input's primary);
+ * moving the findings themselves is the caller's.  The one place these
+ * links are kept consistent.
+ */
+void	 result_remap_findings(struct input_result *r, const int *map);
+/* The same for sessions: each finding's session index. */
+void	 result_remap_sessions(struct input_result *r, const int *map);
 /* Highest severity among findings not consequences, -1 if none. */
 int	 result_max_severity(const struct input_result *r);
 /* Number of findings at or above sev. */

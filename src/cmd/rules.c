@@ -22,6 +22,7 @@
 #include "model.h"
 #include "record.h"
 #include "ruleset.h"
+#include "schema.h"
 #include "xalloc.h"
 
 struct list_opts {
@@ -126,36 +127,6 @@ static const struct cli_spec model_spec = {
 	.exits = RULES_EXITS, .page = "otadiag-rules(1)",
 };
 
-/* The rule fields, for `rules fields` and man/otadiag-rules.5. */
-static const struct {
-	const char *name;
-	const char *desc;
-} fields[] = {
-	{"id", "stable kebab-case id, never reused"},
-	{"cause", "a cause id of the cause table below (rules only)"},
-	{"severity", "error, warning or info (rules only)"},
-	{"title", "one line: what happened"},
-	{"pattern", "PCRE2 pattern with named captures, matched on the message"},
-	{"needle", "literal every matching line contains (prefilter, ASCII case-insensitive)"},
-	{"on", "message (default) or text: what the pattern sees"},
-	{"level", "allowed log levels, e.g. \"EW\""},
-	{"tag", "PCRE2 pattern the tag must match"},
-	{"target", "log (default), job or any"},
-	{"field", "job field the rule applies to (target job)"},
-	{"role", "cause (default) or symptom"},
-	{"ignore", "patterns that veto a match"},
-	{"message", "what it means; ${capture}, ${capture.name}, ${capture.meaning}"},
-	{"remedy", "what to check and change"},
-	{"kconfig", "[{option, action, value, note}]"},
-	{"references", "URLs or document names"},
-	{"decode", "[{capture, table, set_cause}]: decode numbers with a code table"},
-	{"context", "{phase, progress, uptime_ms, reset, count, requires, excludes}"},
-	{"overlaps", "ids of rules that may also match this rule's examples"},
-	{"examples", "{match: [...], no_match: [...]}"},
-	{"stage", "markers: the stage they announce; rules: the stage that fires them (no pattern)"},
-	{"label", "activity label, e.g. mqtt, ble; crash kind for stage crash (markers only)"},
-	{"confidence", "specific (default: a platform's own message) or generic (any log format; --generic-only)"},
-};
 
 static int
 opt_list_format(const struct cli_use *u, const char *val)
@@ -662,8 +633,14 @@ rules_fields(void)
 	size_t i;
 	int st;
 
-	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-		printf("%-11s %s\n", fields[i].name, fields[i].desc);
+	printf("fields (name, kinds, JSON type, required):\n");
+	for (i = 0; i < schema_count(); i++) {
+		const struct schema_field *f = schema_get(i);
+
+		printf("  %-11s %-14s %-16s %s\n      %s\n", f->name,
+		    schema_kinds_name(f->kinds), schema_type_name(f->type),
+		    f->required != NULL ? f->required : "no", f->desc);
+	}
 	printf("\ncauses (id, class, meaning):\n");
 	for (i = 0; i < cause_count(); i++)
 		printf("  %-23s %-9s %s\n", cause_id(i),

@@ -219,9 +219,7 @@ fingerprint_of(const char *rule_id, const char *text)
 static const char *
 finding_rule_id(const struct finding *f)
 {
-	if (f->rule != NULL && f->rule->id != NULL)
-		return f->rule->id;
-	return f->cause != NULL ? f->cause : "";
+	return f->rule->id;	/* a finding always has a rule with an id */
 }
 
 char *

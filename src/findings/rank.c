@@ -185,7 +185,7 @@ reorder(struct input_result *r)
 	struct order *o;
 	struct finding *nf;
 	int *map;
-	size_t i, k;
+	size_t i;
 
 	if (r->nfindings < 2)
 		return;
@@ -204,19 +204,9 @@ reorder(struct input_result *r)
 		nf[i] = r->findings[o[i].idx];
 		map[o[i].idx] = (int)i;
 	}
-	for (i = 0; i < r->nfindings; i++)
-		if (nf[i].consequence_of >= 0)
-			nf[i].consequence_of = map[nf[i].consequence_of];
-	for (i = 0; i < r->nsessions; i++)
-		if (r->sessions[i].primary >= 0)
-			r->sessions[i].primary = map[r->sessions[i].primary];
-	for (k = 0; k < r->nnodes; k++)
-		if (r->nodes[k].primary >= 0)
-			r->nodes[k].primary = map[r->nodes[k].primary];
-	if (r->primary >= 0)
-		r->primary = map[r->primary];
 	free(r->findings);
 	r->findings = nf;
+	result_remap_findings(r, map);
 	free(map);
 	free(o);
 }
@@ -225,7 +215,7 @@ reorder(struct input_result *r)
 static void
 drop_ignored(struct input_result *r)
 {
-	size_t i, j, k, n = r->nfindings;
+	size_t i, j, n = r->nfindings;
 	int *map, changed = 1;
 
 	/* a consequence of an ignored finding is accepted with it */
@@ -248,13 +238,7 @@ drop_ignored(struct input_result *r)
 		if (f->ignored) {
 			map[i] = -1;
 			r->nignored++;
-			free(f->text);
-			free(f->message);
-			for (k = 0; k < f->ncaps; k++) {
-				free(f->caps[k].name);
-				free(f->caps[k].value);
-			}
-			free(f->caps);
+			finding_release(f);
 			continue;
 		}
 		map[i] = (int)j;
@@ -263,18 +247,7 @@ drop_ignored(struct input_result *r)
 		j++;
 	}
 	r->nfindings = j;
-	for (i = 0; i < j; i++)
-		if (r->findings[i].consequence_of >= 0)
-			r->findings[i].consequence_of =
-			    map[r->findings[i].consequence_of];
-	for (i = 0; i < r->nsessions; i++)
-		if (r->sessions[i].primary >= 0)
-			r->sessions[i].primary = map[r->sessions[i].primary];
-	for (k = 0; k < r->nnodes; k++)
-		if (r->nodes[k].primary >= 0)
-			r->nodes[k].primary = map[r->nodes[k].primary];
-	if (r->primary >= 0)
-		r->primary = map[r->primary];
+	result_remap_findings(r, map);
 	free(map);
 }
 

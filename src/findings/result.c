@@ -33,23 +33,57 @@ outcome_from_name(const char *name)
 }
 
 void
+finding_release(struct finding *f)
+{
+	size_t k;
+
+	free(f->text);
+	free(f->message);
+	for (k = 0; k < f->ncaps; k++) {
+		free(f->caps[k].name);
+		free(f->caps[k].value);
+	}
+	free(f->caps);
+}
+
+void
+result_remap_findings(struct input_result *r, const int *map)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].consequence_of >= 0)
+			r->findings[i].consequence_of =
+			    map[r->findings[i].consequence_of];
+	for (i = 0; i < r->nsessions; i++)
+		if (r->sessions[i].primary >= 0)
+			r->sessions[i].primary = map[r->sessions[i].primary];
+	for (i = 0; i < r->nnodes; i++)
+		if (r->nodes[i].primary >= 0)
+			r->nodes[i].primary = map[r->nodes[i].primary];
+	if (r->primary >= 0)
+		r->primary = map[r->primary];
+}
+
+void
+result_remap_sessions(struct input_result *r, const int *map)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].session >= 0)
+			r->findings[i].session = map[r->findings[i].session];
+}
+
+void
 result_free(struct input_result *r)
 {
 	size_t i, k;
 
 	if (r == NULL)
 		return;
-	for (i = 0; i < r->nfindings; i++) {
-		struct finding *f = &r->findings[i];
-
-		free(f->text);
-		free(f->message);
-		for (k = 0; k < f->ncaps; k++) {
-			free(f->caps[k].name);
-			free(f->caps[k].value);
-		}
-		free(f->caps);
-	}
+	for (i = 0; i < r->nfindings; i++)
+		finding_release(&r->findings[i]);
 	free(r->findings);
 	for (i = 0; i < r->nsessions; i++) {
 		struct session *s = &r->sessions[i];

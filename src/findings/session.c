@@ -192,6 +192,7 @@ session_open(struct analysis *a, unsigned long line)
 	s->last_progress = -1;
 	s->size = -1;
 	s->stall_ms = -1;
+	s->progress_ms = -1;
 	s->primary = -1;
 	if (r->device.version != NULL)
 		s->version_from = xstrdup(r->device.version);
@@ -417,9 +418,9 @@ raise_effects(struct analysis *a, unsigned eff, enum mstate from,
 
 		snprintf(pct, sizeof(pct), "%d", s->last_progress < 0 ? 0 :
 		    s->last_progress);
-		if (s->stall_ms >= 0 && t >= s->stall_ms)
+		if (s->progress_ms >= 0 && t >= s->progress_ms)
 			snprintf(secs, sizeof(secs), "%.1f s",
-			    (double)(t - s->stall_ms) / 1000);
+			    (double)(t - s->progress_ms) / 1000);
 		else
 			snprintf(secs, sizeof(secs), "until the end of the log");
 		synth(a, "session-stalled", s->progress_line, -1, -1,
@@ -855,7 +856,7 @@ session_marker(struct analysis *a, const struct record *rec,
 			if (prog != s->last_progress) {
 				s->last_progress = prog;
 				s->progress_line = rec->lineno;
-				s->stall_ms = t;	/* time of last change */
+				s->progress_ms = t;
 			}
 			if (prog > 0)
 				a->sm.progressed = 1;
@@ -1078,17 +1079,15 @@ session_finish_all(struct analysis *a)
 				r->sessions[j] = *s;
 			j++;
 		}
-		for (k = 0; k < r->nfindings; k++)
-			if (r->findings[k].session >= 0)
-				r->findings[k].session = map[r->findings[k].session];
 		r->nsessions = j;
+		result_remap_sessions(r, map);
 		free(map);
 	}
 	/* stall time: from the last progress change to the failure/end */
 	for (i = 0; i < r->nsessions; i++) {
 		struct session *s = &r->sessions[i];
 
-		if (s->stall_ms >= 0 && s->outcome != OUTCOME_SUCCESS &&
+		if (s->progress_ms >= 0 && s->outcome != OUTCOME_SUCCESS &&
 		    s->last_progress >= 0 && s->last_progress < 100) {
 			long long end = -1;
 			size_t k;
@@ -1103,7 +1102,8 @@ session_finish_all(struct analysis *a)
 				}
 			if (end < 0 && i + 1 == r->nsessions)
 				end = a->last_dev_ms;
-			s->stall_ms = end >= s->stall_ms ? end - s->stall_ms : -1;
+			s->stall_ms = end >= s->progress_ms ? end -
+			    s->progress_ms : -1;
 		} else
 			s->stall_ms = -1;
 	}

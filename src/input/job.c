@@ -16,6 +16,7 @@
 
 #include "diag.h"
 #include "job.h"
+#include "jsonpos.h"
 #include "sanitize.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -684,37 +685,30 @@ cmp_lit(const void *a, const void *b)
 	return x->s < y->s ? -1 : x->s > y->s;
 }
 
+/* Every string value (not a member name) is a literal. */
+static int
+finder_token(void *ctx, const struct jsonpos_token *t)
+{
+	struct line_finder *f = ctx;
+
+	if (t->kind != JSONPOS_STRING)
+		return 0;
+	f->lits = xgrow(f->lits, &f->caplits, f->nlits + 1, sizeof(*f->lits));
+	f->lits[f->nlits].s = t->s;
+	f->lits[f->nlits].len = t->len;
+	f->lits[f->nlits++].line = t->line;
+	return 0;
+}
+
 static void
 finder_init(struct line_finder *f, const char *buf, size_t len)
 {
-	const char *p = buf, *end = buf + len, *s, *q;
-	unsigned long line = 1;
-
 	memset(f, 0, sizeof(*f));
 	f->buf = buf;
 	f->len = len;
 	f->curline = 1;
 	f->budget = 4 * len + (1u << 20);
-	for (; p < end; p++) {
-		if (*p == '\n')
-			line++;
-		if (*p != '"')
-			continue;
-		for (s = ++p; p < end && *p != '"'; p++)
-			if (*p == '\\' && p + 1 < end)
-				p++;
-		/* a key is no node id */
-		for (q = p + 1; q < end && (*q == ' ' || *q == '\t' ||
-		    *q == '\r' || *q == '\n'); q++)
-			;
-		if (q < end && *q == ':')
-			continue;
-		f->lits = xgrow(f->lits, &f->caplits, f->nlits + 1,
-		    sizeof(*f->lits));
-		f->lits[f->nlits].s = s;
-		f->lits[f->nlits].len = (size_t)(p - s);
-		f->lits[f->nlits++].line = line;
-	}
+	(void)jsonpos_scan(buf, len, finder_token, f);
 	if (f->nlits > 1)
 		qsort(f->lits, f->nlits, sizeof(*f->lits), cmp_lit);
 }

@@ -111,10 +111,8 @@ node_primaries(const struct input_result *r, size_t nnodes)
 			continue;
 		}
 		b = &r->findings[best[f->node]];
-		fs = (int)f->severity * 2 + (f->rule == NULL ||
-		    f->rule->role == RULE_ROLE_CAUSE);
-		bs = (int)b->severity * 2 + (b->rule == NULL ||
-		    b->rule->role == RULE_ROLE_CAUSE);
+		fs = (int)f->severity * 2 + (f->rule->role == RULE_ROLE_CAUSE);
+		bs = (int)b->severity * 2 + (b->rule->role == RULE_ROLE_CAUSE);
 		if (fs > bs)
 			best[f->node] = (int)i;
 	}

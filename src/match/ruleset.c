@@ -15,7 +15,9 @@
 #include <jansson.h>
 
 #include "builtin.h"
+#include "jsonpos.h"
 #include "ruleset.h"
+#include "schema.h"
 #include "xalloc.h"
 
 struct ruleset {
@@ -133,83 +135,70 @@ section_of(const char *key, size_t len)
 	return -1;
 }
 
+struct index_state {
+	struct loader	*L;
+	int		 sect;		/* section of the current top key */
+	int		 pending;	/* the next depth-3 value is the id */
+};
+
+static void
+index_add(struct loader *L, int sect, size_t i, long line)
+{
+	struct line_list *ll = &L->idx[sect];
+
+	while (ll->n <= i) {
+		ll->line = xgrow(ll->line, &ll->cap, ll->n + 1, sizeof(*ll->line));
+		ll->line[ll->n++] = 0;
+	}
+	ll->line[i] = line;
+}
+
+static int
+index_token(void *ctx, const struct jsonpos_token *t)
+{
+	struct index_state *st = ctx;
+	struct line_list *ll;
+
+	if (t->kind == JSONPOS_KEY && t->depth == 1) {
+		st->sect = section_of(t->s, t->len);
+		st->pending = 0;
+		return 0;
+	}
+	if (st->sect < 0)
+		return 0;
+	/* an element of a section array: a container (its own depth 3), or
+	   a string or scalar at depth 2 */
+	if (t->in_array && (((t->kind == JSONPOS_OPEN_OBJECT ||
+	    t->kind == JSONPOS_OPEN_ARRAY) && t->depth == 3) ||
+	    ((t->kind == JSONPOS_STRING || t->kind == JSONPOS_SCALAR) &&
+	    t->depth == 2))) {
+		index_add(st->L, st->sect, t->index, (long)t->line);
+		st->pending = 0;
+		return 0;
+	}
+	if (t->depth != 3)
+		return 0;
+	if (t->kind == JSONPOS_KEY) {
+		st->pending = t->len == (st->sect == IDX_CODES ? 5u : 2u) &&
+		    memcmp(t->s, st->sect == IDX_CODES ? "table" : "id",
+		    t->len) == 0;
+		return 0;
+	}
+	ll = &st->L->idx[st->sect];
+	if (st->pending && t->kind == JSONPOS_STRING && ll->n > 0)
+		ll->line[ll->n - 1] = (long)t->line;
+	st->pending = 0;
+	return 0;
+}
+
+/* The line of each element of "rules", "markers" and "codes": of its
+   "id" (a table's "table") value, or of the element's start. */
 static void
 index_build(struct loader *L)
 {
-	const char *p = L->text, *end = L->text + L->len, *s;
-	char stack[4] = {0};	/* container kind at depth 1..3 */
-	int depth = 0, expect_key = 0, elem_start = 0, sect = -1, pending = 0;
-	long line = 1;
-	struct line_list *ll;
+	struct index_state st = {L, -1, 0};
 
-	for (; p < end; p++) {
-		char c = *p;
-
-		if (c == '\n') {
-			line++;
-			continue;
-		}
-		if (c == ' ' || c == '\t' || c == '\r' || c == ':')
-			continue;
-		if (depth == 2 && elem_start && sect >= 0 && stack[2] == '[' &&
-		    c != ']') {
-			/* a new element of a section array starts here */
-			ll = &L->idx[sect];
-			ll->line = xgrow(ll->line, &ll->cap, ll->n + 1,
-			    sizeof(*ll->line));
-			ll->line[ll->n++] = line;
-			elem_start = 0;
-		}
-		switch (c) {
-		case '{':
-		case '[':
-			depth++;
-			if (depth < 4)
-				stack[depth] = c;
-			expect_key = c == '{';
-			elem_start = depth == 2 && c == '[';
-			pending = 0;
-			break;
-		case '}':
-		case ']':
-			if (depth > 0)
-				depth--;
-			if (depth == 0)
-				sect = -1;
-			expect_key = 0;
-			pending = 0;
-			break;
-		case ',':
-			expect_key = depth < 4 && stack[depth] == '{';
-			elem_start = depth == 2;
-			pending = 0;
-			break;
-		case '"':
-			for (s = ++p; p < end && *p != '"'; p++) {
-				if (*p == '\\' && p + 1 < end)
-					p++;
-				else if (*p == '\n')
-					line++;
-			}
-			if (expect_key && depth == 1)
-				sect = section_of(s, (size_t)(p - s));
-			else if (expect_key && depth == 3 && sect >= 0)
-				pending = (size_t)(p - s) == (sect == IDX_CODES ?
-				    5u : 2u) && memcmp(s, sect == IDX_CODES ?
-				    "table" : "id", (size_t)(p - s)) == 0;
-			else if (pending && depth == 3 && L->idx[sect].n > 0) {
-				ll = &L->idx[sect];
-				ll->line[ll->n - 1] = line;
-				pending = 0;
-			}
-			expect_key = 0;
-			break;
-		default:
-			/* a number, true, false or null */
-			pending = 0;
-			break;
-		}
-	}
+	(void)jsonpos_scan(L->text, L->len, index_token, &st);
 }
 
 static void
@@ -262,6 +251,40 @@ check_fields(struct loader *L, json_t *obj, const char *const *allowed,
 		if (allowed[i] == NULL)
 			return fail(L, DIAG_ESCHEMA, "unknown field '%s' in %s",
 			    key, what);
+	}
+	return 0;
+}
+
+/* Every member of a rule or marker must be a field the schema table gives
+   its kind, of the table's JSON type. */
+static int
+check_schema(struct loader *L, json_t *obj, enum rule_kind kind)
+{
+	unsigned bit = kind == RULE_KIND_RULE ? SCHEMA_RULE : SCHEMA_MARKER;
+	const struct schema_field *f;
+	const char *key;
+	json_t *v;
+	int ok;
+
+	json_object_foreach(obj, key, v) {
+		if ((f = schema_find(key)) == NULL || !(f->kinds & bit))
+			return fail(L, DIAG_ESCHEMA, "unknown field '%s' in %s",
+			    key, kind == RULE_KIND_RULE ? "a rule" : "a marker");
+		switch (f->type) {
+		case SCHEMA_STRING:
+			ok = json_is_string(v);
+			break;
+		case SCHEMA_OBJECT:
+			ok = json_is_object(v);
+			break;
+		default:
+			ok = json_is_array(v);
+			break;
+		}
+		if (!ok)
+			return fail(L, DIAG_ESCHEMA, "field '%s' must be %s %s",
+			    key, f->type == SCHEMA_STRING ? "a" : "an",
+			    schema_type_name(f->type));
 	}
 	return 0;
 }
@@ -356,7 +379,7 @@ parse_examples(struct loader *L, json_t *arr, const char *key,
 		if (check_fields(L, e, ex_fields, "an example") != 0 ||
 		    get_str(L, e, "line", 1, &x->line) != 0 ||
 		    get_str(L, e, "field", 0, &x->field) != 0)
-			return L->err != NULL ? -1 : -1;
+			return -1;
 		caps = json_object_get(e, "captures");
 		if (caps == NULL)
 			continue;
@@ -609,22 +632,13 @@ valid_id(const char *id)
 static int
 parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 {
-	static const char *const rule_fields[] = {"id", "cause", "severity",
-	    "title", "pattern", "needle", "on", "level", "tag", "target",
-	    "field", "role", "ignore", "message", "remedy", "kconfig",
-	    "references", "decode", "context", "overlaps", "examples",
-	    "stage", "confidence", NULL};
-	static const char *const marker_fields[] = {"id", "stage", "title",
-	    "pattern", "needle", "on", "level", "tag", "target", "field",
-	    "label", "ignore", "examples", "context", "confidence", NULL};
 	static const char *const examples_fields[] = {"match", "no_match", NULL};
 	const char *s, *on, *target, *role, *conf;
 	json_t *ex;
 	int st;
 
 	r->kind = kind;
-	if (check_fields(L, o, kind == RULE_KIND_RULE ? rule_fields :
-	    marker_fields, kind == RULE_KIND_RULE ? "a rule" : "a marker") != 0)
+	if (check_schema(L, o, kind) != 0)
 		return -1;
 	r->trigger = -1;
 	if (kind == RULE_KIND_RULE && json_object_get(o, "stage") != NULL) {

@@ -338,7 +338,7 @@ gh_summary_build(struct strbuf *md, struct input_result *const *in, size_t n,
 			    " (consequence)" : "", f->line,
 			    report_util_rule_id(f), report_util_cause(f));
 			gh_md_cell(md, f->message);
-			if (f->rule != NULL && f->rule->remedy != NULL &&
+			if (f->rule->remedy != NULL &&
 			    f->consequence_of < 0) {
 				strbuf_addstr(md, "<br>**Remedy:** ");
 				gh_md_cell(md, f->rule->remedy);

@@ -53,20 +53,18 @@ jsonl_finding(const struct input_result *r, size_t idx)
 	json_object_set_new(o, "path", jsonl_str(r->path));
 	json_object_set_new(o, "kind", json_string(r->kind == INPUT_JOB ?
 	    "job" : "log"));
-	json_object_set_new(o, "rule", jsonl_str(ru != NULL ? ru->id : NULL));
+	json_object_set_new(o, "rule", jsonl_str(ru->id));
 	json_object_set_new(o, "cause", jsonl_str(report_util_cause(f)));
 	json_object_set_new(o, "severity",
 	    json_string(rule_severity_name(f->severity)));
-	json_object_set_new(o, "title", jsonl_str(ru != NULL ? ru->title :
-	    NULL));
+	json_object_set_new(o, "title", jsonl_str(ru->title));
 	json_object_set_new(o, "line", json_integer((json_int_t)f->line));
 	json_object_set_new(o, "lines", lines);
 	json_object_set_new(o, "count",
 	    json_integer((json_int_t)(f->count > 0 ? f->count : 1)));
 	json_object_set_new(o, "text", jsonl_str(f->text));
 	json_object_set_new(o, "message", jsonl_str(f->message));
-	json_object_set_new(o, "remedy", jsonl_str(ru != NULL ? ru->remedy :
-	    NULL));
+	json_object_set_new(o, "remedy", jsonl_str(ru->remedy));
 	json_object_set_new(o, "session", f->session >= 0 ?
 	    json_integer(f->session) : json_null());
 	json_object_set_new(o, "node", r->kind == INPUT_JOB && f->node >= 0 &&

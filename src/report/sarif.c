@@ -36,9 +36,8 @@
 
 /* One rule descriptor of the run. */
 struct sarif_rule {
-	const char	*id;		/* rule id, or "cause:<id>" */
-	char		*owned_id;
-	const struct rule *rule;	/* or NULL */
+	const char	*id;		/* rule id */
+	const struct rule *rule;
 	const char	*cause;
 	enum rule_severity severity;
 };
@@ -186,25 +185,18 @@ static size_t
 sarif_rule_index(struct sarif_rules *rs, const struct finding *f)
 {
 	const char	*id;
-	char		*owned = NULL;
 	size_t		 i;
 
-	if (f->rule != NULL && f->rule->id != NULL)
-		id = f->rule->id;
-	else
-		id = owned = xasprintf("cause:%s", report_util_cause(f));
+	id = f->rule->id;
 	for (i = 0; i < rs->n; i++)
 		if (strcmp(rs->v[i].id, id) == 0) {
-			free(owned);
 			return i;
 		}
 	rs->v = xgrow(rs->v, &rs->cap, rs->n + 1, sizeof(*rs->v));
 	rs->v[rs->n].id = id;
-	rs->v[rs->n].owned_id = owned;
 	rs->v[rs->n].rule = f->rule;
 	rs->v[rs->n].cause = report_util_cause(f);
-	rs->v[rs->n].severity = f->rule != NULL ? f->rule->severity :
-	    f->severity;
+	rs->v[rs->n].severity = f->rule->severity;
 	return rs->n++;
 }
 
@@ -394,7 +386,7 @@ sarif_result(const struct input_result *in, size_t idx, size_t ruleidx,
 		json_object_set_new(props, "session", json_integer(f->session));
 	if ((root = sarif_root(in, f)) != NULL)
 		json_object_set_new(props, "consequenceOf",
-		    sarif_str(root->rule != NULL ? root->rule->id : root->cause));
+		    sarif_str(root->rule->id));
 	json_object_set_new(props, "outcome", json_string(
 	    outcome_name(in->outcome)));
 	if (in->kind == INPUT_JOB && f->node >= 0 &&
@@ -407,7 +399,7 @@ sarif_result(const struct input_result *in, size_t idx, size_t ruleidx,
 	    "ruleIndex", (json_int_t)ruleidx,
 	    /* a consequence is no alert of its own: its root is */
 	    "level", root != NULL ? "note" : sarif_level(f->severity),
-	    "message", sarif_text(f->message, f->rule != NULL &&
+	    "message", sarif_text(f->message,
 	    f->rule->title != NULL ? f->rule->title : f->cause),
 	    "locations", sarif_physical(in->path, cwd, sarif_line(in, f),
 	    f->text),
@@ -482,10 +474,8 @@ sarif_build(struct input_result *const *in, size_t n, const char *cwd)
 	free(seen);
 
 	rules = json_array();
-	for (i = 0; i < rs.n; i++) {
+	for (i = 0; i < rs.n; i++)
 		json_array_append_new(rules, sarif_descriptor(&rs.v[i]));
-		free(rs.v[i].owned_id);
-	}
 	free(rs.v);
 
 	driver = json_pack("{s:s,s:s,s:s,s:s,s:o}",

@@ -264,11 +264,12 @@ report_text(FILE *fp, struct input_result *const *in, size_t n,
 			for (k = 0; k < r->nnodes; k++) {
 				const struct job_node *nd = &r->nodes[k];
 
-				fprintf(fp, "    %-24s %-12s %s%s%s\n", nd->node_id,
+				fprintf(fp, "    %-24s %-12s %s%s%s%s\n", nd->node_id,
 				    outcome_name(nd->outcome), nd->primary >= 0 ?
 				    r->findings[nd->primary].cause : "",
 				    nd->disagree ? "  (log disagrees: " : "",
-				    nd->disagree ? outcome_name(nd->log_outcome) : "");
+				    nd->disagree ? outcome_name(nd->log_outcome) : "",
+				    nd->disagree ? ")" : "");
 			}
 		} else
 			timeline(fp, r, o);

@@ -76,7 +76,7 @@ Test(jsonl, one_line_per_finding_and_error)
 	f[0].session = 0;
 	f[1] = results_finding(&results_rule_http, 40,
 	    "I (2) ota: \"http\"://fw\n", "plain \xff http");
-	f[2] = results_finding(NULL, 50, "", "no rule");
+	f[2] = results_finding(&results_rule_info, 50, "", "no rule");
 	f[2].consequence_of = 0;
 	results_input(&a, "logs/dut1.log", OUTCOME_FAILED, f, 3);
 	results_input(&b, "logs/gone.log", OUTCOME_UNKNOWN, NULL, 0);
@@ -121,8 +121,10 @@ Test(jsonl, one_line_per_finding_and_error)
 	/* Invalid UTF-8 never breaks the line: it is escaped. */
 	cr_assert_not_null(strstr(json_string_value(json_object_get(v[2],
 	    "message")), "plain "));
-	cr_assert(json_is_null(json_object_get(v[3], "rule")));
-	cr_assert_str_eq(json_string_value(json_object_get(v[3], "cause")), "unknown");
+	cr_assert_str_eq(json_string_value(json_object_get(v[3], "rule")),
+	    "gen-ota-too-early");
+	cr_assert_str_eq(json_string_value(json_object_get(v[3], "cause")),
+	    "ota-too-early");
 	cr_assert_eq(json_integer_value(json_object_get(v[3], "consequence_of")), 0);
 	for (i = 0; i < n; i++)
 		json_decref(v[i]);

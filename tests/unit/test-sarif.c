@@ -372,7 +372,8 @@ Test(sarif, hostile_text_and_job_locations)
 
 	f[0] = results_finding(&r_alloc, 0,
 	    "bad \x01\x1b[31m \xff\xfe \"quoted\" \\ </x>", "");
-	f[1] = results_finding(NULL, 0, "", "OTA failed, no rule explains it");
+	f[1] = results_finding(&results_rule_failed, 0, "",
+	    "OTA failed, no rule explains it");
 	f[2] = results_finding(&results_rule_failed, 0, "failed",
 	    "Firmware upgrade failed");
 	f[0].node = 1;
@@ -400,8 +401,9 @@ Test(sarif, hostile_text_and_job_locations)
 	/* An empty message falls back to the rule title (SARIF refuses ""). */
 	cr_assert_str_eq(str_at(doc, "runs.0.results.0.message.text"),
 	    "mbedTLS could not allocate a TLS record buffer");
-	/* A finding without a rule gets a descriptor named after its cause. */
-	cr_assert_str_eq(str_at(doc, "runs.0.results.1.ruleId"), "cause:unknown");
+	/* A finding of cause unknown keeps its rule's descriptor. */
+	cr_assert_str_eq(str_at(doc, "runs.0.results.1.ruleId"),
+	    "idf-ota-failed-symptom");
 	cr_assert_str_eq(str_at(doc,
 	    "runs.0.results.2.properties.consequenceOf"),
 	    "idf-mbedtls-dynamic-alloc-failed");
