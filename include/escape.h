@@ -96,5 +96,8 @@ int	 escape_next(struct escape_scan *sc, struct escape_tok *tok);
 const char *escape_kind_name(enum escape_kind kind);
 /* Length of a valid UTF-8 sequence at s (1..4), or 0 if invalid. */
 size_t	 escape_utf8_len(const unsigned char *s, size_t n);
+/* The same, and its code point in *cp (the one UTF-8 decoder). */
+size_t	 escape_utf8_decode(const unsigned char *s, size_t n,
+	    unsigned long *cp);
 
 #endif

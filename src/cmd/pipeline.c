@@ -71,13 +71,11 @@ pipeline_start(struct pipeline *p, const char *cmd, unsigned flags,
 
 /* Writes every requested report; EXIT_OK or EXIT_INPUT. */
 static int
-write_reports(const struct pipeline *p, struct input_result *const *in,
-    size_t n)
+write_reports(const struct pipeline *p, const struct baseline *bl,
+    struct input_result *const *in, size_t n)
 {
 	const struct cli_common *c = p->c;
 	struct report_opts o;
-	struct baseline *bl = NULL;
-	struct diag_err err;
 	size_t i;
 	int status = EXIT_OK;
 
@@ -88,9 +86,6 @@ write_reports(const struct pipeline *p, struct input_result *const *in,
 	o.rules = p->rs;
 	o.verbose = c->verbose;
 	o.summary_path = getenv("GITHUB_STEP_SUMMARY");
-	/* an unreadable baseline is reported once, by gate() */
-	if (c->baseline != NULL && baseline_load(c->baseline, &bl, &err) != 0)
-		bl = NULL;
 	o.baseline = bl;
 	for (i = 0; i < c->noutputs; i++) {
 		const struct cli_output *out = &c->outputs[i];
@@ -119,17 +114,15 @@ write_reports(const struct pipeline *p, struct input_result *const *in,
 			status = EXIT_INPUT;
 		}
 	}
-	baseline_free(bl);
 	return status;
 }
 
 /* Applies --fail-on, --expect, --baseline: the status and its reason. */
 static int
-gate(const struct cli_common *c, struct input_result *const *in, size_t n,
+gate(const struct cli_common *c, const struct baseline *bl,
+    const struct diag_err *blerr, struct input_result *const *in, size_t n,
     char **why)
 {
-	struct baseline *bl = NULL;
-	struct diag_err err;
 	struct strbuf sb = STRBUF_INIT;
 	size_t i, k, nerr = 0, nfind = 0, nexp = 0, nbase = 0, nunexplained = 0;
 	const struct input_result *first_unexplained = NULL;
@@ -138,8 +131,8 @@ gate(const struct cli_common *c, struct input_result *const *in, size_t n,
 	const struct input_result *first_fr = NULL;
 
 	*why = NULL;
-	if (c->baseline != NULL && baseline_load(c->baseline, &bl, &err) != 0) {
-		diag_print(stderr, &err);
+	if (blerr != NULL) {
+		diag_print(stderr, blerr);
 		*why = xstrdup("exit 3: the baseline could not be read");
 		return EXIT_INPUT;
 	}
@@ -181,7 +174,7 @@ gate(const struct cli_common *c, struct input_result *const *in, size_t n,
 			}
 		}
 	}
-	baseline_free(bl);
+	
 	if (nerr > 0) {
 		strbuf_addf(&sb, "exit 3: %zu input%s could not be read (first: %s)",
 		    nerr, nerr == 1 ? "" : "s", first_in);
@@ -235,11 +228,23 @@ gate(const struct cli_common *c, struct input_result *const *in, size_t n,
 int
 pipeline_report(struct pipeline *p, struct input_result *const *in, size_t n)
 {
+	struct baseline *bl = NULL;
+	struct diag_err err;
+	int bad = 0;
+
 	if (!(p->flags & CMD_REPORTS))
 		return p->status;
-	p->reports_failed = write_reports(p, in, n) != EXIT_OK;
+	/* the baseline is read once: the reports and the gate share it, and
+	   an unreadable one is reported once, by the gate */
+	if (p->c->baseline != NULL &&
+	    baseline_load(p->c->baseline, &bl, &err) != 0) {
+		bl = NULL;
+		bad = 1;
+	}
+	p->reports_failed = write_reports(p, bl, in, n) != EXIT_OK;
 	free(p->why);
-	p->status = gate(p->c, in, n, &p->why);
+	p->status = gate(p->c, bl, bad ? &err : NULL, in, n, &p->why);
+	baseline_free(bl);
 	if (p->reports_failed && p->status != EXIT_INPUT)
 		pipeline_verdict(p, EXIT_INPUT, "a report could not be written");
 	return p->status;

@@ -21,6 +21,7 @@
 
 #include "diag.h"
 #include "baseline.h"
+#include "escape.h"
 #include "report.h"
 #include "report_util.h"
 #include "result.h"
@@ -40,40 +41,6 @@ struct junit_suite {
 	unsigned	 tests, failures, errors;
 };
 
-/* Decodes one UTF-8 sequence; returns its length (0 if invalid). */
-static size_t
-junit_utf8(const unsigned char *s, unsigned long *cp)
-{
-	size_t	 n, i;
-	unsigned long c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-		n = 2;
-		c = s[0] & 0x1F;
-	} else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-		n = 3;
-		c = s[0] & 0x0F;
-	} else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3F);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
-	    (c >= 0xD800 && c <= 0xDFFF))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 /*
  * Appends s, escaped for XML 1.0 text (attr = 0) or a double-quoted
  * attribute (attr = 1).  Characters XML 1.0 forbids are written as
@@ -83,11 +50,12 @@ static void
 junit_esc(struct strbuf *sb, const char *str, int attr)
 {
 	const unsigned char *s = (const unsigned char *)(str != NULL ? str : "");
+	const unsigned char *end = s + strlen((const char *)s);
 	unsigned long	 cp;
 	size_t		 n;
 
 	while (*s != '\0') {
-		if ((n = junit_utf8(s, &cp)) == 0) {
+		if ((n = escape_utf8_decode(s, (size_t)(end - s), &cp)) == 0) {
 			strbuf_addf(sb, "\\x%02X", *s);
 			s++;
 			continue;

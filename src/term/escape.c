@@ -67,12 +67,22 @@ escape_kind_name(enum escape_kind kind)
 size_t
 escape_utf8_len(const unsigned char *s, size_t n)
 {
+	unsigned long cp;
+
+	return escape_utf8_decode(s, n, &cp);
+}
+
+size_t
+escape_utf8_decode(const unsigned char *s, size_t n, unsigned long *out)
+{
 	unsigned c = s[0];
 	size_t len, i;
 	unsigned long cp;
 
-	if (c < 0x80)
+	if (c < 0x80) {
+		*out = c;
 		return 1;
+	}
 	if (c >= 0xc2 && c <= 0xdf) {
 		len = 2;
 		cp = c & 0x1f;
@@ -94,6 +104,7 @@ escape_utf8_len(const unsigned char *s, size_t n)
 	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
 	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
+	*out = cp;
 	return len;
 }
 
