@@ -16,41 +16,10 @@
 
 #include "builtin.h"
 #include "jsonpos.h"
+#include "loader.h"
 #include "ruleset.h"
 #include "schema.h"
 #include "xalloc.h"
-
-struct ruleset {
-	struct rule	**rules;
-	size_t		 nrules, caprules;
-	struct code_table **tables;
-	size_t		 ntables, captables;
-	json_t		**docs;
-	size_t		 ndocs, capdocs;
-	int		 source;	/* load generation: replacement vs dup */
-	int		*rule_source;
-	size_t		 caprsrc;
-	size_t		*hash;		/* open addressing: rule index + 1 */
-	size_t		 caphash;	/* a power of two, or 0 */
-};
-
-/* Top-level arrays whose elements index_build() finds lines for. */
-enum { IDX_RULES = 0, IDX_MARKERS, IDX_CODES, IDX_NSECT };
-
-/* Parsing state for one file. */
-struct loader {
-	struct ruleset	*rs;
-	const char	*name;
-	const char	*text;
-	size_t		 len;
-	struct diag_err	*err;
-	const char	*rule_id;	/* for messages */
-	long		 rule_line;
-	struct line_list {
-		long	*line;
-		size_t	 n, cap;
-	}		 idx[IDX_NSECT];	/* see index_build() */
-};
 
 struct ruleset *
 ruleset_new(void)
@@ -85,15 +54,6 @@ rule_free(struct rule *r)
 	free(r);
 }
 
-static void
-table_free(struct code_table *t)
-{
-	if (t == NULL)
-		return;
-	free(t->entries);
-	free(t);
-}
-
 void
 ruleset_free(struct ruleset *rs)
 {
@@ -104,7 +64,7 @@ ruleset_free(struct ruleset *rs)
 	for (i = 0; i < rs->nrules; i++)
 		rule_free(rs->rules[i]);
 	for (i = 0; i < rs->ntables; i++)
-		table_free(rs->tables[i]);
+		code_table_free(rs->tables[i]);
 	for (i = 0; i < rs->ndocs; i++)
 		json_decref(rs->docs[i]);
 	free(rs->rules);
@@ -211,18 +171,14 @@ index_free(struct loader *L)
 }
 
 /* The line of element i of a section array, 0 if unknown. */
-static long
-index_line(const struct loader *L, int sect, size_t i)
+long
+loader_line(const struct loader *L, int sect, size_t i)
 {
 	return i < L->idx[sect].n ? L->idx[sect].line[i] : 0;
 }
 
-static int
-fail(struct loader *L, enum diag_code code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static int
-fail(struct loader *L, enum diag_code code, const char *fmt, ...)
+int
+loader_fail(struct loader *L, enum diag_code code, const char *fmt, ...)
 {
 	char buf[800];
 	va_list ap;
@@ -236,8 +192,8 @@ fail(struct loader *L, enum diag_code code, const char *fmt, ...)
 	return diag_set(L->err, code, L->name, L->rule_line, 0, "%s", buf);
 }
 
-static int
-check_fields(struct loader *L, json_t *obj, const char *const *allowed,
+int
+loader_check_fields(struct loader *L, json_t *obj, const char *const *allowed,
     const char *what)
 {
 	const char *key;
@@ -249,7 +205,7 @@ check_fields(struct loader *L, json_t *obj, const char *const *allowed,
 			if (strcmp(allowed[i], key) == 0)
 				break;
 		if (allowed[i] == NULL)
-			return fail(L, DIAG_ESCHEMA, "unknown field '%s' in %s",
+			return loader_fail(L, DIAG_ESCHEMA, "unknown field '%s' in %s",
 			    key, what);
 	}
 	return 0;
@@ -268,7 +224,7 @@ check_schema(struct loader *L, json_t *obj, enum rule_kind kind)
 
 	json_object_foreach(obj, key, v) {
 		if ((f = schema_find(key)) == NULL || !(f->kinds & bit))
-			return fail(L, DIAG_ESCHEMA, "unknown field '%s' in %s",
+			return loader_fail(L, DIAG_ESCHEMA, "unknown field '%s' in %s",
 			    key, kind == RULE_KIND_RULE ? "a rule" : "a marker");
 		switch (f->type) {
 		case SCHEMA_STRING:
@@ -282,15 +238,15 @@ check_schema(struct loader *L, json_t *obj, enum rule_kind kind)
 			break;
 		}
 		if (!ok)
-			return fail(L, DIAG_ESCHEMA, "field '%s' must be %s %s",
+			return loader_fail(L, DIAG_ESCHEMA, "field '%s' must be %s %s",
 			    key, f->type == SCHEMA_STRING ? "a" : "an",
 			    schema_type_name(f->type));
 	}
 	return 0;
 }
 
-static int
-get_str(struct loader *L, json_t *obj, const char *key, int required,
+int
+loader_get_str(struct loader *L, json_t *obj, const char *key, int required,
     const char **out)
 {
 	json_t *v = json_object_get(obj, key);
@@ -298,14 +254,14 @@ get_str(struct loader *L, json_t *obj, const char *key, int required,
 	*out = NULL;
 	if (v == NULL) {
 		if (required)
-			return fail(L, DIAG_ESCHEMA, "missing field '%s'", key);
+			return loader_fail(L, DIAG_ESCHEMA, "missing field '%s'", key);
 		return 0;
 	}
 	if (!json_is_string(v))
-		return fail(L, DIAG_ESCHEMA, "field '%s' must be a string", key);
+		return loader_fail(L, DIAG_ESCHEMA, "field '%s' must be a string", key);
 	*out = json_string_value(v);
 	if (required && **out == '\0')
-		return fail(L, DIAG_ESCHEMA, "field '%s' must not be empty", key);
+		return loader_fail(L, DIAG_ESCHEMA, "field '%s' must not be empty", key);
 	return 0;
 }
 
@@ -321,12 +277,12 @@ get_strv(struct loader *L, json_t *obj, const char *key, const char ***out,
 	if (v == NULL)
 		return 0;
 	if (!json_is_array(v))
-		return fail(L, DIAG_ESCHEMA, "field '%s' must be an array of strings",
+		return loader_fail(L, DIAG_ESCHEMA, "field '%s' must be an array of strings",
 		    key);
 	*out = xcalloc(json_array_size(v) + 1, sizeof(char *));
 	json_array_foreach(v, i, e) {
 		if (!json_is_string(e))
-			return fail(L, DIAG_ESCHEMA,
+			return loader_fail(L, DIAG_ESCHEMA,
 			    "field '%s' must be an array of strings", key);
 		(*out)[i] = json_string_value(e);
 	}
@@ -342,7 +298,7 @@ get_long(struct loader *L, json_t *obj, const char *key, long long *out)
 	if (v == NULL)
 		return 0;
 	if (!json_is_integer(v) || json_integer_value(v) < 0)
-		return fail(L, DIAG_ESCHEMA,
+		return loader_fail(L, DIAG_ESCHEMA,
 		    "field '%s' must be a non-negative integer", key);
 	*out = json_integer_value(v);
 	return 0;
@@ -362,7 +318,7 @@ parse_examples(struct loader *L, json_t *arr, const char *key,
 	if (arr == NULL)
 		return 0;
 	if (!json_is_array(arr))
-		return fail(L, DIAG_ESCHEMA, "examples.%s must be an array", key);
+		return loader_fail(L, DIAG_ESCHEMA, "examples.%s must be an array", key);
 	*out = xcalloc(json_array_size(arr) + 1, sizeof(**out));
 	*n = json_array_size(arr);
 	json_array_foreach(arr, i, e) {
@@ -373,25 +329,25 @@ parse_examples(struct loader *L, json_t *arr, const char *key,
 			continue;
 		}
 		if (!json_is_object(e))
-			return fail(L, DIAG_ESCHEMA,
+			return loader_fail(L, DIAG_ESCHEMA,
 			    "examples.%s[%zu] must be a string or an object",
 			    key, i);
-		if (check_fields(L, e, ex_fields, "an example") != 0 ||
-		    get_str(L, e, "line", 1, &x->line) != 0 ||
-		    get_str(L, e, "field", 0, &x->field) != 0)
+		if (loader_check_fields(L, e, ex_fields, "an example") != 0 ||
+		    loader_get_str(L, e, "line", 1, &x->line) != 0 ||
+		    loader_get_str(L, e, "field", 0, &x->field) != 0)
 			return -1;
 		caps = json_object_get(e, "captures");
 		if (caps == NULL)
 			continue;
 		if (!json_is_object(caps))
-			return fail(L, DIAG_ESCHEMA,
+			return loader_fail(L, DIAG_ESCHEMA,
 			    "examples.%s[%zu].captures must be an object", key, i);
 		x->cap_names = xcalloc(json_object_size(caps) + 1, sizeof(char *));
 		x->cap_values = xcalloc(json_object_size(caps) + 1, sizeof(char *));
 		k = 0;
 		json_object_foreach(caps, ck, cv) {
 			if (!json_is_string(cv))
-				return fail(L, DIAG_ESCHEMA,
+				return loader_fail(L, DIAG_ESCHEMA,
 				    "examples.%s[%zu].captures.%s must be a string",
 				    key, i, ck);
 			x->cap_names[k] = ck;
@@ -419,26 +375,26 @@ parse_refs(struct loader *L, json_t *arr, const char *key,
 	if (arr == NULL)
 		return 0;
 	if (!json_is_array(arr))
-		return fail(L, DIAG_ESCHEMA, "context.%s must be an array", key);
+		return loader_fail(L, DIAG_ESCHEMA, "context.%s must be an array", key);
 	*out = xcalloc(json_array_size(arr) + 1, sizeof(**out));
 	*n = json_array_size(arr);
 	json_array_foreach(arr, i, e) {
 		struct rule_ref *r = &(*out)[i];
 
 		if (!json_is_object(e))
-			return fail(L, DIAG_ESCHEMA,
+			return loader_fail(L, DIAG_ESCHEMA,
 			    "context.%s[%zu] must be an object", key, i);
-		if (check_fields(L, e, ref_fields, "a context reference") != 0 ||
-		    get_str(L, e, "rule", 0, &r->rule) != 0 ||
-		    get_str(L, e, "stage", 0, &stage) != 0 ||
-		    get_str(L, e, "label", 0, &r->label) != 0)
+		if (loader_check_fields(L, e, ref_fields, "a context reference") != 0 ||
+		    loader_get_str(L, e, "rule", 0, &r->rule) != 0 ||
+		    loader_get_str(L, e, "stage", 0, &stage) != 0 ||
+		    loader_get_str(L, e, "label", 0, &r->label) != 0)
 			return -1;
 		r->stage = -1;
 		if (stage != NULL && (r->stage = stage_from_name(stage)) < 0)
-			return fail(L, DIAG_ESCHEMA, "unknown stage '%s' in context.%s",
+			return loader_fail(L, DIAG_ESCHEMA, "unknown stage '%s' in context.%s",
 			    stage, key);
 		if (r->rule == NULL && stage == NULL && r->label == NULL)
-			return fail(L, DIAG_ESCHEMA,
+			return loader_fail(L, DIAG_ESCHEMA,
 			    "context.%s[%zu] names no rule, stage or label", key, i);
 		v = -1;
 		if (get_long(L, e, "before_lines", &v) != 0)
@@ -470,9 +426,9 @@ parse_range(struct loader *L, json_t *ctx, const char *key, long long *min,
 	if (o == NULL)
 		return 0;
 	if (!json_is_object(o))
-		return fail(L, DIAG_ESCHEMA, "context.%s must be an object", key);
+		return loader_fail(L, DIAG_ESCHEMA, "context.%s must be an object", key);
 	snprintf(what, sizeof(what), "context.%s", key);
-	if (check_fields(L, o, strcmp(key, "count") == 0 ? count :
+	if (loader_check_fields(L, o, strcmp(key, "count") == 0 ? count :
 	    strcmp(key, "uptime_ms") == 0 ? maxonly : minmax, what) != 0)
 		return -1;
 	if (min != NULL && get_long(L, o, "min", min) != 0)
@@ -496,17 +452,17 @@ parse_context(struct loader *L, json_t *c, struct rule_context *ctx)
 	ctx->uptime_max_ms = -1;
 	ctx->count_within_ms = -1;
 	if (!json_is_object(c))
-		return fail(L, DIAG_ESCHEMA, "context must be an object");
-	if (check_fields(L, c, ctx_fields, "context") != 0)
+		return loader_fail(L, DIAG_ESCHEMA, "context must be an object");
+	if (loader_check_fields(L, c, ctx_fields, "context") != 0)
 		return -1;
 	if ((ph = json_object_get(c, "phase")) != NULL) {
 		if (!json_is_array(ph))
-			return fail(L, DIAG_ESCHEMA,
+			return loader_fail(L, DIAG_ESCHEMA,
 			    "context.phase must be an array of phase names");
 		json_array_foreach(ph, i, e) {
 			if (!json_is_string(e) ||
 			    (p = phase_from_name(json_string_value(e))) < 0)
-				return fail(L, DIAG_ESCHEMA,
+				return loader_fail(L, DIAG_ESCHEMA,
 				    "unknown phase in context.phase (known: idle, "
 				    "checking, downloading, verifying, rebooting, "
 				    "booting-new, validated, rolled-back)");
@@ -527,14 +483,14 @@ parse_context(struct loader *L, json_t *c, struct rule_context *ctx)
 		if (parse_range(L, c, "count", &lo, NULL) != 0)
 			return -1;
 		if (lo < 1 || lo > 64)
-			return fail(L, DIAG_ESCHEMA,
+			return loader_fail(L, DIAG_ESCHEMA,
 			    "context.count needs min from 1 to 64");
 		ctx->count_min = (int)lo;
 		if (json_is_object(cnt) &&
 		    get_long(L, cnt, "within_ms", &ctx->count_within_ms) != 0)
 			return -1;
 	}
-	if (get_str(L, c, "reset", 0, &ctx->reset) != 0)
+	if (loader_get_str(L, c, "reset", 0, &ctx->reset) != 0)
 		return -1;
 	if (parse_refs(L, json_object_get(c, "requires"), "requires",
 	    &ctx->requires, &ctx->nrequires) != 0)
@@ -558,26 +514,26 @@ parse_kconfig(struct loader *L, json_t *arr, struct rule *r)
 	if (arr == NULL)
 		return 0;
 	if (!json_is_array(arr))
-		return fail(L, DIAG_ESCHEMA, "kconfig must be an array");
+		return loader_fail(L, DIAG_ESCHEMA, "kconfig must be an array");
 	r->kconfig = xcalloc(json_array_size(arr) + 1, sizeof(*r->kconfig));
 	r->nkconfig = json_array_size(arr);
 	json_array_foreach(arr, i, e) {
 		struct rule_kconfig *kc = &r->kconfig[i];
 
 		if (!json_is_object(e))
-			return fail(L, DIAG_ESCHEMA, "kconfig[%zu] must be an object",
+			return loader_fail(L, DIAG_ESCHEMA, "kconfig[%zu] must be an object",
 			    i);
-		if (check_fields(L, e, kc_fields, "a kconfig entry") != 0 ||
-		    get_str(L, e, "option", 1, &kc->option) != 0 ||
-		    get_str(L, e, "action", 1, &kc->action) != 0 ||
-		    get_str(L, e, "value", 0, &kc->value) != 0 ||
-		    get_str(L, e, "note", 0, &kc->note) != 0)
+		if (loader_check_fields(L, e, kc_fields, "a kconfig entry") != 0 ||
+		    loader_get_str(L, e, "option", 1, &kc->option) != 0 ||
+		    loader_get_str(L, e, "action", 1, &kc->action) != 0 ||
+		    loader_get_str(L, e, "value", 0, &kc->value) != 0 ||
+		    loader_get_str(L, e, "note", 0, &kc->note) != 0)
 			return -1;
 		for (k = 0; actions[k] != NULL; k++)
 			if (strcmp(actions[k], kc->action) == 0)
 				break;
 		if (actions[k] == NULL)
-			return fail(L, DIAG_ESCHEMA,
+			return loader_fail(L, DIAG_ESCHEMA,
 			    "kconfig[%zu].action '%s' is not one of set, enable, "
 			    "disable, increase, decrease, check", i, kc->action);
 	}
@@ -595,20 +551,20 @@ parse_decode(struct loader *L, json_t *arr, struct rule *r)
 	if (arr == NULL)
 		return 0;
 	if (!json_is_array(arr))
-		return fail(L, DIAG_ESCHEMA, "decode must be an array");
+		return loader_fail(L, DIAG_ESCHEMA, "decode must be an array");
 	r->decode = xcalloc(json_array_size(arr) + 1, sizeof(*r->decode));
 	r->ndecode = json_array_size(arr);
 	json_array_foreach(arr, i, e) {
 		if (!json_is_object(e))
-			return fail(L, DIAG_ESCHEMA, "decode[%zu] must be an object",
+			return loader_fail(L, DIAG_ESCHEMA, "decode[%zu] must be an object",
 			    i);
-		if (check_fields(L, e, dc_fields, "a decode entry") != 0 ||
-		    get_str(L, e, "capture", 1, &r->decode[i].capture) != 0 ||
-		    get_str(L, e, "table", 1, &r->decode[i].table) != 0)
+		if (loader_check_fields(L, e, dc_fields, "a decode entry") != 0 ||
+		    loader_get_str(L, e, "capture", 1, &r->decode[i].capture) != 0 ||
+		    loader_get_str(L, e, "table", 1, &r->decode[i].table) != 0)
 			return -1;
 		sc = json_object_get(e, "set_cause");
 		if (sc != NULL && !json_is_boolean(sc))
-			return fail(L, DIAG_ESCHEMA,
+			return loader_fail(L, DIAG_ESCHEMA,
 			    "decode[%zu].set_cause must be true or false", i);
 		r->decode[i].set_cause = sc != NULL && json_is_true(sc);
 	}
@@ -643,14 +599,14 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 	r->trigger = -1;
 	if (kind == RULE_KIND_RULE && json_object_get(o, "stage") != NULL) {
 		/* a rule fired by a marker stage: no pattern of its own */
-		if (get_str(L, o, "stage", 1, &s) != 0)
+		if (loader_get_str(L, o, "stage", 1, &s) != 0)
 			return -1;
 		if ((st = stage_from_name(s)) < 0)
-			return fail(L, DIAG_ESCHEMA,
+			return loader_fail(L, DIAG_ESCHEMA,
 			    "unknown stage '%s' (see rules/README.md)", s);
 		if (json_object_get(o, "pattern") != NULL ||
 		    json_object_get(o, "needle") != NULL)
-			return fail(L, DIAG_ESCHEMA, "a rule with a 'stage' takes "
+			return loader_fail(L, DIAG_ESCHEMA, "a rule with a 'stage' takes "
 			    "no 'pattern' or 'needle': the stage's markers match");
 		r->trigger = st;
 		r->form = RULE_FORM_STAGE;
@@ -660,33 +616,33 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 		/* raised by the session model itself, never matched */
 		if (json_object_get(o, "pattern") != NULL ||
 		    json_object_get(o, "needle") != NULL)
-			return fail(L, DIAG_ESCHEMA, "a rule with target "
+			return loader_fail(L, DIAG_ESCHEMA, "a rule with target "
 			    "\"session\" takes no 'pattern' or 'needle': the "
 			    "session model raises it");
 		r->form = RULE_FORM_SESSION;
-	} else if (get_str(L, o, "pattern", 1, &r->pattern) != 0)
+	} else if (loader_get_str(L, o, "pattern", 1, &r->pattern) != 0)
 		return -1;
 	else
 		r->form = kind == RULE_KIND_MARKER ? RULE_FORM_MARKER :
 		    RULE_FORM_PATTERN;
-	if (get_str(L, o, "needle", 0, &r->needle) != 0 ||
-	    get_str(L, o, "on", 0, &on) != 0 ||
-	    get_str(L, o, "level", 0, &r->levels) != 0 ||
-	    get_str(L, o, "tag", 0, &r->tag_pattern) != 0 ||
-	    get_str(L, o, "target", 0, &target) != 0 ||
-	    get_str(L, o, "field", 0, &r->field) != 0 ||
+	if (loader_get_str(L, o, "needle", 0, &r->needle) != 0 ||
+	    loader_get_str(L, o, "on", 0, &on) != 0 ||
+	    loader_get_str(L, o, "level", 0, &r->levels) != 0 ||
+	    loader_get_str(L, o, "tag", 0, &r->tag_pattern) != 0 ||
+	    loader_get_str(L, o, "target", 0, &target) != 0 ||
+	    loader_get_str(L, o, "field", 0, &r->field) != 0 ||
 	    get_strv(L, o, "ignore", &r->ignore, &r->nignore) != 0 ||
-	    get_str(L, o, "confidence", 0, &conf) != 0)
+	    loader_get_str(L, o, "confidence", 0, &conf) != 0)
 		return -1;
 	if (conf != NULL && strcmp(conf, "generic") != 0 &&
 	    strcmp(conf, "specific") != 0)
-		return fail(L, DIAG_ESCHEMA,
+		return loader_fail(L, DIAG_ESCHEMA,
 		    "'confidence' must be \"specific\" or \"generic\"");
 	r->generic = conf != NULL && strcmp(conf, "generic") == 0;
 	if (r->needle != NULL && *r->needle == '\0')
 		r->needle = NULL;
 	if (on != NULL && strcmp(on, "message") != 0 && strcmp(on, "text") != 0)
-		return fail(L, DIAG_ESCHEMA, "'on' must be \"message\" or \"text\"");
+		return loader_fail(L, DIAG_ESCHEMA, "'on' must be \"message\" or \"text\"");
 	r->on_text = on != NULL && strcmp(on, "text") == 0;
 	r->targets = RULE_TARGET_LOG;
 	if (target != NULL) {
@@ -700,32 +656,32 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 		    kind == RULE_KIND_RULE)
 			r->targets = 0;		/* raised, never matched */
 		else
-			return fail(L, DIAG_ESCHEMA, "'target' must be \"log\", "
+			return loader_fail(L, DIAG_ESCHEMA, "'target' must be \"log\", "
 			    "\"job\", \"any\" or (rules) \"session\"");
 	}
 	if (r->levels != NULL) {
 		for (s = r->levels; *s != '\0'; s++)
 			if (strchr("EWIDVC", *s) == NULL)
-				return fail(L, DIAG_ESCHEMA,
+				return loader_fail(L, DIAG_ESCHEMA,
 				    "'level' may only hold the letters E W I D V C");
 	}
 	if (kind == RULE_KIND_RULE) {
-		if (get_str(L, o, "cause", 1, &r->cause) != 0 ||
-		    get_str(L, o, "severity", 1, &s) != 0 ||
-		    get_str(L, o, "title", 1, &r->title) != 0 ||
-		    get_str(L, o, "message", 1, &r->message) != 0 ||
-		    get_str(L, o, "remedy", 1, &r->remedy) != 0 ||
-		    get_str(L, o, "role", 0, &role) != 0 ||
+		if (loader_get_str(L, o, "cause", 1, &r->cause) != 0 ||
+		    loader_get_str(L, o, "severity", 1, &s) != 0 ||
+		    loader_get_str(L, o, "title", 1, &r->title) != 0 ||
+		    loader_get_str(L, o, "message", 1, &r->message) != 0 ||
+		    loader_get_str(L, o, "remedy", 1, &r->remedy) != 0 ||
+		    loader_get_str(L, o, "role", 0, &role) != 0 ||
 		    get_strv(L, o, "references", &r->references,
 		    &r->nreferences) != 0 ||
 		    get_strv(L, o, "overlaps", &r->overlaps, &r->noverlaps) != 0)
 			return -1;
 		if (!cause_is_known(r->cause))
-			return fail(L, DIAG_ESCHEMA,
+			return loader_fail(L, DIAG_ESCHEMA,
 			    "unknown cause '%s' (the cause table: otadiag rules "
 			    "fields)", r->cause);
 		if ((st = rule_severity_from_name(s)) < 0)
-			return fail(L, DIAG_ESCHEMA,
+			return loader_fail(L, DIAG_ESCHEMA,
 			    "severity '%s' is not info, warning or error", s);
 		r->severity = (enum rule_severity)st;
 		r->role = RULE_ROLE_CAUSE;
@@ -733,19 +689,19 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 			if (strcmp(role, "symptom") == 0)
 				r->role = RULE_ROLE_SYMPTOM;
 			else if (strcmp(role, "cause") != 0)
-				return fail(L, DIAG_ESCHEMA,
+				return loader_fail(L, DIAG_ESCHEMA,
 				    "'role' must be \"cause\" or \"symptom\"");
 		}
 		if (parse_kconfig(L, json_object_get(o, "kconfig"), r) != 0 ||
 		    parse_decode(L, json_object_get(o, "decode"), r) != 0)
 			return -1;
 	} else {
-		if (get_str(L, o, "stage", 1, &s) != 0 ||
-		    get_str(L, o, "title", 0, &r->title) != 0 ||
-		    get_str(L, o, "label", 0, &r->label) != 0)
+		if (loader_get_str(L, o, "stage", 1, &s) != 0 ||
+		    loader_get_str(L, o, "title", 0, &r->title) != 0 ||
+		    loader_get_str(L, o, "label", 0, &r->label) != 0)
 			return -1;
 		if ((st = stage_from_name(s)) < 0)
-			return fail(L, DIAG_ESCHEMA,
+			return loader_fail(L, DIAG_ESCHEMA,
 			    "unknown stage '%s' (see rules/README.md)", s);
 		r->stage = (enum stage)st;
 		if (r->title == NULL)
@@ -759,7 +715,7 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 		    (json_object_get(cx, "requires") != NULL ||
 		    json_object_get(cx, "excludes") != NULL ||
 		    json_object_get(cx, "count") != NULL))
-			return fail(L, DIAG_ESCHEMA, "a marker's context takes only "
+			return loader_fail(L, DIAG_ESCHEMA, "a marker's context takes only "
 			    "phase, progress, uptime_ms and reset");
 		r->has_context = 1;
 		if (parse_context(L, json_object_get(o, "context"), &r->ctx) != 0)
@@ -769,18 +725,18 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 	if (ex == NULL && kind == RULE_KIND_RULE && r->targets == 0)
 		return 0;	/* no line can show a session rule */
 	if (ex == NULL)
-		return fail(L, DIAG_ESCHEMA, "missing field 'examples'");
-	if (!json_is_object(ex) || check_fields(L, ex, examples_fields,
+		return loader_fail(L, DIAG_ESCHEMA, "missing field 'examples'");
+	if (!json_is_object(ex) || loader_check_fields(L, ex, examples_fields,
 	    "examples") != 0)
 		return L->err != NULL && L->err->text[0] != '\0' ? -1 :
-		    fail(L, DIAG_ESCHEMA, "'examples' must be an object");
+		    loader_fail(L, DIAG_ESCHEMA, "'examples' must be an object");
 	if (parse_examples(L, json_object_get(ex, "match"), "match", &r->match,
 	    &r->nmatch) != 0 ||
 	    parse_examples(L, json_object_get(ex, "no_match"), "no_match",
 	    &r->no_match, &r->nno_match) != 0)
 		return -1;
 	if (r->nmatch == 0)
-		return fail(L, DIAG_ESCHEMA,
+		return loader_fail(L, DIAG_ESCHEMA,
 		    "examples.match needs at least one line that must match");
 	return 0;
 }
@@ -877,17 +833,17 @@ load_rules(struct loader *L, json_t *arr, enum rule_kind kind)
 	struct rule *r, *old;
 
 	if (!json_is_array(arr))
-		return fail(L, DIAG_ESCHEMA, "'%s' must be an array", what);
+		return loader_fail(L, DIAG_ESCHEMA, "'%s' must be an array", what);
 	json_array_foreach(arr, i, o) {
 		L->rule_id = NULL;
-		L->rule_line = index_line(L, kind == RULE_KIND_RULE ? IDX_RULES :
+		L->rule_line = loader_line(L, kind == RULE_KIND_RULE ? IDX_RULES :
 		    IDX_MARKERS, i);
 		if (!json_is_object(o))
-			return fail(L, DIAG_ESCHEMA, "%s[%zu] must be an object",
+			return loader_fail(L, DIAG_ESCHEMA, "%s[%zu] must be an object",
 			    what, i);
 		idv = json_object_get(o, "id");
 		if (!json_is_string(idv))
-			return fail(L, DIAG_ESCHEMA, "%s[%zu] has no string 'id'",
+			return loader_fail(L, DIAG_ESCHEMA, "%s[%zu] has no string 'id'",
 			    what, i);
 		r = xcalloc(1, sizeof(*r));
 		r->id = json_string_value(idv);
@@ -896,7 +852,7 @@ load_rules(struct loader *L, json_t *arr, enum rule_kind kind)
 		r->origin_line = L->rule_line;
 		if (!valid_id(r->id)) {
 			rule_free(r);
-			return fail(L, DIAG_ESCHEMA,
+			return loader_fail(L, DIAG_ESCHEMA,
 			    "id must be lower-case letters, digits, '-', '.', '_'");
 		}
 		if (parse_rule(L, o, kind, r) != 0) {
@@ -909,7 +865,7 @@ load_rules(struct loader *L, json_t *arr, enum rule_kind kind)
 				int rc;
 
 				/* L->rule_line is this duplicate's own line */
-				rc = fail(L, DIAG_ESCHEMA,
+				rc = loader_fail(L, DIAG_ESCHEMA,
 				    "duplicate id (first defined in %s line %ld)",
 				    old->origin, old->origin_line);
 
@@ -923,135 +879,6 @@ load_rules(struct loader *L, json_t *arr, enum rule_kind kind)
 			rule_free(old);
 		} else
 			add_rule(rs, r);
-	}
-	L->rule_id = NULL;
-	L->rule_line = 0;
-	return 0;
-}
-
-static int
-parse_code_value(const char *text, long long *out)
-{
-	const char *p = text;
-	int neg = 0;
-	char *end;
-	unsigned long long v;
-
-	while (*p == ' ')
-		p++;
-	if (*p == '-') {
-		neg = 1;
-		p++;
-	} else if (*p == '+')
-		p++;
-	if (*p == '\0')
-		return -1;
-	errno = 0;
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		if (!isxdigit((unsigned char)p[2]))
-			return -1;	/* "0x" alone is no number */
-		v = strtoull(p + 2, &end, 16);
-	} else {
-		if (!isdigit((unsigned char)p[0]))
-			return -1;
-		v = strtoull(p, &end, 10);
-	}
-	if (errno != 0 || end == p || (*end != '\0' && *end != ' ' &&
-	    *end != ')' && *end != ':' && *end != ','))
-		return -1;
-	if (v > 0x7fffffffffffffffULL)
-		return -1;
-	*out = neg ? -(long long)v : (long long)v;
-	return 0;
-}
-
-static int
-load_codes(struct loader *L, json_t *arr)
-{
-	static const char *const table_fields[] = {"table", "title", "entries",
-	    NULL};
-	static const char *const entry_fields[] = {"code", "name", "meaning",
-	    "cause", "note", NULL};
-	struct ruleset *rs = L->rs;
-	json_t *o, *entries, *e;
-	size_t i, k, j;
-	struct code_table *t;
-
-	if (!json_is_array(arr))
-		return fail(L, DIAG_ESCHEMA, "'codes' must be an array");
-	json_array_foreach(arr, i, o) {
-		L->rule_id = NULL;
-		L->rule_line = index_line(L, IDX_CODES, i);
-		if (!json_is_object(o))
-			return fail(L, DIAG_ESCHEMA, "codes[%zu] must be an object", i);
-		t = xcalloc(1, sizeof(*t));
-		if (get_str(L, o, "table", 1, &t->name) != 0) {
-			table_free(t);
-			return -1;
-		}
-		L->rule_id = t->name;
-		if (check_fields(L, o, table_fields, "a code table") != 0 ||
-		    get_str(L, o, "title", 0, &t->title) != 0) {
-			table_free(t);
-			return -1;
-		}
-		entries = json_object_get(o, "entries");
-		if (!json_is_array(entries)) {
-			table_free(t);
-			return fail(L, DIAG_ESCHEMA, "'entries' must be an array");
-		}
-		t->entries = xcalloc(json_array_size(entries) + 1,
-		    sizeof(*t->entries));
-		json_array_foreach(entries, k, e) {
-			struct code_entry *ce = &t->entries[k];
-
-			if (!json_is_object(e) ||
-			    check_fields(L, e, entry_fields, "a code entry") != 0 ||
-			    get_str(L, e, "code", 1, &ce->code) != 0 ||
-			    get_str(L, e, "name", 1, &ce->name) != 0 ||
-			    get_str(L, e, "meaning", 1, &ce->meaning) != 0 ||
-			    get_str(L, e, "cause", 0, &ce->cause) != 0 ||
-			    get_str(L, e, "note", 0, &ce->note) != 0) {
-				table_free(t);
-				return L->err->text[0] != '\0' ? -1 :
-				    fail(L, DIAG_ESCHEMA, "entries[%zu] must be an "
-				    "object", k);
-			}
-			if (parse_code_value(ce->code, &ce->value) != 0) {
-				int rc = fail(L, DIAG_ESCHEMA,
-				    "entries[%zu]: code '%s' is not a number", k,
-				    ce->code);
-
-				table_free(t);
-				return rc;
-			}
-			if (ce->cause != NULL && !cause_is_known(ce->cause)) {
-				int rc = fail(L, DIAG_ESCHEMA,
-				    "entries[%zu]: unknown cause '%s'", k, ce->cause);
-
-				table_free(t);
-				return rc;
-			}
-			t->nentries++;
-		}
-		/* a table of the same name from a later source extends it */
-		for (j = 0; j < rs->ntables; j++)
-			if (strcmp(rs->tables[j]->name, t->name) == 0)
-				break;
-		if (j < rs->ntables) {
-			struct code_table *old = rs->tables[j];
-
-			old->entries = xrealloc(old->entries, (old->nentries +
-			    t->nentries + 1) * sizeof(*old->entries));
-			memcpy(old->entries + old->nentries, t->entries,
-			    t->nentries * sizeof(*t->entries));
-			old->nentries += t->nentries;
-			table_free(t);
-		} else {
-			rs->tables = xgrow(rs->tables, &rs->captables,
-			    rs->ntables + 1, sizeof(*rs->tables));
-			rs->tables[rs->ntables++] = t;
-		}
 	}
 	L->rule_id = NULL;
 	L->rule_line = 0;
@@ -1098,19 +925,19 @@ ruleset_load_string(struct ruleset *rs, const char *name, const char *text,
 		L.name = json_string_value(nm);
 	}
 	if (!json_is_object(doc))
-		return fail(&L, DIAG_ESCHEMA, "a rule file must hold a JSON object");
+		return loader_fail(&L, DIAG_ESCHEMA, "a rule file must hold a JSON object");
 	rs->source++;
-	if (check_fields(&L, doc, top_fields, "the file") != 0)
+	if (loader_check_fields(&L, doc, top_fields, "the file") != 0)
 		return DIAG_ESCHEMA;
 	if (json_object_get(doc, "rules") == NULL &&
 	    json_object_get(doc, "markers") == NULL &&
 	    json_object_get(doc, "codes") == NULL)
-		return fail(&L, DIAG_ESCHEMA,
+		return loader_fail(&L, DIAG_ESCHEMA,
 		    "no 'rules', 'markers' or 'codes' array");
 	index_build(&L);
 	rc = DIAG_ESCHEMA;
 	if (json_object_get(doc, "codes") != NULL &&
-	    load_codes(&L, json_object_get(doc, "codes")) != 0)
+	    codes_load(&L, json_object_get(doc, "codes")) != 0)
 		goto out;
 	if (json_object_get(doc, "markers") != NULL &&
 	    load_rules(&L, json_object_get(doc, "markers"), RULE_KIND_MARKER) != 0)
@@ -1257,58 +1084,3 @@ ruleset_find(const struct ruleset *rs, const char *id)
 	return rs->hash[i] != 0 ? rs->rules[rs->hash[i] - 1] : NULL;
 }
 
-size_t
-ruleset_ntables(const struct ruleset *rs)
-{
-	return rs->ntables;
-}
-
-const struct code_table *
-ruleset_table(const struct ruleset *rs, size_t i)
-{
-	return i < rs->ntables ? rs->tables[i] : NULL;
-}
-
-const struct code_table *
-ruleset_find_table(const struct ruleset *rs, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < rs->ntables; i++)
-		if (strcmp(rs->tables[i]->name, name) == 0)
-			return rs->tables[i];
-	return NULL;
-}
-
-const struct code_entry *
-code_table_lookup(const struct code_table *t, const char *text)
-{
-	long long v, hi, lo;
-	size_t i;
-	const struct code_entry *ehi = NULL, *elo = NULL;
-
-	if (t == NULL || parse_code_value(text, &v) != 0)
-		return NULL;
-	for (i = 0; i < t->nentries; i++)
-		if (t->entries[i].value == v)
-			return &t->entries[i];
-	/* a text of "0x00000011" may also be stored negative or positive */
-	for (i = 0; i < t->nentries; i++)
-		if (t->entries[i].value == -v)
-			return &t->entries[i];
-	/* mbedTLS composite codes: -(high | low) */
-	if (v < 0 && strcmp(t->name, "mbedtls") == 0) {
-		hi = -((-v) & ~0x7fLL);
-		lo = -((-v) & 0x7fLL);
-		for (i = 0; i < t->nentries; i++) {
-			if (t->entries[i].value == hi)
-				ehi = &t->entries[i];
-			if (t->entries[i].value == lo && lo != 0)
-				elo = &t->entries[i];
-		}
-		if (elo != NULL && elo->cause != NULL)
-			return elo;
-		return ehi != NULL ? ehi : elo;
-	}
-	return NULL;
-}
