@@ -125,7 +125,6 @@ enum mguard {
 	MG_ANY = 0,
 	MG_ABNORMAL,		/* reset: watchdog, brownout, panic, or any
 				   reset right after a crash message */
-	MG_NORMAL,		/* reset: any other */
 	MG_NORMAL_COMPLETE,	/* reset: normal, all bytes in */
 	MG_NEW,			/* boot/version: the new image */
 	MG_OLD,			/* boot/version: the old image */
@@ -141,7 +140,6 @@ enum mguard {
 	MG_ROLLBACK,		/* error: rollback class (a failed health
 				   check, the app's own rollback decision) */
 	MG_REFUSAL,		/* error: refusal class (same version ...) */
-	MG_DOWNLOAD_PATH,	/* error: network, memory, activity, host */
 	MG_BAD_IMAGE,		/* error: the image class alone (corrupt,
 				   wrong chip, bad signature or checksum) */
 	MG_IMAGE,		/* error: evidence only an update gives: the

@@ -658,7 +658,6 @@ rules_model(void)
 {
 	static const char *const guards[MG_MAX] = {
 		[MG_ANY] = "", [MG_ABNORMAL] = "abnormal reset",
-		[MG_NORMAL] = "normal reset",
 		[MG_NORMAL_COMPLETE] = "normal reset, all bytes in",
 		[MG_NEW] = "new image", [MG_OLD] = "old image",
 		[MG_FRESH_NEW] = "new version, first story",
@@ -670,7 +669,6 @@ rules_model(void)
 		[MG_ANNOUNCED] = "success reported or restart announced",
 		[MG_CRASH] = "class crash", [MG_ROLLBACK] = "class rollback",
 		[MG_REFUSAL] = "class refusal or policy",
-		[MG_DOWNLOAD_PATH] = "class network, memory, activity, host",
 		[MG_BAD_IMAGE] = "class image",
 		[MG_IMAGE] = "class image, refusal, policy, host, activity",
 		[MG_EXPLAINS] = "class crash or memory, same boot",

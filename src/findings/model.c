@@ -256,8 +256,6 @@ model_guard(enum mguard g, const struct mfacts *f)
 		return 1;
 	case MG_ABNORMAL:
 		return abn;
-	case MG_NORMAL:
-		return !abn;
 	case MG_NORMAL_COMPLETE:
 		return !abn && f->complete;
 	case MG_NEW:
@@ -284,9 +282,6 @@ model_guard(enum mguard g, const struct mfacts *f)
 		return f->cls == CAUSE_ROLLBACK;
 	case MG_REFUSAL:
 		return f->cls == CAUSE_REFUSAL || f->cls == CAUSE_POLICY;
-	case MG_DOWNLOAD_PATH:
-		return f->cls == CAUSE_NETWORK || f->cls == CAUSE_MEMORY ||
-		    f->cls == CAUSE_ACTIVITY || f->cls == CAUSE_HOST;
 	case MG_BAD_IMAGE:
 		return f->cls == CAUSE_IMAGE;
 	case MG_IMAGE:

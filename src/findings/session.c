@@ -427,8 +427,17 @@ raise_effects(struct analysis *a, unsigned eff, enum mstate from,
 		    "(the log ends while the download is under way)",
 		    "progress", pct, "duration", secs);
 	}
-	if (eff & MF_COUNT_RESET)
-		a->sm.new_resets++;
+	if (eff & MF_COUNT_RESET) {
+		char n[16];
+
+		/* the crashed image resets again: a crash loop (once) */
+		if (++a->sm.new_resets == 2) {
+			snprintf(n, sizeof(n), "%d", a->sm.new_resets);
+			synth(a, "session-crash-loop", line, dev, host, text,
+			    "reason", c->reason != NULL ? c->reason :
+			    reset_class_name(c->rc), "count", n);
+		}
+	}
 }
 
 static int

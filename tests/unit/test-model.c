@@ -68,9 +68,6 @@ facts_for(enum mevent ev, enum mguard g)
 	case MG_REFUSAL:
 		f.cls = CAUSE_REFUSAL;
 		break;
-	case MG_DOWNLOAD_PATH:
-		f.cls = CAUSE_NETWORK;
-		break;
 	case MG_IMAGE:
 		f.cls = CAUSE_HOST;
 		break;
@@ -89,7 +86,6 @@ facts_for(enum mevent ev, enum mguard g)
 		f.cls = CAUSE_NETWORK;
 		break;
 	case MG_ANY:
-	case MG_NORMAL:
 	case MG_MAX:
 		if (ev == ME_ERROR)
 			f.cls = CAUSE_NETWORK;
