@@ -99,7 +99,7 @@ struct job_opts {
  * Feeds every node field to a as records, flags job timeouts (a record
  * in field "timeout" for each unfinished node older than the limit),
  * reads the matching logs (--logs), and calls analysis_set_job().  The
- * caller then calls analysis_finish() and, on the result, job_fixup().
+ * caller then calls analysis_finish() and, on the result, job_set_age().
  * Returns 0 or DIAG_EIO (logs folder unreadable, err filled).
  */
 int	 job_feed(const struct job *j, struct analysis *a,
@@ -113,15 +113,11 @@ int	 job_load(struct analysis *a, const char *path, const char *buf,
 	    size_t n, struct diag_err *err);
 
 /*
- * After analysis_finish(), on a job result: sets each node's primary finding
- * (the finding of that node with the highest severity, causes before
- * symptoms), refines its outcome (a failed node whose primary cause is
- * "rollback" is rolled-back), sets job_timed_out from the job-timeout
- * findings, job_age_s (age_s, -1 if unknown) and the input outcome (failed
- * if a node failed or rolled back, in-progress if some are unfinished,
- * success if all succeeded).  Safe to call more than once.
+ * After analysis_finish(), on a job result: the job's age in seconds since
+ * it was triggered (-1 if unknown), for the reports.  Each node's primary
+ * cause and outcome and the job's are decided by the analysis (rank.c).
  */
-void	 job_fixup(struct input_result *r, long long age_s);
+void	 job_set_age(struct input_result *r, long long age_s);
 
 /* Job summary: counts by status and by cause, most common first. */
 struct job_count {

@@ -26,6 +26,9 @@ enum outcome {
 
 const char *outcome_name(enum outcome o);	/* "success", "rolled-back", ... */
 int	 outcome_from_name(const char *name);	/* -1 if unknown */
+/* 1 success, 2 failed or rolled-back, 3 in-progress or not-attempted,
+   0 unknown: what a fleet summary and a log-versus-job check compare. */
+int	 outcome_class(enum outcome o);
 
 struct capture {
 	char	*name;
@@ -164,6 +167,10 @@ struct input_result {
 };
 
 void	 result_free(struct input_result *r);
+/* A time-out of a job itself (the --job-timeout check or the cloud's own
+   timed-out status), not a device-side window. */
+struct finding;
+int	 finding_is_job_timeout(const struct finding *f);
 /* Frees what a finding owns (not the finding itself). */
 void	 finding_release(struct finding *f);
 /*

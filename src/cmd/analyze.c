@@ -214,8 +214,6 @@ done:
 	analysis_finish(a);
 	res = analysis_take_result(a);
 	analysis_free(a);
-	if (is_job)
-		job_fixup(res, -1);
 	if (!res->error && res->nbytes == 0 && res->kind == INPUT_LOG) {
 		res->notes = xrealloc(res->notes, (res->nnotes + 1) *
 		    sizeof(*res->notes));

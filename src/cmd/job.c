@@ -543,7 +543,7 @@ cmd_job(const struct cmd *cmd, int argc, char **argv)
 	analysis_finish(an);
 	r = analysis_take_result(an);
 	trig = job_trigger_time(j);
-	job_fixup(r, trig > 0 && now >= trig ? now - trig : -1);
+	job_set_age(r, trig > 0 && now >= trig ? now - trig : -1);
 
 	rc = pipeline_report(&p, &r, 1);
 	if (!p.reports_failed && !a.c.quiet && text_on_stdout(&a.c))

@@ -251,21 +251,75 @@ drop_ignored(struct input_result *r)
 	free(map);
 }
 
+static int
+cmp_str(const void *x, const void *y)
+{
+	return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+/* The cause most failed or rolled-back nodes share (ties: the cause id
+   first in order), then the first node with it: the job's primary. */
+static int
+job_primary(const struct input_result *r)
+{
+	const char **causes;
+	size_t i, n = 0, run, best = 0;
+	const char *key = NULL;
+
+	causes = xcalloc(r->nnodes + 1, sizeof(*causes));
+	for (i = 0; i < r->nnodes; i++)
+		if (r->nodes[i].primary >= 0 &&
+		    outcome_class(r->nodes[i].outcome) == 2)
+			causes[n++] = r->findings[r->nodes[i].primary].cause;
+	qsort(causes, n, sizeof(*causes), cmp_str);
+	for (i = 0; i < n; i += run) {
+		for (run = 1; i + run < n && strcmp(causes[i],
+		    causes[i + run]) == 0; run++)
+			;
+		if (run > best) {
+			best = run;
+			key = causes[i];
+		}
+	}
+	free(causes);
+	for (i = 0; key != NULL && i < r->nnodes; i++)
+		if (r->nodes[i].primary >= 0 &&
+		    outcome_class(r->nodes[i].outcome) == 2 &&
+		    strcmp(r->findings[r->nodes[i].primary].cause, key) == 0)
+			return r->nodes[i].primary;
+	return -1;
+}
+
+/*
+ * A job: every node's primary finding (as for a session: error before
+ * warning, cause before symptom, first seen; an info finding names the
+ * node's state when nothing worse does), its consequences, its outcome
+ * (a failure whose primary cause is the rollback is rolled-back) and
+ * whether its log disagrees; then the job's outcome (failed if a node
+ * failed or the job timed out, then rolled-back, in-progress,
+ * not-attempted, success when every node succeeded) and primary cause.
+ * The one place a job is ranked.
+ */
 static void
 rank_job(struct input_result *r)
 {
-	size_t k, i, *start, *idx, *fill;
-	int any_failed = 0, any_progress = 0, any_success = 0, last = -1;
+	size_t k, i, *start, *idx, *fill, count[OUTCOME_NOT_ATTEMPTED + 1];
 
 	/* the findings of each node, by a counting sort: one pass, not one
 	   pass per node (a fleet job has many nodes) */
 	start = xcalloc(r->nnodes + 2, sizeof(size_t));
 	fill = xcalloc(r->nnodes + 1, sizeof(size_t));
 	idx = xcalloc(r->nfindings + 1, sizeof(size_t));
-	for (i = 0; i < r->nfindings; i++)
-		if (r->findings[i].node >= 0 &&
-		    (size_t)r->findings[i].node < r->nnodes)
-			start[r->findings[i].node + 1]++;
+	r->job_timed_out = 0;
+	for (i = 0; i < r->nfindings; i++) {
+		int nd = r->findings[i].node;
+
+		if (nd >= 0 && (size_t)nd < r->nnodes) {
+			start[nd + 1]++;
+			if (finding_is_job_timeout(&r->findings[i]))
+				r->job_timed_out = 1;
+		}
+	}
 	for (k = 0; k < r->nnodes; k++)
 		start[k + 1] += start[k];
 	for (i = 0; i < r->nfindings; i++) {
@@ -274,41 +328,51 @@ rank_job(struct input_result *r)
 		if (nd >= 0 && (size_t)nd < r->nnodes)
 			idx[start[nd] + fill[nd]++] = i;
 	}
+	memset(count, 0, sizeof(count));
 	for (k = 0; k < r->nnodes; k++) {
 		struct job_node *n = &r->nodes[k];
 		const size_t *mine = idx + start[k];
 		size_t nmine = start[k + 1] - start[k];
 		int p = pick(r, -1, (int)k, mine, nmine);
 
+		if (p < 0)
+			p = pick_at(r, -1, (int)k, mine, nmine, RULE_INFO);
 		n->primary = p;
-		if (p >= 0)
+		if (p >= 0) {
 			link_consequences(r, p, -1, (int)k, mine, nmine);
-		if (n->outcome == OUTCOME_FAILED ||
-		    n->outcome == OUTCOME_ROLLED_BACK) {
-			any_failed = 1;
-			if (p >= 0 && (last < 0 || r->findings[p].line <
-			    r->findings[last].line))
-				last = p;
-		} else if (n->outcome == OUTCOME_IN_PROGRESS)
-			any_progress = 1;
-		else if (n->outcome == OUTCOME_SUCCESS)
-			any_success = 1;
+			if (strcmp(r->findings[p].cause, "rollback") == 0 &&
+			    (n->outcome == OUTCOME_FAILED ||
+			    n->outcome == OUTCOME_UNKNOWN))
+				n->outcome = OUTCOME_ROLLED_BACK;
+		}
+		if (n->log_path != NULL) {
+			/* only a log that saw the update end can
+			   contradict the cloud */
+			int lc = outcome_class(n->log_outcome);
+
+			n->disagree = (lc == 1 || lc == 2) &&
+			    outcome_class(n->outcome) != 0 &&
+			    outcome_class(n->outcome) != lc;
+		}
+		if ((unsigned)n->outcome <= OUTCOME_NOT_ATTEMPTED)
+			count[n->outcome]++;
 	}
 	free(start);
 	free(fill);
 	free(idx);
-	if (any_failed) {
+	if (count[OUTCOME_FAILED] > 0 || r->job_timed_out)
 		r->outcome = OUTCOME_FAILED;
-		r->primary = last;
-	} else if (any_progress)
+	else if (count[OUTCOME_ROLLED_BACK] > 0)
+		r->outcome = OUTCOME_ROLLED_BACK;
+	else if (count[OUTCOME_IN_PROGRESS] > 0)
 		r->outcome = OUTCOME_IN_PROGRESS;
-	else if (any_success)
+	else if (count[OUTCOME_NOT_ATTEMPTED] > 0)
+		r->outcome = OUTCOME_NOT_ATTEMPTED;
+	else if (r->nnodes > 0 && count[OUTCOME_SUCCESS] == r->nnodes)
 		r->outcome = OUTCOME_SUCCESS;
 	else
-		r->outcome = r->nnodes > 0 ? OUTCOME_NOT_ATTEMPTED :
-		    OUTCOME_UNKNOWN;
-	if (r->job_timed_out && r->outcome != OUTCOME_FAILED)
-		r->outcome = OUTCOME_FAILED;
+		r->outcome = OUTCOME_UNKNOWN;
+	r->primary = job_primary(r);
 }
 
 void

@@ -32,6 +32,35 @@ outcome_from_name(const char *name)
 	return -1;
 }
 
+/* success, failure, pending or unknown: the classes a job summary and a
+   disagreement between a node's record and its log compare. */
+int
+outcome_class(enum outcome o)
+{
+	switch (o) {
+	case OUTCOME_SUCCESS:
+		return 1;
+	case OUTCOME_FAILED:
+	case OUTCOME_ROLLED_BACK:
+		return 2;
+	case OUTCOME_IN_PROGRESS:
+	case OUTCOME_NOT_ATTEMPTED:
+		return 3;
+	default:
+		return 0;
+	}
+}
+
+/* A time-out of the job itself: the --job-timeout check or the cloud's
+   own timed-out status (not a device-side window). */
+int
+finding_is_job_timeout(const struct finding *f)
+{
+	return strcmp(f->cause, "job-timeout") == 0 && f->rule->field != NULL &&
+	    (strcmp(f->rule->field, "timeout") == 0 ||
+	    strcmp(f->rule->field, "status") == 0);
+}
+
 void
 finding_release(struct finding *f)
 {

@@ -70,69 +70,6 @@ unfinished(enum outcome o)
 	    o == OUTCOME_UNKNOWN;
 }
 
-/* success, failure, pending or unknown: what a disagreement compares. */
-static int
-outcome_class(enum outcome o)
-{
-	switch (o) {
-	case OUTCOME_SUCCESS:
-		return 1;
-	case OUTCOME_FAILED:
-	case OUTCOME_ROLLED_BACK:
-		return 2;
-	case OUTCOME_IN_PROGRESS:
-	case OUTCOME_NOT_ATTEMPTED:
-		return 3;
-	default:
-		return 0;
-	}
-}
-
-/* The primary finding of every node among r's findings, in one pass:
- * highest severity, causes before symptoms, first seen; -1 if none.
- * Returns an array of nnodes entries (the caller frees it). */
-static int *
-node_primaries(const struct input_result *r, size_t nnodes)
-{
-	int *best = xmalloc((nnodes > 0 ? nnodes : 1) * sizeof(int));
-	size_t i;
-
-	for (i = 0; i < nnodes; i++)
-		best[i] = -1;
-	for (i = 0; i < r->nfindings; i++) {
-		const struct finding *f = &r->findings[i];
-		const struct finding *b;
-		int fs, bs;
-
-		if (f->node < 0 || (size_t)f->node >= nnodes)
-			continue;
-		if (best[f->node] < 0) {
-			best[f->node] = (int)i;
-			continue;
-		}
-		b = &r->findings[best[f->node]];
-		fs = (int)f->severity * 2 + (f->rule->role == RULE_ROLE_CAUSE);
-		bs = (int)b->severity * 2 + (b->rule->role == RULE_ROLE_CAUSE);
-		if (fs > bs)
-			best[f->node] = (int)i;
-	}
-	return best;
-}
-
-static enum outcome
-refine(enum outcome o, const struct input_result *r, int primary)
-{
-	const char *cause;
-
-	if (primary < 0)
-		return o;
-	cause = r->findings[primary].cause;
-	if (cause != NULL && strcmp(cause, "rollback") == 0 &&
-	    (o == OUTCOME_FAILED || o == OUTCOME_UNKNOWN))
-		return OUTCOME_ROLLED_BACK;
-	return o;
-}
-
 /* ---- --logs --------------------------------------------------------- */
 
 struct logfile {
@@ -320,8 +257,6 @@ job_feed(const struct job *j, struct analysis *a, const struct job_opts *o,
 	static const struct job_opts none;
 	struct job_node *nodes = NULL;
 	struct logdir logs;
-	const struct input_result *snap;
-	int *prim;
 	size_t i, k, n = job_count(j);
 	long long now, trig, age = -1;
 	int rc = 0, have_logs = 0;
@@ -365,42 +300,31 @@ job_feed(const struct job *j, struct analysis *a, const struct job_opts *o,
 		claim_findings(a, before, (int)i);
 	}
 
-	/* Per-node outcome from the findings so far (rules on job records
-	 * need no context, so they are confirmed as they are fed). */
-	snap = analysis_result(a);
+	/* The nodes as the cloud reports them; rank.c decides each one's
+	 * primary cause, outcome and any disagreement with its log when the
+	 * analysis finishes. */
 	nodes = xcalloc(n > 0 ? n : 1, sizeof(*nodes));
-	prim = node_primaries(snap, n);
 	for (i = 0; i < n; i++) {
 		const struct job_entry *e = job_get(j, i);
 		struct job_node *jn = &nodes[i];
 		const char *info = entry_info(e);
-		int p = prim[i];
 
 		jn->node_id = e->node_id;
 		jn->status = e->status;
-		jn->outcome = refine(job_status_outcome(e->status), snap, p);
+		jn->outcome = job_status_outcome(e->status);
 		jn->info = (char *)(uintptr_t)info;
 		jn->timestamp = e->timestamp;
 		jn->line = e->line;
-		jn->primary = p;
+		jn->primary = -1;
 		jn->log_outcome = OUTCOME_UNKNOWN;
 		if (have_logs) {
 			const struct logfile *lf = logdir_find(&logs,
 			    e->node_id);
 
-			if (lf != NULL) {
+			if (lf != NULL)
 				analyse_log(lf, o, jn);
-				/* only a log that saw the update end can
-				 * contradict the cloud */
-				int lc = outcome_class(jn->log_outcome);
-
-				jn->disagree = (lc == 1 || lc == 2) &&
-				    outcome_class(jn->outcome) != 0 &&
-				    outcome_class(jn->outcome) != lc;
-			}
 		}
 	}
-	free(prim);
 	analysis_set_job(a, job_format(j), job_id(j), nodes, n);
 	for (i = 0; i < n; i++)
 		free(nodes[i].log_path);
@@ -426,114 +350,13 @@ job_load(struct analysis *a, const char *path, const char *buf, size_t n,
 static void	count_key(struct job_count **, size_t *, const char *, size_t);
 static int	cmp_count(const void *, const void *);
 
-/* A time-out of the job itself: the --job-timeout check or the cloud's
- * own timed-out status (not a device-side window). */
-static int
-is_job_timeout(const struct finding *f)
-{
-	return f->cause != NULL && strcmp(f->cause, "job-timeout") == 0 &&
-	    f->rule != NULL && f->rule->field != NULL &&
-	    (strcmp(f->rule->field, "timeout") == 0 ||
-	    strcmp(f->rule->field, "status") == 0);
-}
-
 /* ---- after the analysis --------------------------------------------- */
 
 void
-job_fixup(struct input_result *r, long long age_s)
+job_set_age(struct input_result *r, long long age_s)
 {
-	size_t i, nfail = 0, nrb = 0, nprog = 0, nnot = 0, nok = 0;
-	int first_fail = -1, *prim = NULL;
-
-	if (r == NULL || r->kind != INPUT_JOB)
-		return;
-	r->job_age_s = age_s;
-	r->job_timed_out = 0;
-	for (i = 0; i < r->nfindings; i++)
-		if (r->findings[i].node >= 0 && is_job_timeout(&r->findings[i]))
-			r->job_timed_out = 1;
-	for (i = 0; i < r->nnodes; i++) {
-		struct job_node *jn = &r->nodes[i];
-		int p = jn->primary;
-
-		/* keep the analysis' choice when it made one */
-		if (p < 0 || (size_t)p >= r->nfindings ||
-		    r->findings[p].node != (int)i) {
-			if (prim == NULL)
-				prim = node_primaries(r, r->nnodes);
-			p = prim[i];
-		}
-		jn->primary = p;
-		if (jn->outcome == OUTCOME_UNKNOWN ||
-		    jn->outcome == OUTCOME_FAILED)
-			jn->outcome = refine(jn->outcome, r, p);
-		if (p >= 0)
-			r->findings[p].primary = 1;
-		switch (jn->outcome) {
-		case OUTCOME_FAILED:
-			nfail++;
-			if (first_fail < 0 && p >= 0)
-				first_fail = p;
-			break;
-		case OUTCOME_ROLLED_BACK:
-			nrb++;
-			if (first_fail < 0 && p >= 0)
-				first_fail = p;
-			break;
-		case OUTCOME_IN_PROGRESS:
-			nprog++;
-			break;
-		case OUTCOME_NOT_ATTEMPTED:
-			nnot++;
-			break;
-		case OUTCOME_SUCCESS:
-			nok++;
-			break;
-		default:
-			break;
-		}
-	}
-	if (nfail > 0 || r->job_timed_out)
-		r->outcome = OUTCOME_FAILED;
-	else if (nrb > 0)
-		r->outcome = OUTCOME_ROLLED_BACK;
-	else if (nprog > 0)
-		r->outcome = OUTCOME_IN_PROGRESS;
-	else if (nnot > 0)
-		r->outcome = OUTCOME_NOT_ATTEMPTED;
-	else if (nok > 0 && nok == r->nnodes)
-		r->outcome = OUTCOME_SUCCESS;
-	else
-		r->outcome = OUTCOME_UNKNOWN;
-
-	/* The input's primary: a finding of the most common cause among the
-	 * failed and rolled-back nodes. */
-	{
-		struct job_count *v = NULL;
-		size_t nv = 0;
-
-		for (i = 0; i < r->nnodes; i++) {
-			int p = r->nodes[i].primary;
-
-			if (p >= 0 && outcome_class(r->nodes[i].outcome) == 2)
-				count_key(&v, &nv, r->findings[p].cause, 1);
-		}
-		if (nv > 1)
-			qsort(v, nv, sizeof(*v), cmp_count);
-		for (i = 0; nv > 0 && i < r->nnodes; i++) {
-			int p = r->nodes[i].primary;
-
-			if (p >= 0 && outcome_class(r->nodes[i].outcome) == 2 &&
-			    strcmp(r->findings[p].cause, v[0].key) == 0) {
-				first_fail = p;
-				break;
-			}
-		}
-		free(v);
-	}
-	if (first_fail >= 0)
-		r->primary = first_fail;
-	free(prim);
+	if (r != NULL && r->kind == INPUT_JOB)
+		r->job_age_s = age_s;
 }
 
 /* ---- summary -------------------------------------------------------- */
@@ -588,7 +411,7 @@ job_summary_build(const struct input_result *r, struct job_summary *s)
 	for (i = 0; i < r->nfindings; i++)
 		if (r->findings[i].node >= 0 &&
 		    (size_t)r->findings[i].node < r->nnodes &&
-		    is_job_timeout(&r->findings[i]))
+		    finding_is_job_timeout(&r->findings[i]))
 			timed_out[r->findings[i].node] = 1;
 	for (i = 0; i < r->nnodes; i++) {
 		const struct job_node *jn = &r->nodes[i];

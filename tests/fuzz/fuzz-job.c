@@ -32,7 +32,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (job_load(a, "fuzz.json", (const char *)data, size, &err) == 0) {
 		analysis_finish(a);
 		r = analysis_take_result(a);
-		job_fixup(r, -1);
 		result_free(r);
 	}
 	analysis_free(a);

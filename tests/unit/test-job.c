@@ -89,7 +89,6 @@ analyse(struct env *e, const char *name, long long timeout,
 	cr_assert_eq(job_feed(j, a, &o, &err), 0, "%s", err.text);
 	analysis_finish(a);
 	r = analysis_take_result(a);
-	job_fixup(r, -1);
 	analysis_free(a);
 	job_free(j);
 	free(buf);
