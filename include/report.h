@@ -29,6 +29,7 @@ enum report_format {
 struct report_opts {
 	int		 color;		/* text: emit ANSI colour */
 	int		 verbose;	/* text: show consequences in full */
+	size_t		 top;		/* text: a job's diagnoses shown, 0 all */
 	enum rule_severity fail_on;	/* gate threshold; -1 never */
 	int		 fail_never;
 	const char	*expect;	/* expected outcome name, or NULL */
@@ -61,13 +62,18 @@ int	 report_junit(FILE *fp, struct input_result *const *in, size_t n,
 int	 report_github(FILE *fp, struct input_result *const *in, size_t n,
 	    const struct report_opts *o);
 
+/* The text report of a job: nodes grouped by diagnosis (text_fleet.c). */
+void	 report_text_job(FILE *fp, const struct input_result *r,
+	    const struct report_opts *o);
+/*
+ * One finding's block.  cons_next, when not NULL, chains each finding's
+ * consequences (cons_next[0..n): first consequence of i at
+ * cons_next[n + i], then cons_next[c] for the next; -1 ends) so that a
+ * report of many findings stays linear; NULL scans the findings.
+ */
+void	 report_text_block(FILE *fp, const struct input_result *r,
+	    size_t idx, const int *cons_next, const struct report_opts *o);
 /* Text report of one finding, used live by `monitor` as well. */
 void	 report_text_finding(FILE *fp, const struct input_result *r,
 	    size_t idx, const struct report_opts *o);
-/* Builds the JSON document (jansson json_t *) for the json writer and
- * for --baseline comparisons; returns a new reference. */
-struct json_t;
-struct json_t *report_json_build(struct input_result *const *in, size_t n,
-	    const struct report_opts *o);
-
 #endif

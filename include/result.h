@@ -53,7 +53,12 @@ struct finding {
 	size_t		 ncaps;
 	long long	 dev_ms;	/* device time of the first line, -1 */
 	long long	 host_ms;
-	int		 session;	/* index in sessions, -1 if none */
+	unsigned long	 last_line;	/* latest evidence line (lines[] keeps
+					   the first FINDING_MAX_LINES) */
+	int		 session;	/* index in sessions of the session it
+					   was first seen in, -1 if none,
+					   SESSION_SUMMARISED if that session
+					   is only counted (see summarised) */
 	int		 node;		/* job node index, -1 for logs */
 	int		 consequence_of; /* index of the finding that explains
 					    this one, -1 if none */
@@ -73,6 +78,8 @@ struct stage_event {
 };
 
 #define SESSION_MAX_EVENTS 64	/* compact timeline; more are summarised */
+#define SESSION_MAX_SEEN 128	/* findings remembered per session */
+#define SESSION_SUMMARISED (-2)	/* a finding's session that was summarised */
 
 struct session {
 	enum outcome	 outcome;
@@ -93,6 +100,32 @@ struct session {
 	size_t		 nevents;
 	size_t		 nevents_dropped;
 	int		 primary;	/* finding index, -1 if none */
+	int		*seen;		/* findings with evidence in this
+					   session (a finding repeated over
+					   sessions is one finding), owned */
+	size_t		 nseen;
+};
+
+/*
+ * A long input keeps the first and the last sessions in full; those in
+ * between are counted here as they close, so memory and reports stay
+ * bounded however many updates an input holds.  Nothing is dropped
+ * silently: the reports say how many were summarised and what they were.
+ */
+struct cause_count {
+	const char	*cause;		/* static or rule-owned */
+	size_t		 n;
+};
+
+struct session_summary {
+	size_t		 n;		/* sessions summarised */
+	size_t		 after;		/* they came after sessions[after - 1] */
+	unsigned long	 first_line, last_line;
+	size_t		 by_outcome[OUTCOME_NOT_ATTEMPTED + 1];
+	struct cause_count *by_cause;	/* failed and rolled-back ones */
+	size_t		 ncause;
+	enum outcome	 last_attempt;	/* of the last summarised attempt */
+	const char	*last_cause;	/* its primary cause, or NULL */
 };
 
 struct partition {
@@ -154,6 +187,7 @@ struct input_result {
 	size_t		 nfindings;
 	struct session	*sessions;
 	size_t		 nsessions;
+	struct session_summary summarised; /* sessions only counted */
 	struct device	 device;
 	struct note	*notes;
 	size_t		 nnotes;
@@ -171,6 +205,10 @@ void	 result_free(struct input_result *r);
    timed-out status), not a device-side window. */
 struct finding;
 int	 finding_is_job_timeout(const struct finding *f);
+/* Frees what a session owns (not the session itself). */
+void	 session_release(struct session *s);
+/* Records that finding f has evidence in session s (once). */
+void	 session_saw(struct session *s, int f);
 /* Frees what a finding owns (not the finding itself). */
 void	 finding_release(struct finding *f);
 /*
@@ -181,7 +219,8 @@ void	 finding_release(struct finding *f);
  * links are kept consistent.
  */
 void	 result_remap_findings(struct input_result *r, const int *map);
-/* The same for sessions: each finding's session index. */
+/* The same for sessions: each finding's session index (map[old] may be
+   -1, dropped, or SESSION_SUMMARISED). */
 void	 result_remap_sessions(struct input_result *r, const int *map);
 /* Highest severity among findings not consequences, -1 if none. */
 int	 result_max_severity(const struct input_result *r);

@@ -21,6 +21,7 @@ cli_common_init(struct cli_common *c)
 	memset(c, 0, sizeof(*c));
 	c->color = -1;
 	c->fail_on = RULE_ERROR;
+	c->top = 10;
 }
 
 int
@@ -280,6 +281,8 @@ const struct cli_option cli_report_options[] = {
 	    "no text report (monitor: nor device output)"},
 	{"verbose", 'v', NULL, COMMON(verbose), cli_set_flag, 0, 0,
 	    "more detail (monitor: stages and notes too)"},
+	{"top", 0, "n", COMMON(top), cli_set_int, 0, 1000000,
+	    "text: a job's N commonest diagnoses (default 10, 0 all)"},
 	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
 };
 

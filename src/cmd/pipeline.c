@@ -85,6 +85,7 @@ write_reports(const struct pipeline *p, const struct baseline *bl,
 	o.expect = c->expect;
 	o.rules = p->rs;
 	o.verbose = c->verbose;
+	o.top = (size_t)c->top;
 	o.summary_path = getenv("GITHUB_STEP_SUMMARY");
 	o.baseline = bl;
 	for (i = 0; i < c->noutputs; i++) {

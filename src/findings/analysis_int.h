@@ -13,6 +13,12 @@
 #include "model.h"
 
 #define EVENT_RING 512
+/* Sessions kept in full: the first SESSION_KEEP_HEAD and the last
+   SESSION_KEEP_TAIL; those between are counted in the result's summary,
+   SESSION_RETIRE at a time (see session_retire). */
+#define SESSION_KEEP_HEAD 16
+#define SESSION_KEEP_TAIL 240
+#define SESSION_RETIRE 64
 #define RULE_HITS_RING 64	/* context.count.min may be at most this */
 
 /* Something that happened, for context conditions: a rule or marker hit. */
@@ -169,5 +175,8 @@ int	 session_progress(const struct analysis *a);
 
 /* rank.c: root cause first */
 void	 rank_findings(struct analysis *a);
+/* The primary finding of session s as the evidence stands now (what a
+   summarised session is counted under), -1 if none. */
+int	 rank_session_primary(struct input_result *r, int s);
 
 #endif

@@ -154,8 +154,12 @@ finding_add(struct analysis *a, const struct rule *r, unsigned long line,
 			if (f->nlines < FINDING_MAX_LINES &&
 			    f->lines[f->nlines - 1] != line)
 				f->lines[f->nlines++] = line;
+			if (line > f->last_line)
+				f->last_line = line;
 			f->count++;
 			free(msg);
+			if (session >= 0)
+				session_saw(&res->sessions[session], (int)i);
 			return (int)i;
 		}
 	}
@@ -167,6 +171,7 @@ finding_add(struct analysis *a, const struct rule *r, unsigned long line,
 	f->cause = cause;
 	f->severity = r->severity;
 	f->line = line;
+	f->last_line = line;
 	f->lines[0] = line;
 	f->nlines = 1;
 	f->count = 1;
@@ -188,6 +193,8 @@ finding_add(struct analysis *a, const struct rule *r, unsigned long line,
 		f->ncaps = ncaps;
 	}
 	res->nfindings++;
+	if (session >= 0)
+		session_saw(&res->sessions[session], (int)(res->nfindings - 1));
 	return (int)(res->nfindings - 1);
 }
 

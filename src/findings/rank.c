@@ -73,6 +73,9 @@ in_session(const struct input_result *r, const struct finding *f, int s)
 	if (s < 0 || (size_t)s >= r->nsessions)
 		return 0;
 	ss = &r->sessions[s];
+	for (i = 0; i < ss->nseen; i++)
+		if (&r->findings[ss->seen[i]] == f)
+			return 1;
 	for (i = 0; i < f->nlines; i++)
 		if (f->lines[i] >= ss->start_line && f->lines[i] <= ss->end_line)
 			return 1;
@@ -110,6 +113,12 @@ static int
 pick(struct input_result *r, int s, int node, const size_t *only, size_t nonly)
 {
 	return pick_at(r, s, node, only, nonly, RULE_WARNING);
+}
+
+int
+rank_session_primary(struct input_result *r, int s)
+{
+	return pick(r, s, -1, NULL, 0);
 }
 
 /* Causes that explain a rollback when they happen in the same session. */
@@ -375,6 +384,24 @@ rank_job(struct input_result *r)
 	r->primary = job_primary(r);
 }
 
+/* The finding behind the last summarised attempt: of its cause, the one
+   seen last. */
+static int
+summarised_primary(const struct input_result *r)
+{
+	size_t k;
+	int best = -1;
+
+	if (r->summarised.last_cause == NULL)
+		return -1;
+	for (k = 0; k < r->nfindings; k++)
+		if (strcmp(r->findings[k].cause, r->summarised.last_cause) ==
+		    0 && (best < 0 || r->findings[k].last_line >
+		    r->findings[best].last_line))
+			best = (int)k;
+	return best;
+}
+
 void
 rank_findings(struct analysis *a)
 {
@@ -452,7 +479,14 @@ rank_findings(struct analysis *a)
 		if (r->sessions[i].outcome != OUTCOME_NOT_ATTEMPTED &&
 		    r->sessions[i].outcome != OUTCOME_UNKNOWN)
 			last_attempt = (int)i;
-	if (last_attempt < 0) {
+	if (r->summarised.n > 0 &&
+	    r->summarised.last_attempt != OUTCOME_UNKNOWN &&
+	    (last_attempt < 0 || (size_t)last_attempt < r->summarised.after)) {
+		/* the last attempt is among the summarised sessions */
+		r->outcome = r->summarised.last_attempt;
+		if (r->outcome != OUTCOME_SUCCESS)
+			r->primary = summarised_primary(r);
+	} else if (last_attempt < 0) {
 		/* nothing attempted: a postponed or refused update may
 		   still name why (ota-delayed ...) */
 		r->outcome = OUTCOME_NOT_ATTEMPTED;
@@ -467,8 +501,10 @@ rank_findings(struct analysis *a)
 		   worth a warning, not a failed gate */
 		if (r->outcome == OUTCOME_SUCCESS)
 			for (k = 0; k < r->nfindings; k++)
-				if (r->findings[k].session >= 0 &&
-				    r->findings[k].session < last_attempt &&
+				if ((r->findings[k].session == SESSION_SUMMARISED ?
+				    (size_t)last_attempt >= r->summarised.after :
+				    r->findings[k].session >= 0 &&
+				    r->findings[k].session < last_attempt) &&
 				    r->findings[k].severity == RULE_ERROR)
 					r->findings[k].severity = RULE_WARNING;
 		if (r->outcome != OUTCOME_SUCCESS)

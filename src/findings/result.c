@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "result.h"
+#include "xalloc.h"
 
 static const char *const outcome_names[] = {
 	[OUTCOME_UNKNOWN] = "unknown",
@@ -76,17 +77,58 @@ finding_release(struct finding *f)
 }
 
 void
-result_remap_findings(struct input_result *r, const int *map)
+session_release(struct session *s)
+{
+	size_t k;
+
+	for (k = 0; k < s->nevents; k++)
+		free(s->events[k].detail);
+	free(s->events);
+	free(s->version_from);
+	free(s->version_to);
+	free(s->url);
+	free(s->seen);
+	s->events = NULL;
+	s->seen = NULL;
+	s->version_from = s->version_to = s->url = NULL;
+	s->nevents = s->nseen = 0;
+}
+
+void
+session_saw(struct session *s, int f)
 {
 	size_t i;
+
+	for (i = s->nseen; i-- > 0;)
+		if (s->seen[i] == f)
+			return;
+	if (s->nseen >= SESSION_MAX_SEEN)
+		return;
+	if ((s->nseen & (s->nseen - 1)) == 0)	/* 0, 1, 2, 4 ...: grow */
+		s->seen = xrealloc(s->seen, (s->nseen ? s->nseen * 2 : 4) *
+		    sizeof(*s->seen));
+	s->seen[s->nseen++] = f;
+}
+
+void
+result_remap_findings(struct input_result *r, const int *map)
+{
+	size_t i, k, j;
 
 	for (i = 0; i < r->nfindings; i++)
 		if (r->findings[i].consequence_of >= 0)
 			r->findings[i].consequence_of =
 			    map[r->findings[i].consequence_of];
-	for (i = 0; i < r->nsessions; i++)
-		if (r->sessions[i].primary >= 0)
-			r->sessions[i].primary = map[r->sessions[i].primary];
+	for (i = 0; i < r->nsessions; i++) {
+		struct session *s = &r->sessions[i];
+
+		if (s->primary >= 0)
+			s->primary = map[s->primary];
+		for (k = j = 0; k < s->nseen; k++)
+			if (map[s->seen[k]] >= 0)
+				s->seen[j++] = map[s->seen[k]];
+		s->nseen = j;
+	}
 	for (i = 0; i < r->nnodes; i++)
 		if (r->nodes[i].primary >= 0)
 			r->nodes[i].primary = map[r->nodes[i].primary];
@@ -107,24 +149,17 @@ result_remap_sessions(struct input_result *r, const int *map)
 void
 result_free(struct input_result *r)
 {
-	size_t i, k;
+	size_t i;
 
 	if (r == NULL)
 		return;
 	for (i = 0; i < r->nfindings; i++)
 		finding_release(&r->findings[i]);
 	free(r->findings);
-	for (i = 0; i < r->nsessions; i++) {
-		struct session *s = &r->sessions[i];
-
-		for (k = 0; k < s->nevents; k++)
-			free(s->events[k].detail);
-		free(s->events);
-		free(s->version_from);
-		free(s->version_to);
-		free(s->url);
-	}
+	for (i = 0; i < r->nsessions; i++)
+		session_release(&r->sessions[i]);
 	free(r->sessions);
+	free(r->summarised.by_cause);
 	free(r->device.version);
 	free(r->device.project);
 	free(r->device.idf_version);

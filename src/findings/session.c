@@ -175,12 +175,99 @@ which_version(const struct session *s, const char *v)
 
 /* --- sessions and timelines ---------------------------------------------- */
 
+/*
+ * Keeps memory bounded however many updates an input holds: once more than
+ * SESSION_KEEP_HEAD + SESSION_KEEP_TAIL sessions exist, the oldest closed
+ * ones after the head are counted in the result's summary (by outcome, and
+ * the failed ones by their primary cause as the evidence stands) and freed,
+ * SESSION_RETIRE at a time.  Every session index the result and the
+ * analysis hold is remapped here, in one place.
+ */
+static void
+session_retire(struct analysis *a)
+{
+	struct input_result *r = a->res;
+	struct session_summary *sum = &r->summarised;
+	const size_t lo = SESSION_KEEP_HEAD, n = r->nsessions;
+	size_t i, k, nrules;
+	int *map;
+
+	if (n < SESSION_KEEP_HEAD + SESSION_KEEP_TAIL + SESSION_RETIRE)
+		return;
+	map = xmalloc(n * sizeof(*map));
+	for (i = 0; i < n; i++)
+		map[i] = i < lo ? (int)i : i < lo + SESSION_RETIRE ?
+		    SESSION_SUMMARISED : (int)(i - SESSION_RETIRE);
+	for (i = lo; i < lo + SESSION_RETIRE; i++) {
+		struct session *s = &r->sessions[i];
+
+		if (s->nevents > 0 || s->nseen > 0) {
+			int p = rank_session_primary(r, (int)i);
+			const char *cause = p >= 0 ? r->findings[p].cause :
+			    "unknown";
+
+			if (sum->n++ == 0 || s->start_line < sum->first_line)
+				sum->first_line = s->start_line;
+			if (s->end_line > sum->last_line)
+				sum->last_line = s->end_line;
+			if ((unsigned)s->outcome <= OUTCOME_NOT_ATTEMPTED)
+				sum->by_outcome[s->outcome]++;
+			if (s->outcome == OUTCOME_FAILED ||
+			    s->outcome == OUTCOME_ROLLED_BACK) {
+				for (k = 0; k < sum->ncause &&
+				    strcmp(sum->by_cause[k].cause, cause) != 0;
+				    k++)
+					;
+				if (k == sum->ncause) {
+					sum->by_cause = xrealloc(sum->by_cause,
+					    (k + 1) * sizeof(*sum->by_cause));
+					sum->by_cause[k].cause = cause;
+					sum->by_cause[k].n = 0;
+					sum->ncause++;
+				}
+				sum->by_cause[k].n++;
+			}
+			if (s->outcome != OUTCOME_NOT_ATTEMPTED &&
+			    s->outcome != OUTCOME_UNKNOWN) {
+				sum->last_attempt = s->outcome;
+				sum->last_cause = p >= 0 ? cause : NULL;
+			}
+		}
+		session_release(s);
+	}
+	sum->after = lo;
+	memmove(&r->sessions[lo], &r->sessions[lo + SESSION_RETIRE],
+	    (n - lo - SESSION_RETIRE) * sizeof(*r->sessions));
+	r->nsessions = n - SESSION_RETIRE;
+	result_remap_sessions(r, map);
+	/* the analysis' own session indices */
+	if (a->cur >= 0)
+		a->cur = map[a->cur];
+	for (i = 0; i < a->npending; i++)
+		if (a->pending[i].session >= 0)
+			a->pending[i].session = map[a->pending[i].session];
+	nrules = ruleset_count(a->rs);
+	for (i = 0; i < nrules; i++) {
+		struct rule_hits *h = &a->rule_hits[i];
+
+		/* session + 2; 1: a session that is only counted now */
+		if (h->fired_in >= 2)
+			h->fired_in = map[h->fired_in - 2] >= 0 ?
+			    map[h->fired_in - 2] + 2 : 1;
+		if (h->counted_in >= 2)
+			h->counted_in = map[h->counted_in - 2] >= 0 ?
+			    map[h->counted_in - 2] + 2 : 1;
+	}
+	free(map);
+}
+
 static int
 session_open(struct analysis *a, unsigned long line)
 {
 	struct input_result *r = a->res;
 	struct session *s;
 
+	session_retire(a);
 	r->sessions = xrealloc(r->sessions, (r->nsessions + 1) *
 	    sizeof(*r->sessions));
 	s = &r->sessions[r->nsessions];
@@ -301,14 +388,16 @@ static int
 session_has(const struct analysis *a, enum cause_class cls, unsigned long from)
 {
 	const struct input_result *r = a->res;
+	const struct session *s;
 	size_t i;
 
-	for (i = r->nfindings; i-- > 0;) {
-		const struct finding *f = &r->findings[i];
+	if (a->cur < 0)
+		return 0;
+	s = &r->sessions[a->cur];
+	for (i = 0; i < s->nseen; i++) {
+		const struct finding *f = &r->findings[s->seen[i]];
 
-		if (f->session != a->cur)
-			break;
-		if (f->severity == RULE_ERROR && f->line >= from &&
+		if (f->severity == RULE_ERROR && f->last_line >= from &&
 		    cause_class(f->cause) == cls)
 			return 1;
 	}
@@ -319,10 +408,7 @@ session_has(const struct analysis *a, enum cause_class cls, unsigned long from)
 static int
 session_has_any(const struct analysis *a)
 {
-	const struct input_result *r = a->res;
-
-	return r->nfindings > 0 && r->findings[r->nfindings - 1].session ==
-	    a->cur;
+	return a->cur >= 0 && a->res->sessions[a->cur].nseen > 0;
 }
 
 /* The finding for a crash message or abnormal reset, by its kind and by
@@ -1061,26 +1147,27 @@ session_finish_all(struct analysis *a)
 
 	session_close(a, NULL);
 	msess_clear(&a->sm);
+	if (r->summarised.n > 0)
+		analysis_note(a, r->summarised.first_line, "%zu updates between "
+		    "lines %lu and %lu are counted, not listed (the first %d "
+		    "and the last %d are): %zu failed or rolled back, %zu "
+		    "succeeded", r->summarised.n, r->summarised.first_line,
+		    r->summarised.last_line, SESSION_KEEP_HEAD,
+		    SESSION_KEEP_TAIL, r->summarised.by_outcome[OUTCOME_FAILED] +
+		    r->summarised.by_outcome[OUTCOME_ROLLED_BACK],
+		    r->summarised.by_outcome[OUTCOME_SUCCESS]);
 	/* sessions with nothing in them (a lone marker) are dropped */
 	{
 		int *map = xcalloc(r->nsessions + 1, sizeof(int));
-		size_t j = 0, k;
+		size_t j = 0;
 
 		for (i = 0; i < r->nsessions; i++) {
 			struct session *s = &r->sessions[i];
-			int used = s->nevents > 0;
-
-			for (k = 0; k < r->nfindings && !used; k++)
-				if (r->findings[k].session == (int)i)
-					used = 1;
-			if (!used) {
+			/* evidence of a finding, even one first seen in an
+			   earlier session, makes a session */
+			if (s->nevents == 0 && s->nseen == 0) {
 				map[i] = -1;
-				free(s->version_from);
-				free(s->version_to);
-				free(s->url);
-				for (k = 0; k < s->nevents; k++)
-					free(s->events[k].detail);
-				free(s->events);
+				session_release(s);
 				continue;
 			}
 			map[i] = (int)j;
@@ -1101,14 +1188,16 @@ session_finish_all(struct analysis *a)
 			long long end = -1;
 			size_t k;
 
-			for (k = 0; k < r->nfindings; k++)
-				if (r->findings[k].session == (int)i &&
-				    r->findings[k].severity == RULE_ERROR) {
-					end = r->findings[k].dev_ms >= 0 ?
-					    r->findings[k].dev_ms :
-					    r->findings[k].host_ms;
+			for (k = 0; k < s->nseen; k++) {
+				const struct finding *f = &r->findings[s->seen[k]];
+
+				if (f->session == (int)i &&
+				    f->severity == RULE_ERROR) {
+					end = f->dev_ms >= 0 ? f->dev_ms :
+					    f->host_ms;
 					break;
 				}
+			}
 			if (end < 0 && i + 1 == r->nsessions)
 				end = a->last_dev_ms;
 			s->stall_ms = end >= s->progress_ms ? end -

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -347,7 +348,8 @@ job_load(struct analysis *a, const char *path, const char *buf, size_t n,
 	return rc;
 }
 
-static void	count_key(struct job_count **, size_t *, const char *, size_t);
+static void	count_key(struct job_count **, size_t *, const char *, size_t,
+		    int);
 static int	cmp_count(const void *, const void *);
 
 /* ---- after the analysis --------------------------------------------- */
@@ -361,13 +363,32 @@ job_set_age(struct input_result *r, long long age_s)
 
 /* ---- summary -------------------------------------------------------- */
 
+/* Status spellings: IN_PROGRESS, In-Progress and in progress are one. */
+static int
+same_status(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == '_' || *a == '-' || *a == ' ')
+			a++;
+		while (*b == '_' || *b == '-' || *b == ' ')
+			b++;
+		if (*a == '\0' || *b == '\0')
+			return *a == *b;
+		if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+			return 0;
+		a++, b++;
+	}
+}
+
 static void
-count_key(struct job_count **v, size_t *n, const char *key, size_t add)
+count_key(struct job_count **v, size_t *n, const char *key, size_t add,
+    int status)
 {
 	size_t i;
 
 	for (i = 0; i < *n; i++)
-		if (strcmp((*v)[i].key, key) == 0) {
+		if (status ? same_status((*v)[i].key, key) :
+		    strcmp((*v)[i].key, key) == 0) {
 			(*v)[i].n += add;
 			return;
 		}
@@ -423,12 +444,12 @@ job_summary_build(const struct input_result *r, struct job_summary *s)
 			s->by_outcome[jn->outcome] += w;
 		count_key(&s->by_status, &s->nstatus,
 		    jn->status != NULL && jn->status[0] != '\0' ?
-		    jn->status : "(none)", w);
+		    jn->status : "(none)", w, 1);
 		if (p >= 0 && (size_t)p < r->nfindings)
 			count_key(&s->by_cause, &s->ncause,
-			    r->findings[p].cause, w);
+			    r->findings[p].cause, w, 0);
 		else if (outcome_class(jn->outcome) == 2)
-			count_key(&s->by_cause, &s->ncause, "unknown", w);
+			count_key(&s->by_cause, &s->ncause, "unknown", w, 0);
 		if (jn->disagree)
 			s->ndisagree++;
 		if (timed_out[i])

@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "report.h"
+#include "strbuf.h"
 
 static json_t *
 str_or_null(const char *s)
@@ -134,122 +135,317 @@ session_json(const struct session *s)
 	return o;
 }
 
-static json_t *
-input_json(const struct input_result *r)
+/* --- streaming: one element at a time, never the whole document ------- */
+
+/* The writer buffers jansson's many small chunks and writes 64 KiB at a
+   time: memory stays bounded whatever the report's size. */
+struct jw {
+	FILE		*fp;
+	struct strbuf	 buf;
+	int		 failed;
+};
+
+static void
+jw_flush(struct jw *w)
 {
-	json_t *o = json_object(), *arr;
+	if (w->buf.len > 0 &&
+	    fwrite(w->buf.buf, 1, w->buf.len, w->fp) != w->buf.len)
+		w->failed = 1;
+	strbuf_reset(&w->buf);
+}
+
+static void
+jw_raw(struct jw *w, const char *p, size_t n)
+{
+	strbuf_add(&w->buf, p, n);
+	if (w->buf.len >= 65536)
+		jw_flush(w);
+}
+
+static void
+jw_indent(struct jw *w, int indent)
+{
+	static const char sp[] = "                                ";
+
+	while (indent > 0) {
+		int k = indent < 32 ? indent : 32;
+
+		jw_raw(w, sp, (size_t)k);
+		indent -= k;
+	}
+}
+
+struct jw_chunk {
+	struct jw	*w;
+	int		 indent;
+};
+
+/* jansson's output, a chunk at a time: each newline gains the indent. */
+static int
+jw_put(const char *buf, size_t n, void *data)
+{
+	struct jw_chunk *c = data;
+	const char *nl;
+
+	while (n > 0 && (nl = memchr(buf, '\n', n)) != NULL) {
+		size_t k = (size_t)(nl - buf) + 1;
+
+		jw_raw(c->w, buf, k);
+		jw_indent(c->w, c->indent);
+		buf += k;
+		n -= k;
+	}
+	jw_raw(c->w, buf, n);
+	return 0;
+}
+
+/* Writes v (released) as JSON_INDENT(2) text shifted right by indent. */
+static void
+jw_value(struct jw *w, json_t *v, int indent)
+{
+	struct jw_chunk c = {w, indent};
+
+	if (v == NULL || json_dump_callback(v, jw_put, &c, JSON_INDENT(2) |
+	    JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) != 0)
+		w->failed = 1;
+	json_decref(v);
+}
+
+/* ",\n" between members, then the key at indent. */
+static void
+jw_key(struct jw *w, int indent, const char *key, int *first)
+{
+	if (!*first)
+		jw_raw(w, ",", 1);
+	jw_raw(w, "\n", 1);
+	jw_indent(w, indent);
+	strbuf_addf(&w->buf, "\"%s\": ", key);
+	*first = 0;
+}
+
+static void
+jw_member(struct jw *w, int indent, const char *key, json_t *v, int *first)
+{
+	jw_key(w, indent, key, first);
+	jw_value(w, v, indent);
+}
+
+/* An array member whose elements elem(i) makes, written one by one. */
+static void
+jw_array(struct jw *w, int indent, const char *key, size_t n,
+    json_t *(*elem)(const struct input_result *, size_t, const void *),
+    const struct input_result *r, const void *ctx, int *first)
+{
 	size_t i;
 
-	json_object_set_new(o, "path", json_string(r->path));
-	json_object_set_new(o, "kind", json_string(r->kind == INPUT_JOB ? "job" :
-	    "log"));
-	json_object_set_new(o, "format", json_string(r->format));
-	json_object_set_new(o, "outcome", json_string(outcome_name(r->outcome)));
-	if (r->primary >= 0)
-		json_object_set_new(o, "primary_cause",
-		    json_string(r->findings[r->primary].cause));
-	else if ((r->outcome == OUTCOME_FAILED ||
-	    r->outcome == OUTCOME_ROLLED_BACK) && r->nignored == 0)
-		json_object_set_new(o, "primary_cause", json_string("unknown"));
-	else
-		json_object_set_new(o, "primary_cause", json_null());
-	json_object_set_new(o, "error", str_or_null(r->error ?
-	    (r->error_text != NULL ? r->error_text : "error") : NULL));
-	json_object_set_new(o, "lines", json_integer((json_int_t)r->nlines));
-	json_object_set_new(o, "ignored", json_integer((json_int_t)r->nignored));
-	json_object_set_new(o, "device", device_json(&r->device));
-	arr = json_array();
-	for (i = 0; i < r->nsessions; i++)
-		json_array_append_new(arr, session_json(&r->sessions[i]));
-	json_object_set_new(o, "sessions", arr);
-	arr = json_array();
+	jw_key(w, indent, key, first);
+	if (n == 0) {
+		jw_raw(w, "[]", 2);
+		return;
+	}
+	jw_raw(w, "[", 1);
+	for (i = 0; i < n; i++) {
+		jw_raw(w, i > 0 ? ",\n" : "\n", i > 0 ? 2 : 1);
+		jw_indent(w, indent + 2);
+		jw_value(w, elem(r, i, ctx), indent + 2);
+	}
+	jw_raw(w, "\n", 1);
+	jw_indent(w, indent);
+	jw_raw(w, "]", 1);
+}
+
+static json_t *
+session_elem(const struct input_result *r, size_t i, const void *ctx)
+{
+	(void)ctx;
+	return session_json(&r->sessions[i]);
+}
+
+static json_t *
+finding_elem(const struct input_result *r, size_t i, const void *ctx)
+{
+	(void)ctx;
+	return finding_json(r, &r->findings[i]);
+}
+
+static json_t *
+note_elem(const struct input_result *r, size_t i, const void *ctx)
+{
+	json_t *n = json_object();
+
+	(void)ctx;
+	json_object_set_new(n, "line", r->notes[i].line > 0 ?
+	    json_integer((json_int_t)r->notes[i].line) : json_null());
+	json_object_set_new(n, "text", json_string(r->notes[i].text));
+	return n;
+}
+
+/* The findings of each node, by a counting sort (one pass, not one pass
+   per node): node k's are idx[start[k] .. start[k + 1]). */
+struct node_index {
+	size_t		*start;
+	size_t		*idx;
+};
+
+static void
+node_index_build(struct node_index *ni, const struct input_result *r)
+{
+	size_t i, k, *fill;
+
+	ni->start = calloc(r->nnodes + 2, sizeof(size_t));
+	ni->idx = calloc(r->nfindings + 1, sizeof(size_t));
+	fill = calloc(r->nnodes + 1, sizeof(size_t));
+	if (ni->start == NULL || ni->idx == NULL || fill == NULL)
+		abort();
 	for (i = 0; i < r->nfindings; i++)
-		json_array_append_new(arr, finding_json(r, &r->findings[i]));
-	json_object_set_new(o, "findings", arr);
-	arr = json_array();
-	for (i = 0; i < r->nnotes; i++) {
-		json_t *n = json_object();
+		if (r->findings[i].node >= 0 &&
+		    (size_t)r->findings[i].node < r->nnodes)
+			ni->start[r->findings[i].node + 1]++;
+	for (k = 0; k < r->nnodes; k++)
+		ni->start[k + 1] += ni->start[k];
+	for (i = 0; i < r->nfindings; i++) {
+		int nd = r->findings[i].node;
 
-		json_object_set_new(n, "line", r->notes[i].line > 0 ?
-		    json_integer((json_int_t)r->notes[i].line) : json_null());
-		json_object_set_new(n, "text", json_string(r->notes[i].text));
-		json_array_append_new(arr, n);
+		if (nd >= 0 && (size_t)nd < r->nnodes)
+			ni->idx[ni->start[nd] + fill[nd]++] = i;
 	}
-	json_object_set_new(o, "notes", arr);
-	if (r->kind == INPUT_JOB) {
-		json_object_set_new(o, "job_id", str_or_null(r->job_id));
-		json_object_set_new(o, "job_timed_out",
-		    json_boolean(r->job_timed_out));
-		arr = json_array();
-		for (i = 0; i < r->nnodes; i++) {
-			const struct job_node *nd = &r->nodes[i];
-			json_t *n = json_object();
+	free(fill);
+}
 
-			json_object_set_new(n, "node_id", json_string(nd->node_id));
-			json_object_set_new(n, "status", json_string(nd->status));
-			json_object_set_new(n, "outcome",
-			    json_string(outcome_name(nd->outcome)));
-			json_object_set_new(n, "primary_cause", nd->primary >= 0 ?
-			    json_string(r->findings[nd->primary].cause) :
-			    (nd->outcome == OUTCOME_FAILED ||
-			    nd->outcome == OUTCOME_ROLLED_BACK) ?
-			    json_string("unknown") : json_null());
-			json_object_set_new(n, "info", str_or_null(nd->info));
-			json_object_set_new(n, "timestamp", str_or_null(nd->timestamp));
-			json_object_set_new(n, "line", nd->line > 0 ?
-			    json_integer((json_int_t)nd->line) : json_null());
-			{
-				json_t *fi = json_array();
-				size_t k;
+static json_t *
+node_elem(const struct input_result *r, size_t i, const void *ctx)
+{
+	const struct node_index *ni = ctx;
+	const struct job_node *nd = &r->nodes[i];
+	json_t *n = json_object(), *fi = json_array();
+	size_t k;
 
-				for (k = 0; k < r->nfindings; k++)
-					if (r->findings[k].node == (int)i)
-						json_array_append_new(fi,
-						    json_integer((json_int_t)k));
-				json_object_set_new(n, "findings", fi);
-			}
-			if (nd->log_path != NULL) {
-				json_object_set_new(n, "log", json_string(nd->log_path));
-				json_object_set_new(n, "log_outcome",
-				    json_string(outcome_name(nd->log_outcome)));
-				json_object_set_new(n, "log_cause",
-				    str_or_null(nd->log_cause));
-				json_object_set_new(n, "disagree",
-				    json_boolean(nd->disagree));
-			}
-			json_array_append_new(arr, n);
-		}
-		json_object_set_new(o, "nodes", arr);
+	json_object_set_new(n, "node_id", json_string(nd->node_id));
+	json_object_set_new(n, "status", json_string(nd->status));
+	json_object_set_new(n, "outcome", json_string(outcome_name(nd->outcome)));
+	json_object_set_new(n, "primary_cause", nd->primary >= 0 ?
+	    json_string(r->findings[nd->primary].cause) :
+	    (nd->outcome == OUTCOME_FAILED ||
+	    nd->outcome == OUTCOME_ROLLED_BACK) ?
+	    json_string("unknown") : json_null());
+	json_object_set_new(n, "info", str_or_null(nd->info));
+	json_object_set_new(n, "timestamp", str_or_null(nd->timestamp));
+	json_object_set_new(n, "line", nd->line > 0 ?
+	    json_integer((json_int_t)nd->line) : json_null());
+	for (k = ni->start[i]; k < ni->start[i + 1]; k++)
+		json_array_append_new(fi, json_integer((json_int_t)ni->idx[k]));
+	json_object_set_new(n, "findings", fi);
+	if (nd->log_path != NULL) {
+		json_object_set_new(n, "log", json_string(nd->log_path));
+		json_object_set_new(n, "log_outcome",
+		    json_string(outcome_name(nd->log_outcome)));
+		json_object_set_new(n, "log_cause", str_or_null(nd->log_cause));
+		json_object_set_new(n, "disagree", json_boolean(nd->disagree));
 	}
+	return n;
+}
+
+/* The sessions counted, not listed (null when every one is listed). */
+static json_t *
+summarised_json(const struct session_summary *sm)
+{
+	json_t *o, *by, *bc;
+	size_t k;
+
+	if (sm->n == 0)
+		return json_null();
+	o = json_object();
+	by = json_object();
+	bc = json_object();
+	json_object_set_new(o, "count", json_integer((json_int_t)sm->n));
+	json_object_set_new(o, "after_session",
+	    json_integer((json_int_t)sm->after));
+	json_object_set_new(o, "first_line",
+	    json_integer((json_int_t)sm->first_line));
+	json_object_set_new(o, "last_line",
+	    json_integer((json_int_t)sm->last_line));
+	for (k = 0; k <= OUTCOME_NOT_ATTEMPTED; k++)
+		if (sm->by_outcome[k] > 0)
+			json_object_set_new(by, outcome_name((enum outcome)k),
+			    json_integer((json_int_t)sm->by_outcome[k]));
+	json_object_set_new(o, "by_outcome", by);
+	for (k = 0; k < sm->ncause; k++)
+		json_object_set_new(bc, sm->by_cause[k].cause,
+		    json_integer((json_int_t)sm->by_cause[k].n));
+	json_object_set_new(o, "failed_by_cause", bc);
 	return o;
 }
 
-json_t *
-report_json_build(struct input_result *const *in, size_t n,
-    const struct report_opts *o)
+static void
+input_write(struct jw *w, const struct input_result *r)
 {
-	json_t *root = json_object(), *arr = json_array();
-	size_t i;
+	const int in = 6;
+	int first = 1;
 
-	(void)o;
-	json_object_set_new(root, "otadiag", json_string(OTADIAG_VERSION));
-	json_object_set_new(root, "schema", json_integer(REPORT_SCHEMA_VERSION));
-	for (i = 0; i < n; i++)
-		json_array_append_new(arr, input_json(in[i]));
-	json_object_set_new(root, "inputs", arr);
-	return root;
+	jw_raw(w, "{", 1);
+	jw_member(w, in, "path", json_string(r->path), &first);
+	jw_member(w, in, "kind", json_string(r->kind == INPUT_JOB ? "job" :
+	    "log"), &first);
+	jw_member(w, in, "format", json_string(r->format), &first);
+	jw_member(w, in, "outcome", json_string(outcome_name(r->outcome)),
+	    &first);
+	jw_member(w, in, "primary_cause", r->primary >= 0 ?
+	    json_string(r->findings[r->primary].cause) :
+	    (r->outcome == OUTCOME_FAILED || r->outcome == OUTCOME_ROLLED_BACK) &&
+	    r->nignored == 0 ? json_string("unknown") : json_null(), &first);
+	jw_member(w, in, "error", str_or_null(r->error ? (r->error_text != NULL ?
+	    r->error_text : "error") : NULL), &first);
+	jw_member(w, in, "lines", json_integer((json_int_t)r->nlines), &first);
+	jw_member(w, in, "ignored", json_integer((json_int_t)r->nignored),
+	    &first);
+	jw_member(w, in, "device", device_json(&r->device), &first);
+	jw_array(w, in, "sessions", r->nsessions, session_elem, r, NULL, &first);
+	jw_member(w, in, "sessions_summarised", summarised_json(&r->summarised),
+	    &first);
+	jw_array(w, in, "findings", r->nfindings, finding_elem, r, NULL, &first);
+	jw_array(w, in, "notes", r->nnotes, note_elem, r, NULL, &first);
+	if (r->kind == INPUT_JOB) {
+		struct node_index ni;
+
+		jw_member(w, in, "job_id", str_or_null(r->job_id), &first);
+		jw_member(w, in, "job_timed_out", json_boolean(r->job_timed_out),
+		    &first);
+		node_index_build(&ni, r);
+		jw_array(w, in, "nodes", r->nnodes, node_elem, r, &ni, &first);
+		free(ni.start);
+		free(ni.idx);
+	}
+	jw_raw(w, "\n", 1);
+	jw_indent(w, in - 2);
+	jw_raw(w, "}", 1);
 }
 
+/*
+ * The document is written as it is made, element by element, so a report
+ * of a job with a million nodes needs the memory of one node, not of a
+ * tree of the whole report.  The layout is jansson's JSON_INDENT(2).
+ */
 int
 report_json(FILE *fp, struct input_result *const *in, size_t n,
     const struct report_opts *o)
 {
-	json_t *root = report_json_build(in, n, o);
-	int rc;
+	struct jw w = {fp, STRBUF_INIT, 0};
+	size_t i;
 
-	rc = json_dumpf(root, fp, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(root);
-	if (rc != 0 || fputc('\n', fp) == EOF)
+	(void)o;
+	strbuf_addf(&w.buf, "{\n  \"otadiag\": \"%s\",\n  \"schema\": %d,\n"
+	    "  \"inputs\": [", OTADIAG_VERSION, REPORT_SCHEMA_VERSION);
+	for (i = 0; i < n; i++) {
+		jw_raw(&w, i > 0 ? ",\n    " : "\n    ", i > 0 ? 6 : 5);
+		input_write(&w, in[i]);
+	}
+	if (n > 0)
+		jw_raw(&w, "\n  ]\n}\n", 7);
+	else
+		jw_raw(&w, "]\n}\n", 4);
+	jw_flush(&w);
+	strbuf_release(&w.buf);
+	if (w.failed || ferror(fp))
 		return DIAG_EIO;
 	return 0;
 }

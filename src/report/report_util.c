@@ -10,6 +10,7 @@
 #include "diag.h"
 #include "report_util.h"
 #include "result.h"
+#include "xalloc.h"
 #include "ruleset.h"
 #include "sanitize.h"
 
@@ -73,4 +74,24 @@ report_util_json_put(FILE *fp, json_t *obj, size_t flags)
 	if (rc != 0 || fputc('\n', fp) == EOF)
 		return DIAG_EIO;
 	return 0;
+}
+
+int *
+report_cons_links(const struct input_result *r)
+{
+	size_t i, n = r->nfindings;
+	int *next = xmalloc((2 * n + 1) * sizeof(*next));
+
+	for (i = 0; i < 2 * n; i++)
+		next[i] = -1;
+	/* backwards, so that each chain lists its findings in order */
+	for (i = n; i-- > 0;) {
+		int c = r->findings[i].consequence_of;
+
+		if (c >= 0 && (size_t)c < n) {
+			next[i] = next[n + (size_t)c];
+			next[n + (size_t)c] = (int)i;
+		}
+	}
+	return next;
 }

@@ -42,4 +42,11 @@ json_t	*report_util_json_str(const char *s);
  */
 int	 report_util_json_put(FILE *fp, json_t *obj, size_t flags);
 
+/*
+ * Each finding's consequences as chains, for report_text_block(): an
+ * array of 2 * nfindings ints (the caller frees it), built in one pass.
+ */
+struct input_result;
+int	*report_cons_links(const struct input_result *r);
+
 #endif

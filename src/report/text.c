@@ -3,10 +3,12 @@
  * timeline, then findings with the root cause first and its consequences
  * folded under it.  Colour only when report_opts.color says so.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "diag.h"
 #include "report.h"
+#include "report_util.h"
 #include "sanitize.h"
 #include "strbuf.h"
 
@@ -59,13 +61,36 @@ put_lines(FILE *fp, const struct finding *f)
 		fputc(')', fp);
 }
 
+/* The next consequence of finding idx after c (c = -1: the first). */
+static int
+next_cons(const struct input_result *r, const int *cons_next, size_t idx,
+    int c)
+{
+	size_t i;
+
+	if (cons_next != NULL)
+		return c < 0 ? cons_next[r->nfindings + idx] : cons_next[c];
+	for (i = (size_t)(c + 1); i < r->nfindings; i++)
+		if (r->findings[i].consequence_of == (int)idx)
+			return (int)i;
+	return -1;
+}
+
 void
 report_text_finding(FILE *fp, const struct input_result *r, size_t idx,
     const struct report_opts *o)
 {
+	report_text_block(fp, r, idx, NULL, o);
+}
+
+void
+report_text_block(FILE *fp, const struct input_result *r, size_t idx,
+    const int *cons_next, const struct report_opts *o)
+{
 	const struct finding *f = &r->findings[idx];
 	const struct rule *rule = f->rule;
-	size_t i, ncons = 0;
+	size_t i;
+	int c;
 
 	fprintf(fp, "  %s%s%-7s%s %s%s%s  %s[%s]%s\n",
 	    col(o, C_BOLD), col(o, sev_color(f->severity)),
@@ -100,24 +125,38 @@ report_text_finding(FILE *fp, const struct input_result *r, size_t idx,
 		    k->value != NULL ? " " : "", k->value != NULL ? k->value : "",
 		    k->note != NULL ? " — " : "", k->note != NULL ? k->note : "");
 	}
-	for (i = 0; i < r->nfindings; i++)
-		if (r->findings[i].consequence_of == (int)idx)
-			ncons++;
-	if (ncons > 0) {
+	if ((c = next_cons(r, cons_next, idx, -1)) >= 0)
 		fprintf(fp, "      %sthen, as a consequence:%s\n", col(o, C_DIM),
 		    col(o, C_RESET));
-		for (i = 0; i < r->nfindings; i++) {
-			const struct finding *c = &r->findings[i];
+	for (; c >= 0; c = next_cons(r, cons_next, idx, c)) {
+		const struct finding *cf = &r->findings[c];
 
-			if (c->consequence_of != (int)idx)
-				continue;
-			fprintf(fp, "        line %lu%s: %s [%s]\n", c->line,
-			    c->count > 1 ? " (repeated)" : "", c->rule->title,
-			    c->rule->id);
-		}
+		fprintf(fp, "        line %lu%s: %s [%s]\n", cf->line,
+		    cf->count > 1 ? " (repeated)" : "", cf->rule->title,
+		    cf->rule->id);
 	}
 	fprintf(fp, "      %srule %s, confidence %s%s\n", col(o, C_DIM),
 	    rule->id, rule->generic ? "generic" : "specific", col(o, C_RESET));
+}
+
+/* The updates counted, not listed, in a long input. */
+static void
+summarised(FILE *fp, const struct session_summary *sm,
+    const struct report_opts *o)
+{
+	size_t k, n = 0;
+
+	fprintf(fp, "  %supdates %zu-%zu%s, lines %lu-%lu: summarised, not "
+	    "listed:", col(o, C_BOLD), sm->after + 1, sm->after + sm->n,
+	    col(o, C_RESET), sm->first_line, sm->last_line);
+	for (k = 0; k <= OUTCOME_NOT_ATTEMPTED; k++)
+		if (sm->by_outcome[k] > 0)
+			fprintf(fp, "%s %zu %s", n++ > 0 ? "," : "",
+			    sm->by_outcome[k], outcome_name((enum outcome)k));
+	fputc('\n', fp);
+	for (k = 0; k < sm->ncause; k++)
+		fprintf(fp, "    %s%zu failed: %s%s\n", col(o, C_DIM),
+		    sm->by_cause[k].n, sm->by_cause[k].cause, col(o, C_RESET));
 }
 
 static void
@@ -127,9 +166,14 @@ timeline(FILE *fp, const struct input_result *r, const struct report_opts *o)
 
 	for (i = 0; i < r->nsessions; i++) {
 		const struct session *s = &r->sessions[i];
+		size_t num = i + 1;
 
+		if (r->summarised.n > 0 && i == r->summarised.after)
+			summarised(fp, &r->summarised, o);
+		if (r->summarised.n > 0 && i >= r->summarised.after)
+			num += r->summarised.n;
 		fprintf(fp, "  %supdate %zu%s, lines %lu-%lu: %s", col(o, C_BOLD),
-		    i + 1, col(o, C_RESET), s->start_line, s->end_line,
+		    num, col(o, C_RESET), s->start_line, s->end_line,
 		    outcome_name(s->outcome));
 		if ((s->outcome == OUTCOME_FAILED ||
 		    s->outcome == OUTCOME_ROLLED_BACK) &&
@@ -257,25 +301,17 @@ report_text(FILE *fp, struct input_result *const *in, size_t n,
 			if (any)
 				fputc('\n', fp);
 		}
-		if (r->kind == INPUT_JOB) {
-			fprintf(fp, "  job %s: %zu node%s\n", r->job_id != NULL ?
-			    r->job_id : "(no id)", r->nnodes, r->nnodes == 1 ? "" :
-			    "s");
-			for (k = 0; k < r->nnodes; k++) {
-				const struct job_node *nd = &r->nodes[k];
+		if (r->kind == INPUT_JOB)
+			report_text_job(fp, r, o);
+		else {
+			int *next = report_cons_links(r);
 
-				fprintf(fp, "    %-24s %-12s %s%s%s%s\n", nd->node_id,
-				    outcome_name(nd->outcome), nd->primary >= 0 ?
-				    r->findings[nd->primary].cause : "",
-				    nd->disagree ? "  (log disagrees: " : "",
-				    nd->disagree ? outcome_name(nd->log_outcome) : "",
-				    nd->disagree ? ")" : "");
-			}
-		} else
 			timeline(fp, r, o);
-		for (k = 0; k < r->nfindings; k++)
-			if (r->findings[k].consequence_of < 0)
-				report_text_finding(fp, r, k, o);
+			for (k = 0; k < r->nfindings; k++)
+				if (r->findings[k].consequence_of < 0)
+					report_text_block(fp, r, k, next, o);
+			free(next);
+		}
 		for (k = 0; k < r->nnotes; k++) {
 			fprintf(fp, "  %snote:%s ", col(o, C_YEL), col(o, C_RESET));
 			fprintf(fp, "%s\n", r->notes[k].text);
