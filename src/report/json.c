@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "report.h"
+#include "report_util.h"
 #include "strbuf.h"
 
 static json_t *
@@ -133,101 +134,6 @@ session_json(const struct session *s)
 	}
 	json_object_set_new(o, "timeline", tl);
 	return o;
-}
-
-/* --- streaming: one element at a time, never the whole document ------- */
-
-/* The writer buffers jansson's many small chunks and writes 64 KiB at a
-   time: memory stays bounded whatever the report's size. */
-struct jw {
-	FILE		*fp;
-	struct strbuf	 buf;
-	int		 failed;
-};
-
-static void
-jw_flush(struct jw *w)
-{
-	if (w->buf.len > 0 &&
-	    fwrite(w->buf.buf, 1, w->buf.len, w->fp) != w->buf.len)
-		w->failed = 1;
-	strbuf_reset(&w->buf);
-}
-
-static void
-jw_raw(struct jw *w, const char *p, size_t n)
-{
-	strbuf_add(&w->buf, p, n);
-	if (w->buf.len >= 65536)
-		jw_flush(w);
-}
-
-static void
-jw_indent(struct jw *w, int indent)
-{
-	static const char sp[] = "                                ";
-
-	while (indent > 0) {
-		int k = indent < 32 ? indent : 32;
-
-		jw_raw(w, sp, (size_t)k);
-		indent -= k;
-	}
-}
-
-struct jw_chunk {
-	struct jw	*w;
-	int		 indent;
-};
-
-/* jansson's output, a chunk at a time: each newline gains the indent. */
-static int
-jw_put(const char *buf, size_t n, void *data)
-{
-	struct jw_chunk *c = data;
-	const char *nl;
-
-	while (n > 0 && (nl = memchr(buf, '\n', n)) != NULL) {
-		size_t k = (size_t)(nl - buf) + 1;
-
-		jw_raw(c->w, buf, k);
-		jw_indent(c->w, c->indent);
-		buf += k;
-		n -= k;
-	}
-	jw_raw(c->w, buf, n);
-	return 0;
-}
-
-/* Writes v (released) as JSON_INDENT(2) text shifted right by indent. */
-static void
-jw_value(struct jw *w, json_t *v, int indent)
-{
-	struct jw_chunk c = {w, indent};
-
-	if (v == NULL || json_dump_callback(v, jw_put, &c, JSON_INDENT(2) |
-	    JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) != 0)
-		w->failed = 1;
-	json_decref(v);
-}
-
-/* ",\n" between members, then the key at indent. */
-static void
-jw_key(struct jw *w, int indent, const char *key, int *first)
-{
-	if (!*first)
-		jw_raw(w, ",", 1);
-	jw_raw(w, "\n", 1);
-	jw_indent(w, indent);
-	strbuf_addf(&w->buf, "\"%s\": ", key);
-	*first = 0;
-}
-
-static void
-jw_member(struct jw *w, int indent, const char *key, json_t *v, int *first)
-{
-	jw_key(w, indent, key, first);
-	jw_value(w, v, indent);
 }
 
 /* An array member whose elements elem(i) makes, written one by one. */

@@ -27,6 +27,7 @@
 #include "result.h"
 #include "ruleset.h"
 #include "strbuf.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 #ifndef OTADIAG_VERSION
@@ -35,8 +36,8 @@
 
 struct junit_suite {
 	struct strbuf	 body;
-	char		**names;
-	size_t		 nnames, cap;
+	struct strmap	 names;		/* test names used, each counted */
+	char		*name;		/* the last unique name */
 	char		*classname;
 	unsigned	 tests, failures, errors;
 };
@@ -103,24 +104,23 @@ junit_attr(struct strbuf *sb, const char *name, const char *value)
 	strbuf_addch(sb, '"');
 }
 
-/* A name unique within the suite: "base", "base (2)", ...; owned by s. */
+/* A name unique within the suite: "base", "base (2)", ...; owned by s
+   until the next call.  Constant time per name, whatever the suite's size. */
 static const char *
 junit_unique(struct junit_suite *s, const char *base)
 {
-	char	*name = xstrdup(base);
-	unsigned k = 1;
-	size_t	 i;
+	unsigned long k = strmap_bump(&s->names, base);
 
-again:
-	for (i = 0; i < s->nnames; i++)
-		if (strcmp(s->names[i], name) == 0) {
-			free(name);
-			name = xasprintf("%s (%u)", base, ++k);
-			goto again;
-		}
-	s->names = xgrow(s->names, &s->cap, s->nnames + 1, sizeof(*s->names));
-	s->names[s->nnames++] = name;
-	return name;
+	free(s->name);
+	s->name = xstrdup(base);
+	while (k > 1) {
+		free(s->name);
+		s->name = xasprintf("%s (%lu)", base, k);
+		if (strmap_bump(&s->names, s->name) == 1)
+			break;
+		k = strmap_bump(&s->names, base);
+	}
+	return s->name;
 }
 
 /*
@@ -366,9 +366,8 @@ junit_suite(FILE *fp, const struct input_result *r, const struct report_opts *o,
 	*tests += s.tests;
 	*failures += s.failures;
 	*errors += s.errors;
-	for (i = 0; i < s.nnames; i++)
-		free(s.names[i]);
-	free(s.names);
+	strmap_release(&s.names);
+	free(s.name);
 	free(s.classname);
 	strbuf_release(&s.body);
 	strbuf_release(&d);

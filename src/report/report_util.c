@@ -13,6 +13,7 @@
 #include "xalloc.h"
 #include "ruleset.h"
 #include "sanitize.h"
+#include "strbuf.h"
 
 const char *
 report_util_rule_id(const struct finding *f)
@@ -95,3 +96,91 @@ report_cons_links(const struct input_result *r)
 	}
 	return next;
 }
+
+/* ---- streaming JSON (see report_util.h) ---- */
+
+void
+jw_flush(struct jw *w)
+{
+	if (w->buf.len > 0 &&
+	    fwrite(w->buf.buf, 1, w->buf.len, w->fp) != w->buf.len)
+		w->failed = 1;
+	strbuf_reset(&w->buf);
+}
+
+void
+jw_raw(struct jw *w, const char *p, size_t n)
+{
+	strbuf_add(&w->buf, p, n);
+	if (w->buf.len >= 65536)
+		jw_flush(w);
+}
+
+void
+jw_indent(struct jw *w, int indent)
+{
+	static const char sp[] = "                                ";
+
+	while (indent > 0) {
+		int k = indent < 32 ? indent : 32;
+
+		jw_raw(w, sp, (size_t)k);
+		indent -= k;
+	}
+}
+
+struct jw_chunk {
+	struct jw	*w;
+	int		 indent;
+};
+
+/* jansson's output, a chunk at a time: each newline gains the indent. */
+static int
+jw_put(const char *buf, size_t n, void *data)
+{
+	struct jw_chunk *c = data;
+	const char *nl;
+
+	while (n > 0 && (nl = memchr(buf, '\n', n)) != NULL) {
+		size_t k = (size_t)(nl - buf) + 1;
+
+		jw_raw(c->w, buf, k);
+		jw_indent(c->w, c->indent);
+		buf += k;
+		n -= k;
+	}
+	jw_raw(c->w, buf, n);
+	return 0;
+}
+
+/* Writes v (released) as JSON_INDENT(2) text shifted right by indent. */
+void
+jw_value(struct jw *w, json_t *v, int indent)
+{
+	struct jw_chunk c = {w, indent};
+
+	if (v == NULL || json_dump_callback(v, jw_put, &c, JSON_INDENT(2) |
+	    JSON_PRESERVE_ORDER | JSON_ENCODE_ANY) != 0)
+		w->failed = 1;
+	json_decref(v);
+}
+
+/* ",\n" between members, then the key at indent. */
+void
+jw_key(struct jw *w, int indent, const char *key, int *first)
+{
+	if (!*first)
+		jw_raw(w, ",", 1);
+	jw_raw(w, "\n", 1);
+	jw_indent(w, indent);
+	strbuf_addf(&w->buf, "\"%s\": ", key);
+	*first = 0;
+}
+
+void
+jw_member(struct jw *w, int indent, const char *key, json_t *v, int *first)
+{
+	jw_key(w, indent, key, first);
+	jw_value(w, v, indent);
+}
+

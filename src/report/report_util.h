@@ -49,4 +49,29 @@ int	 report_util_json_put(FILE *fp, json_t *obj, size_t flags);
 struct input_result;
 int	*report_cons_links(const struct input_result *r);
 
+/*
+ * Streaming JSON: a report written as it is made, element by element,
+ * never as one tree, in jansson's JSON_INDENT(2) layout.  The writer
+ * buffers small chunks and writes 64 KiB at a time.  Errors are sticky in
+ * failed; jw_flush() at the end.
+ */
+#include "strbuf.h"
+
+struct jw {
+	FILE		*fp;
+	struct strbuf	 buf;
+	int		 failed;
+};
+
+void	 jw_flush(struct jw *w);
+/* n bytes as they are. */
+void	 jw_raw(struct jw *w, const char *p, size_t n);
+void	 jw_indent(struct jw *w, int indent);
+/* v (released) shifted right by indent after each newline. */
+void	 jw_value(struct jw *w, json_t *v, int indent);
+/* ",\n" unless *first, the key at indent and ": ". */
+void	 jw_key(struct jw *w, int indent, const char *key, int *first);
+void	 jw_member(struct jw *w, int indent, const char *key, json_t *v,
+	    int *first);
+
 #endif

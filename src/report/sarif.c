@@ -24,6 +24,7 @@
 #include "result.h"
 #include "ruleset.h"
 #include "strbuf.h"
+#include "strmap.h"
 #include "xalloc.h"
 
 #define SARIF_SCHEMA	"https://json.schemastore.org/sarif-2.1.0.json"
@@ -337,19 +338,6 @@ sarif_physical(const char *path, const char *cwd, unsigned long line,
 	    "region", region);
 }
 
-/* Occurrences of the same fingerprint in the same input get :1, :2 ... */
-static unsigned
-sarif_occurrence(char **seen, size_t nseen, const char *fp)
-{
-	unsigned n = 1;
-	size_t	 i;
-
-	for (i = 0; i < nseen; i++)
-		if (strcmp(seen[i], fp) == 0)
-			n++;
-	return n;
-}
-
 /* The root finding f is a consequence of (following the chain), or NULL. */
 static const struct finding *
 sarif_root(const struct input_result *in, const struct finding *f)
@@ -367,8 +355,8 @@ sarif_root(const struct input_result *in, const struct finding *f)
 
 static json_t *
 sarif_result(const struct input_result *in, size_t idx, size_t ruleidx,
-    const struct sarif_rule *sr, const char *cwd, char **seen, size_t nseen,
-    char *fp)
+    const struct sarif_rule *sr, const char *cwd, unsigned long occurrence,
+    const char *fp)
 {
 	const struct finding *f = &in->findings[idx];
 	const struct finding *root;
@@ -376,8 +364,8 @@ sarif_result(const struct input_result *in, size_t idx, size_t ruleidx,
 	char		 hash[32];
 	size_t		 i;
 
-	snprintf(hash, sizeof(hash), "%s:%u", fp,
-	    sarif_occurrence(seen, nseen, fp));
+	/* occurrences of one fingerprint in one input get :1, :2 ... */
+	snprintf(hash, sizeof(hash), "%s:%lu", fp, occurrence);
 	props = json_pack("{s:s,s:b,s:I}",
 	    "cause", report_util_cause(f),
 	    "primary", f->primary != 0,
@@ -440,44 +428,34 @@ sarif_notification(const struct input_result *in, const char *cwd)
 	return n;
 }
 
-static json_t *
-sarif_build(struct input_result *const *in, size_t n, const char *cwd)
+/*
+ * The log is written as it is made: the rule descriptors first (one pass
+ * over the findings finds them), then each result as it is built, so a
+ * report of a job with a million findings needs the memory of one result.
+ */
+static void
+sarif_write(struct jw *w, struct input_result *const *in, size_t n,
+    const char *cwd)
 {
 	struct sarif_rules rs = { NULL, 0, 0 };
-	json_t		*results, *rules, *notes, *run, *log, *driver, *inv;
-	char		**seen = NULL;
-	size_t		 i, j, nseen, seencap = 0;
-	int		 ok = 1;
+	struct strmap	 seen = STRMAP_INIT;
+	json_t		*rules, *notes, *driver, *inv;
+	size_t		 i, j, k = 0;
+	int		 ok = 1, first = 1, rfirst = 1;
 
-	results = json_array();
 	notes = json_array();
 	for (i = 0; i < n; i++) {
-		const struct input_result *r = in[i];
-
-		if (r->error) {
+		if (in[i]->error) {
 			ok = 0;
-			json_array_append_new(notes, sarif_notification(r, cwd));
+			json_array_append_new(notes, sarif_notification(in[i],
+			    cwd));
 		}
-		nseen = 0;
-		for (j = 0; j < r->nfindings; j++) {
-			size_t	 ri = sarif_rule_index(&rs, &r->findings[j]);
-			char	*fp = finding_fingerprint(&r->findings[j]);
-
-			json_array_append_new(results, sarif_result(r, j, ri,
-			    &rs.v[ri], cwd, seen, nseen, fp));
-			seen = xgrow(seen, &seencap, nseen + 1, sizeof(*seen));
-			seen[nseen++] = fp;
-		}
-		for (j = 0; j < nseen; j++)
-			free(seen[j]);
+		for (j = 0; j < in[i]->nfindings; j++)
+			(void)sarif_rule_index(&rs, &in[i]->findings[j]);
 	}
-	free(seen);
-
 	rules = json_array();
 	for (i = 0; i < rs.n; i++)
 		json_array_append_new(rules, sarif_descriptor(&rs.v[i]));
-	free(rs.v);
-
 	driver = json_pack("{s:s,s:s,s:s,s:s,s:o}",
 	    "name", "otadiag",
 	    "semanticVersion", OTADIAG_VERSION,
@@ -489,12 +467,20 @@ sarif_build(struct input_result *const *in, size_t n, const char *cwd)
 		json_object_set_new(inv, "toolExecutionNotifications", notes);
 	else
 		json_decref(notes);
-	run = json_pack("{s:{s:o},s:{s:s},s:[o],s:s,s:o}",
-	    "tool", "driver", driver,
-	    "automationDetails", "id", "otadiag/",
-	    "invocations", inv,
-	    "columnKind", "unicodeCodePoints",
-	    "results", results);
+
+	jw_raw(w, "{", 1);
+	jw_member(w, 2, "$schema", json_string(SARIF_SCHEMA), &first);
+	jw_member(w, 2, "version", json_string("2.1.0"), &first);
+	jw_key(w, 2, "runs", &first);
+	jw_raw(w, "[\n", 2);
+	jw_indent(w, 4);
+	jw_raw(w, "{", 1);
+	jw_member(w, 6, "tool", json_pack("{s:o}", "driver", driver), &rfirst);
+	jw_member(w, 6, "automationDetails", json_pack("{s:s}", "id",
+	    "otadiag/"), &rfirst);
+	jw_member(w, 6, "invocations", json_pack("[o]", inv), &rfirst);
+	jw_member(w, 6, "columnKind", json_string("unicodeCodePoints"),
+	    &rfirst);
 	if (cwd != NULL) {
 		struct strbuf sb = STRBUF_INIT;
 
@@ -502,30 +488,50 @@ sarif_build(struct input_result *const *in, size_t n, const char *cwd)
 		sarif_pct_encode(&sb, cwd);
 		if (sb.buf[sb.len - 1] != '/')
 			strbuf_addch(&sb, '/');
-		json_object_set_new(run, "originalUriBaseIds",
-		    json_pack("{s:{s:o}}", SARIF_SRCROOT, "uri",
-		    sarif_str(sb.buf)));
+		jw_member(w, 6, "originalUriBaseIds", json_pack("{s:{s:o}}",
+		    SARIF_SRCROOT, "uri", sarif_str(sb.buf)), &rfirst);
 		strbuf_release(&sb);
 	}
-	log = json_pack("{s:s,s:s,s:[o]}",
-	    "$schema", SARIF_SCHEMA,
-	    "version", "2.1.0",
-	    "runs", run);
-	return log;
+	jw_key(w, 6, "results", &rfirst);
+	jw_raw(w, "[", 1);
+	for (i = 0; i < n; i++) {
+		const struct input_result *r = in[i];
+
+		for (j = 0; j < r->nfindings; j++) {
+			size_t	 ri = sarif_rule_index(&rs, &r->findings[j]);
+			char	*fp = finding_fingerprint(&r->findings[j]);
+
+			jw_raw(w, k > 0 ? ",\n" : "\n", k > 0 ? 2 : 1);
+			k++;
+			jw_indent(w, 8);
+			jw_value(w, sarif_result(r, j, ri, &rs.v[ri], cwd,
+			    strmap_bump(&seen, fp), fp), 8);
+			free(fp);
+		}
+		strmap_release(&seen);
+	}
+	if (k > 0) {
+		jw_raw(w, "\n", 1);
+		jw_indent(w, 6);
+	}
+	jw_raw(w, "]\n    }\n  ]\n}\n", 14);
+	free(rs.v);
 }
 
 int
 report_sarif(FILE *fp, struct input_result *const *in, size_t n,
     const struct report_opts *o)
 {
+	struct jw w = {fp, STRBUF_INIT, 0};
 	char	 cwdbuf[4096];
 	char	*cwd;
 
 	(void)o;
 	cwd = getcwd(cwdbuf, sizeof(cwdbuf));
-	if (report_util_json_put(fp, sarif_build(in, n, cwd),
-	    JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0 ||
-	    fflush(fp) != 0 || ferror(fp))
+	sarif_write(&w, in, n, cwd);
+	jw_flush(&w);
+	strbuf_release(&w.buf);
+	if (w.failed || fflush(fp) != 0 || ferror(fp))
 		return DIAG_EIO;
 	return 0;
 }
