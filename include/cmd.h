@@ -172,5 +172,6 @@ int	 cmd_ports(const struct cmd *cmd, int argc, char **argv);
 int	 cmd_job(const struct cmd *cmd, int argc, char **argv);
 int	 cmd_rules(const struct cmd *cmd, int argc, char **argv);
 int	 cmd_explain(const struct cmd *cmd, int argc, char **argv);
+int	 cmd_image(const struct cmd *cmd, int argc, char **argv);
 
 #endif

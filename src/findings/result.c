@@ -32,6 +32,12 @@ outcome_from_name(const char *name)
 	return -1;
 }
 
+const char *
+input_kind_name(enum input_kind k)
+{
+	return k == INPUT_JOB ? "job" : k == INPUT_IMAGE ? "image" : "log";
+}
+
 void
 finding_release(struct finding *f)
 {
@@ -44,6 +50,12 @@ finding_release(struct finding *f)
 		free(f->caps[k].value);
 	}
 	free(f->caps);
+	for (k = 0; f->kc != NULL && k < f->rule->nkconfig; k++) {
+		free(f->kc[k].option);
+		free(f->kc[k].current);
+		free(f->kc[k].suggested);
+	}
+	free(f->kc);
 }
 
 void
@@ -96,6 +108,9 @@ result_free(struct input_result *r)
 		free(s->url);
 	}
 	free(r->sessions);
+	free(r->info_text);
+	free(r->info_json);
+	free(r->kconfig_tail);
 	free(r->device.version);
 	free(r->device.project);
 	free(r->device.idf_version);

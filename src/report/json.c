@@ -44,6 +44,11 @@ finding_json(const struct input_result *r, const struct finding *f)
 		json_object_set_new(k, "action", json_string(rule->kconfig[i].action));
 		json_object_set_new(k, "value", str_or_null(rule->kconfig[i].value));
 		json_object_set_new(k, "note", str_or_null(rule->kconfig[i].note));
+		/* --sdkconfig (kconfig.c): the user's value and a new one */
+		json_object_set_new(k, "current", str_or_null(f->kc != NULL ?
+		    f->kc[i].current : NULL));
+		json_object_set_new(k, "suggested", str_or_null(f->kc != NULL ?
+		    f->kc[i].suggested : NULL));
 		json_array_append_new(kc, k);
 	}
 	json_object_set_new(o, "kconfig", kc);
@@ -141,8 +146,7 @@ input_json(const struct input_result *r)
 	size_t i;
 
 	json_object_set_new(o, "path", json_string(r->path));
-	json_object_set_new(o, "kind", json_string(r->kind == INPUT_JOB ? "job" :
-	    "log"));
+	json_object_set_new(o, "kind", json_string(input_kind_name(r->kind)));
 	json_object_set_new(o, "format", json_string(r->format));
 	json_object_set_new(o, "outcome", json_string(outcome_name(r->outcome)));
 	if (r->primary >= 0)
@@ -176,6 +180,8 @@ input_json(const struct input_result *r)
 		json_array_append_new(arr, n);
 	}
 	json_object_set_new(o, "notes", arr);
+	if (r->info_json != NULL)	/* image inputs: preflight.c made it */
+		json_object_set_new(o, "image", json_loads(r->info_json, 0, NULL));
 	if (r->kind == INPUT_JOB) {
 		json_object_set_new(o, "job_id", str_or_null(r->job_id));
 		json_object_set_new(o, "job_timed_out",
