@@ -20,7 +20,6 @@
 #include "cmd.h"
 #include "diag.h"
 #include "image.h"
-#include "kconfig.h"
 #include "partitions.h"
 #include "pipeline.h"
 #include "preflight.h"
@@ -34,7 +33,6 @@ struct image_args {
 	const char	*running_version;
 	const char	*running_project;
 	const char	*chip;
-	const char	*sdkconfig;
 };
 
 static int	opt_chip(const struct cli_use *, const char *);
@@ -54,8 +52,6 @@ static const struct cli_option image_options[] = {
 	    0, 0, "the project name the devices run now"},
 	{"chip", 0, "chip", OPT(chip), opt_chip, 0, 0,
 	    "the devices' chip (esp32, esp32s3, esp32c3, ...)"},
-	{"sdkconfig", 0, "file", OPT(sdkconfig), cli_set_string, 0, 0,
-	    "the build's sdkconfig: target, OTA and signing options"},
 	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -208,8 +204,6 @@ check_one(struct pipeline *p, const char *path, struct preflight *pf)
 	if (buf != NULL) {
 		r->info_text = preflight_info_text(&img);
 		r->info_json = preflight_info_json(&img);
-		if (pf->sdk != NULL)
-			kconfig_apply(r, pf->sdk);
 	}
 	free(buf);
 	return r;
@@ -248,7 +242,6 @@ cmd_image(const struct cmd *cmd, int argc, char **argv)
 	struct preflight pf;
 	struct partitions *parts = NULL;
 	const struct partitions_entry *e;
-	struct sdkconfig *sdk = NULL;
 	struct image_app_desc running;
 	struct build_dir bd;
 	struct diag_err err;
@@ -287,8 +280,8 @@ cmd_image(const struct cmd *cmd, int argc, char **argv)
 		files = one;
 		if (o.partitions == NULL)
 			o.partitions = bd.table;
-		if (o.sdkconfig == NULL)
-			o.sdkconfig = bd.sdkconfig;
+		if (c.sdkconfig == NULL)
+			c.sdkconfig = bd.sdkconfig;
 		if (o.chip == NULL && bd.target != NULL &&
 		    image_chip_from_name(bd.target) >= 0)
 			o.chip = bd.target;
@@ -313,11 +306,6 @@ cmd_image(const struct cmd *cmd, int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	if (o.sdkconfig != NULL &&
-	    (sdk = sdkconfig_load(o.sdkconfig, &err)) == NULL) {
-		diag_print(stderr, &err);
-		goto out;
-	}
 	if (o.running != NULL) {
 		if (load_running(o.running, &running) != 0)
 			goto out;
@@ -327,9 +315,10 @@ cmd_image(const struct cmd *cmd, int argc, char **argv)
 	pf.running_version = o.running_version;
 	pf.running_project = o.running_project;
 	pf.chip = o.chip;
-	pf.sdk = sdk;
+	/* the sdkconfig is read by the pipeline (--sdkconfig is shared) */
 	if ((rc = pipeline_start(&p, "image", cmd->flags, &c)) != 0)
 		goto out;
+	pf.sdk = p.sdk;
 	res = xcalloc((size_t)nops, sizeof(*res));
 	for (i = 0; i < nops; i++)
 		res[i] = check_one(&p, files[i], &pf);
@@ -341,7 +330,6 @@ out:
 			result_free(res[i]);
 	free(res);
 	free(parts);
-	sdkconfig_free(sdk);
 	build_dir_free(&bd);
 	pipeline_free(&p);
 	return rc;
