@@ -69,7 +69,15 @@ r_raise(struct analysis *a, struct raise *r, const char *fmt, ...)
 	vsnprintf(r->text, sizeof(r->text), fmt, ap);
 	va_end(ap);
 	clean = sanitize_dup(r->text, strlen(r->text));
-	analysis_raise(a, r->rule, 1, clean, r->caps, r->ncaps);
+	if (analysis_raise(a, r->rule, 1, clean, r->caps, r->ncaps) < 0) {
+		/* never a silent pass: a check without its rule is an error */
+		char msg[160];
+
+		snprintf(msg, sizeof(msg), "the rule set has no rule '%s' for a "
+		    "check that failed (rules/preflight.json not loaded?)",
+		    r->rule);
+		analysis_set_error(a, msg);
+	}
 	free(clean);
 }
 

@@ -195,17 +195,6 @@ head_text(struct image *img, const unsigned char *buf, size_t n)
 	img->head[i] = '\0';
 }
 
-/* Is this what an ESP32-class extended header looks like? */
-static int
-esp32_header(const unsigned char *b, size_t n)
-{
-	if (n < IMAGE_HEADER_LEN)
-		return 1;	/* too short to tell: read as ESP32, truncated */
-	/* reserved[4] zero, hash_appended a flag, wp_pin 0xEE or a pin */
-	return b[19] == 0 && b[20] == 0 && b[21] == 0 && b[22] == 0 &&
-	    b[23] <= 1 && (b[8] == 0xEE || b[8] < 64);
-}
-
 /* An ESP8266 image: 8-byte header, then a segment at a plausible address. */
 static int
 esp8266_header(const unsigned char *b, size_t n)
@@ -430,7 +419,9 @@ image_parse(const unsigned char *buf, size_t n, struct image *img)
 	if (merged(img, buf, n))
 		return;
 	if (buf[0] == IMAGE_HEADER_MAGIC) {
-		if (!esp32_header(buf, n) && esp8266_header(buf, n)) {
+		/* bytes 8-11: an ESP8266 load address, where an ESP32 header
+		   has wp_pin 0xEE and drive strengths 0-3 */
+		if (esp8266_header(buf, n)) {
 			img->kind = IMAGE_ESP8266;
 			img->segment_count = buf[1];
 			img->spi_mode = buf[2];

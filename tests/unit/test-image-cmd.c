@@ -449,6 +449,18 @@ Test(image_cmd, esp8266_and_device_text_escaped)
 	proc_out_free(&o);
 }
 
+Test(image_cmd, a_check_without_its_rule_is_no_pass)
+{
+	struct proc_out o;
+
+	write_text("page.bin", "<html>");
+	o = RUN("--no-default-rules", "--rules", OTADIAG_SOURCE_DIR
+	    "/tests/unit/fixtures/rules-passing.json", "page.bin");
+	cr_expect_eq(o.status, 3, "exit %d: %s", o.status, o.out);
+	cr_expect(strstr(o.out, "no rule 'image-html'") != NULL, "%s", o.out);
+	proc_out_free(&o);
+}
+
 Test(image_cmd, usage_errors)
 {
 	struct proc_out o = RUN("--chip", "esp99", "a.bin");
