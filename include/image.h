@@ -119,8 +119,9 @@ struct image {
 /* Fills *img from buf[0..n). */
 void	 image_parse(const unsigned char *buf, size_t n, struct image *img);
 /*
- * Reads a whole file (at most IMAGE_FILE_MAX bytes; a larger one is
- * DIAG_ELIMIT before any read).  *out is owned (free()); NULL on failure.
+ * Reads a whole file, or standard input for "-" (at most IMAGE_FILE_MAX
+ * bytes: a larger regular file is DIAG_ELIMIT before any read, a pipe when
+ * it passes the bound).  *out is owned (free()); NULL on failure.
  */
 int	 image_read_file(const char *path, unsigned char **out, size_t *n,
 	    struct diag_err *err);

@@ -64,13 +64,14 @@ static const struct cli_spec image_spec = {
     "                     [--sdkconfig file] [--rules path]\n"
     "                     [--format fmt [--output file]]... [--color when]\n"
     "                     [--fail-on level] [--ignore rule|cause]\n"
-    "                     firmware.bin... | build_dir\n",
+    "                     firmware.bin... | build_dir | -\n",
 	.about =
     "Checks a firmware file before it ships: that it is an app image (not\n"
     "an HTML page, an ELF or a merged flash image), its header, segments,\n"
     "checksum and hash, that it fits the OTA slots, and that devices running\n"
     "the given image would install it.  An ESP-IDF build directory names\n"
-    "the app, the partition table and the sdkconfig itself.\n",
+    "the app, the partition table and the sdkconfig itself; - reads\n"
+    "standard input (curl -s URL | otadiag image -: what the server serves).\n",
 	.options = image_options,
 	.exits =
     "Exit status:\n"

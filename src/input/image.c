@@ -461,6 +461,35 @@ image_parse(const unsigned char *buf, size_t n, struct image *img)
 	}
 }
 
+/* A pipe or a terminal: read up to the bound, growing the buffer. */
+static int
+read_stream(const char *path, FILE *fp, unsigned char **out, size_t *n,
+    struct diag_err *err)
+{
+	size_t cap = 65536, len = 0, got;
+	unsigned char *buf = xmalloc(cap);
+
+	while ((got = fread(buf + len, 1, cap - len, fp)) > 0) {
+		len += got;
+		if (len > (size_t)IMAGE_FILE_MAX) {
+			free(buf);
+			return diag_set(err, DIAG_ELIMIT, path, 0, 0, "more than "
+			    "%ld MiB: larger than any ESP32 flash; is this the "
+			    "firmware?", IMAGE_FILE_MAX / (1024 * 1024));
+		}
+		if (len == cap)
+			buf = xrealloc(buf, cap *= 2);
+	}
+	if (ferror(fp)) {
+		free(buf);
+		return diag_set(err, DIAG_EIO, path, 0, 0, "read error: %s",
+		    strerror(errno));
+	}
+	*out = buf;
+	*n = len;
+	return 0;
+}
+
 int
 image_read_file(const char *path, unsigned char **out, size_t *n,
     struct diag_err *err)
@@ -469,34 +498,44 @@ image_read_file(const char *path, unsigned char **out, size_t *n,
 	struct stat st;
 	unsigned char *buf = NULL;
 	size_t got;
+	int rc, is_stdin = strcmp(path, "-") == 0;
 
 	*out = NULL;
 	*n = 0;
-	if ((fp = fopen(path, "rb")) == NULL)
+	if ((fp = is_stdin ? stdin : fopen(path, "rb")) == NULL)
 		return diag_set(err, DIAG_EIO, path, 0, 0, "cannot open: %s",
 		    strerror(errno));
 	if (fstat(fileno(fp), &st) != 0 || S_ISDIR(st.st_mode)) {
-		fclose(fp);
+		if (!is_stdin)
+			fclose(fp);
 		return diag_set(err, DIAG_EIO, path, 0, 0, "%s",
 		    S_ISDIR(st.st_mode) ? "is a directory" : strerror(errno));
 	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = read_stream(path, fp, out, n, err);
+		if (!is_stdin)
+			fclose(fp);
+		return rc;
+	}
 	if (st.st_size > IMAGE_FILE_MAX) {
-		fclose(fp);
+		if (!is_stdin)
+			fclose(fp);
 		return diag_set(err, DIAG_ELIMIT, path, 0, 0,
 		    "%lld bytes: larger than any ESP32 flash (%ld MiB read at "
 		    "most); is this the firmware?", (long long)st.st_size,
 		    IMAGE_FILE_MAX / (1024 * 1024));
 	}
-	/* a regular file's size, or read a pipe up to the bound */
-	buf = xmalloc((size_t)(S_ISREG(st.st_mode) ? st.st_size : 0) + 1);
-	got = S_ISREG(st.st_mode) ? fread(buf, 1, (size_t)st.st_size, fp) : 0;
-	if (ferror(fp) || (S_ISREG(st.st_mode) && got != (size_t)st.st_size)) {
-		fclose(fp);
+	buf = xmalloc((size_t)st.st_size + 1);
+	got = fread(buf, 1, (size_t)st.st_size, fp);
+	if (ferror(fp) || got != (size_t)st.st_size) {
+		if (!is_stdin)
+			fclose(fp);
 		free(buf);
 		return diag_set(err, DIAG_EIO, path, 0, 0, "read error: %s",
 		    errno != 0 ? strerror(errno) : "short read");
 	}
-	fclose(fp);
+	if (!is_stdin)
+		fclose(fp);
 	*out = buf;
 	*n = got;
 	return 0;

@@ -461,6 +461,17 @@ Test(image_cmd, a_check_without_its_rule_is_no_pass)
 	proc_out_free(&o);
 }
 
+Test(image_cmd, standard_input)
+{
+	/* proc_run's standard input is /dev/null: an empty image */
+	struct proc_out o = RUN("-");
+
+	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
+	cr_expect(strstr(o.out, "-: not ready to ship: The firmware file is "
+	    "empty") != NULL, "%s", o.out);
+	proc_out_free(&o);
+}
+
 Test(image_cmd, usage_errors)
 {
 	struct proc_out o = RUN("--chip", "esp99", "a.bin");
