@@ -213,9 +213,11 @@ gate(const struct cli_common *c, const struct baseline *bl,
 	}
 	if (nfind > 0) {
 		strbuf_addf(&sb, "exit 1: %zu finding%s at or above '%s' (first: "
-		    "%s line %lu, %s)", nfind, nfind == 1 ? "" : "s",
-		    rule_severity_name(c->fail_on), first_fr->path, first_f->line,
-		    first_f->cause);
+		    "%s", nfind, nfind == 1 ? "" : "s",
+		    rule_severity_name(c->fail_on), first_fr->path);
+		if (first_fr->kind != INPUT_IMAGE)	/* an image has no lines */
+			strbuf_addf(&sb, " line %lu", first_f->line);
+		strbuf_addf(&sb, ", %s)", first_f->cause);
 		if (nbase > 0)
 			strbuf_addf(&sb, "; %zu more accepted by the baseline", nbase);
 		*why = strbuf_detach(&sb);
