@@ -77,6 +77,21 @@ void	 analysis_set_job(struct analysis *a, const char *format,
  * line that gave the verdict).  analysis_finish() still completes it.
  */
 void	 analysis_stop(struct analysis *a);
+/*
+ * A finding raised by rule id rather than matched against a line (the
+ * preflight checks of `otadiag image`): text is its evidence, caps fill
+ * the message's ${name}.  Returns the finding's index, or -1 when the
+ * rule set has no rule of that id.
+ */
+int	 analysis_raise(struct analysis *a, const char *rule_id,
+	    unsigned long line, const char *text, const struct capture *caps,
+	    size_t ncaps);
+/*
+ * Turns the input into an image input (kind INPUT_IMAGE, format): its
+ * outcome is then "failed" when an error finding says the update would
+ * fail, else "success"; the primary cause is the most severe finding.
+ */
+void	 analysis_set_image(struct analysis *a, const char *format);
 /* Marks the input unreadable (kept in the report with error set). */
 void	 analysis_set_error(struct analysis *a, const char *text);
 

@@ -32,7 +32,8 @@ enum exit_status {
  *                --generic-only) and loads the rule set they name
  *   CMD_REPORTS  takes the report and gate options (--format, --output,
  *                --color, --fail-on, --expect, --ignore, --baseline, -q,
- *                -v), writes the reports, applies the gate and ends with
+ *                -v, --sdkconfig), writes the reports, applies the gate and
+ *                ends with
  *                "otadiag: exit N: why"
  *   CMD_LIVE     reads a live stream shown as it arrives: its text goes to
  *                standard error when a machine report takes standard output
@@ -73,6 +74,7 @@ struct cli_common {
 	const char	*ignore[64];
 	size_t		 nignore;
 	const char	*baseline;	/* path or NULL */
+	const char	*sdkconfig;	/* path or NULL (kconfig.h) */
 	int		 verbose;
 	int		 quiet;
 	int		 top;		/* text: diagnoses shown per job, 0 all */
@@ -173,5 +175,6 @@ int	 cmd_ports(const struct cmd *cmd, int argc, char **argv);
 int	 cmd_job(const struct cmd *cmd, int argc, char **argv);
 int	 cmd_rules(const struct cmd *cmd, int argc, char **argv);
 int	 cmd_explain(const struct cmd *cmd, int argc, char **argv);
+int	 cmd_image(const struct cmd *cmd, int argc, char **argv);
 
 #endif

@@ -25,6 +25,7 @@
 #include "report.h"
 #include "result.h"
 #include "ruleset.h"
+#include "sdkconfig.h"
 
 struct pipeline {
 	const char	*cmd;		/* "analyze": for messages */
@@ -33,6 +34,7 @@ struct pipeline {
 	struct ruleset	*rs;		/* owned, NULL before start */
 	struct matcher	*m;		/* owned: compiled, for one thread */
 	struct analysis_opts aopts;	/* --ignore, for analysis_new() */
+	struct sdkconfig *sdk;		/* --sdkconfig, owned, or NULL */
 	FILE		*live;		/* CMD_LIVE: stdout, or stderr when a
 					   machine report takes stdout */
 	struct report_opts live_ropts;	/* text on live (colour for it) */
@@ -43,12 +45,14 @@ struct pipeline {
 
 /*
  * Zeroes p and does the steps before the input.  Returns 0, or EXIT_USAGE
- * after printing why (a rule set that does not load).
+ * after printing why (a rule set that does not load), or EXIT_INPUT (an
+ * --sdkconfig that cannot be read).
  */
 int	 pipeline_start(struct pipeline *p, const char *cmd, unsigned flags,
 	    struct cli_common *c);
 /*
- * Writes the requested reports of in[0..n) and applies --fail-on,
+ * Fills the Kconfig values of --sdkconfig into the findings (kconfig.h),
+ * writes the requested reports of in[0..n) and applies --fail-on,
  * --expect, --baseline; sets and returns the status (a report that cannot
  * be written is 3) and the reason.
  */

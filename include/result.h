@@ -37,6 +37,17 @@ struct capture {
 
 #define FINDING_MAX_LINES 32	/* evidence lines kept per finding */
 
+/* A rule's kconfig suggestion against the user's sdkconfig (kconfig.h). */
+struct finding_kconfig {
+	char		*option;	/* the name in the user's ESP-IDF */
+	char		*current;	/* value in the sdkconfig ("n": not set),
+					   or NULL when it does not say */
+	char		*suggested;	/* concrete new value(s): "3328 or 4352",
+					   or NULL (already there, or a check) */
+	int		 already;	/* current is already what the rule
+					   suggests: try the rest of the remedy */
+};
+
 struct finding {
 	const struct rule *rule;	/* borrowed from the ruleset; never NULL
 					   (every finding comes from a rule, the
@@ -66,6 +77,8 @@ struct finding {
 					   end, with its consequences */
 	int		 primary;	/* 1 if this is the primary cause of its
 					   session (or node) */
+	struct finding_kconfig *kc;	/* --sdkconfig: one per rule->kconfig
+					   entry, or NULL */
 };
 
 struct stage_event {
@@ -171,6 +184,7 @@ struct job_node {
 enum input_kind {
 	INPUT_LOG = 0,
 	INPUT_JOB,
+	INPUT_IMAGE,	/* a firmware file checked before it ships (image) */
 };
 
 struct input_result {
@@ -198,8 +212,16 @@ struct input_result {
 	int		 job_timed_out;
 	size_t		 nignored;	/* findings dropped by --ignore (and
 					   their consequences) */
+	/* image inputs (src/findings/preflight.c), else NULL */
+	char		*info_text;	/* what esptool image_info shows: lines
+					   for the text report, sanitised */
+	char		*info_json;	/* the same as a JSON object's text */
+	char		*kconfig_tail;	/* a sdkconfig.defaults fragment that
+					   applies the findings' kconfig */
 };
 
+/* "log", "job", "image" (static). */
+const char *input_kind_name(enum input_kind k);
 void	 result_free(struct input_result *r);
 /* A time-out of a job itself (the --job-timeout check or the cloud's own
    timed-out status), not a device-side window. */

@@ -23,6 +23,8 @@ static const struct cmd commands[] = {
 	{"job", cmd_job, CMD_RULES | CMD_REPORTS,
 	    "analyse or fetch cloud OTA job status (RainMaker ...)"},
 	{"rules", cmd_rules, 0, "list, show and test the rule table"},
+	{"image", cmd_image, CMD_RULES | CMD_REPORTS,
+	    "check a firmware file before it ships (preflight)"},
 	{"explain", cmd_explain, CMD_RULES,
 	    "decode an error code (esp_err_t, mbedTLS, ...)"},
 };

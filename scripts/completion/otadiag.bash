@@ -21,10 +21,10 @@ _otadiag()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 
-	local commands="analyze monitor ports job rules explain"
+	local commands="analyze monitor ports job rules explain image"
 	local rulesopts="--rules --no-default-rules --generic-only"
 	local common="$rulesopts --format --output --color
-	    --fail-on --expect --ignore --baseline -v -q --help"
+	    --fail-on --expect --ignore --baseline --sdkconfig -v -q --help"
 	local formats="text json jsonl sarif junit github"
 	local outcomes="success failed rolled-back in-progress not-attempted unknown"
 	local causes="alloc-failed sys-evt-stack-overflow stack-overflow
@@ -87,12 +87,18 @@ _otadiag()
 		    -- "$cur"))
 		return ;;
 	--rules | --output | -o | --baseline | --log | --logs | --save | \
-	    --token-file | --cacert)
+	    --token-file | --cacert | --sdkconfig | --partitions | --running)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		compopt -o filenames 2>/dev/null
 		return ;;
 	-j | --jobs | --max-line | --baud | -b | --timeout | --retries | \
 	    --max-size | --job-id | --node-id | --api | --job-timeout)
+		return ;;
+	--chip)
+		COMPREPLY=($(compgen -W "esp32 esp32s2 esp32s3 esp32c2 esp32c3
+		    esp32c5 esp32c6 esp32c61 esp32h2 esp32p4 esp8266" -- "$cur"))
+		return ;;
+	--slot | --running-version | --running-project)
 		return ;;
 	--parity)
 		COMPREPLY=($(compgen -W "none odd even mark space" -- "$cur"))
@@ -151,6 +157,15 @@ _otadiag()
 			COMPREPLY=($(compgen -W "$rulesopts --help" -- "$cur"))
 		elif [ "$sub" = show ]; then
 			COMPREPLY=($(compgen -W "$(_otadiag_rule_ids)" -- "$cur"))
+		else
+			COMPREPLY=($(compgen -f -- "$cur"))
+			compopt -o filenames 2>/dev/null
+		fi ;;
+	image)
+		if [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "--partitions --slot --running
+			    --running-version --running-project --chip $common" \
+			    -- "$cur"))
 		else
 			COMPREPLY=($(compgen -f -- "$cur"))
 			compopt -o filenames 2>/dev/null

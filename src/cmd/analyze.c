@@ -51,7 +51,8 @@ static const struct cli_spec analyze_spec = {
     "                       [--generic-only] [--format fmt [--output file]]...\n"
     "                       [--color when] [--fail-on level] [--expect outcome]\n"
     "                       [--ignore rule|cause] [--baseline file]\n"
-    "                       [--max-line bytes] [file | dir | -]...\n",
+    "                       [--sdkconfig file] [--max-line bytes]\n"
+    "                       [file | dir | -]...\n",
 	.about =
     "Diagnoses captured OTA logs and cloud job JSON (a folder is walked for\n"
     "*.log, *.txt and *.json; no input or - reads standard input).\n",

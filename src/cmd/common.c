@@ -277,6 +277,8 @@ const struct cli_option cli_report_options[] = {
 	    "accept a rule id or cause id (repeatable)"},
 	{"baseline", 0, "file", COMMON(baseline), cli_set_string, 0, 0,
 	    "accept the findings of an earlier json report"},
+	{"sdkconfig", 0, "file", COMMON(sdkconfig), cli_set_string, 0, 0,
+	    "the build's sdkconfig: Kconfig advice with its values"},
 	{"quiet", 'q', NULL, COMMON(quiet), cli_set_flag, 0, 0,
 	    "no text report (monitor: nor device output)"},
 	{"verbose", 'v', NULL, COMMON(verbose), cli_set_flag, 0, 0,

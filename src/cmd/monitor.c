@@ -594,7 +594,8 @@ static const struct cli_spec monitor_spec = {
 	"                       [--reset] [--rules path] [--no-default-rules]\n"
 	"                       [--generic-only] [--format fmt [--output file]]...\n"
 	"                       [--color when] [--fail-on level] [--expect outcome]\n"
-	"                       [--ignore rule|cause] [--baseline file] [port]\n",
+	"                       [--ignore rule|cause] [--baseline file]\n"
+	"                       [--sdkconfig file] [port]\n",
 	.about =
 	"Shows what the device on PORT prints (a serial device, socket://host:port\n"
 	"or - for standard input; the only USB serial port when none is given) and\n"

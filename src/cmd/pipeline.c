@@ -11,6 +11,7 @@
 #include "baseline.h"
 #include "cmd.h"
 #include "diag.h"
+#include "kconfig.h"
 #include "pipeline.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -56,6 +57,11 @@ pipeline_start(struct pipeline *p, const char *cmd, unsigned flags,
 				diag_warning("--ignore %s: no rule or cause has "
 				    "this id (see 'otadiag rules list')",
 				    c->ignore[i]);
+	}
+	if ((flags & CMD_REPORTS) && c->sdkconfig != NULL &&
+	    (p->sdk = sdkconfig_load(c->sdkconfig, &err)) == NULL) {
+		diag_print(stderr, &err);
+		return EXIT_INPUT;
 	}
 	if (flags & CMD_LIVE) {
 		p->live = live_stream(c);
@@ -208,9 +214,11 @@ gate(const struct cli_common *c, const struct baseline *bl,
 	}
 	if (nfind > 0) {
 		strbuf_addf(&sb, "exit 1: %zu finding%s at or above '%s' (first: "
-		    "%s line %lu, %s)", nfind, nfind == 1 ? "" : "s",
-		    rule_severity_name(c->fail_on), first_fr->path, first_f->line,
-		    first_f->cause);
+		    "%s", nfind, nfind == 1 ? "" : "s",
+		    rule_severity_name(c->fail_on), first_fr->path);
+		if (first_fr->kind != INPUT_IMAGE)	/* an image has no lines */
+			strbuf_addf(&sb, " line %lu", first_f->line);
+		strbuf_addf(&sb, ", %s)", first_f->cause);
 		if (nbase > 0)
 			strbuf_addf(&sb, "; %zu more accepted by the baseline", nbase);
 		*why = strbuf_detach(&sb);
@@ -232,9 +240,13 @@ pipeline_report(struct pipeline *p, struct input_result *const *in, size_t n)
 	struct baseline *bl = NULL;
 	struct diag_err err;
 	int bad = 0;
+	size_t i;
 
 	if (!(p->flags & CMD_REPORTS))
 		return p->status;
+	for (i = 0; p->sdk != NULL && i < n; i++)
+		if (!in[i]->error)
+			kconfig_apply(in[i], p->sdk);
 	/* the baseline is read once: the reports and the gate share it, and
 	   an unreadable one is reported once, by the gate */
 	if (p->c->baseline != NULL &&
@@ -282,6 +294,8 @@ pipeline_free(struct pipeline *p)
 {
 	matcher_free(p->m);
 	ruleset_free(p->rs);
+	sdkconfig_free(p->sdk);
+	p->sdk = NULL;
 	free(p->why);
 	p->m = NULL;
 	p->rs = NULL;

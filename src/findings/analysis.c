@@ -302,6 +302,28 @@ analysis_set_job(struct analysis *a, const char *format, const char *job_id,
 	r->nnodes += nnodes;
 }
 
+int
+analysis_raise(struct analysis *a, const char *rule_id, unsigned long line,
+    const char *text, const struct capture *caps, size_t ncaps)
+{
+	const struct rule *r = ruleset_find(a->rs, rule_id);
+
+	if (r == NULL || r->kind != RULE_KIND_RULE || a->finished)
+		return -1;
+	if (line > a->lineno) {
+		a->lineno = line;
+		a->res->nlines = line;
+	}
+	return finding_add(a, r, line, -1, -1, text, caps, ncaps, -1);
+}
+
+void
+analysis_set_image(struct analysis *a, const char *format)
+{
+	a->res->kind = INPUT_IMAGE;
+	a->res->format = format;
+}
+
 void
 analysis_stop(struct analysis *a)
 {

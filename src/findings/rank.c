@@ -402,6 +402,28 @@ summarised_primary(const struct input_result *r)
 	return best;
 }
 
+/* An image: no sessions; the most severe finding is the primary cause. */
+static void
+rank_image(struct input_result *r)
+{
+	size_t i;
+
+	drop_ignored(r);
+	r->primary = -1;
+	for (i = 0; i < r->nfindings; i++)
+		if (r->primary < 0 || r->findings[i].severity >
+		    r->findings[r->primary].severity)
+			r->primary = (int)i;
+	if (r->primary >= 0 && r->findings[r->primary].severity < RULE_WARNING)
+		r->primary = -1;
+	if (r->primary >= 0)
+		r->findings[r->primary].primary = 1;
+	r->outcome = r->primary >= 0 &&
+	    r->findings[r->primary].severity == RULE_ERROR ? OUTCOME_FAILED :
+	    OUTCOME_SUCCESS;
+	reorder(r);
+}
+
 void
 rank_findings(struct analysis *a)
 {
@@ -417,6 +439,10 @@ rank_findings(struct analysis *a)
 	for (i = 0; i < r->nfindings; i++) {
 		r->findings[i].consequence_of = -1;
 		r->findings[i].primary = 0;
+	}
+	if (r->kind == INPUT_IMAGE) {
+		rank_image(r);
+		return;
 	}
 	if (r->kind == INPUT_JOB) {
 		rank_job(r);

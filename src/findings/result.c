@@ -62,6 +62,12 @@ finding_is_job_timeout(const struct finding *f)
 	    strcmp(f->rule->field, "status") == 0);
 }
 
+const char *
+input_kind_name(enum input_kind k)
+{
+	return k == INPUT_JOB ? "job" : k == INPUT_IMAGE ? "image" : "log";
+}
+
 void
 finding_release(struct finding *f)
 {
@@ -74,6 +80,12 @@ finding_release(struct finding *f)
 		free(f->caps[k].value);
 	}
 	free(f->caps);
+	for (k = 0; f->kc != NULL && k < f->rule->nkconfig; k++) {
+		free(f->kc[k].option);
+		free(f->kc[k].current);
+		free(f->kc[k].suggested);
+	}
+	free(f->kc);
 }
 
 void
@@ -160,6 +172,9 @@ result_free(struct input_result *r)
 		session_release(&r->sessions[i]);
 	free(r->sessions);
 	free(r->summarised.by_cause);
+	free(r->info_text);
+	free(r->info_json);
+	free(r->kconfig_tail);
 	free(r->device.version);
 	free(r->device.project);
 	free(r->device.idf_version);

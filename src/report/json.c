@@ -46,6 +46,11 @@ finding_json(const struct input_result *r, const struct finding *f)
 		json_object_set_new(k, "action", json_string(rule->kconfig[i].action));
 		json_object_set_new(k, "value", str_or_null(rule->kconfig[i].value));
 		json_object_set_new(k, "note", str_or_null(rule->kconfig[i].note));
+		/* --sdkconfig (kconfig.c): the user's value and a new one */
+		json_object_set_new(k, "current", str_or_null(f->kc != NULL ?
+		    f->kc[i].current : NULL));
+		json_object_set_new(k, "suggested", str_or_null(f->kc != NULL ?
+		    f->kc[i].suggested : NULL));
 		json_array_append_new(kc, k);
 	}
 	json_object_set_new(o, "kconfig", kc);
@@ -290,8 +295,7 @@ input_write(struct jw *w, const struct input_result *r)
 
 	jw_raw(w, "{", 1);
 	jw_member(w, in, "path", json_string(r->path), &first);
-	jw_member(w, in, "kind", json_string(r->kind == INPUT_JOB ? "job" :
-	    "log"), &first);
+	jw_member(w, in, "kind", json_string(input_kind_name(r->kind)), &first);
 	jw_member(w, in, "format", json_string(r->format), &first);
 	jw_member(w, in, "outcome", json_string(outcome_name(r->outcome)),
 	    &first);
@@ -310,6 +314,9 @@ input_write(struct jw *w, const struct input_result *r)
 	    &first);
 	jw_array(w, in, "findings", r->nfindings, finding_elem, r, NULL, &first);
 	jw_array(w, in, "notes", r->nnotes, note_elem, r, NULL, &first);
+	if (r->info_json != NULL)	/* image inputs: preflight.c made it */
+		jw_member(w, in, "image", json_loads(r->info_json, 0, NULL),
+		    &first);
 	if (r->kind == INPUT_JOB) {
 		struct node_index ni;
 

@@ -92,7 +92,7 @@ report_jsonl(FILE *fp, struct input_result *const *in, size_t n,
 			json_object_set_new(e, "type", json_string("error"));
 			json_object_set_new(e, "path", jsonl_str(r->path));
 			json_object_set_new(e, "kind", json_string(
-			    r->kind == INPUT_JOB ? "job" : "log"));
+			    input_kind_name(r->kind)));
 			json_object_set_new(e, "error", jsonl_str(
 			    r->error_text != NULL ? r->error_text :
 			    "input could not be read"));

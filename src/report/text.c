@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "kconfig.h"
 #include "report.h"
 #include "report_util.h"
 #include "sanitize.h"
@@ -98,7 +99,10 @@ report_text_block(FILE *fp, const struct input_result *r, size_t idx,
 	    col(o, C_BOLD), rule->title, col(o, C_RESET),
 	    col(o, C_DIM), f->cause, col(o, C_RESET));
 	fputs("      ", fp);
-	put_lines(fp, f);
+	if (r->kind == INPUT_IMAGE)	/* no lines: the evidence says where */
+		fputs("evidence", fp);
+	else
+		put_lines(fp, f);
 	if (f->node >= 0 && (size_t)f->node < r->nnodes)
 		fprintf(fp, ", node %s", r->nodes[f->node].node_id);
 	/* a line cut at 64 KiB is no use on a screen: show its start */
@@ -120,6 +124,15 @@ report_text_block(FILE *fp, const struct input_result *r, size_t idx,
 	for (i = 0; i < rule->nkconfig; i++) {
 		const struct rule_kconfig *k = &rule->kconfig[i];
 
+		if (f->kc != NULL) {	/* --sdkconfig: kconfig.c */
+			struct strbuf kb = STRBUF_INIT;
+
+			kconfig_describe(&kb, f, i);
+			fprintf(fp, "      %skconfig:%s %s\n", col(o, C_GREEN),
+			    col(o, C_RESET), kb.buf);
+			strbuf_release(&kb);
+			continue;
+		}
 		fprintf(fp, "      %skconfig:%s %s: %s%s%s%s%s\n", col(o, C_GREEN),
 		    col(o, C_RESET), k->option, k->action,
 		    k->value != NULL ? " " : "", k->value != NULL ? k->value : "",
@@ -225,9 +238,13 @@ verdict(FILE *fp, const struct input_result *r, const struct report_opts *o)
 		    r->error_text != NULL ? r->error_text : "unreadable");
 		return;
 	}
-	fprintf(fp, "%s%s%s", col(o, c), outcome_name(r->outcome),
-	    col(o, C_RESET));
-	if (r->primary >= 0) {
+	fprintf(fp, "%s%s%s", col(o, c), r->kind != INPUT_IMAGE ?
+	    outcome_name(r->outcome) : r->outcome == OUTCOME_FAILED ?
+	    "not ready to ship" : "ready to ship", col(o, C_RESET));
+	if (r->primary >= 0 && r->kind == INPUT_IMAGE)
+		fprintf(fp, ": %s (%s)", r->findings[r->primary].rule->title,
+		    r->findings[r->primary].cause);
+	else if (r->primary >= 0) {
 		const struct finding *f = &r->findings[r->primary];
 
 		fprintf(fp, ": %s (%s, line %lu)", f->rule->title, f->cause,
@@ -259,6 +276,8 @@ report_text(FILE *fp, struct input_result *const *in, size_t n,
 		verdict(fp, r, o);
 		if (r->error)
 			continue;
+		if (r->info_text != NULL)	/* image: preflight.c made it */
+			fputs(r->info_text, fp);
 		if (d->version != NULL || d->project != NULL || d->chip != NULL ||
 		    d->reset_reason != NULL || d->idf_version != NULL) {
 			const char *sep = " ";
@@ -316,6 +335,8 @@ report_text(FILE *fp, struct input_result *const *in, size_t n,
 			fprintf(fp, "  %snote:%s ", col(o, C_YEL), col(o, C_RESET));
 			fprintf(fp, "%s\n", r->notes[k].text);
 		}
+		if (r->kconfig_tail != NULL)	/* --sdkconfig: kconfig.c */
+			fputs(r->kconfig_tail, fp);
 	}
 	return 0;
 }

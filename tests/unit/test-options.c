@@ -26,6 +26,8 @@
 #define LOG		OTADIAG_SOURCE_DIR "/fixtures/logs/success-idf5-1.log"
 #define JOB		OTADIAG_SOURCE_DIR "/fixtures/jobs/aws-update.json"
 #define RULES		FIXTURES "rules-passing.json"
+#define IMG		OTADIAG_SOURCE_DIR "/fixtures/images/esp_idf_blink_esp32s2.bin"
+#define CSV		FIXTURES "partitions-two-ota.csv"
 
 struct opt_row {
 	const char	*cmd[3];	/* command words, e.g. {"rules", "list"} */
@@ -56,6 +58,7 @@ static const struct opt_row rows[] = {
 	{{"analyze"}, "expect", 0, "success", {LOG, NULL}, 0},
 	{{"analyze"}, "ignore", 0, "gen-err-wdt", {LOG, NULL}, 0},
 	{{"analyze"}, "baseline", 0, "baseline.json", HELP, 0},
+	{{"analyze"}, "sdkconfig", 0, "/dev/null", {LOG, NULL}, 0},
 	{{"analyze"}, "quiet", 'q', NULL, {LOG, NULL}, 0},
 	{{"analyze"}, "verbose", 'v', NULL, {LOG, NULL}, 0},
 	{{"analyze"}, "top", 0, "3", {LOG, NULL}, 0},
@@ -83,6 +86,7 @@ static const struct opt_row rows[] = {
 	{{"monitor"}, "expect", 0, "not-attempted", STDIN1, 0},
 	{{"monitor"}, "ignore", 0, "gen-err-wdt", STDIN, 0},
 	{{"monitor"}, "baseline", 0, "baseline.json", HELP, 0},
+	{{"monitor"}, "sdkconfig", 0, "/dev/null", STDIN1, 0},
 	{{"monitor"}, "quiet", 'q', NULL, STDIN1, 0},
 	{{"monitor"}, "verbose", 'v', NULL, STDIN1, 0},
 	{{"monitor"}, "top", 0, "3", STDIN1, 0},
@@ -101,6 +105,8 @@ static const struct opt_row rows[] = {
 	{{"job"}, "expect", 0, "success", HELP, 0},
 	{{"job"}, "ignore", 0, "gen-err-wdt", {JOB, NULL}, -1},
 	{{"job"}, "baseline", 0, "baseline.json", HELP, 0},
+	{{"job"}, "sdkconfig", 0, "/dev/null", HELP, 0},
+	{{"job", "fetch"}, "sdkconfig", 0, "/dev/null", HELP, 0},
 	{{"job"}, "quiet", 'q', NULL, {JOB, NULL}, -1},
 	{{"job"}, "verbose", 'v', NULL, {JOB, NULL}, -1},
 	{{"job"}, "top", 0, "3", {JOB, NULL}, -1},
@@ -114,6 +120,28 @@ static const struct opt_row rows[] = {
 	{{"job", "fetch"}, "retries", 0, "0", HELP, 0},
 	{{"job", "fetch"}, "max-size", 0, "4096", HELP, 0},
 	{{"job", "fetch"}, "save", 0, "/dev/null", HELP, 0},
+
+	/* image: the real ESP-IDF image of fixtures/images */
+	{{"image"}, "partitions", 0, CSV, {IMG, NULL}, 0},
+	{{"image"}, "slot", 0, "ota_1", {"--partitions", CSV, IMG, NULL}, 0},
+	{{"image"}, "running", 0, IMG, {IMG, NULL}, 1},	/* same version */
+	{{"image"}, "running-version", 0, "0.1", {IMG, NULL}, 0},
+	{{"image"}, "running-project", 0, "blink", {IMG, NULL}, 0},
+	{{"image"}, "chip", 0, "esp32s2", {IMG, NULL}, 0},
+	{{"image"}, "rules", 0, RULES, HELP, 0},
+	{{"image"}, "no-default-rules", 0, NULL, HELP, 0},
+	{{"image"}, "generic-only", 0, NULL, {IMG, NULL}, 0},
+	{{"image"}, "format", 0, "json", {IMG, NULL}, 0},
+	{{"image"}, "output", 'o', "/dev/null", {IMG, NULL}, 0},
+	{{"image"}, "color", 0, "never", {IMG, NULL}, 0},
+	{{"image"}, "fail-on", 0, "never", {IMG, NULL}, 0},
+	{{"image"}, "expect", 0, "success", {IMG, NULL}, 0},
+	{{"image"}, "ignore", 0, "image-html", {IMG, NULL}, 0},
+	{{"image"}, "baseline", 0, "baseline.json", HELP, 0},
+	{{"image"}, "sdkconfig", 0, "/dev/null", {IMG, NULL}, 0},
+	{{"image"}, "quiet", 'q', NULL, {IMG, NULL}, 0},
+	{{"image"}, "verbose", 'v', NULL, {IMG, NULL}, 0},
+	{{"image"}, "top", 0, "3", {IMG, NULL}, 0},
 
 	/* explain */
 	{{"explain"}, "table", 0, "errno", {"104", NULL}, 0},
@@ -141,7 +169,7 @@ static const struct opt_row rows[] = {
 /* Every command and subcommand, for the options it does not have. */
 static const char *const commands[][3] = {
 	{"analyze"}, {"monitor"}, {"ports"}, {"job"}, {"job", "fetch"},
-	{"explain"}, {"rules"}, {"rules", "list"}, {"rules", "show"},
+	{"explain"}, {"image"}, {"rules"}, {"rules", "list"}, {"rules", "show"},
 	{"rules", "test"}, {"rules", "check"}, {"rules", "fields"},
 	{"rules", "model"},
 };
