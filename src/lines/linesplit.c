@@ -58,6 +58,18 @@ append(struct linesplit *ls, const char *p, size_t n)
 	ls->len += n;
 }
 
+/* The first CR or LF in [p, end), or end: two memchr() scans, not a loop
+   over bytes. */
+static const char *
+line_end(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	const char *lim = nl != NULL ? nl : end;
+	const char *cr = memchr(p, '\r', (size_t)(lim - p));
+
+	return cr != NULL ? cr : lim;
+}
+
 int
 linesplit_feed(struct linesplit *ls, const char *buf, size_t n,
     linesplit_fn fn, void *ctx)
@@ -75,9 +87,19 @@ linesplit_feed(struct linesplit *ls, const char *buf, size_t n,
 				return rc;
 			continue;
 		}
-		q = p;
-		while (q < end && *q != '\n' && *q != '\r')
-			q++;
+		q = line_end(p, end);
+		/* a whole line in buf, nothing pending, within the bound, and
+		   its end known (a CR that is not the last byte): passed as
+		   it is, without a copy */
+		if (ls->len == 0 && !ls->overflow && q < end &&
+		    (size_t)(q - p) <= ls->max && (*q == '\n' || q + 1 < end)) {
+			if ((rc = fn(ctx, p, (size_t)(q - p), 0)) != 0)
+				return rc;
+			p = q + 1;
+			if (q[0] == '\r' && p < end && *p == '\n')
+				p++;
+			continue;
+		}
 		if (q > p && !ls->overflow)
 			append(ls, p, (size_t)(q - p));
 		else if (q > p && ls->len < ls->max)
