@@ -153,6 +153,10 @@ printed_len(const unsigned char *s, size_t n)
 {
 	size_t i, k;
 
+	/* most '[' in logs open "[I]" or "[  1234]": no printed form starts
+	   '[' without a digit or ';' after it */
+	if (s[0] == '[' && (n < 2 || !(in(s[1], '0', '9') || s[1] == ';')))
+		return 0;
 	for (i = 0; i < sizeof(printed) / sizeof(printed[0]); i++) {
 		if (n < printed[i].len ||
 		    memcmp(s, printed[i].text, printed[i].len) != 0)
@@ -284,6 +288,19 @@ esc_token(struct escape_scan *sc, size_t i, struct escape_tok *t)
 	return k + 1 - i;
 }
 
+/* Printable ASCII that cannot start a printed form ('[', '<', '\\', '^'
+   can): text, at a glance.  Bytes from 0x80 are 0. */
+static const unsigned char plain[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x10 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x20 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,	/* 0x30 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x40 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 1, 0, 1,	/* 0x50 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,	/* 0x60 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,	/* 0x70 */
+};
+
 /* A run of text from s[i]: stops before anything that is not text. */
 static size_t
 text_len(const struct escape_scan *sc, size_t i)
@@ -292,6 +309,11 @@ text_len(const struct escape_scan *sc, size_t i)
 	size_t n = sc->n, k = i, len;
 
 	while (k < n) {
+		/* the common case: printable ASCII that starts nothing */
+		while (k < n && plain[s[k]])
+			k++;
+		if (k >= n)
+			break;
 		if (in(s[k], 0x20, 0x7e)) {
 			if (k > i && printed_start(s[k]) &&
 			    printed_len(s + k, n - k) > 0)
