@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Writes OUT: a C file with every rule file in FILES as a NUL-terminated
 # byte array, and a table builtin_rules[] of {name, data, len}.
 file(GLOB FILES ${RULES_DIR}/*.json)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * baseline: known, accepted findings from a previous report, so that a CI
  * gate fails only on new ones.  Prefix: baseline_ (and finding_fingerprint).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * builtin: the rule files compiled into the binary (generated at build time
  * from rules/NAME.json by cmake/embed_rules.cmake).  Prefix: builtin_.

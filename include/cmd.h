@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd: the commands (src/cmd/), and what they share (src/cmd/common.c):
  * the command table's row, and one option parser driven by a table of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * passthru: device output for the user's terminal.  Prefix: passthru_.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ruleset: the rule table, loaded from JSON (rules/NAME.json, the built-in copy,
  * or a user's --rules PATH).  Prefix: ruleset_ (and rule_ for one rule).

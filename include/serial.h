@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * serial: a live byte stream from a device.  Prefix: serial_.
  *

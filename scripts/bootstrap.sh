@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # First command of the README: install what is missing, build, and run
 # otadiag on a bundled log.
 set -euo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs what otadiag needs to build and test, and only what is missing.
 # Package lists: scripts/deps/apt-*.txt (Debian) and scripts/deps/npm-*.txt
 # (npm, installed into .deps/node_modules of the checkout, never globally).

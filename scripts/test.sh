@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Second command of the README (and what CI runs): install what is missing,
 # then build and run every test with ctest, twice: a normal build and an
 # AddressSanitizer + UndefinedBehaviorSanitizer build.

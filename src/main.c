@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * otadiag: diagnose failed OTA firmware updates of ESP32-class devices.
  * The command table and global options; each command lives in src/cmd/.

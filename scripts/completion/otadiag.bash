@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # bash completion for otadiag(1).  Installed as
 # share/bash-completion/completions/otadiag; or: source otadiag.bash
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * common: the option parser every command uses (one table of options per
  * command, the shared rule and report tables defined once), its --help,

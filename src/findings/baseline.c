@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * baseline: accepted findings from an earlier JSON report, and the
  * timestamp-insensitive finding fingerprint that SARIF shares.

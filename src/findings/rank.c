@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rank: root cause first.  For each session that failed, the primary cause
  * is the earliest error finding with the role "cause" (a "symptom" only when

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * serial: opens device byte streams: libserialport for kernel serial
  * drivers, termios for ptys and other ttys, TCP for socket://, and stdin.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ruleset: strict loading of rule files (see ruleset.h, rules/README.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* schema: the table of rule and marker fields (see schema.h). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * JUnit XML writer, for GitLab (artifacts:reports:junit), Jenkins and other
  * test report viewers.  Valid against the Jenkins xUnit junit-10.xsd

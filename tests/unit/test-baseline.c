@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * baseline: loading an earlier JSON report, matching findings by path, rule
  * and a timestamp-insensitive fingerprint, and clear errors for bad files.

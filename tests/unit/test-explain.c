@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `otadiag explain CODE...`: decodes numbers as logs print them, through
  * the built binary; exit 0 when every code is known, 1 when one is not,

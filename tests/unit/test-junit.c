@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * JUnit writer: suites per input, cases per finding and per expectation,
  * unique names, XML escaping, and validity against tests/schemas/junit-10.xsd

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The option parser (src/cmd/common.c, cli_parse) through the built
  * binary, one table row per option of every command:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * proc: runs the built binary for command tests; see proc.h.
  */

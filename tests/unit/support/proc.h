@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * proc: runs the built otadiag binary (OTADIAG_BINARY) and captures what a
  * user sees, for the command tests (test-explain.c, test-rules-cmd.c).
