@@ -167,6 +167,9 @@ int	 cli_color_enabled(int mode, FILE *fp);
 void	 cli_usage_error(const char *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+/* What --version prints (src/cmd/version.c). */
+void	 cli_print_version(FILE *fp);
+
 int	 cmd_analyze(const struct cmd *cmd, int argc, char **argv);
 int	 cmd_monitor(const struct cmd *cmd, int argc, char **argv);
 int	 cmd_ports(const struct cmd *cmd, int argc, char **argv);

@@ -5,7 +5,7 @@
 # AddressSanitizer + UndefinedBehaviorSanitizer build.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-"$here/scripts/setup.sh"
+"$here/scripts/setup.sh" --test
 jobs=$(nproc)
 status=0
 for cfg in normal sanitize; do

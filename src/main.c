@@ -68,7 +68,7 @@ main(int argc, char **argv)
 		return flushed(EXIT_OK);
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-		printf("otadiag %s\n", OTADIAG_VERSION);
+		cli_print_version(stdout);
 		return flushed(EXIT_OK);
 	}
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
