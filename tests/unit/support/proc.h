@@ -19,6 +19,10 @@ struct proc_out {
  * proc_out_free().
  */
 struct proc_out proc_run(const char *const *args);
+/* The same, run in folder dir (NULL: here) with env's "NAME=value" strings
+   (NULL-terminated, or NULL) added to the environment. */
+struct proc_out proc_run_in(const char *dir, const char *const *env,
+	    const char *const *args);
 void	 proc_out_free(struct proc_out *o);
 
 #endif
