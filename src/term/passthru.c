@@ -38,6 +38,14 @@ passthru_new(unsigned flags, void (*prefix)(struct strbuf *, void *),
 }
 
 void
+passthru_set_prefix(struct passthru *pt,
+    void (*prefix)(struct strbuf *, void *), void *ctx)
+{
+	pt->prefix = prefix;
+	pt->ctx = ctx;
+}
+
+void
 passthru_free(struct passthru *pt)
 {
 	if (pt == NULL)
