@@ -107,6 +107,9 @@ _otadiag()
 	--eol)
 		COMPREPLY=($(compgen -W "CRLF CR LF" -- "$cur"))
 		return ;;
+	--port | -p)
+		COMPREPLY=($(compgen -W "$(_otadiag_ports) -" -- "$cur"))
+		return ;;
 	--send | --send-after)
 		return ;;
 	esac
@@ -129,7 +132,7 @@ _otadiag()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "$common --baud --data-bits
 			    --parity --stop-bits --flow --log --timestamps
-			    --timeout --until --no-reconnect --reset --eol --send
+			    --timeout --until --no-reconnect --reset --port --eol --send
 			    --send-after" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$(_otadiag_ports) -" -- "$cur"))

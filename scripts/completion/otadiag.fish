@@ -51,6 +51,7 @@ complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l timeout -x
 complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l until -x -a 'success failure outcome'
 complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l no-reconnect
 complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l reset
+complete -c otadiag -n "__fish_seen_subcommand_from monitor" -s p -l port -x -a '(for p in /dev/ttyUSB* /dev/ttyACM* /dev/serial/by-id/*; test -e $p; and echo $p; end)'
 complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l eol -x -a 'CR LF CRLF'
 complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l send -x
 complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l send-after -x

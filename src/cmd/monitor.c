@@ -71,6 +71,7 @@ enum monitor_stop {
 struct monitor_opts {
 	struct cli_common c;
 	const char	*port;
+	const char	*port_opt;	/* --port (a config file's port key) */
 	struct serial_config cfg;
 	const char	*log_path;
 	int		 timestamps;
@@ -703,6 +704,8 @@ static const struct cli_option monitor_options[] = {
 	    "exit 3 when the port is lost, do not wait"},
 	{"reset", 0, NULL, OPT(reset), cli_set_flag, 0, 0,
 	    "reset the ESP32 on start (DTR/RTS)"},
+	{"port", 'p', "port", OPT(port_opt), cli_set_string, 0, 0,
+	    "the port, as the operand (which wins over it)"},
 	{"eol", 0, "eol", OPT(eol), opt_eol, 0, 0,
 	    "what Enter sends: CRLF (default), CR or LF"},
 	{"send", 0, "text", 0, opt_send, 0, 0,
@@ -720,7 +723,7 @@ static const struct cli_spec monitor_spec = {
 	"                       [--flow none|xonxoff|rtscts|dtrdsr] [--log file]\n"
 	"                       [--timestamps] [--timeout seconds]\n"
 	"                       [--until success|failure|outcome] [--no-reconnect]\n"
-	"                       [--reset] [--eol CR|LF|CRLF]\n"
+	"                       [--reset] [--port port] [--eol CR|LF|CRLF]\n"
 	"                       [[--send-after text] --send text]...\n"
 	"                       [--rules path] [--no-default-rules]\n"
 	"                       [--generic-only] [--format fmt [--output file]]...\n"
@@ -886,7 +889,7 @@ monitor_parse(struct monitor_opts *o, const struct cmd *cmd, int argc,
 		    "it", o->pending_after);
 		return CLI_ERROR;
 	}
-	o->port = nops == 1 ? argv[0] : NULL;
+	o->port = nops == 1 ? argv[0] : o->port_opt;
 	o->quiet = o->c.quiet;
 	return 0;
 }

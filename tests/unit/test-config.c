@@ -221,3 +221,23 @@ Test(config, otadiag_config_none_reads_nothing)
 	cr_expect_eq(o.status, 1, "%s", o.err);
 	proc_out_free(&o);
 }
+
+Test(config, monitor_port_and_settings_from_the_file)
+{
+	struct proc_out o;
+
+	/* "-" is standard input (here /dev/null): the monitor runs to its end */
+	put("repo/otadiag.ini", "[monitor]\nport = -\ntimestamps = on\n"
+	    "eol = LF\n");
+	o = run("repo/a", (const char *[]){"monitor", NULL});
+	cr_expect_eq(o.status, 0, "exit %d\n%s", o.status, o.err);
+	cr_expect(strstr(o.err, "monitoring -") != NULL, "%s", o.err);
+	cr_expect(strstr(o.out, "end of input") != NULL, "%s", o.out);
+	proc_out_free(&o);
+	put("repo/otadiag.ini", "[monitor]\neol = CRCR\n");
+	o = run("repo/a", (const char *[]){"monitor", "-", NULL});
+	cr_expect_eq(o.status, 2);
+	cr_expect(strstr(o.err, "otadiag.ini:2: error: [monitor] eol: bad --eol "
+	    "'CRCR'") != NULL, "%s", o.err);
+	proc_out_free(&o);
+}
