@@ -53,6 +53,7 @@ complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l no-reconnect
 complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l reset
 complete -c otadiag -n "__fish_seen_subcommand_from monitor" -s p -l port -x -a '(for p in /dev/ttyUSB* /dev/ttyACM* /dev/serial/by-id/*; test -e $p; and echo $p; end)'
 complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l eol -x -a 'CR LF CRLF'
+complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l print-filter -x -d 'tag:level ...'
 complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l send -x
 complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l send-after -x
 

@@ -37,6 +37,7 @@
 #include "passthru.h"
 #include "pipeline.h"
 #include "port.h"
+#include "printfilter.h"
 #include "rawtty.h"
 #include "report.h"
 #include "result.h"
@@ -81,6 +82,7 @@ struct monitor_opts {
 	int		 no_reconnect;
 	int		 reset;
 	enum menu_eol	 eol;		/* what Enter sends */
+	const char	*print_filter;	/* esp-idf-monitor syntax, or NULL */
 	const char	*pending_after;	/* --send-after waiting for --send */
 	struct {
 		const char	*after;	/* NULL: at start */
@@ -108,6 +110,8 @@ struct monitor {
 	const char	*log_name;	/* the log file, while one is open */
 	char		*menu_log;	/* a log file Ctrl-T Ctrl-L named */
 	struct sendq	*sq;		/* --send, --send-after */
+	struct printfilter *pf;		/* --print-filter, or NULL */
+	struct strbuf	 pfline;	/* the line it waits to judge */
 
 	/* pass-through display */
 	struct passthru	*pt;
@@ -246,12 +250,44 @@ monitor_line_stamp(struct strbuf *sb, void *ctx)
 	monitor_stamp(sb, 0);
 }
 
+/* --print-filter: whole lines, shown or not; a line longer than the
+   pass-through holds is judged by what has come. */
+static void
+monitor_filter(struct monitor *m, const char *buf, size_t n, int end)
+{
+	struct strbuf *l = &m->pfline;
+	char *nl;
+	size_t len, k;
+
+	strbuf_add(l, buf, n);
+	for (;;) {
+		nl = memchr(l->buf, '\n', l->len);
+		if (nl == NULL && l->len < PASSTHRU_HOLD_MAX && !(end &&
+		    l->len > 0))
+			break;
+		len = nl != NULL ? (size_t)(nl - l->buf) + 1 : l->len;
+		k = len;
+		while (k > 0 && (l->buf[k - 1] == '\n' || l->buf[k - 1] == '\r'))
+			k--;
+		if (printfilter_match(m->pf, l->buf, k))
+			passthru_feed(m->pt, l->buf, len, &m->render);
+		memmove(l->buf, l->buf + len, l->len - len);
+		strbuf_setlen(l, l->len - len);
+	}
+}
+
 /* Device bytes for the terminal: whole lines now, partial ones later. */
 static void
 monitor_display(struct monitor *m, const char *buf, size_t n)
 {
 	if (m->o->quiet || m->paused)
 		return;
+	if (m->pf != NULL) {
+		monitor_filter(m, buf, n, 0);
+		monitor_write_render(m);
+		m->hold_ms = monitor_now_ms();
+		return;
+	}
 	passthru_feed(m->pt, buf, n, &m->render);
 	monitor_write_render(m);
 	m->hold_ms = monitor_now_ms();
@@ -676,6 +712,7 @@ static int	opt_flow(const struct cli_use *, const char *);
 static int	opt_timeout(const struct cli_use *, const char *);
 static int	opt_until(const struct cli_use *, const char *);
 static int	opt_eol(const struct cli_use *, const char *);
+static int	opt_print_filter(const struct cli_use *, const char *);
 static int	opt_send(const struct cli_use *, const char *);
 static int	opt_send_after(const struct cli_use *, const char *);
 
@@ -708,6 +745,8 @@ static const struct cli_option monitor_options[] = {
 	    "the port, as the operand (which wins over it)"},
 	{"eol", 0, "eol", OPT(eol), opt_eol, 0, 0,
 	    "what Enter sends: CRLF (default), CR or LF"},
+	{"print-filter", 0, "filter", OPT(print_filter), opt_print_filter, 0,
+	    0, "show only \"tag:level ...\" lines (idf.py monitor's)"},
 	{"send", 0, "text", 0, opt_send, 0, 0,
 	    "send TEXT (\\n \\r \\t \\e \\xHH) at start (repeatable)"},
 	{"send-after", 0, "text", 0, opt_send_after, 0, 0,
@@ -724,6 +763,7 @@ static const struct cli_spec monitor_spec = {
 	"                       [--timestamps] [--timeout seconds]\n"
 	"                       [--until success|failure|outcome] [--no-reconnect]\n"
 	"                       [--reset] [--port port] [--eol CR|LF|CRLF]\n"
+	"                       [--print-filter filter]\n"
 	"                       [[--send-after text] --send text]...\n"
 	"                       [--rules path] [--no-default-rules]\n"
 	"                       [--generic-only] [--format fmt [--output file]]...\n"
@@ -821,6 +861,21 @@ opt_eol(const struct cli_use *u, const char *val)
 		return -1;
 	}
 	*CLI_FIELD(u, enum menu_eol) = (enum menu_eol)e;
+	return 0;
+}
+
+static int
+opt_print_filter(const struct cli_use *u, const char *val)
+{
+	struct printfilter *pf;
+	char err[256];
+
+	if ((pf = printfilter_new(val, err, sizeof(err))) == NULL) {
+		cli_usage_error(u->cmd, "%s", err);
+		return -1;
+	}
+	printfilter_free(pf);
+	*CLI_FIELD(u, const char *) = val;
 	return 0;
 }
 
@@ -1072,6 +1127,7 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	m.stamp_bol = 1;
 	strbuf_init(&m.render, 256);
 	strbuf_init(&m.stamped, 256);
+	strbuf_init(&m.pfline, 256);
 	m.o = &o;
 
 	r = monitor_parse(&o, cmd, argc, argv);
@@ -1096,6 +1152,8 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	m.pt = passthru_new(m.color ? PASSTHRU_COLOR : 0,
 	    o.timestamps ? monitor_line_stamp : NULL, &m);
 	m.menu.eol = o.eol;
+	if (o.print_filter != NULL)
+		m.pf = printfilter_new(o.print_filter, NULL, 0);
 
 	if ((st = serial_open(m.spec, &o.cfg, &m.port, &err)) != 0) {
 		diag_print(stderr, &err);
@@ -1157,6 +1215,10 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	monitor_loop(&m);
 
 	/* The end: show what is left, finish the analysis, report. */
+	if (m.pf != NULL && !o.quiet && !m.paused) {
+		monitor_filter(&m, "", 0, 1);
+		monitor_write_render(&m);
+	}
 	monitor_display_partial(&m, 1);
 	monitor_keys_restore(&m);
 	if (m.stop == STOP_OUTPUT)
@@ -1207,5 +1269,7 @@ out:
 	free(picked);
 	free(m.menu_log);
 	sendq_free(m.sq);
+	printfilter_free(m.pf);
+	strbuf_release(&m.pfline);
 	return status;
 }
