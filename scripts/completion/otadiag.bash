@@ -110,7 +110,7 @@ _otadiag()
 	--port | -p)
 		COMPREPLY=($(compgen -W "$(_otadiag_ports) -" -- "$cur"))
 		return ;;
-	--send | --send-after | --print-filter)
+	--send | --send-after | --print-filter | --reset-sequence)
 		return ;;
 	esac
 
@@ -132,7 +132,7 @@ _otadiag()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "$common --baud --data-bits
 			    --parity --stop-bits --flow --log --timestamps
-			    --timeout --until --no-reconnect --reset --port --eol --print-filter --send
+			    --timeout --until --no-reconnect --reset --reset-sequence --port --eol --print-filter --send
 			    --send-after" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$(_otadiag_ports) -" -- "$cur"))

@@ -54,6 +54,7 @@ complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l reset
 complete -c otadiag -n "__fish_seen_subcommand_from monitor" -s p -l port -x -a '(for p in /dev/ttyUSB* /dev/ttyACM* /dev/serial/by-id/*; test -e $p; and echo $p; end)'
 complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l eol -x -a 'CR LF CRLF'
 complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l print-filter -x -d 'tag:level ...'
+complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l reset-sequence -x -d 'D0|R1|W0.1|R0'
 complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l send -x
 complete -c otadiag -n "__fish_seen_subcommand_from monitor" -l send-after -x
 

@@ -38,6 +38,7 @@
 #include "pipeline.h"
 #include "port.h"
 #include "printfilter.h"
+#include "resetseq.h"
 #include "rawtty.h"
 #include "report.h"
 #include "result.h"
@@ -83,6 +84,7 @@ struct monitor_opts {
 	int		 reset;
 	enum menu_eol	 eol;		/* what Enter sends */
 	const char	*print_filter;	/* esp-idf-monitor syntax, or NULL */
+	struct resetseq	 reset_seq;	/* --reset-sequence (n 0: esptool's) */
 	const char	*pending_after;	/* --send-after waiting for --send */
 	struct {
 		const char	*after;	/* NULL: at start */
@@ -529,6 +531,31 @@ monitor_keys_restore(struct monitor *m)
 	m->tty = NULL;
 }
 
+/* Resets the device: --reset-sequence, or esptool's hard reset. */
+static int
+monitor_reset(struct monitor *m, struct diag_err *err)
+{
+	const struct resetseq *rs = &m->o->reset_seq;
+	struct timespec ts;
+	size_t i;
+
+	if (rs->n == 0)
+		return serial_reset(m->port, err);
+	for (i = 0; i < rs->n; i++) {
+		if (rs->step[i].wait_ms > 0) {
+			ts.tv_sec = rs->step[i].wait_ms / 1000;
+			ts.tv_nsec = (rs->step[i].wait_ms % 1000) * 1000000L;
+			while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+				;
+			continue;
+		}
+		if (serial_set_lines(m->port, rs->step[i].dtr, rs->step[i].rts,
+		    err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Ctrl-T Ctrl-L: the log file on or off (--log's file, or a new one). */
 static void
 monitor_toggle_log(struct monitor *m)
@@ -575,7 +602,7 @@ monitor_menu(struct monitor *m, enum menu_action act)
 	case MENU_RESET:
 		if (m->port == NULL)
 			monitor_status(m, "warning: no port to reset");
-		else if (serial_reset(m->port, &err) != 0)
+		else if (monitor_reset(m, &err) != 0)
 			monitor_status(m, "warning: %s", err.text);
 		else
 			monitor_banner(m, "device reset (DTR/RTS)");
@@ -713,6 +740,7 @@ static int	opt_timeout(const struct cli_use *, const char *);
 static int	opt_until(const struct cli_use *, const char *);
 static int	opt_eol(const struct cli_use *, const char *);
 static int	opt_print_filter(const struct cli_use *, const char *);
+static int	opt_reset_sequence(const struct cli_use *, const char *);
 static int	opt_send(const struct cli_use *, const char *);
 static int	opt_send_after(const struct cli_use *, const char *);
 
@@ -741,6 +769,8 @@ static const struct cli_option monitor_options[] = {
 	    "exit 3 when the port is lost, do not wait"},
 	{"reset", 0, NULL, OPT(reset), cli_set_flag, 0, 0,
 	    "reset the ESP32 on start (DTR/RTS)"},
+	{"reset-sequence", 0, "seq", OPT(reset_seq), opt_reset_sequence, 0, 0,
+	    "how --reset and Ctrl-T Ctrl-R reset, e.g. D0|R1|W0.1|R0"},
 	{"port", 'p', "port", OPT(port_opt), cli_set_string, 0, 0,
 	    "the port, as the operand (which wins over it)"},
 	{"eol", 0, "eol", OPT(eol), opt_eol, 0, 0,
@@ -762,8 +792,8 @@ static const struct cli_spec monitor_spec = {
 	"                       [--flow none|xonxoff|rtscts|dtrdsr] [--log file]\n"
 	"                       [--timestamps] [--timeout seconds]\n"
 	"                       [--until success|failure|outcome] [--no-reconnect]\n"
-	"                       [--reset] [--port port] [--eol CR|LF|CRLF]\n"
-	"                       [--print-filter filter]\n"
+	"                       [--reset] [--reset-sequence seq] [--port port]\n"
+	"                       [--eol CR|LF|CRLF] [--print-filter filter]\n"
 	"                       [[--send-after text] --send text]...\n"
 	"                       [--rules path] [--no-default-rules]\n"
 	"                       [--generic-only] [--format fmt [--output file]]...\n"
@@ -861,6 +891,19 @@ opt_eol(const struct cli_use *u, const char *val)
 		return -1;
 	}
 	*CLI_FIELD(u, enum menu_eol) = (enum menu_eol)e;
+	return 0;
+}
+
+static int
+opt_reset_sequence(const struct cli_use *u, const char *val)
+{
+	char err[160];
+
+	if (resetseq_parse(val, CLI_FIELD(u, struct resetseq), err,
+	    sizeof(err)) != 0) {
+		cli_usage_error(u->cmd, "%s", err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -1183,7 +1226,7 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	}
 	if (serial_kind(m.port) != SERIAL_STDIN && isatty(STDIN_FILENO))
 		monitor_keys_raw(&m);
-	if (o.reset && serial_reset(m.port, &err) != 0)
+	if (o.reset && monitor_reset(&m, &err) != 0)
 		diag_print(stderr, &err);
 	if (o.nsends > 0) {
 		struct strbuf now = STRBUF_INIT;

@@ -375,3 +375,23 @@ Test(send, usage_errors)
 		h_proc_free(p);
 	}
 }
+
+Test(menu, ctrl_r_with_a_reset_sequence_on_a_port_without_lines)
+{
+	struct rig r;
+	struct h_proc *p;
+
+	/* a pty has no DTR/RTS: the custom sequence is refused at its first
+	   line command, the monitor goes on and quits normally */
+	rig_open(&r);
+	p = start(&r, (const char *[]){"--reset-sequence", "W0.01|D0|R1|W0.1|R0",
+	    NULL});
+	type(&r, CT "r");
+	cr_assert(h_wait_for(p, H_STDERR, "no DTR/RTS lines", 5000), "%s",
+	    p->err.buf);
+	device_says(&r, "I (1) app: still here\r\n");
+	cr_assert(h_wait_for(p, H_STDOUT, "app: still here", 5000));
+	quit(p, &r, 0);
+	h_proc_free(p);
+	rig_close(&r);
+}

@@ -73,6 +73,7 @@ static const struct opt_row rows[] = {
 	{{"monitor"}, "no-reconnect", 0, NULL, STDIN1, 0},
 	{{"monitor"}, "reset", 0, NULL, HELP, 0},
 	{{"monitor"}, "eol", 0, "LF", STDIN1, 0},
+	{{"monitor"}, "reset-sequence", 0, "D0|R1|W0.1|R0", STDIN1, 0},
 	{{"monitor"}, "print-filter", 0, "wifi:I *:N", STDIN1, 0},
 	{{"monitor"}, "port", 'p', "-", {"--no-default-rules", "--rules", RULES,
 	    NULL}, 0},
