@@ -110,7 +110,7 @@ struct monitor {
 	struct menu	 menu;		/* the keys and the Ctrl-T menu */
 	int		 paused;	/* Ctrl-T Ctrl-Y: device output hidden */
 	const char	*log_name;	/* the log file, while one is open */
-	char		*menu_log;	/* a log file Ctrl-T Ctrl-L named */
+	char		*menu_log;	/* the log file's name (owned) */
 	struct sendq	*sq;		/* --send, --send-after */
 	struct printfilter *pf;		/* --print-filter, or NULL */
 	struct strbuf	 pfline;	/* the line it waits to judge */
@@ -557,27 +557,46 @@ monitor_reset(struct monitor *m, struct diag_err *err)
 }
 
 /* Ctrl-T Ctrl-L: the log file on or off (--log's file, or a new one). */
+/*
+ * The log file's name now: --log's pattern with strftime(3) conversions
+ * (logs/ota-%Y%m%d-%H%M%S.log: a new file each start), or one named after
+ * the time when Ctrl-T Ctrl-L starts a log without --log.  Owned.
+ */
+static char *
+monitor_log_name(const char *pattern)
+{
+	char name[1024];
+	struct tm tm;
+	time_t now = time(NULL);
+	size_t n;
+
+	if (pattern != NULL && strchr(pattern, '%') == NULL)
+		return xstrdup(pattern);
+	localtime_r(&now, &tm);
+	/* the user's pattern is the format, on purpose */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	n = strftime(name, sizeof(name), pattern != NULL ? pattern :
+	    "otadiag-monitor-%Y%m%d-%H%M%S.log", &tm);
+#pragma GCC diagnostic pop
+	return n == 0 ? xstrdup(pattern) : xstrdup(name);
+}
+
 static void
 monitor_toggle_log(struct monitor *m)
 {
-	char name[64];
-	struct tm tm;
-	time_t now;
-
 	if (m->logfd >= 0) {
 		close(m->logfd);
 		m->logfd = -1;
 		monitor_banner(m, "log stopped: %s", m->log_name);
 		return;
 	}
-	if (m->o->log_path == NULL && m->menu_log == NULL) {
-		now = time(NULL);
-		localtime_r(&now, &tm);
-		strftime(name, sizeof(name), "otadiag-monitor-%Y%m%d-%H%M%S.log",
-		    &tm);
-		m->menu_log = xstrdup(name);
+	if (m->menu_log == NULL || (m->o->log_path != NULL &&
+	    strchr(m->o->log_path, '%') != NULL)) {
+		free(m->menu_log);
+		m->menu_log = monitor_log_name(m->o->log_path);
 	}
-	m->log_name = m->o->log_path != NULL ? m->o->log_path : m->menu_log;
+	m->log_name = m->menu_log;
 	m->logfd = open(m->log_name, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 	    0644);
 	if (m->logfd == -1) {
@@ -758,7 +777,7 @@ static const struct cli_option monitor_options[] = {
 	{"flow", 0, "flow", OPT(cfg.flow), opt_flow, 0, 0,
 	    "none (default), xonxoff, rtscts or dtrdsr"},
 	{"log", 0, "file", OPT(log_path), cli_set_string, 0, 0,
-	    "append the bytes received, unchanged, to FILE"},
+	    "append the bytes received, unchanged, to FILE (%Y ...)"},
 	{"timestamps", 0, NULL, OPT(timestamps), cli_set_flag, 0, 0,
 	    "prefix lines with the host time (shown, logged)"},
 	{"timeout", 0, "seconds", OPT(timeout), opt_timeout, 0, 0,
@@ -1205,15 +1224,16 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	}
 	serial_get_ident(m.port, &m.ident);
 	if (o.log_path != NULL) {
-		m.logfd = open(o.log_path, O_WRONLY | O_CREAT | O_APPEND |
+		m.menu_log = monitor_log_name(o.log_path);
+		m.log_name = m.menu_log;
+		m.logfd = open(m.log_name, O_WRONLY | O_CREAT | O_APPEND |
 		    O_CLOEXEC, 0644);
 		if (m.logfd == -1) {
-			diag_error("cannot open log %s: %s", o.log_path,
+			diag_error("cannot open log %s: %s", m.log_name,
 			    strerror(errno));
 			status = EXIT_INPUT;
 			goto out;
 		}
-		m.log_name = o.log_path;
 	}
 	m.an = analysis_new(p.rs, p.m, m.spec, &p.aopts);
 	analysis_set_listener(m.an, monitor_listener, &m);

@@ -395,3 +395,33 @@ Test(menu, ctrl_r_with_a_reset_sequence_on_a_port_without_lines)
 	h_proc_free(p);
 	rig_close(&r);
 }
+
+Test(menu, log_pattern_names_a_new_file_each_start)
+{
+	struct rig r;
+	struct h_proc *p;
+	char pattern[600], path[700];
+	struct dirent *de;
+	DIR *d;
+	int nfiles = 0;
+
+	rig_open(&r);
+	snprintf(pattern, sizeof(pattern), "%s/ota-%%Y%%m%%d-%%H%%M%%S.log",
+	    r.dir);
+	p = start(&r, (const char *[]){"--log", pattern, NULL});
+	device_says(&r, "I (1) app: one\r\n");
+	cr_assert(h_wait_for(p, H_STDOUT, "app: one", 5000));
+	quit(p, &r, 0);
+	cr_assert_not_null(d = opendir(r.dir));
+	while ((de = readdir(d)) != NULL)
+		if (strncmp(de->d_name, "ota-", 4) == 0 &&
+		    strlen(de->d_name) == strlen("ota-20261207-162900.log")) {
+			nfiles++;
+			snprintf(path, sizeof(path), "%s/%s", r.dir, de->d_name);
+		}
+	closedir(d);
+	cr_assert_eq(nfiles, 1, "want one ota-DATE-TIME.log in %s", r.dir);
+	cr_expect(strstr(p->out.buf, "%Y") == NULL);
+	h_proc_free(p);
+	rig_close(&r);
+}
