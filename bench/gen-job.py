@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes an ESP RainMaker job JSON with N nodes (not a test): statuses in
 several spellings, failures with the additional_info texts of real jobs.
 

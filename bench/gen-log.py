@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Generates a large, realistic serial log for benchmarks (not a test).
 
 Mostly ordinary ESP-IDF and Arduino-ESP32 traffic (Wi-Fi, MQTT, sensors, HTTP,

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes a log of SIZE MB made of whole OTA updates repeated (not a test).
 
 The updates are the real logs of fixtures/corpus (an update each, some

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * monitor-latency: how fast `otadiag monitor` announces a diagnosis, and
  * what it costs while idle.  Not a test; run bench/monitor-latency.sh.

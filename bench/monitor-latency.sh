@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Builds and runs the monitor latency / idle-CPU benchmark.
 # usage: bench/monitor-latency.sh [BUILD_DIR] [RUNS] [IDLE_SECONDS] [FIXTURE]
 set -eu

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Turns `otadiag rules list --format json` into pattern files for rg/grep.
 
 usage: patterns.py RULES.json OUTDIR

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Throughput and peak memory of `otadiag analyze --format json` against
 # ripgrep and GNU grep running the same rule patterns over the same log.
 # Not a test; see bench/README.md.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Peak memory and time of otadiag on inputs that grow without bound: a log
 # of whole updates repeated (SIZE MB each), and cloud jobs of many nodes,
 # with ripgrep over the same bytes as the reference measured in the same

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * analysis: diagnoses one input, line by line, as it arrives.  Prefix: analysis_.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * baseline: known, accepted findings from a previous report, so that a CI
  * gate fails only on new ones.  Prefix: baseline_ (and finding_fingerprint).
@@ -10,8 +11,11 @@
  * Only path, rule (or cause when rule is null) and text are read; other
  * fields are ignored, so reports of later schema versions still load.
  *
- * A finding is in the baseline when an entry has the same input path (after
- * removing "./" prefixes and doubled slashes), the same rule id and the same
+ * A finding is in the baseline when an entry has the same input (its path,
+ * after removing "./" prefixes and doubled slashes, or one path ending in
+ * "/" and the other, so "logs/dut1.log" typed in the repository matches
+ * "/builds/p/logs/dut1.log" or "../p/logs/dut1.log" typed elsewhere), the
+ * same rule id and the same
  * fingerprint: a hash of the rule id and the evidence text with timestamps
  * removed, so the same failure matches across runs of the same rig.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * cmd: the commands (src/cmd/), and what they share (src/cmd/common.c):
  * the command table's row, and one option parser driven by a table of
@@ -169,6 +170,19 @@ int	 cli_color_enabled(int mode, FILE *fp);
 void	 cli_usage_error(const char *cmd, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 
+struct config;
+/*
+ * The configuration files main.c read (borrowed until the command returns;
+ * NULL: none).  cli_parse applies the lines of the command's section and of
+ * [gate] before the command line, which replaces an option they set.  With
+ * show, cli_parse prints the settings and where each came from and returns
+ * CLI_HELP ('otadiag config').
+ */
+void	 cli_set_config(struct config *cfg, int show);
+
+/* What --version prints (src/cmd/version.c). */
+void	 cli_print_version(FILE *fp);
+
 int	 cmd_analyze(const struct cmd *cmd, int argc, char **argv);
 int	 cmd_monitor(const struct cmd *cmd, int argc, char **argv);
 int	 cmd_ports(const struct cmd *cmd, int argc, char **argv);
@@ -176,5 +190,9 @@ int	 cmd_job(const struct cmd *cmd, int argc, char **argv);
 int	 cmd_rules(const struct cmd *cmd, int argc, char **argv);
 int	 cmd_explain(const struct cmd *cmd, int argc, char **argv);
 int	 cmd_image(const struct cmd *cmd, int argc, char **argv);
+/* 'otadiag config': shows, for the commands of the table (n rows), the
+   settings cfg gives and where each comes from. */
+int	 cmd_config(const struct cmd *table, size_t n, struct config *cfg,
+	    int argc, char **argv);
 
 #endif

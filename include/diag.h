@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * diag: error reports that cross module boundaries, and the fixed message
  * prefixes.  Prefix: diag_.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * escape: the one scanner for terminal control in device text.
  * Prefix: escape_.

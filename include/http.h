@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * http: bounded HTTPS GET with libcurl, and the RainMaker OTA job API on top
  * of it.  Prefix: http_ (transport), rmaker_ (the API client).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * image: what a firmware file is, and, for an ESP32-class app image, its
  * fields as bootloader_support/include/esp_app_format.h and

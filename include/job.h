@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * job: cloud OTA job JSON, read and diagnosed node by node.  Prefix: job_.
  *

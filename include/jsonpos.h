@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * jsonpos: where things are in a JSON text.  Prefix: jsonpos_.
  *

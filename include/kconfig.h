@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kconfig: a finding's Kconfig suggestions made concrete against the
  * user's sdkconfig (--sdkconfig of analyze, monitor and image).

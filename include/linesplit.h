@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * linesplit: turns a byte stream into lines, incrementally.  Prefix: linesplit_.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * matcher: runs a ruleset over records.  Prefix: matcher_.
  *

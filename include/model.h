@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * model: the OTA update model, as a transition table.  Prefix: model_.
  *

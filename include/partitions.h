@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * partitions: an ESP-IDF partition table, from its CSV source or from the
  * binary table (catalog sections 10.2 and 10.3).  Prefix: partitions_.

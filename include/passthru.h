@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * passthru: device output for the user's terminal.  Prefix: passthru_.
  *
@@ -34,6 +35,9 @@ struct passthru;
 struct passthru *passthru_new(unsigned flags,
 	    void (*prefix)(struct strbuf *out, void *ctx), void *ctx);
 void	 passthru_free(struct passthru *pt);
+/* Changes the line prefix (NULL: none) from the next line on. */
+void	 passthru_set_prefix(struct passthru *pt,
+	    void (*prefix)(struct strbuf *out, void *ctx), void *ctx);
 /* Renders the lines completed by buf[0..n); holds the rest. */
 void	 passthru_feed(struct passthru *pt, const char *buf, size_t n,
 	    struct strbuf *out);

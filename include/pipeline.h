@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pipeline: the steps analyze, monitor and job share around their own
  * input, applied as the command's row says (enum cmd_flag in cmd.h):

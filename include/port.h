@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * port: the serial ports present on this host.  Prefix: port_.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * preflight: the checks `otadiag image` runs on a firmware file before it
  * ships, each raised as a finding of a rule in rules/preflight.json (by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rawtty: the user's terminal in raw mode, and the keys typed on it.
  * Prefix: rawtty_.

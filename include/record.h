@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * record: one normalised input line, or one field of a job record.
  * Prefix: record_.

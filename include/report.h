@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * report: writes analysis results for people and machines.  Prefix: report_.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * result: what an analysis concludes about one input.  This is the data
  * model every report (text, json, jsonl, sarif, junit, github), the live

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ruleset: the rule table, loaded from JSON (rules/NAME.json, the built-in copy,
  * or a user's --rules PATH).  Prefix: ruleset_ (and rule_ for one rule).
@@ -180,6 +181,10 @@ struct rule {
 	struct rule_context ctx;
 	const char	**overlaps;	/* ids whose examples may also match */
 	size_t		 noverlaps;
+	const char	**overrides;	/* ids it wins over on one line */
+	size_t		 noverrides;
+	int		 user;		/* from --rules, not built in: wins a
+					   tie with a built-in rule */
 	struct rule_example *match;
 	size_t		 nmatch;
 	struct rule_example *no_match;

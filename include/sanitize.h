@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sanitize: the one place device bytes become printable text.  Prefix: sanitize_.
  *

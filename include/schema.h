@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * schema: the one table of the fields a rule or a marker may have.
  * Prefix: schema_.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sdkconfig: the Kconfig values of an ESP-IDF build (sdkconfig,
  * sdkconfig.defaults): "CONFIG_X=value" and "# CONFIG_X is not set".

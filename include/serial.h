@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * serial: a live byte stream from a device.  Prefix: serial_.
  *
@@ -130,5 +131,9 @@ ssize_t	 serial_write(struct serial *s, const void *buf, size_t n);
  * DIAG_EUSAGE if the port has no modem lines (socket, stdin, pty).
  */
 int	 serial_reset(struct serial *s, struct diag_err *err);
+/* Sets DTR and RTS (0, 1, or -1 unchanged), for a custom reset sequence;
+   DIAG_EUSAGE as serial_reset, DIAG_EIO if the lines cannot be set. */
+int	 serial_set_lines(struct serial *s, int dtr, int rts,
+	    struct diag_err *err);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * strbuf: a growable, always NUL-terminated byte buffer (after git's strbuf).
  * Prefix: strbuf_.  A struct strbuf owns buf; strbuf_release() frees it and

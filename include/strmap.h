@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * strmap: a set of strings, each with a count, for the report writers that
  * must tell whether a name or fingerprint was seen before in a report of

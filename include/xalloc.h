@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * xalloc: allocation that cannot fail.  Every function dies with
  * "otadiag: error: out of memory" and exit status 3 when the C library

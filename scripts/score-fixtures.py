@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Scores otadiag on the real, labelled logs in fixtures/.
 
 Usage: scripts/score-fixtures.py [--bin PATH] [--set all|fresh|old]

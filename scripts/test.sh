@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Second command of the README (and what CI runs): install what is missing,
 # then build and run every test with ctest, twice: a normal build and an
 # AddressSanitizer + UndefinedBehaviorSanitizer build.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-"$here/scripts/setup.sh"
+"$here/scripts/setup.sh" --test
 jobs=$(nproc)
 status=0
 for cfg in normal sanitize; do

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * otadiag: diagnose failed OTA firmware updates of ESP32-class devices.
  * The command table and global options; each command lives in src/cmd/.
@@ -7,6 +8,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "config.h"
 #include "diag.h"
 
 /*
@@ -27,7 +29,10 @@ static const struct cmd commands[] = {
 	    "check a firmware file before it ships (preflight)"},
 	{"explain", cmd_explain, CMD_RULES,
 	    "decode an error code (esp_err_t, mbedTLS, ...)"},
+	{"config", NULL, 0,
+	    "the settings of otadiag.ini files, and where each comes from"},
 };
+#define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void
 usage(FILE *fp)
@@ -36,7 +41,7 @@ usage(FILE *fp)
 
 	fputs("usage: otadiag [--version] [--help] command [args]\n\n"
 	    "commands:\n", fp);
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < NCOMMANDS; i++)
 		fprintf(fp, "  %-9s %s\n", commands[i].name, commands[i].help);
 	fputs("\nSee 'otadiag COMMAND --help' and otadiag(1).\n", fp);
 }
@@ -56,6 +61,8 @@ flushed(int rc)
 int
 main(int argc, char **argv)
 {
+	struct config *cfg;
+	struct diag_err err;
 	size_t i;
 	int rc;
 
@@ -69,16 +76,27 @@ main(int argc, char **argv)
 		return flushed(EXIT_OK);
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
-		printf("otadiag %s\n", OTADIAG_VERSION);
+		cli_print_version(stdout);
 		return flushed(EXIT_OK);
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[1], commands[i].name) != 0)
-			continue;
-		rc = commands[i].fn(&commands[i], argc - 1, argv + 1);
-		/* a command that already failed on its output said so */
-		return rc == EXIT_INPUT ? (fflush(stdout), rc) : flushed(rc);
+	if (config_load(&cfg, &err) != 0) {
+		diag_print(stderr, &err);
+		return EXIT_USAGE;
 	}
+	rc = -1;
+	if (strcmp(argv[1], "config") == 0)
+		rc = cmd_config(commands, NCOMMANDS, cfg, argc - 1, argv + 1);
+	for (i = 0; rc == -1 && i < NCOMMANDS; i++) {
+		if (commands[i].fn == NULL ||
+		    strcmp(argv[1], commands[i].name) != 0)
+			continue;
+		cli_set_config(cfg, 0);
+		rc = commands[i].fn(&commands[i], argc - 1, argv + 1);
+	}
+	cli_set_config(NULL, 0);
+	config_free(cfg);
+	if (rc != -1)	/* a command that already failed on its output said so */
+		return rc == EXIT_INPUT ? (fflush(stdout), rc) : flushed(rc);
 	diag_error("unknown command '%s'", argv[1]);
 	fputs("try 'otadiag --help'\n", stderr);
 	return EXIT_USAGE;

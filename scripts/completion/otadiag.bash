@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # bash completion for otadiag(1).  Installed as
 # share/bash-completion/completions/otadiag; or: source otadiag.bash
 
@@ -21,7 +22,7 @@ _otadiag()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 
-	local commands="analyze monitor ports job rules explain image"
+	local commands="analyze monitor ports job rules explain image config"
 	local rulesopts="--rules --no-default-rules --generic-only"
 	local common="$rulesopts --format --output --color
 	    --fail-on --expect --ignore --baseline --sdkconfig -v -q --help"
@@ -32,13 +33,13 @@ _otadiag()
 	    same-version project-name-mismatch downgrade-rejected
 	    not-enough-space no-ota-partition invalid-image signature-invalid md5-mismatch
 	    auth-failed upload-tool-error concurrent-activity rollback
-	    crash-after-update brownout watchdog buffer-too-small job-timeout
+	    crash-during-update crash-after-update brownout watchdog buffer-too-small job-timeout
 	    version-not-reported bad-segment-range device-not-targeted
 	    ota-rejected ota-delayed bad-server-response excessive-polling
 	    ota-too-early insecure-transport"
 	local tables="esp_err mbedtls errno aliyun arduino_update esp8266_update
 	    arduino_httpclient arduino_httpupdate arduinoota esphome_ota
-	    aws-ota-err"
+	    aws-ota-err reset_reason"
 
 	cmd=
 	sub=
@@ -109,6 +110,14 @@ _otadiag()
 	--until)
 		COMPREPLY=($(compgen -W "success failure outcome" -- "$cur"))
 		return ;;
+	--eol)
+		COMPREPLY=($(compgen -W "CRLF CR LF" -- "$cur"))
+		return ;;
+	--port | -p)
+		COMPREPLY=($(compgen -W "$(_otadiag_ports) -" -- "$cur"))
+		return ;;
+	--send | --send-after | --print-filter | --reset-sequence)
+		return ;;
 	esac
 
 	if [ -z "$cmd" ]; then
@@ -129,7 +138,8 @@ _otadiag()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "$common --baud --data-bits
 			    --parity --stop-bits --flow --log --timestamps
-			    --timeout --until --no-reconnect --reset" -- "$cur"))
+			    --timeout --until --no-reconnect --reset --reset-sequence --port --eol --print-filter --send
+			    --send-after" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "$(_otadiag_ports) -" -- "$cur"))
 		fi ;;
@@ -170,6 +180,9 @@ _otadiag()
 			COMPREPLY=($(compgen -f -- "$cur"))
 			compopt -o filenames 2>/dev/null
 		fi ;;
+	config)
+		COMPREPLY=($(compgen -W "analyze monitor job explain --help" \
+		    -- "$cur")) ;;
 	explain)
 		if [[ $cur == --* ]]; then
 			COMPREPLY=($(compgen -W "--table $rulesopts --help" \

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * analyze: diagnose captured logs and job JSON files, after the fact.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * common: the option parser every command uses (one table of options per
  * command, the shared rule and report tables defined once), its --help,
@@ -13,7 +14,30 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "config.h"
 #include "diag.h"
+#include "xalloc.h"
+
+/*
+ * The CLI entry's state, set once by main.c before a command runs: the
+ * configuration files it read, and whether 'otadiag config' asked the
+ * parser to show where each setting comes from instead of running.
+ * While a configuration line is applied, `where` is it, so that a bad
+ * value is reported at its file and line.
+ */
+static struct {
+	struct config	*cfg;
+	int		 show;
+	const struct config_entry *where;
+	int		 dry;		/* a dry walk: no message */
+} cli_state;
+
+void
+cli_set_config(struct config *cfg, int show)
+{
+	cli_state.cfg = cfg;
+	cli_state.show = show;
+}
 
 void
 cli_common_init(struct cli_common *c)
@@ -44,9 +68,20 @@ cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_list ap;
 	char buf[512];
 
+	if (cli_state.dry)
+		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (cli_state.where != NULL) {
+		struct diag_err err;
+
+		diag_set(&err, DIAG_EUSAGE, cli_state.where->file,
+		    cli_state.where->line, 0, "[%s] %s: %s",
+		    cli_state.where->section, cli_state.where->key, buf);
+		diag_print(stderr, &err);
+		return;
+	}
 	diag_error("%s (try 'otadiag %s --help')", buf, cmd);
 }
 
@@ -340,12 +375,42 @@ lookup(const struct optset *s, size_t ns, const char *name, size_t len,
 	return NULL;
 }
 
+/*
+ * One parse: the command line is walked twice, first dry (recording which
+ * rows it sets, so that a configuration value of the same option is left
+ * out), then for real after the configuration.  In 'otadiag config' the
+ * settings applied are kept, with where each came from, to be shown.
+ */
+#define RUN_MAX 128
+
+struct setting {
+	const struct cli_option *opt;
+	const char	*value;		/* NULL: a flag */
+	const struct config_entry *from;	/* NULL: the command line */
+};
+
+struct run {
+	int		 dry;
+	const struct cli_option *seen[RUN_MAX];
+	size_t		 nseen;
+	struct setting	 shown[RUN_MAX];
+	size_t		 nshown;
+};
+
 static int
-apply(const char *cmd, const char *spelling, const struct cli_option *o,
-    void *ctx, const char *val)
+apply(struct run *r, const char *cmd, const char *spelling,
+    const struct cli_option *o, void *ctx, const char *val)
 {
 	struct cli_use u = {cmd, spelling, o, ctx};
 
+	if (r->dry) {
+		if (r->nseen < RUN_MAX)
+			r->seen[r->nseen++] = o;
+		return 0;
+	}
+	if (cli_state.show && r->nshown < RUN_MAX)
+		r->shown[r->nshown++] = (struct setting){o, val,
+		    cli_state.where};
 	return o->set(&u, val);
 }
 
@@ -390,8 +455,8 @@ finish_outputs(struct cli_common *c, const char *cmd)
 
 /* One long option at argv[*k] ("--name" or "--name=value"). */
 static int
-parse_long(const char *cmd, const struct optset *s, size_t ns, int argc,
-    char **argv, int *k)
+parse_long(struct run *r, const char *cmd, const struct optset *s, size_t ns,
+    int argc, char **argv, int *k)
 {
 	const char *name = argv[*k] + 2, *eq = strchr(name, '='), *val = NULL;
 	size_t len = eq != NULL ? (size_t)(eq - name) : strlen(name);
@@ -424,13 +489,13 @@ parse_long(const char *cmd, const struct optset *s, size_t ns, int argc,
 		cli_usage_error(cmd, "option '%s' needs a value", spelling);
 		return CLI_ERROR;
 	}
-	return apply(cmd, spelling, o, ctx, val) == 0 ? 0 : CLI_ERROR;
+	return apply(r, cmd, spelling, o, ctx, val) == 0 ? 0 : CLI_ERROR;
 }
 
 /* Short options at argv[*k]: "-q", "-qv", "-j 4", "-j4". */
 static int
-parse_short(const char *cmd, const struct optset *s, size_t ns, int argc,
-    char **argv, int *k)
+parse_short(struct run *r, const char *cmd, const struct optset *s,
+    size_t ns, int argc, char **argv, int *k)
 {
 	const char *p, *val;
 	const struct cli_option *o;
@@ -458,7 +523,7 @@ parse_short(const char *cmd, const struct optset *s, size_t ns, int argc,
 				return CLI_ERROR;
 			}
 		}
-		if (apply(cmd, spelling, o, ctx, val) != 0)
+		if (apply(r, cmd, spelling, o, ctx, val) != 0)
 			return CLI_ERROR;
 		if (val != NULL)
 			break;
@@ -466,12 +531,177 @@ parse_short(const char *cmd, const struct optset *s, size_t ns, int argc,
 	return 0;
 }
 
-int
-cli_parse(const struct cli_spec *spec, unsigned flags, void *ctx,
-    struct cli_common *c, int argc, char **argv)
+/* ---- the configuration files (config.h) ------------------------------ */
+
+/* The sections: a command's own options, and [gate] for the shared rule
+   and report options of every command that takes them. */
+static const char *const config_sections[] = {
+	"analyze", "monitor", "job", "explain", "gate", NULL,
+};
+
+static int
+is_shared(const struct cli_option *opts)
 {
-	struct optset s[3];
-	size_t ns = optsets(spec, flags, ctx, c, s);
+	return opts == cli_rule_options || opts == cli_report_options;
+}
+
+/* format and output are one setting (the reports); others are their own. */
+static const char *
+setting_group(const struct cli_option *o)
+{
+	return strcmp(o->name, "output") == 0 && o->letter == 'o' ? "format" :
+	    o->name;
+}
+
+/* The row e names for this command (0), none that applies (1), or an
+   unknown key (-1). */
+static int
+entry_row(const struct config_entry *e, const struct cli_spec *spec,
+    const struct optset *s, size_t ns, const struct cli_option **row,
+    void **ctx)
+{
+	int gate = strcmp(e->section, "gate") == 0;
+	void *unused;
+	size_t i;
+
+	*row = NULL;
+	if (!gate && strcmp(e->section, spec->name) != 0)
+		return 1;
+	for (i = 0; i < ns; i++) {
+		if (gate && !is_shared(s[i].opts))
+			continue;
+		if ((*row = lookup(&s[i], 1, e->key, strlen(e->key), 0, ctx)) !=
+		    NULL)
+			return 0;
+	}
+	if (gate) {
+		struct optset all[2] = {{cli_rule_options, NULL, NULL},
+		    {cli_report_options, NULL, NULL}};
+
+		if (lookup(all, 2, e->key, strlen(e->key), 0, &unused) != NULL)
+			return 1;	/* shared, not taken by this command */
+	}
+	return -1;
+}
+
+/* Later layers win, and a command's section wins over [gate]. */
+static int
+entry_rank(const struct config_entry *e)
+{
+	return (int)e->layer * 2 + (strcmp(e->section, "gate") != 0);
+}
+
+/* A relative path in a file is relative to the file's folder. */
+static const char *
+entry_value(const struct config_entry *e, const struct cli_option *o)
+{
+	const char *slash = strrchr(e->file, '/');
+
+	if (o->arg == NULL || (strcmp(o->arg, "path") != 0 &&
+	    strcmp(o->arg, "file") != 0 && strcmp(o->arg, "dir") != 0) ||
+	    e->value[0] == '/' || e->value[0] == '\0' ||
+	    strcmp(e->value, "-") == 0 || slash == NULL)
+		return e->value;
+	return config_keep(cli_state.cfg, xasprintf("%.*s/%s",
+	    (int)(slash - e->file), e->file, e->value));
+}
+
+static int
+config_apply(struct run *r, const struct cli_spec *spec,
+    const struct optset *s, size_t ns)
+{
+	size_t n = config_count(cli_state.cfg), i, k;
+	const struct config_entry *e, *e2;
+	const struct cli_option *o, *o2;
+	void *ctx, *ctx2;
+	int b;
+
+	for (i = 0; i < n; i++) {
+		const char *const *sec;
+
+		e = config_entry(cli_state.cfg, i);
+		cli_state.where = e;
+		for (sec = config_sections; *sec != NULL; sec++)
+			if (strcmp(*sec, e->section) == 0)
+				break;
+		if (*sec == NULL) {
+			cli_usage_error(spec->name, "unknown section (analyze, "
+			    "monitor, job, explain or gate)");
+			return -1;
+		}
+		if ((b = entry_row(e, spec, s, ns, &o, &ctx)) < 0) {
+			cli_usage_error(spec->name, "unknown key (the keys are "
+			    "the long options of 'otadiag %s --help')",
+			    strcmp(e->section, "gate") == 0 ? "analyze" :
+			    e->section);
+			return -1;
+		}
+		if (b > 0)
+			continue;
+		for (k = 0; k < r->nseen; k++)
+			if (strcmp(setting_group(r->seen[k]),
+			    setting_group(o)) == 0)
+				break;
+		if (k < r->nseen)
+			continue;	/* the command line replaces it */
+		for (k = 0; k < n; k++) {
+			e2 = config_entry(cli_state.cfg, k);
+			if (entry_row(e2, spec, s, ns, &o2, &ctx2) == 0 &&
+			    strcmp(setting_group(o2), setting_group(o)) == 0 &&
+			    entry_rank(e2) > entry_rank(e))
+				break;
+		}
+		if (k < n)
+			continue;	/* a later layer or own section replaces it */
+		if (o->arg == NULL) {
+			if ((b = config_bool(e->value)) < 0) {
+				cli_usage_error(spec->name, "takes true or false, "
+				    "not '%s'", e->value);
+				return -1;
+			}
+			if (b == 1 && apply(r, spec->name, e->key, o, ctx, NULL) !=
+			    0)
+				return -1;
+			continue;
+		}
+		if (apply(r, spec->name, e->key, o, ctx, entry_value(e, o)) != 0)
+			return -1;
+	}
+	cli_state.where = NULL;
+	return 0;
+}
+
+static void
+show_settings(const struct cli_spec *spec, const struct run *r)
+{
+	const struct setting *st;
+	char line[512];
+	size_t i;
+
+	printf("[%s]\n", spec->name);
+	for (i = 0; i < r->nshown; i++) {
+		st = &r->shown[i];
+		if (st->value != NULL)
+			snprintf(line, sizeof(line), "%s = %s", st->opt->name,
+			    st->value);
+		else
+			snprintf(line, sizeof(line), "%s = true", st->opt->name);
+		if (st->from != NULL)
+			printf("%-40s ; %s:%d\n", line, st->from->file,
+			    st->from->line);
+		else
+			printf("%-40s ; command line\n", line);
+	}
+	if (r->nshown == 0)
+		printf("; every setting is the default (otadiag %s --help)\n",
+		    spec->name);
+}
+
+/* Walks argv; in a dry run nothing is set and nothing moves. */
+static int
+parse_argv(struct run *r, const struct cli_spec *spec, unsigned flags,
+    const struct optset *s, size_t ns, int argc, char **argv)
+{
 	int k, n = 0, rc, dashdash = 0;
 	void *unused;
 
@@ -482,24 +712,62 @@ cli_parse(const struct cli_spec *spec, unsigned flags, void *ctx,
 		    (spec->dash_operands && a[1] != '-' && a[1] != 'h' &&
 		    lookup(s, ns, NULL, 0, (unsigned char)a[1], &unused) ==
 		    NULL)) {
-			argv[n++] = argv[k];
+			if (!r->dry)
+				argv[n] = argv[k];
+			n++;
 			continue;
 		}
 		if (strcmp(a, "--") == 0) {
 			dashdash = 1;
 			continue;
 		}
-		rc = a[1] == '-' ? parse_long(spec->name, s, ns, argc, argv, &k) :
-		    parse_short(spec->name, s, ns, argc, argv, &k);
+		rc = a[1] == '-' ?
+		    parse_long(r, spec->name, s, ns, argc, argv, &k) :
+		    parse_short(r, spec->name, s, ns, argc, argv, &k);
 		if (rc == CLI_HELP) {
-			cli_help(stdout, spec, flags);
+			if (!r->dry)
+				cli_help(stdout, spec, flags);
 			return CLI_HELP;
 		}
 		if (rc != 0)
 			return CLI_ERROR;
 	}
-	if ((flags & CMD_REPORTS) && finish_outputs(c, spec->name) != 0)
-		return CLI_ERROR;
+	return n;
+}
+
+int
+cli_parse(const struct cli_spec *spec, unsigned flags, void *ctx,
+    struct cli_common *c, int argc, char **argv)
+{
+	struct optset s[3];
+	size_t ns = optsets(spec, flags, ctx, c, s);
+	struct run *r = xcalloc(1, sizeof(*r));
+	int n;
+
+	/* dry: which options the command line sets (and its usage errors,
+	   reported once, by the real walk below) */
+	r->dry = cli_state.dry = 1;
+	cli_state.where = NULL;
+	n = parse_argv(r, spec, flags, s, ns, argc, argv);
+	r->dry = cli_state.dry = 0;
+	if (n >= 0 && config_apply(r, spec, s, ns) != 0) {
+		n = CLI_ERROR;
+		goto out;
+	}
+	cli_state.where = NULL;
+	if ((n = parse_argv(r, spec, flags, s, ns, argc, argv)) < 0)
+		goto out;
+	if ((flags & CMD_REPORTS) && finish_outputs(c, spec->name) != 0) {
+		n = CLI_ERROR;
+		goto out;
+	}
+	if (cli_state.show) {
+		show_settings(spec, r);
+		n = CLI_HELP;
+	}
+out:
+	cli_state.where = NULL;
+	free(r);
 	return n;
 }
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * image: check a firmware file before it ships (see man/otadiag-image.1).
  *

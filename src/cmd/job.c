@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * otadiag job: diagnose a cloud OTA job from its JSON, or fetch it from the
  * RainMaker API first (otadiag job fetch).  See man/otadiag-job.1.

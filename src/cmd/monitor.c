@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * monitor: live diagnosis on a serial port.
  *
@@ -32,14 +33,18 @@
 #include "cmd.h"
 #include "diag.h"
 #include "matcher.h"
+#include "menu.h"
 #include "passthru.h"
 #include "pipeline.h"
 #include "port.h"
+#include "printfilter.h"
+#include "resetseq.h"
 #include "rawtty.h"
 #include "report.h"
 #include "result.h"
 #include "ruleset.h"
 #include "sanitize.h"
+#include "sendq.h"
 #include "serial.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -68,6 +73,7 @@ enum monitor_stop {
 struct monitor_opts {
 	struct cli_common c;
 	const char	*port;
+	const char	*port_opt;	/* --port (a config file's port key) */
 	struct serial_config cfg;
 	const char	*log_path;
 	int		 timestamps;
@@ -76,6 +82,15 @@ struct monitor_opts {
 	enum monitor_until until;
 	int		 no_reconnect;
 	int		 reset;
+	enum menu_eol	 eol;		/* what Enter sends */
+	const char	*print_filter;	/* esp-idf-monitor syntax, or NULL */
+	struct resetseq	 reset_seq;	/* --reset-sequence (n 0: esptool's) */
+	const char	*pending_after;	/* --send-after waiting for --send */
+	struct {
+		const char	*after;	/* NULL: at start */
+		const char	*text;
+	} sends[SENDQ_MAX];
+	size_t		 nsends;
 };
 
 struct monitor {
@@ -92,6 +107,13 @@ struct monitor {
 	int		 sigfd;		/* signalfd or self-pipe read end */
 	int		 keys;		/* stdin is a terminal we read */
 	struct rawtty	*tty;		/* its mode to restore */
+	struct menu	 menu;		/* the keys and the Ctrl-T menu */
+	int		 paused;	/* Ctrl-T Ctrl-Y: device output hidden */
+	const char	*log_name;	/* the log file, while one is open */
+	char		*menu_log;	/* the log file's name (owned) */
+	struct sendq	*sq;		/* --send, --send-after */
+	struct printfilter *pf;		/* --print-filter, or NULL */
+	struct strbuf	 pfline;	/* the line it waits to judge */
 
 	/* pass-through display */
 	struct passthru	*pt;
@@ -230,12 +252,44 @@ monitor_line_stamp(struct strbuf *sb, void *ctx)
 	monitor_stamp(sb, 0);
 }
 
+/* --print-filter: whole lines, shown or not; a line longer than the
+   pass-through holds is judged by what has come. */
+static void
+monitor_filter(struct monitor *m, const char *buf, size_t n, int end)
+{
+	struct strbuf *l = &m->pfline;
+	char *nl;
+	size_t len, k;
+
+	strbuf_add(l, buf, n);
+	for (;;) {
+		nl = memchr(l->buf, '\n', l->len);
+		if (nl == NULL && l->len < PASSTHRU_HOLD_MAX && !(end &&
+		    l->len > 0))
+			break;
+		len = nl != NULL ? (size_t)(nl - l->buf) + 1 : l->len;
+		k = len;
+		while (k > 0 && (l->buf[k - 1] == '\n' || l->buf[k - 1] == '\r'))
+			k--;
+		if (printfilter_match(m->pf, l->buf, k))
+			passthru_feed(m->pt, l->buf, len, &m->render);
+		memmove(l->buf, l->buf + len, l->len - len);
+		strbuf_setlen(l, l->len - len);
+	}
+}
+
 /* Device bytes for the terminal: whole lines now, partial ones later. */
 static void
 monitor_display(struct monitor *m, const char *buf, size_t n)
 {
-	if (m->o->quiet)
+	if (m->o->quiet || m->paused)
 		return;
+	if (m->pf != NULL) {
+		monitor_filter(m, buf, n, 0);
+		monitor_write_render(m);
+		m->hold_ms = monitor_now_ms();
+		return;
+	}
 	passthru_feed(m->pt, buf, n, &m->render);
 	monitor_write_render(m);
 	m->hold_ms = monitor_now_ms();
@@ -355,7 +409,7 @@ monitor_log(struct monitor *m, const char *buf, size_t n)
 			if (errno == EINTR)
 				continue;
 			monitor_status(m, "error: cannot write %s: %s",
-			    m->o->log_path, strerror(errno));
+			    m->log_name, strerror(errno));
 			m->log_failed = 1;
 			close(m->logfd);
 			m->logfd = -1;
@@ -364,6 +418,15 @@ monitor_log(struct monitor *m, const char *buf, size_t n)
 		buf += w;
 		n -= (size_t)w;
 	}
+}
+
+/* Bytes for the device (typed, or a scripted --send). */
+static void
+monitor_send(struct monitor *m, const char *buf, size_t n)
+{
+	if (n > 0 && m->port != NULL &&
+	    serial_write(m->port, buf, n) == SERIAL_LOST)
+		return;	/* the read side notices the loss */
 }
 
 static void
@@ -376,6 +439,13 @@ monitor_bytes(struct monitor *m, const char *buf, size_t n)
 	monitor_log(m, s, sn);
 	monitor_display(m, buf, n);
 	analysis_feed(m->an, s, sn);
+	if (m->sq != NULL && sendq_waiting(m->sq) != NULL) {
+		struct strbuf out = STRBUF_INIT;
+
+		sendq_feed(m->sq, buf, n, &out);
+		monitor_send(m, out.buf, out.len);
+		strbuf_release(&out);
+	}
 }
 
 /* ---- signals --------------------------------------------------------- */
@@ -461,13 +531,143 @@ monitor_keys_restore(struct monitor *m)
 	m->tty = NULL;
 }
 
+/* Resets the device: --reset-sequence, or esptool's hard reset. */
+static int
+monitor_reset(struct monitor *m, struct diag_err *err)
+{
+	const struct resetseq *rs = &m->o->reset_seq;
+	struct timespec ts;
+	size_t i;
+
+	if (rs->n == 0)
+		return serial_reset(m->port, err);
+	for (i = 0; i < rs->n; i++) {
+		if (rs->step[i].wait_ms > 0) {
+			ts.tv_sec = rs->step[i].wait_ms / 1000;
+			ts.tv_nsec = (rs->step[i].wait_ms % 1000) * 1000000L;
+			while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+				;
+			continue;
+		}
+		if (serial_set_lines(m->port, rs->step[i].dtr, rs->step[i].rts,
+		    err) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Ctrl-T Ctrl-L: the log file on or off (--log's file, or a new one). */
+/*
+ * The log file's name now: --log's pattern with strftime(3) conversions
+ * (logs/ota-%Y%m%d-%H%M%S.log: a new file each start), or one named after
+ * the time when Ctrl-T Ctrl-L starts a log without --log.  Owned.
+ */
+static char *
+monitor_log_name(const char *pattern)
+{
+	char name[1024];
+	struct tm tm;
+	time_t now = time(NULL);
+	size_t n;
+
+	if (pattern != NULL && strchr(pattern, '%') == NULL)
+		return xstrdup(pattern);
+	localtime_r(&now, &tm);
+	/* the user's pattern is the format, on purpose */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	n = strftime(name, sizeof(name), pattern != NULL ? pattern :
+	    "otadiag-monitor-%Y%m%d-%H%M%S.log", &tm);
+#pragma GCC diagnostic pop
+	return n == 0 ? xstrdup(pattern) : xstrdup(name);
+}
+
+static void
+monitor_toggle_log(struct monitor *m)
+{
+	if (m->logfd >= 0) {
+		close(m->logfd);
+		m->logfd = -1;
+		monitor_banner(m, "log stopped: %s", m->log_name);
+		return;
+	}
+	if (m->menu_log == NULL || (m->o->log_path != NULL &&
+	    strchr(m->o->log_path, '%') != NULL)) {
+		free(m->menu_log);
+		m->menu_log = monitor_log_name(m->o->log_path);
+	}
+	m->log_name = m->menu_log;
+	m->logfd = open(m->log_name, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0644);
+	if (m->logfd == -1) {
+		monitor_status(m, "error: cannot open log %s: %s", m->log_name,
+		    strerror(errno));
+		return;
+	}
+	m->log_failed = 0;
+	monitor_banner(m, "logging to %s", m->log_name);
+}
+
+static void
+monitor_menu(struct monitor *m, enum menu_action act)
+{
+	struct diag_err err;
+	const char *h, *nl;
+
+	switch (act) {
+	case MENU_QUIT:
+		m->stop = STOP_KEY;
+		break;
+	case MENU_RESET:
+		if (m->port == NULL)
+			monitor_status(m, "warning: no port to reset");
+		else if (monitor_reset(m, &err) != 0)
+			monitor_status(m, "warning: %s", err.text);
+		else
+			monitor_banner(m, "device reset (DTR/RTS)");
+		break;
+	case MENU_LOG:
+		monitor_toggle_log(m);
+		break;
+	case MENU_TIMESTAMPS:
+		m->o->timestamps = !m->o->timestamps;
+		passthru_set_prefix(m->pt, m->o->timestamps ?
+		    monitor_line_stamp : NULL, m);
+		monitor_banner(m, "timestamps %s", m->o->timestamps ? "on" :
+		    "off");
+		break;
+	case MENU_PAUSE:
+		if (!m->paused)
+			monitor_banner(m, "device output paused (still logged "
+			    "and diagnosed); Ctrl-T Ctrl-Y resumes");
+		m->paused = !m->paused;
+		if (!m->paused)
+			monitor_banner(m, "device output resumed");
+		break;
+	case MENU_HELP:
+		for (h = menu_help(); *h != '\0'; h = *nl != '\0' ? nl + 1 : nl) {
+			nl = strchr(h, '\n');
+			if (nl == NULL)
+				nl = h + strlen(h);
+			monitor_banner(m, "%.*s", (int)(nl - h), h);
+		}
+		break;
+	case MENU_UNKNOWN:
+		monitor_banner(m, "unknown menu key (Ctrl-T Ctrl-H for help)");
+		break;
+	case MENU_NONE:
+		break;
+	}
+}
+
 static void
 monitor_keys(struct monitor *m)
 {
-	char buf[256], fwd[256];
-	size_t nf;
+	char buf[256];
+	struct strbuf fwd = STRBUF_INIT;
+	enum menu_action act;
+	size_t used, off = 0;
 	ssize_t r;
-	int quit;
 
 	r = read(STDIN_FILENO, buf, sizeof(buf));
 	if (r <= 0) {
@@ -475,12 +675,15 @@ monitor_keys(struct monitor *m)
 			m->keys = 0;	/* terminal gone: stop reading */
 		return;
 	}
-	nf = rawtty_keys(buf, (size_t)r, fwd, &quit);
-	if (quit)
-		m->stop = STOP_KEY;
-	if (nf > 0 && m->port != NULL &&
-	    serial_write(m->port, fwd, nf) == SERIAL_LOST)
-		return;	/* the read side notices the loss */
+	while (off < (size_t)r && m->stop == STOP_NONE) {
+		used = menu_feed(&m->menu, buf + off, (size_t)r - off, &fwd,
+		    &act);
+		off += used;
+		monitor_send(m, fwd.buf, fwd.len);
+		strbuf_reset(&fwd);
+		monitor_menu(m, act);
+	}
+	strbuf_release(&fwd);
 }
 
 /* ---- the port -------------------------------------------------------- */
@@ -554,6 +757,11 @@ static int	opt_parity(const struct cli_use *, const char *);
 static int	opt_flow(const struct cli_use *, const char *);
 static int	opt_timeout(const struct cli_use *, const char *);
 static int	opt_until(const struct cli_use *, const char *);
+static int	opt_eol(const struct cli_use *, const char *);
+static int	opt_print_filter(const struct cli_use *, const char *);
+static int	opt_reset_sequence(const struct cli_use *, const char *);
+static int	opt_send(const struct cli_use *, const char *);
+static int	opt_send_after(const struct cli_use *, const char *);
 
 #define OPT(f)	offsetof(struct monitor_opts, f)
 
@@ -569,7 +777,7 @@ static const struct cli_option monitor_options[] = {
 	{"flow", 0, "flow", OPT(cfg.flow), opt_flow, 0, 0,
 	    "none (default), xonxoff, rtscts or dtrdsr"},
 	{"log", 0, "file", OPT(log_path), cli_set_string, 0, 0,
-	    "append the bytes received, unchanged, to FILE"},
+	    "append the bytes received, unchanged, to FILE (%Y ...)"},
 	{"timestamps", 0, NULL, OPT(timestamps), cli_set_flag, 0, 0,
 	    "prefix lines with the host time (shown, logged)"},
 	{"timeout", 0, "seconds", OPT(timeout), opt_timeout, 0, 0,
@@ -580,6 +788,18 @@ static const struct cli_option monitor_options[] = {
 	    "exit 3 when the port is lost, do not wait"},
 	{"reset", 0, NULL, OPT(reset), cli_set_flag, 0, 0,
 	    "reset the ESP32 on start (DTR/RTS)"},
+	{"reset-sequence", 0, "seq", OPT(reset_seq), opt_reset_sequence, 0, 0,
+	    "how --reset and Ctrl-T Ctrl-R reset, e.g. D0|R1|W0.1|R0"},
+	{"port", 'p', "port", OPT(port_opt), cli_set_string, 0, 0,
+	    "the port, as the operand (which wins over it)"},
+	{"eol", 0, "eol", OPT(eol), opt_eol, 0, 0,
+	    "what Enter sends: CRLF (default), CR or LF"},
+	{"print-filter", 0, "filter", OPT(print_filter), opt_print_filter, 0,
+	    0, "show only \"tag:level ...\" lines (idf.py monitor's)"},
+	{"send", 0, "text", 0, opt_send, 0, 0,
+	    "send TEXT (\\n \\r \\t \\e \\xHH) at start (repeatable)"},
+	{"send-after", 0, "text", 0, opt_send_after, 0, 0,
+	    "the next --send waits until the device prints TEXT"},
 	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -591,7 +811,10 @@ static const struct cli_spec monitor_spec = {
 	"                       [--flow none|xonxoff|rtscts|dtrdsr] [--log file]\n"
 	"                       [--timestamps] [--timeout seconds]\n"
 	"                       [--until success|failure|outcome] [--no-reconnect]\n"
-	"                       [--reset] [--rules path] [--no-default-rules]\n"
+	"                       [--reset] [--reset-sequence seq] [--port port]\n"
+	"                       [--eol CR|LF|CRLF] [--print-filter filter]\n"
+	"                       [[--send-after text] --send text]...\n"
+	"                       [--rules path] [--no-default-rules]\n"
 	"                       [--generic-only] [--format fmt [--output file]]...\n"
 	"                       [--color when] [--fail-on level] [--expect outcome]\n"
 	"                       [--ignore rule|cause] [--baseline file]\n"
@@ -599,13 +822,15 @@ static const struct cli_spec monitor_spec = {
 	.about =
 	"Shows what the device on PORT prints (a serial device, socket://host:port\n"
 	"or - for standard input; the only USB serial port when none is given) and\n"
-	"diagnoses the update as it runs.  Ctrl-] quits.\n",
+	"diagnoses the update as it runs.  Ctrl-] quits; Ctrl-T Ctrl-H lists the\n"
+	"menu keys (idf.py monitor's: reset, log, timestamps, pause).\n",
 	.options = monitor_options,
 	.exits =
 	"Exit status:\n"
 	"  0  nothing at or above --fail-on, and every --expect met\n"
-	"  1  an OTA failure at or above --fail-on, an unmet --expect, or no\n"
-	"     --until outcome before --timeout\n"
+	"  1  an OTA failure at or above --fail-on, an unmet --expect, no\n"
+	"     --until outcome before --timeout, or a --send-after text the\n"
+	"     device never printed\n"
 	"  2  usage error, a rule set that does not load, or several USB ports\n"
 	"  3  no USB port, a port that cannot be opened or is lost with\n"
 	"     --no-reconnect, or the log, a report or standard output failed",
@@ -676,6 +901,92 @@ opt_until(const struct cli_use *u, const char *val)
 	return 0;
 }
 
+static int
+opt_eol(const struct cli_use *u, const char *val)
+{
+	int e = menu_eol_from_name(val);
+
+	if (e < 0) {
+		cli_usage_error(u->cmd, "bad --eol '%s' (CR, LF or CRLF)", val);
+		return -1;
+	}
+	*CLI_FIELD(u, enum menu_eol) = (enum menu_eol)e;
+	return 0;
+}
+
+static int
+opt_reset_sequence(const struct cli_use *u, const char *val)
+{
+	char err[160];
+
+	if (resetseq_parse(val, CLI_FIELD(u, struct resetseq), err,
+	    sizeof(err)) != 0) {
+		cli_usage_error(u->cmd, "%s", err);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+opt_print_filter(const struct cli_use *u, const char *val)
+{
+	struct printfilter *pf;
+	char err[256];
+
+	if ((pf = printfilter_new(val, err, sizeof(err))) == NULL) {
+		cli_usage_error(u->cmd, "%s", err);
+		return -1;
+	}
+	printfilter_free(pf);
+	*CLI_FIELD(u, const char *) = val;
+	return 0;
+}
+
+static int
+opt_send(const struct cli_use *u, const char *val)
+{
+	struct monitor_opts *o = u->ctx;
+	struct strbuf sb = STRBUF_INIT;
+	const char *bad;
+	int rc;
+
+	if (o->nsends >= SENDQ_MAX) {
+		cli_usage_error(u->cmd, "at most %d texts to send", SENDQ_MAX);
+		return -1;
+	}
+	rc = sendq_unescape(val, &sb, &bad);
+	strbuf_release(&sb);
+	if (rc != 0) {
+		cli_usage_error(u->cmd, "bad escape '%.4s' in %s '%s' (\\n \\r "
+		    "\\t \\e \\\\ \\xHH)", bad, u->spelling, val);
+		return -1;
+	}
+	o->sends[o->nsends].after = o->pending_after;
+	o->sends[o->nsends].text = val;
+	o->nsends++;
+	o->pending_after = NULL;
+	return 0;
+}
+
+static int
+opt_send_after(const struct cli_use *u, const char *val)
+{
+	struct monitor_opts *o = u->ctx;
+
+	if (val[0] == '\0' || strlen(val) > SENDQ_TEXT_MAX) {
+		cli_usage_error(u->cmd, "%s takes a text of 1 to %d bytes",
+		    u->spelling, SENDQ_TEXT_MAX);
+		return -1;
+	}
+	if (o->pending_after != NULL) {
+		cli_usage_error(u->cmd, "%s '%s' has no --send after it",
+		    u->spelling, o->pending_after);
+		return -1;
+	}
+	o->pending_after = val;
+	return 0;
+}
+
 /* 0, CLI_HELP or CLI_ERROR. */
 static int
 monitor_parse(struct monitor_opts *o, const struct cmd *cmd, int argc,
@@ -691,7 +1002,12 @@ monitor_parse(struct monitor_opts *o, const struct cmd *cmd, int argc,
 		    "('%s' and '%s')", argv[0], argv[1]);
 		return CLI_ERROR;
 	}
-	o->port = nops == 1 ? argv[0] : NULL;
+	if (o->pending_after != NULL) {
+		cli_usage_error("monitor", "--send-after '%s' has no --send after "
+		    "it", o->pending_after);
+		return CLI_ERROR;
+	}
+	o->port = nops == 1 ? argv[0] : o->port_opt;
 	o->quiet = o->c.quiet;
 	return 0;
 }
@@ -874,6 +1190,7 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	m.stamp_bol = 1;
 	strbuf_init(&m.render, 256);
 	strbuf_init(&m.stamped, 256);
+	strbuf_init(&m.pfline, 256);
 	m.o = &o;
 
 	r = monitor_parse(&o, cmd, argc, argv);
@@ -896,7 +1213,10 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	m.color = p.live_ropts.color;
 	m.ropts = p.live_ropts;
 	m.pt = passthru_new(m.color ? PASSTHRU_COLOR : 0,
-	    o.timestamps ? monitor_line_stamp : NULL, NULL);
+	    o.timestamps ? monitor_line_stamp : NULL, &m);
+	m.menu.eol = o.eol;
+	if (o.print_filter != NULL)
+		m.pf = printfilter_new(o.print_filter, NULL, 0);
 
 	if ((st = serial_open(m.spec, &o.cfg, &m.port, &err)) != 0) {
 		diag_print(stderr, &err);
@@ -905,10 +1225,12 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	}
 	serial_get_ident(m.port, &m.ident);
 	if (o.log_path != NULL) {
-		m.logfd = open(o.log_path, O_WRONLY | O_CREAT | O_APPEND |
+		m.menu_log = monitor_log_name(o.log_path);
+		m.log_name = m.menu_log;
+		m.logfd = open(m.log_name, O_WRONLY | O_CREAT | O_APPEND |
 		    O_CLOEXEC, 0644);
 		if (m.logfd == -1) {
-			diag_error("cannot open log %s: %s", o.log_path,
+			diag_error("cannot open log %s: %s", m.log_name,
 			    strerror(errno));
 			status = EXIT_INPUT;
 			goto out;
@@ -925,8 +1247,19 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	}
 	if (serial_kind(m.port) != SERIAL_STDIN && isatty(STDIN_FILENO))
 		monitor_keys_raw(&m);
-	if (o.reset && serial_reset(m.port, &err) != 0)
+	if (o.reset && monitor_reset(&m, &err) != 0)
 		diag_print(stderr, &err);
+	if (o.nsends > 0) {
+		struct strbuf now = STRBUF_INIT;
+		size_t i;
+
+		m.sq = sendq_new();
+		for (i = 0; i < o.nsends; i++)
+			sendq_add(m.sq, o.sends[i].after, o.sends[i].text);
+		sendq_start(m.sq, &now);
+		monitor_send(&m, now.buf, now.len);
+		strbuf_release(&now);
+	}
 	{
 		char baud[32] = "";
 
@@ -938,7 +1271,7 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 		    strcmp(serial_device(m.port), m.spec) != 0 ? " = " : "",
 		    strcmp(serial_device(m.port), m.spec) != 0 ?
 		    serial_device(m.port) : "", baud,
-		    m.keys ? " (Ctrl-] to quit)" : "");
+		    m.keys ? " (Ctrl-] quits, Ctrl-T Ctrl-H: menu)" : "");
 	}
 	fflush(stderr);
 
@@ -946,6 +1279,10 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	monitor_loop(&m);
 
 	/* The end: show what is left, finish the analysis, report. */
+	if (m.pf != NULL && !o.quiet && !m.paused) {
+		monitor_filter(&m, "", 0, 1);
+		monitor_write_render(&m);
+	}
 	monitor_display_partial(&m, 1);
 	monitor_keys_restore(&m);
 	if (m.stop == STOP_OUTPUT)
@@ -972,6 +1309,11 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 		pipeline_verdict(&p, EXIT_FINDINGS, "no %s outcome within %g s",
 		    o.until == UNTIL_SUCCESS ? "success" :
 		    o.until == UNTIL_FAILURE ? "failure" : "update", o.timeout);
+	else if (p.status == EXIT_OK && m.sq != NULL &&
+	    sendq_waiting(m.sq) != NULL)
+		pipeline_verdict(&p, EXIT_FINDINGS, "the device never printed "
+		    "'%s' (--send-after): what follows it was not sent",
+		    sendq_waiting(m.sq));
 	status = pipeline_finish(&p);
 	result_free(res);
 out:
@@ -979,7 +1321,7 @@ out:
 	if (m.sigfd >= 0)
 		monitor_signals_close(m.sigfd, &oldmask);
 	if (m.logfd >= 0 && close(m.logfd) == -1 && status != EXIT_USAGE) {
-		diag_error("cannot write %s: %s", o.log_path, strerror(errno));
+		diag_error("cannot write %s: %s", m.log_name, strerror(errno));
 		status = EXIT_INPUT;
 	}
 	serial_close(m.port);
@@ -989,5 +1331,9 @@ out:
 	strbuf_release(&m.render);
 	strbuf_release(&m.stamped);
 	free(picked);
+	free(m.menu_log);
+	sendq_free(m.sq);
+	printfilter_free(m.pf);
+	strbuf_release(&m.pfline);
 	return status;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * pipeline: rule set and matcher, reports, the CI gate and its exit
  * line, shared by analyze, monitor and job (see pipeline.h).

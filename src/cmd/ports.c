@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ports: lists serial ports with their USB identity, flagging the
  * USB-to-UART bridges of ESP32 boards.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * analysis: one input, from bytes to a ranked diagnosis (see analysis.h).
  *

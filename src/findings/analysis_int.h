@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * analysis_int: state shared by the files of src/findings/ (analysis.c,
  * hits.c, session.c, rank.c).  Not a public header.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * baseline: accepted findings from an earlier JSON report, and the
  * timestamp-insensitive finding fingerprint that SARIF shares.
@@ -251,6 +252,27 @@ path_canon(const char *p)
 	return strbuf_detach(&sb);
 }
 
+/*
+ * The same log under two spellings: one canonical path is the other, or
+ * ends with it after a '/' ("logs/dut1.log" and "/builds/p/logs/dut1.log"
+ * or "../p/logs/dut1.log"), so a baseline written from another folder or
+ * with absolute paths still matches.
+ */
+static int
+path_same(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	const char *longer = la >= lb ? a : b, *shorter = la >= lb ? b : a;
+	size_t ll = la >= lb ? la : lb, ls = la >= lb ? lb : la;
+
+	if (ls == 0)
+		return 0;
+	if (ll == ls)
+		return strcmp(a, b) == 0;
+	return longer[ll - ls - 1] == '/' &&
+	    strcmp(longer + ll - ls, shorter) == 0;
+}
+
 static int
 entry_cmp(const void *a, const void *b)
 {
@@ -410,6 +432,7 @@ baseline_contains(const struct baseline *b, const char *path,
 	struct baseline_entry key;
 	char	*fp;
 	int	 found;
+	size_t	 i;
 
 	if (b == NULL || b->n == 0 || path == NULL || f == NULL)
 		return 0;
@@ -419,6 +442,10 @@ baseline_contains(const struct baseline *b, const char *path,
 	memcpy(key.fp, fp, sizeof(key.fp));
 	free(fp);
 	found = bsearch(&key, b->v, b->n, sizeof(*b->v), entry_cmp) != NULL;
+	for (i = 0; !found && i < b->n; i++)
+		found = strcmp(b->v[i].rule, key.rule) == 0 &&
+		    memcmp(b->v[i].fp, key.fp, sizeof(key.fp)) == 0 &&
+		    path_same(b->v[i].path, key.path);
 	free(key.path);
 	return found;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * hits: what happens when a rule or marker matches a line.  Context
  * conditions are checked here; a hit that needs an "after" window waits in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kconfig: the rules' Kconfig suggestions against the user's sdkconfig.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * preflight: the checks of `otadiag image`, raised as findings of the rules
  * in rules/preflight.json.  The words are in the rules; this file decides

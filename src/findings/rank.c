@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rank: root cause first.  For each session that failed, the primary cause
  * is the earliest error finding with the role "cause" (a "symptom" only when
@@ -31,6 +32,18 @@ specificity(const struct finding *f)
 	return f->rule->generic ? 1 : 2;
 }
 
+/* Does rule a declare that it overrides rule b ("overrides")? */
+static int
+overrides(const struct rule *a, const struct rule *b)
+{
+	size_t i;
+
+	for (i = 0; i < a->noverrides; i++)
+		if (strcmp(a->overrides[i], b->id) == 0)
+			return 1;
+	return 0;
+}
+
 static int
 better(const struct finding *f, const struct finding *best)
 {
@@ -38,6 +51,11 @@ better(const struct finding *f, const struct finding *best)
 
 	if (best == NULL)
 		return 1;
+	/* a rule that says it overrides another wins on their line */
+	if (f->line == best->line && overrides(f->rule, best->rule))
+		return 1;
+	if (f->line == best->line && overrides(best->rule, f->rule))
+		return 0;
 	if (f->severity != best->severity &&
 	    (f->severity == RULE_ERROR || best->severity == RULE_ERROR))
 		return f->severity == RULE_ERROR;
@@ -56,7 +74,10 @@ better(const struct finding *f, const struct finding *best)
 
 		if (ff != bf)
 			return ff;
-		return specificity(f) > specificity(best);
+		if (specificity(f) != specificity(best))
+			return specificity(f) > specificity(best);
+		/* a tie: the user's rule (--rules) over the built-in one */
+		return f->rule->user && !best->rule->user;
 	}
 	return f->line < best->line;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* result: freeing and summarising analysis results (see result.h). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * session: the OTA session model's glue.  Markers (rules/markers-*.json)
  * and error findings become typed events (model.h); the transition table

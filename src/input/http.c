@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * http: bounded HTTPS GET with libcurl (see http.h for the rules).
  */

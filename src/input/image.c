@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * image: what a firmware file is; an app image's header, segments,
  * checksum, appended SHA-256 and app description (esp_app_format.h).

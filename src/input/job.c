@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * job: cloud OTA job JSON, parsed into nodes (see job.h).
  *

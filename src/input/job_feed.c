@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * job_feed: a parsed job through the rule engine, matched with logs, and
  * summarised (see job.h).

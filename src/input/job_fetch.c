@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * job_fetch: the RainMaker OTA job API client (see http.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * partitions: an ESP-IDF partition table from CSV (gen_esp32part.py's rules)
  * or from its binary form (esp_partition_info_t entries, MD5 entry).

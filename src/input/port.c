@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * port: enumerates serial ports with libserialport and names the USB
  * bridges of ESP32 boards.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sdkconfig: Kconfig values of an ESP-IDF build, and the table of options
  * that were renamed between ESP-IDF versions (catalog section 5).

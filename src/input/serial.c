@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * serial: opens device byte streams: libserialport for kernel serial
  * drivers, termios for ptys and other ttys, TCP for socket://, and stdin.
@@ -628,4 +629,18 @@ serial_reset(struct serial *s, struct diag_err *err)
 fail:
 	return diag_set(err, DIAG_EIO, "", 0, 0,
 	    "cannot reset through %s: setting DTR/RTS failed", s->spec);
+}
+
+int
+serial_set_lines(struct serial *s, int dtr, int rts, struct diag_err *err)
+{
+	if (s->kind == SERIAL_SOCKET || s->kind == SERIAL_STDIN ||
+	    strncmp(s->device, "/dev/pts/", 9) == 0)
+		return diag_set(err, DIAG_EUSAGE, "", 0, 0,
+		    "cannot reset through %s: it has no DTR/RTS lines",
+		    s->spec);
+	if (serial_modem(s, dtr, rts) == -1)
+		return diag_set(err, DIAG_EIO, "", 0, 0,
+		    "cannot reset through %s: setting DTR/RTS failed", s->spec);
+	return 0;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* linesplit: incremental LF / CRLF / CR line splitting (see linesplit.h). */
 #include <stdlib.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * record: normalising one raw line and splitting it into fields (record.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* causes: the cause table (ids, classes, meanings), and stage/phase names. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * codetable: the rule set's code tables (esp_err_t, mbedTLS, errno ...):
  * loading the "codes" arrays and looking a printed number up.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * loader: what the rule loader's files share (ruleset.c loads the set and
  * its rules, codetable.c its code tables).  Not a public header.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * matcher: literal prefilter + PCRE2 (see matcher.h).
  *

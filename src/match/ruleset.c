@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ruleset: strict loading of rule files (see ruleset.h, rules/README.md).
  *
@@ -41,6 +42,7 @@ rule_free(struct rule *r)
 	free(r->ctx.requires);
 	free(r->ctx.excludes);
 	free(r->overlaps);
+	free(r->overrides);
 	for (i = 0; i < r->nmatch; i++) {
 		free(r->match[i].cap_names);
 		free(r->match[i].cap_values);
@@ -674,7 +676,9 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 		    loader_get_str(L, o, "role", 0, &role) != 0 ||
 		    get_strv(L, o, "references", &r->references,
 		    &r->nreferences) != 0 ||
-		    get_strv(L, o, "overlaps", &r->overlaps, &r->noverlaps) != 0)
+		    get_strv(L, o, "overlaps", &r->overlaps, &r->noverlaps) != 0 ||
+		    get_strv(L, o, "overrides", &r->overrides,
+		    &r->noverrides) != 0)
 			return -1;
 		if (!cause_is_known(r->cause))
 			return loader_fail(L, DIAG_ESCHEMA,
@@ -847,6 +851,7 @@ load_rules(struct loader *L, json_t *arr, enum rule_kind kind)
 			    what, i);
 		r = xcalloc(1, sizeof(*r));
 		r->id = json_string_value(idv);
+		r->user = 1;	/* ruleset_load_builtin() clears it */
 		r->origin = L->name;
 		L->rule_id = r->id;
 		r->origin_line = L->rule_line;
@@ -974,6 +979,9 @@ ruleset_load_builtin(struct ruleset *rs, struct diag_err *err)
 			rs->source = src;
 		}
 	}
+	for (rc = 0; (size_t)rc < rs->nrules; rc++)
+		if (rs->rule_source[rc] == rs->source)
+			rs->rules[rc]->user = 0;
 	return 0;
 }
 

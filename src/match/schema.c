@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* schema: the table of rule and marker fields (see schema.h). */
 #include <string.h>
 
@@ -52,6 +53,8 @@ static const struct schema_field fields[] = {
 	    "(markers: the first four)"},
 	{"overlaps", R, SCHEMA_STRINGS, NULL,
 	    "ids of rules that may also match this rule's examples"},
+	{"overrides", R, SCHEMA_STRINGS, NULL,
+	    "ids of rules this rule wins over when both explain one line"},
 	{"examples", R | M, SCHEMA_OBJECT, "unless target session",
 	    "{match: [...], no_match: [...]}"},
 };

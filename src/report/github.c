@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * GitHub Actions writer: workflow commands that become annotations, and a
  * Markdown summary appended to $GITHUB_STEP_SUMMARY (report_opts.summary_path).

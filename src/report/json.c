@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * json: the machine report (man/otadiag-report.5).  Key order is fixed
  * (JSON_PRESERVE_ORDER) so the output is stable byte for byte.

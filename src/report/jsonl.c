@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * JSON Lines writer, for log pipelines: one compact JSON object per line.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* report: format names and dispatch (see report.h). */
 #include <string.h>
 

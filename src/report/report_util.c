@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * report_util: helpers shared by the report writers; see report_util.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * report_util: small helpers the report writers (github.c, junit.c,
  * sarif.c, jsonl.c) share, so that a finding's rule id, cause, title and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SARIF 2.1.0 writer, for GitHub code scanning and other SARIF viewers.
  * The fields are the stable contract in otadiag-report(5).

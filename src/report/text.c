@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * text: the report for people.  Per input a one-line verdict, the session
  * timeline, then findings with the root cause first and its consequences

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * text_fleet: the text report of a cloud OTA job.  A fleet can have
  * hundreds of thousands of nodes, so nodes are not listed one per line:

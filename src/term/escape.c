@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * escape: classifying terminal control in one line of device text
  * (escape.h).  The grammar is ECMA-48's, cut down to what a device log

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * passthru: device output for the user's terminal (passthru.h).
  */
@@ -34,6 +35,14 @@ passthru_new(unsigned flags, void (*prefix)(struct strbuf *, void *),
 	pt->ctx = ctx;
 	strbuf_init(&pt->hold, 256);
 	return pt;
+}
+
+void
+passthru_set_prefix(struct passthru *pt,
+    void (*prefix)(struct strbuf *, void *), void *ctx)
+{
+	pt->prefix = prefix;
+	pt->ctx = ctx;
 }
 
 void

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rawtty: raw mode for the user's terminal and its quit keys (rawtty.h).
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* diag: error records and the fixed message prefixes (see diag.h). */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* jsonpos: one linear pass over JSON text with token lines (jsonpos.h). */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* sanitize: device bytes to safe printable UTF-8 (see sanitize.h). */
 #include <stdio.h>
 #include <string.h>

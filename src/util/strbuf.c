@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* strbuf: growable NUL-terminated buffers (see strbuf.h). */
 #include <stdio.h>
 #include <stdlib.h>

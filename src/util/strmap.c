@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* strmap: counted string set (see strmap.h). */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* xalloc: allocation that dies on failure (see xalloc.h). */
 #include <stdarg.h>
 #include <stdio.h>

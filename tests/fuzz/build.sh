@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the libFuzzer targets with clang, ASan and UBSan into build-fuzz/.
 # usage: tests/fuzz/build.sh && build-fuzz/fuzz-analysis -max_total_time=60 fixtures/corpus
 set -euo pipefail

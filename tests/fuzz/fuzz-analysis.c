@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: arbitrary bytes through the whole log path (line
  * splitting, normalisation, matching with the built-in rules, the session

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: arbitrary bytes as a firmware file, through detection,
  * the app image parser (header, segments, checksum, hash, app description),

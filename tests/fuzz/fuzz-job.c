@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: arbitrary bytes as cloud job JSON, through detection,
  * parsing and the analysis of every node with the built-in rules.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: arbitrary bytes as a partition table (CSV, or binary
  * when they start with 0xAA 0x50: entries, MD5 entry) and as an sdkconfig:

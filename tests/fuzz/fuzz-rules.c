@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: arbitrary bytes as a user's rule file (strict loading,
  * then compiling every pattern).  Not part of ctest; see tests/fuzz/README.md.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * harness: child processes, ptys, paced writers and loopback listeners
  * for the integration tests.

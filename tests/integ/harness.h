@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * harness: helpers for integration tests that drive the built otadiag
  * through child processes, pseudo-terminals and loopback sockets.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `otadiag monitor` end to end: a writer replays fixture logs into a pty
  * (or a loopback socket, or stdin) at 115200 baud in random chunks, and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `monitor --until outcome` and `analyze` agree on every real fixture log.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """A fake ESP RainMaker API for otadiag's fetch tests (127.0.0.1 only).
 
 Usage: jobserver.py --pages DIR [--cert PEM --key PEM] [--token TOKEN]

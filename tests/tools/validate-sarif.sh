@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Validates SARIF files against the SARIF 2.1.0 schema.
 #
 #   tests/tools/validate-sarif.sh [--strict] FILE...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * analysis, end to end over small in-memory logs: session outcomes, root
  * cause first, merged repeats, context conditions and their windows,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * baseline: loading an earlier JSON report, matching findings by path, rule
  * and a timestamp-insensitive fingerprint, and clear errors for bad files.
@@ -57,6 +58,12 @@ Test(baseline, matches_same_failure_across_runs)
 	    "E (4242) Dynamic Impl: alloc(16749 bytes) failed", "m");
 	cr_assert(baseline_contains(b, "logs/dut1.log", &f));
 	cr_assert(baseline_contains(b, "./logs//dut1.log", &f));
+	/* the same log from another folder, or as an absolute path */
+	cr_assert(baseline_contains(b, "/builds/fw/logs/dut1.log", &f));
+	cr_assert(baseline_contains(b, "../fw/./logs/dut1.log", &f));
+	cr_assert_not(baseline_contains(b, "/builds/fw/other-logs/dut1.log/x",
+	    &f));
+	cr_assert_not(baseline_contains(b, "/builds/fw/xlogs/dut1.log", &f));
 	/* A different input, rule or failure is new. */
 	cr_assert_not(baseline_contains(b, "logs/dut2.log", &f));
 	g = results_finding(&results_rule_alloc, 17,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * escape: one scanner, three users.  Each row of the table is one line
  * with a kind of terminal control in it, the tokens the scanner makes of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `otadiag explain CODE...`: decodes numbers as logs print them, through
  * the built binary; exit 0 when every code is known, 1 when one is not,
@@ -148,5 +149,39 @@ Test(explain, unknown_code_is_printed_sanitised)
 	cr_expect_eq(o.status, 1);
 	cr_expect_null(strchr(o.out, 0x1b), "an ESC byte reached stdout");
 	cr_expect_null(strchr(o.out, 0x07), "a BEL byte reached stdout");
+	proc_out_free(&o);
+}
+
+Test(explain, by_name_any_case)
+{
+	struct proc_out o = proc_run((const char *[]){ "explain",
+	    "ESP_ERR_HTTP_CONNECT", "esp_err_ota_validate_failed", NULL });
+
+	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
+	cr_expect(strstr(o.out, "ESP_ERR_HTTP_CONNECT  ESP-IDF esp_err_t: "
+	    "ESP_ERR_HTTP_CONNECT = 0x7002\n") != NULL, "%s", o.out);
+	cr_expect(strstr(o.out, "cause: server-unreachable") != NULL, "%s",
+	    o.out);
+	cr_expect(strstr(o.out, "ESP_ERR_OTA_VALIDATE_FAILED = 0x1503") != NULL,
+	    "%s", o.out);
+	proc_out_free(&o);
+
+	o = proc_run((const char *[]){ "explain", "ESP_ERR_NOT_A_NAME", NULL });
+	cr_expect_eq(o.status, 1);
+	cr_expect_str_eq(o.out, "ESP_ERR_NOT_A_NAME  not in any code table\n");
+	proc_out_free(&o);
+}
+
+Test(explain, component_base_and_an_unlisted_code_in_its_range)
+{
+	struct proc_out o = proc_run((const char *[]){ "explain", "0x7000",
+	    "0x7050", NULL });
+
+	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
+	cr_expect(strstr(o.out, "0x7000  ESP-IDF esp_err_t: ESP_ERR_HTTP_BASE "
+	    "= 0x7000\n") != NULL, "%s", o.out);
+	cr_expect(strstr(o.out, "0x7050  ESP-IDF esp_err_t: ESP_ERR_HTTP_BASE "
+	    "+ 80 (0x7000 + 0x50), a code of that component not in the "
+	    "table\n") != NULL, "%s", o.out);
 	proc_out_free(&o);
 }

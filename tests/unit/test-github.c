@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * GitHub writer: workflow-command syntax and escaping, severity mapping,
  * the 10-per-level limit with its tally, and the step summary.

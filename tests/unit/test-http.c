@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `otadiag job fetch` against a real HTTP(S) server on 127.0.0.1
  * (tests/tools/jobserver.py), with test certificates made by openssl at

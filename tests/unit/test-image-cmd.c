@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `otadiag image`: the built binary on generated images, partition tables,
  * sdkconfigs and build directories; what a user sees, in every format,

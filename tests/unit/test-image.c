@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * image: what a firmware file is, and an app image's fields (image.c);
  * the test helper espimg checked against esp_app_format.h and a real

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * job: the readers of every job format, the per-node diagnosis through the
  * built-in rules (data-driven from fixtures/jobs/expect.txt), the fleet

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * JSON Lines writer: one object per finding and per input error, every key
  * present in a fixed order.

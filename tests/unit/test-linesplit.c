@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * linesplit: LF, CRLF and lone-CR line ends in any chunking, the line
  * bound, NUL bytes, and the unterminated last line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * Man pages: every man page (sections 1 and 5) is `mandoc -Tlint` clean, and the
  * SYNOPSIS of every section-1 page is what `otadiag CMD --help` prints

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * matcher: compile errors name the rule; the needle prefilter, level, tag,
  * target and ignore constraints decide which rules run; captures come back;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * The option parser (src/cmd/common.c, cli_parse) through the built
  * binary, one table row per option of every command:
@@ -75,6 +76,13 @@ static const struct opt_row rows[] = {
 	{{"monitor"}, "until", 0, "outcome", STDIN1, 0},
 	{{"monitor"}, "no-reconnect", 0, NULL, STDIN1, 0},
 	{{"monitor"}, "reset", 0, NULL, HELP, 0},
+	{{"monitor"}, "eol", 0, "LF", STDIN1, 0},
+	{{"monitor"}, "reset-sequence", 0, "D0|R1|W0.1|R0", STDIN1, 0},
+	{{"monitor"}, "print-filter", 0, "wifi:I *:N", STDIN1, 0},
+	{{"monitor"}, "port", 'p', "-", {"--no-default-rules", "--rules", RULES,
+	    NULL}, 0},
+	{{"monitor"}, "send", 0, "ota\\n", HELP, 0},
+	{{"monitor"}, "send-after", 0, "ready", HELP, 0},
 	{{"monitor"}, "rules", 0, RULES, STDIN, 0},
 	{{"monitor"}, "no-default-rules", 0, NULL, {"--rules", RULES, "-",
 	    NULL}, 0},
@@ -474,9 +482,21 @@ Test(options, rules_check_no_default_rules_reads_only_the_file)
 	    "--no-default-rules", RULES, NULL});
 
 	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_expect(strstr(o.out, "1 rules and markers, 0 code tables, 0 "
-	    "warnings\n") != NULL, "%s", o.out);
+	cr_expect(strstr(o.out, "1 rules and markers checked, 0 warnings\n") !=
+	    NULL, "%s", o.out);
 	cr_expect_str_eq(o.err, "");
+	proc_out_free(&o);
+}
+
+Test(options, rules_check_file_reports_only_its_rules)
+{
+	/* the built-in rules load too (ids, overrides), but the file's rule
+	   is the only one checked: no built-in rule's warning shows */
+	struct proc_out o = proc_run((const char *[]){"rules", "check",
+	    RULES, NULL});
+
+	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
+	cr_expect_str_eq(o.out, "1 rules and markers checked, 0 warnings\n");
 	proc_out_free(&o);
 }
 

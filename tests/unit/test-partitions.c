@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * partitions: CSV with ESP-IDF's offset rules, the binary table with its
  * MD5 entry, and what ESP-IDF refuses (partitions.c).

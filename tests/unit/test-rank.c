@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * rank and the session bound: which finding is each session's, each
  * node's and the input's primary cause, what outcome a job has, and that

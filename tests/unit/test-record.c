@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * record: normalising one raw line.  Every device format of record.h,
  * colours (real and printed), host-side prefixes, times, levels and the

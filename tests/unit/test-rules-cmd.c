@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * `otadiag rules ...` through the built binary: `rules test` lists every
  * failing example of a user file (exit 1), a rule file that does not load

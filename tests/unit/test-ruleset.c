@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * ruleset: strict loading.  Each broken rule file fails with one diag_err
  * that names the file, the line of the rule and the rule's id; a user file

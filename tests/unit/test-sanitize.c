@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sanitize: device bytes become safe, printable UTF-8.  Escape sequences
  * vanish, controls and invalid bytes are shown as \xNN, C1 controls and

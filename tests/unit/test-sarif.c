@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * SARIF writer: the fields GitHub code scanning needs, stable fingerprints,
  * locations relative to the working directory, and schema validity (every

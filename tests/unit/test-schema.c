@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * schema: the one table of rule and marker fields, and the documents that
  * must describe it.  The loader, `rules fields`, man/otadiag-rules.5 and

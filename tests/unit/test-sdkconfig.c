@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * sdkconfig: values, "is not set", renamed options (sdkconfig.c), and the
  * Kconfig suggestions made concrete with them (kconfig.c).

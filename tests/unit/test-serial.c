@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * serial and port: opening ptys, sockets and stdin, reading without
  * blocking, telling a hang-up from no data, and the error statuses.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * strbuf: always NUL-terminated, growable, reusable after release.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* strmap: counts, absent keys, growth past many keys, empty map. */
 #include <criterion/criterion.h>
 

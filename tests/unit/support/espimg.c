@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * espimg: test images written from esp_app_format.h; see espimg.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * espimg: builds ESP32-class firmware images for the tests, written from
  * esp_app_format.h and esp_app_desc.h field by field (catalog section

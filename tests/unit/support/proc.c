@@ -1,9 +1,11 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * proc: runs the built binary for command tests; see proc.h.
  */
 #include <criterion/criterion.h>
 
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +34,12 @@ slurp(int fd)
 struct proc_out
 proc_run(const char *const *args)
 {
+	return proc_run_in(NULL, NULL, args);
+}
+
+struct proc_out
+proc_run_in(const char *dir, const char *const *env, const char *const *args)
+{
 	char ot[] = "/tmp/otadiag-proc-out-XXXXXX";
 	char et[] = "/tmp/otadiag-proc-err-XXXXXX";
 	const char *argv[32];
@@ -55,6 +63,10 @@ proc_run(const char *const *args)
 		dup2(ofd, 1);
 		dup2(efd, 2);
 		setenv("NO_COLOR", "1", 1);
+		for (i = 0; env != NULL && env[i] != NULL; i++)
+			putenv((char *)(uintptr_t)env[i]);
+		if (dir != NULL && chdir(dir) != 0)
+			_exit(126);
 		execv(OTADIAG_BINARY, (char *const *)argv);
 		_exit(127);
 	}

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * proc: runs the built otadiag binary (OTADIAG_BINARY) and captures what a
  * user sees, for the command tests (test-explain.c, test-rules-cmd.c).
@@ -18,6 +19,10 @@ struct proc_out {
  * proc_out_free().
  */
 struct proc_out proc_run(const char *const *args);
+/* The same, run in folder dir (NULL: here) with env's "NAME=value" strings
+   (NULL-terminated, or NULL) added to the environment. */
+struct proc_out proc_run_in(const char *dir, const char *const *env,
+	    const char *const *args);
 void	 proc_out_free(struct proc_out *o);
 
 #endif

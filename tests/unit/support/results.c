@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * results: synthetic results for the report writer tests; see results.h.
  */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /*
  * results: synthetic struct input_result values for the report writer
  * tests (test-github.c, test-junit.c, test-jsonl.c, test-sarif.c,
