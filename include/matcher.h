@@ -39,6 +39,15 @@ struct matcher;
  * offset in the pattern.
  */
 struct matcher *matcher_new(const struct ruleset *rs, struct diag_err *err);
+/*
+ * The same with flags.  MATCHER_EAGER compiles every pattern now (what
+ * `rules test` and `rules check` need); without it a built-in rule's
+ * patterns are compiled when a line first makes it a candidate, and only
+ * the rules of --rules files are compiled (and their errors reported) here.
+ */
+#define MATCHER_EAGER	1u
+struct matcher *matcher_new_flags(const struct ruleset *rs, unsigned flags,
+	    struct diag_err *err);
 void	 matcher_free(struct matcher *m);
 /* Calls fn for each rule that matches rec: the specific rules in ruleset
    order, then the generic tier's in ruleset order. */

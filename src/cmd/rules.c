@@ -359,7 +359,7 @@ load_compiled(const struct cli_spec *spec, const struct cmd *cmd,
 			return NULL;
 	if ((rs = cli_load_rules(c)) == NULL)
 		return NULL;
-	if ((*m = matcher_new(rs, &err)) == NULL) {
+	if ((*m = matcher_new_flags(rs, MATCHER_EAGER, &err)) == NULL) {
 		diag_print(stderr, &err);
 		ruleset_free(rs);
 		return NULL;
