@@ -25,6 +25,8 @@ static const struct cmd commands[] = {
 	{"rules", cmd_rules, 0, "list, show and test the rule table"},
 	{"explain", cmd_explain, CMD_RULES,
 	    "decode an error code (esp_err_t, mbedTLS, ...)"},
+	{"decode", cmd_decode, 0,
+	    "a log with its crash addresses decoded (--elf)"},
 };
 
 static void

@@ -43,6 +43,8 @@ analysis_new(const struct ruleset *rs, struct matcher *m, const char *path,
 	a->prev_dev_ms = -1;
 	a->boot_host_ms = -1;
 	a->rule_hits = xcalloc(ruleset_count(rs) + 1, sizeof(*a->rule_hits));
+	if (a->opts.nelfs > 0)
+		a->frames = frames_new(a->opts.elfs, a->opts.nelfs);
 	for (i = 0; i < ruleset_count(rs); i++) {
 		const struct rule *r = ruleset_get(rs, i);
 
@@ -72,6 +74,7 @@ analysis_free(struct analysis *a)
 	for (i = 0; i < a->nevents && i < EVENT_RING; i++)
 		free(a->events[i].label);
 	free(a->rule_hits);
+	frames_free(a->frames);
 	for (i = 0; i < STAGE_MAX; i++)
 		free(a->trig[i]);
 	free(a);
@@ -204,6 +207,8 @@ process_record(struct analysis *a, const struct record *rec)
 		a->last_dev_line = rec->lineno;
 	}
 	a->node = rec->node;
+	if (a->frames != NULL && rec->fmt != RECORD_JOB)
+		frames_feed(a->frames, rec->lineno, rec->text);
 	pending_tick(a, rec);
 	session_partition_row(a, rec);
 	before = matcher_nlimited(a->m);
@@ -334,6 +339,8 @@ analysis_finish(struct analysis *a)
 	a->finished = 1;
 	session_finish_all(a);
 	rank_findings(a);
+	if (a->frames != NULL)
+		frames_attach(a->frames, a->res);
 	if (a->notes_dropped > 0) {
 		struct input_result *r = a->res;
 

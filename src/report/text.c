@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "diag.h"
+#include "frames_out.h"
 #include "report.h"
 #include "sanitize.h"
 #include "strbuf.h"
@@ -89,6 +90,7 @@ report_text_finding(FILE *fp, const struct input_result *r, size_t idx,
 		fprintf(fp, ": %s%s%s\n", col(o, C_DIM), f->text,
 		    col(o, C_RESET));
 	fprintf(fp, "      %s\n", f->message);
+	frames_out_text(fp, f, o != NULL && o->color);
 	if (rule->remedy != NULL)
 		fprintf(fp, "      %sfix:%s %s\n", col(o, C_GREEN), col(o, C_RESET),
 		    rule->remedy);
