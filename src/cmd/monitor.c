@@ -76,6 +76,7 @@ struct monitor_opts {
 	enum monitor_until until;
 	int		 no_reconnect;
 	int		 reset;
+	struct cli_elfs	 elfs;		/* --elf */
 };
 
 struct monitor {
@@ -580,6 +581,8 @@ static const struct cli_option monitor_options[] = {
 	    "exit 3 when the port is lost, do not wait"},
 	{"reset", 0, NULL, OPT(reset), cli_set_flag, 0, 0,
 	    "reset the ESP32 on start (DTR/RTS)"},
+	{"elf", 0, "file", OPT(elfs), cli_add_elf, 0, 0,
+	    "decode crash stacks with this ELF (repeatable)"},
 	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -594,7 +597,8 @@ static const struct cli_spec monitor_spec = {
 	"                       [--reset] [--rules path] [--no-default-rules]\n"
 	"                       [--generic-only] [--format fmt [--output file]]...\n"
 	"                       [--color when] [--fail-on level] [--expect outcome]\n"
-	"                       [--ignore rule|cause] [--baseline file] [port]\n",
+	"                       [--ignore rule|cause] [--baseline file]\n"
+	"                       [--elf file]... [port]\n",
 	.about =
 	"Shows what the device on PORT prints (a serial device, socket://host:port\n"
 	"or - for standard input; the only USB serial port when none is given) and\n"
@@ -889,6 +893,10 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	m.spec = o.port;
 	if ((status = pipeline_start(&p, "monitor", cmd->flags, &o.c)) != 0)
 		goto out;
+	if ((status = cli_open_elfs(&o.elfs)) != 0)
+		goto out;
+	p.aopts.elfs = o.elfs.open;
+	p.aopts.nelfs = o.elfs.n;
 	status = EXIT_INPUT;
 	m.rs = p.rs;
 	m.out = p.live;
@@ -983,6 +991,7 @@ out:
 	}
 	serial_close(m.port);
 	analysis_free(m.an);
+	cli_close_elfs(&o.elfs);
 	pipeline_free(&p);
 	passthru_free(m.pt);
 	strbuf_release(&m.render);

@@ -256,14 +256,17 @@ close_block(struct frames *fr)
 		c.stack = extra;
 		c.nstack = nx;
 		extra = NULL;
+		nx = 0;
 	}
 	frame_list_free(extra, nx);
 	if (o.mismatch != NULL && o.sure > 0)
 		strbuf_addf(&sb, "the crash was printed by the build with ELF "
 		    "file SHA256 %s, and %s is another build (SHA256 %.16s): "
 		    "its addresses are not decoded; give the ELF of the build "
-		    "that ran", sha, elfsym_path(o.mismatch),
-		    elfsym_sha256(o.mismatch));
+		    "that ran%s", sha, elfsym_path(o.mismatch),
+		    elfsym_sha256(o.mismatch), elfsym_has_lines(o.mismatch) ? "" :
+		    " (a stripped copy has another SHA-256: give the ELF from "
+		    "the build folder)");
 	else if (o.sure > 0 && o.decoded == 0)
 		strbuf_addf(&sb, "none of the crash's addresses is in the code "
 		    "of the --elf files: give the ELF of the build that ran "
@@ -275,6 +278,17 @@ close_block(struct frames *fr)
 	else if (o.decoded > 0 && sha[0] == '\0')
 		strbuf_addf(&sb, "the log prints no ELF file SHA256, so the "
 		    "decoded frames assume --elf is the build that ran");
+	if (o.mismatch != NULL && o.decoded == 0) {
+		/* nothing from another build, not even "in no --elf" */
+		for (j = 0; j < c.nlines; j++)
+			frame_list_free(c.lines[j].f, c.lines[j].n);
+		free(c.lines);
+		c.lines = NULL;
+		c.nlines = 0;
+		frame_list_free(c.stack, c.nstack);
+		c.stack = NULL;
+		c.nstack = 0;
+	}
 	c.naddrs = o.sure;
 	c.ndecoded = o.decoded;
 	if (sb.len > 0) {

@@ -115,8 +115,18 @@ scan_sections(struct elfsym *es, off_t fsize, struct diag_err *err)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
+	GElf_Ehdr eh;
 	size_t shstrndx, cap = 0, ccap = 0;
 
+	if (gelf_getehdr(es->elf, &eh) == NULL)
+		return diag_set(err, DIAG_EFORMAT, es->path, 0, 0,
+		    "not a usable ELF: %s", elf_errmsg(-1));
+	if (eh.e_shoff == 0 || eh.e_shoff > (uint64_t)fsize ||
+	    (uint64_t)eh.e_shnum * eh.e_shentsize > (uint64_t)fsize - eh.e_shoff)
+		return diag_set(err, DIAG_EFORMAT, es->path, 0, 0,
+		    "truncated ELF: its section headers (byte %llu) are past "
+		    "the end of the file (%lld bytes)",
+		    (unsigned long long)eh.e_shoff, (long long)fsize);
 	if (elf_getshdrstrndx(es->elf, &shstrndx) != 0)
 		return diag_set(err, DIAG_EFORMAT, es->path, 0, 0,
 		    "not a usable ELF: %s", elf_errmsg(-1));

@@ -315,12 +315,12 @@ bt_parse(struct bt_state *st, const char *text, struct bt_line *out)
 	}
 	if (strstr(text, ">>>stack>>>") != NULL) {
 		st->in_stack = 2;
-		out->kind = BT_START;
+		out->kind = BT_STACK;	/* part of the crash, no new one */
 		return;
 	}
 	if (strncmp(skip_sp(text), "Stack memory:", 13) == 0) {
 		st->in_stack = 1;
-		out->kind = BT_START;
+		out->kind = BT_STACK;
 		return;
 	}
 	if (parse_backtrace(text, out) || parse_sha(text, out) ||
