@@ -68,79 +68,51 @@ frames_out_json(const struct finding *f)
 	return a;
 }
 
-/* A SARIF artifact URI for a frame's file: relative under cwd. */
-static json_t *
-sarif_uri(const char *file, const char *cwd)
-{
-	const char *rel = report_util_under_cwd(file, cwd);
-
-	return str_or_null(rel != NULL ? rel : file);
-}
-
 json_t *
 frames_out_sarif(const struct finding *f, const char *cwd,
+    json_t *(*artifact)(const char *path, const char *cwd),
     const struct frame **top)
 {
 	json_t *stack, *frames;
 	size_t i;
-	char hex[24];
 
 	*top = NULL;
 	if (f->nframes == 0)
 		return NULL;
 	for (i = 0; i < f->nframes && *top == NULL; i++)
 		if (f->frames[i].file != NULL && f->frames[i].line > 0 &&
+		    f->frames[i].file[0] == '/' && cwd != NULL &&
 		    report_util_under_cwd(f->frames[i].file, cwd) != NULL)
-			*top = &f->frames[i];
-	for (i = 0; i < f->nframes && *top == NULL; i++)
-		if (f->frames[i].file != NULL && f->frames[i].line > 0)
 			*top = &f->frames[i];
 	frames = json_array();
 	for (i = 0; i < f->nframes; i++) {
 		const struct frame *fr = &f->frames[i];
 		json_t *fo = json_object(), *loc = json_object();
+		json_t *phys = json_object();
 
-		if (fr->file != NULL) {
-			json_t *phys = json_object(), *art = json_object();
-
-			json_object_set_new(art, "uri", sarif_uri(fr->file, cwd));
-			json_object_set_new(phys, "artifactLocation", art);
-			if (fr->line > 0) {
-				json_t *reg = json_object();
-
-				json_object_set_new(reg, "startLine",
-				    json_integer(fr->line));
-				json_object_set_new(phys, "region", reg);
-			}
-			json_object_set_new(loc, "physicalLocation", phys);
-		}
-		if (fr->function != NULL) {
-			json_t *ll = json_array(), *l = json_object();
-
-			json_object_set_new(l, "name", str_or_null(fr->function));
-			json_object_set_new(l, "kind", json_string("function"));
-			json_array_append_new(ll, l);
-			json_object_set_new(loc, "logicalLocations", ll);
-		}
-		snprintf(hex, sizeof(hex), "0x%08llx", fr->pc);
-		json_object_set_new(fo, "location", loc);
-		json_object_set_new(fo, "address", json_pack("{s:i}",
+		json_object_set_new(phys, "address", json_pack("{s:I}",
 		    "absoluteAddress", (json_int_t)fr->pc));
-		if (fr->inlined || fr->probable) {
-			json_t *props = json_object();
-
-			json_object_set_new(props, "inlined",
-			    json_boolean(fr->inlined));
-			json_object_set_new(props, "probable",
-			    json_boolean(fr->probable));
-			json_object_set_new(props, "pc", json_string(hex));
-			json_object_set_new(fo, "properties", props);
+		if (fr->file != NULL) {
+			json_object_set_new(phys, "artifactLocation",
+			    artifact(fr->file, cwd));
+			if (fr->line > 0)
+				json_object_set_new(phys, "region", json_pack(
+				    "{s:I}", "startLine", (json_int_t)fr->line));
 		}
+		json_object_set_new(loc, "physicalLocation", phys);
+		if (fr->function != NULL)
+			json_object_set_new(loc, "logicalLocations", json_pack(
+			    "[{s:o,s:s}]", "name", str_or_null(fr->function),
+			    "kind", "function"));
+		json_object_set_new(fo, "location", loc);
+		json_object_set_new(fo, "properties", json_pack("{s:b,s:b,s:s}",
+		    "inlined", fr->inlined != 0, "probable", fr->probable != 0,
+		    "what", fr->what));
 		json_array_append_new(frames, fo);
 	}
 	stack = json_object();
 	json_object_set_new(stack, "message", json_pack("{s:s}", "text",
-	    "crash stack decoded with --elf"));
+	    "the crash's stack, decoded with --elf"));
 	json_object_set_new(stack, "frames", frames);
 	return json_pack("[o]", stack);
 }

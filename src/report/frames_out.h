@@ -21,11 +21,13 @@ void	 frames_out_text(FILE *fp, const struct finding *f, int color);
 /* [{pc, function, file, line, inlined, probable, what}], or NULL if none. */
 json_t	*frames_out_json(const struct finding *f);
 /*
- * SARIF 2.1.0 "stacks" (one stack of frames), or NULL if none; *top is
- * set to the first frame with a source file under cwd (the user's own
- * code), else the first frame with a file, else NULL (borrowed).
+ * SARIF 2.1.0 "stacks" (one stack of frames), or NULL if none.  artifact()
+ * makes a file's artifactLocation (the SARIF writer's own, so URIs read
+ * the same everywhere).  *top is set to the first frame with a line in a
+ * file under cwd, the user's own sources, or NULL (borrowed).
  */
 json_t	*frames_out_sarif(const struct finding *f, const char *cwd,
+	    json_t *(*artifact)(const char *path, const char *cwd),
 	    const struct frame **top);
 
 #endif

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -477,4 +479,62 @@ Test(decode, analyze_bad_elf_is_an_input_error)
 	cr_expect_eq(o.status, 3, "exit %d: %s", o.status, o.err);
 	after(o.err, "app.bin: error: not an ELF file");
 	proc_out_free(&o);
+}
+
+/*
+ * SARIF: the decoded stack in "stacks"; the user's source line that
+ * crashed is the result's location (code scanning annotates it), the log
+ * line a related location.  Run from the source tree, which holds
+ * tests/elf/crashapp.c, as CI runs from the project's checkout.
+ */
+Test(decode, sarif_stack_and_source_location)
+{
+	const char *elf = "xtensa.elf";
+	uint64_t pc = inlined_addr(elf);
+	const char *log = xtensa_log(elf, pc, func_addr(elf, "spi_flash_write")
+	    + 0x10, func_addr(elf, "esp_ota_write") + 4);
+	char out[1024], cmd[2048];
+	struct proc_out o;
+	struct testelf_a2l a;
+	json_t *root, *res, *loc, *frames;
+	json_error_t jerr;
+	int st;
+
+	snprintf(out, sizeof(out), "%s/r.sarif", results_tmpdir());
+	cr_assert_eq(chdir(OTADIAG_SOURCE_DIR), 0);
+	o = proc_run((const char *[]){ "analyze", "--elf", testelf_path(elf),
+	    "--format", "sarif", "--output", out, log, NULL });
+	cr_assert_eq(chdir(results_tmpdir()), 0);
+	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
+	proc_out_free(&o);
+	snprintf(cmd, sizeof(cmd), "bash '%s/tests/tools/validate-sarif.sh' "
+	    "--strict '%s'", OTADIAG_SOURCE_DIR, out);
+	st = system(cmd);
+	cr_expect(WIFEXITED(st) && WEXITSTATUS(st) == 0, "not valid SARIF");
+	root = json_load_file(out, 0, &jerr);
+	cr_assert_not_null(root, "%s", jerr.text);
+	res = json_array_get(json_object_get(json_array_get(json_object_get(
+	    root, "runs"), 0), "results"), 0);
+	testelf_addr2line(elf, pc, &a);
+	loc = json_object_get(json_array_get(json_object_get(res, "locations"),
+	    0), "physicalLocation");
+	cr_expect_str_eq(json_string_value(json_object_get(json_object_get(loc,
+	    "artifactLocation"), "uri")), "tests/elf/crashapp.c");
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(loc,
+	    "region"), "startLine")), a.line[0]);
+	loc = json_array_get(json_object_get(res, "relatedLocations"), 0);
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(
+	    json_object_get(loc, "physicalLocation"), "region"), "startLine")), 3,
+	    "the Guru Meditation line of the log");
+	frames = json_object_get(json_array_get(json_object_get(res, "stacks"),
+	    0), "frames");
+	cr_assert_geq(json_array_size(frames), 4);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(
+	    json_object_get(json_object_get(json_array_get(frames, 1),
+	    "location"), "logicalLocations"), 0), "name")), "onPulse");
+	cr_expect_eq(json_integer_value(json_object_get(json_object_get(
+	    json_object_get(json_object_get(json_array_get(frames, 0),
+	    "location"), "physicalLocation"), "address"), "absoluteAddress")),
+	    (json_int_t)pc);
+	json_decref(root);
 }
