@@ -74,6 +74,13 @@ void	 frames_forget(struct frames *fr);
  * finding explains, and every crash's note, become notes of r.
  */
 void	 frames_attach(struct frames *fr, struct input_result *r);
+/*
+ * Whether the stack f[0..n) shows what a rule's "frames" condition asks
+ * (ruleset.h).  *matched is the frame that satisfied "any" (else "top",
+ * else the first named frame), borrowed from f.
+ */
+int	 frames_match(const struct rule_frames *cond, const struct frame *f,
+	    size_t n, const struct frame **matched);
 /* "store_pulse() at src/main.c:16 (inlined)": one frame, for people. */
 char	*frames_describe(const struct frame *f);
 

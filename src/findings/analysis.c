@@ -339,8 +339,10 @@ analysis_finish(struct analysis *a)
 	a->finished = 1;
 	session_finish_all(a);
 	rank_findings(a);
-	if (a->frames != NULL)
+	if (a->frames != NULL) {
 		frames_attach(a->frames, a->res);
+		hits_refine_frames(a);
+	}
 	if (a->notes_dropped > 0) {
 		struct input_result *r = a->res;
 

@@ -171,5 +171,8 @@ int	 session_progress(const struct analysis *a);
 
 /* rank.c: root cause first */
 void	 rank_findings(struct analysis *a);
+/* Crash findings with a decoded stack: the first "frames" rule that
+   matches it refines the finding (hits.c). */
+void	 hits_refine_frames(struct analysis *a);
 
 #endif

@@ -2,6 +2,7 @@
  * frames: crash blocks of a log decoded against the --elf files, and put
  * on findings (see frames.h).
  */
+#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -382,6 +383,46 @@ frames_flush(struct frames *fr)
 {
 	if (fr->open)
 		close_block(fr);
+}
+
+static int
+glob_any(const char *const *globs, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n && name != NULL; i++)
+		if (fnmatch(globs[i], name, 0) == 0)
+			return 1;
+	return 0;
+}
+
+int
+frames_match(const struct rule_frames *cond, const struct frame *f, size_t n,
+    const struct frame **matched)
+{
+	const struct frame *any = NULL, *top = NULL, *named = NULL;
+	size_t i;
+	long seen = 0;
+
+	*matched = NULL;
+	for (i = 0; i < n; i++) {
+		if (f[i].probable)
+			continue;
+		if (named == NULL && f[i].function != NULL)
+			named = &f[i];
+		if (seen++ < cond->depth && top == NULL &&
+		    glob_any(cond->top, cond->ntop, f[i].function))
+			top = &f[i];
+		if (any == NULL && glob_any(cond->any, cond->nany, f[i].function))
+			any = &f[i];
+		if (glob_any(cond->none, cond->nnone, f[i].function))
+			return 0;
+	}
+	if ((cond->ntop > 0 && top == NULL) || (cond->nany > 0 && any == NULL) ||
+	    named == NULL)
+		return 0;
+	*matched = any != NULL ? any : top != NULL ? top : named;
+	return 1;
 }
 
 char *

@@ -50,6 +50,10 @@ static const struct schema_field fields[] = {
 	{"context", R | M, SCHEMA_OBJECT, NULL,
 	    "{phase, progress, uptime_ms, reset, count, requires, excludes} "
 	    "(markers: the first four)"},
+	{"frames", R, SCHEMA_OBJECT, NULL,
+	    "{top, depth, any, none, of}: globs on the functions of a crash's "
+	    "decoded stack (--elf); the rule refines the crash finding, no "
+	    "pattern"},
 	{"overlaps", R, SCHEMA_STRINGS, NULL,
 	    "ids of rules that may also match this rule's examples"},
 	{"examples", R | M, SCHEMA_OBJECT, "unless target session",

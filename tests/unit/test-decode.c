@@ -538,3 +538,74 @@ Test(decode, sarif_stack_and_source_location)
 	    (json_int_t)pc);
 	json_decref(root);
 }
+
+/* Frames rules (rules/crash-frames.json) on the decoded stack. */
+static json_t *
+first_finding(const char *elf, const char *log)
+{
+	struct proc_out o = proc_run((const char *[]){ "analyze", "--format",
+	    "json", "--elf", testelf_path(elf), log, NULL });
+	json_error_t jerr;
+	json_t *root = json_loads(o.out, 0, &jerr), *f;
+
+	cr_assert_not_null(root, "%s: %s %s", jerr.text, o.out, o.err);
+	f = json_incref(json_array_get(json_object_get(json_array_get(
+	    json_object_get(root, "inputs"), 0), "findings"), 0));
+	json_decref(root);
+	proc_out_free(&o);
+	cr_assert_not_null(f);
+	return f;
+}
+
+Test(decode, rule_isr_during_flash_write)
+{
+	const char *elf = "xtensa.elf";
+	uint64_t pc = inlined_addr(elf);
+	json_t *f = first_finding(elf, xtensa_log(elf, pc, func_addr(elf,
+	    "spi_flash_write") + 0x10, func_addr(elf, "esp_ota_write") + 4));
+
+	cr_expect_str_eq(json_string_value(json_object_get(f, "rule")),
+	    "frames-flash-write-cache-disabled");
+	cr_expect_str_eq(json_string_value(json_object_get(f, "cause")),
+	    "crash-during-update");
+	cr_expect(strstr(json_string_value(json_object_get(f, "message")),
+	    "while spi_flash_write() was writing the flash") != NULL, "%s",
+	    json_string_value(json_object_get(f, "message")));
+	cr_expect(strstr(json_string_value(json_object_get(f, "message")),
+	    "here store_pulse() at ") != NULL);
+	json_decref(f);
+}
+
+Test(decode, rule_allocation_on_top_is_memory)
+{
+	const char *elf = "xtensa.elf";
+	json_t *f = first_finding(elf, xtensa_log(elf, func_addr(elf, "malloc")
+	    + 2, func_addr(elf, "esp_ota_write") + 4, func_addr(elf, "main") +
+	    4));
+	struct proc_out o;
+
+	cr_expect_str_eq(json_string_value(json_object_get(f, "rule")),
+	    "frames-alloc-failed");
+	cr_expect_str_eq(json_string_value(json_object_get(f, "cause")),
+	    "alloc-failed");
+	json_decref(f);
+	o = proc_run((const char *[]){ "analyze", "--elf", testelf_path(elf),
+	    "panic.log", NULL });
+	after(o.out, "failed: The crash is a failed memory allocation "
+	    "(alloc-failed, line 3)");
+	proc_out_free(&o);
+}
+
+Test(decode, without_elf_the_crash_stays_generic)
+{
+	const char *elf = "xtensa.elf";
+	const char *log = xtensa_log(elf, func_addr(elf, "malloc") + 2,
+	    func_addr(elf, "esp_ota_write") + 4, func_addr(elf, "main") + 4);
+	struct proc_out o = proc_run((const char *[]){ "analyze", "--format",
+	    "json", log, NULL });
+
+	cr_expect(strstr(o.out, "\"frames\"") == NULL);
+	cr_expect(strstr(o.out, "frames-alloc-failed") == NULL);
+	after(o.out, "\"rule\": \"session-crash-during-update\"");
+	proc_out_free(&o);
+}
