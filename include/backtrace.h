@@ -33,6 +33,11 @@ enum bt_kind {
 	BT_ABORT,	/* abort() was called at PC */
 	BT_ASSERT,	/* a failed assert's location (no address) */
 	BT_SHA,		/* ELF file SHA256 of the running image */
+	BT_DECODED,	/* a frame a monitor already decoded in the log:
+			   "0x400d1234: onPulse at main.cpp:31" (idf.py
+			   monitor), "#0 0x400d1234:0x3ffb1f80 in onPulse()
+			   at src/main.cpp:31" (PlatformIO), "... line 31"
+			   (Arduino EspExceptionDecoder), "(inlined by) ..." */
 	BT_END,		/* the device restarts: the crash report is over */
 };
 
@@ -48,7 +53,9 @@ struct bt_line {
 	size_t		 naddrs;
 	int		 corrupted;	/* "|<-CORRUPTED" or a cut line */
 	char		 sha[65];	/* BT_SHA: the hex digits printed */
-	char		 func[128];	/* BT_ASSERT: the location */
+	int		 inlined_by;	/* BT_DECODED "(inlined by)": the frame
+					   before was inlined into this one */
+	char		 func[128];	/* BT_ASSERT, BT_DECODED: the location */
 	char		 file[256];
 	unsigned	 line;
 };

@@ -149,6 +149,8 @@ struct rule_frames {
 	size_t		 nany;
 	const char	**none;		/* no frame */
 	size_t		 nnone;
+	const char	**not_top;	/* not the first named frame (#0) */
+	size_t		 nnot_top;
 	const char	**of;		/* causes of the findings it refines;
 					   empty: any finding with a stack */
 	size_t		 nof;

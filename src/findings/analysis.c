@@ -43,8 +43,8 @@ analysis_new(const struct ruleset *rs, struct matcher *m, const char *path,
 	a->prev_dev_ms = -1;
 	a->boot_host_ms = -1;
 	a->rule_hits = xcalloc(ruleset_count(rs) + 1, sizeof(*a->rule_hits));
-	if (a->opts.nelfs > 0)
-		a->frames = frames_new(a->opts.elfs, a->opts.nelfs);
+	/* crash stacks: decoded with --elf, or as a monitor decoded them */
+	a->frames = frames_new(a->opts.elfs, a->opts.nelfs);
 	for (i = 0; i < ruleset_count(rs); i++) {
 		const struct rule *r = ruleset_get(rs, i);
 

@@ -188,6 +188,38 @@ decode_addr(struct frames *fr, const int *usable, const struct bt_addr *a,
 	return v;
 }
 
+/*
+ * Whether a frame a monitor decoded in the log is one of the crash's
+ * frames: idf.py monitor decodes every register that holds a code
+ * address (T0, A5 ...), so when the block printed a backtrace or the
+ * PC/RA registers, only their addresses count.
+ */
+static int
+decoded_is_frame(const struct frames *fr, uint32_t pc)
+{
+	size_t j, i, nknown = 0;
+
+	for (j = 0; j < fr->npl; j++) {
+		const struct bt_line *bl = &fr->pl[j].bl;
+
+		if (bl->kind != BT_BACKTRACE && bl->kind != BT_REGS &&
+		    bl->kind != BT_ABORT)
+			continue;
+		for (i = 0; i < bl->naddrs; i++) {
+			if (bl->addrs[i].probable)
+				continue;
+			nknown++;
+			/* Xtensa A0 is kept 3 bytes back, at the call */
+			if (bl->addrs[i].addr == pc ||
+			    (strcmp(bl->addrs[i].what, "A0") == 0 &&
+			    bl->addrs[i].addr + 3 == (pc & 0x3fffffffu) +
+			    0x40000000u))
+				return 1;
+		}
+	}
+	return nknown == 0;
+}
+
 static void
 close_block(struct frames *fr)
 {
@@ -198,6 +230,10 @@ close_block(struct frames *fr)
 	struct decoded o;
 	size_t i, j, cap = 0, capl = 0, capx = 0, nx = 0;
 	struct frame *extra = NULL;	/* register/stack frames */
+	struct frame *dec = NULL;	/* frames decoded in the log */
+	size_t ndec = 0, capd = 0;
+	unsigned long dec_line = 0;
+	int keep_dec = 0;
 	int have_bt = 0;
 	struct strbuf sb = STRBUF_INIT;
 
@@ -219,6 +255,35 @@ close_block(struct frames *fr)
 		memset(&ln, 0, sizeof(ln));
 		ln.lineno = fr->pl[j].lineno;
 		ln.numbered = bl->kind == BT_BACKTRACE;
+		if (bl->kind == BT_DECODED) {
+			struct frame f;
+
+			if (bl->inlined_by ? !keep_dec : !(keep_dec =
+			    decoded_is_frame(fr, bl->naddrs > 0 ?
+			    bl->addrs[0].addr : 0)))
+				continue;
+			memset(&f, 0, sizeof(f));
+			f.pc = bl->naddrs > 0 ? bl->addrs[0].addr : 0;
+			if (bl->inlined_by && ndec > 0) {
+				dec[ndec - 1].inlined = 1;
+				f.pc = dec[ndec - 1].pc;
+			}
+			f.function = clean(bl->func);
+			f.file = clean(bl->file);
+			f.line = bl->line;
+			strcpy(f.what, "decoded");
+			if (ndec == 0)
+				dec_line = fr->pl[j].lineno;
+			if (ndec < FRAMES_MAX_STACK)
+				dec = push(dec, &ndec, &capd, &f);
+			else {
+				free(f.function);
+				free(f.file);
+			}
+			continue;
+		}
+		if (fr->nelfs == 0 && bl->kind != BT_ASSERT)
+			continue;	/* nothing to decode them with */
 		if (bl->kind == BT_ASSERT) {
 			struct frame f;
 
@@ -260,7 +325,19 @@ close_block(struct frames *fr)
 		nx = 0;
 	}
 	frame_list_free(extra, nx);
-	if (o.mismatch != NULL && o.sure > 0)
+	/* frames a monitor decoded in the log, when --elf gave none */
+	if (ndec > 0 && (fr->nelfs == 0 || o.decoded == 0)) {
+		frame_list_free(c.stack, c.nstack);
+		c.stack = dec;
+		c.nstack = ndec;
+		c.stack_line = dec_line;
+		dec = NULL;
+		ndec = 0;
+	}
+	frame_list_free(dec, ndec);
+	if (fr->nelfs == 0)
+		;	/* without --elf there is nothing to say */
+	else if (o.mismatch != NULL && o.sure > 0)
 		strbuf_addf(&sb, "the crash was printed by the build with ELF "
 		    "file SHA256 %s, and %s is another build (SHA256 %.16s): "
 		    "its addresses are not decoded; give the ELF of the build "
@@ -368,7 +445,7 @@ frames_feed(struct frames *fr, unsigned long lineno, const char *text)
 	fr->idle = 0;
 	if (bl.kind == BT_BACKTRACE)
 		fr->has_bt = 1;
-	if ((bl.naddrs > 0 || bl.kind == BT_ASSERT) &&
+	if ((bl.naddrs > 0 || bl.kind == BT_ASSERT || bl.kind == BT_DECODED) &&
 	    fr->npl < MAX_BLOCK_LINES) {
 		fr->pl = xgrow(fr->pl, &fr->cappl, fr->npl + 1, sizeof(*fr->pl));
 		fr->pl[fr->npl].lineno = lineno;
@@ -419,7 +496,8 @@ frames_match(const struct rule_frames *cond, const struct frame *f, size_t n,
 			return 0;
 	}
 	if ((cond->ntop > 0 && top == NULL) || (cond->nany > 0 && any == NULL) ||
-	    named == NULL)
+	    named == NULL ||
+	    glob_any(cond->not_top, cond->nnot_top, named->function))
 		return 0;
 	*matched = any != NULL ? any : top != NULL ? top : named;
 	return 1;
@@ -471,7 +549,10 @@ finding_for(const struct input_result *r, const struct frames_crash *c)
 		for (k = 0; k < f->nlines; k++)
 			if (f->lines[k] >= lo && f->lines[k] <= c->last_line)
 				break;
-		if (k == f->nlines || f->frames != NULL)
+		/* a stack explains a crash (or an allocation that aborted),
+		   not a TLS error printed nearby */
+		if (k == f->nlines || f->frames != NULL ||
+		    (cc != CAUSE_CRASH && cc != CAUSE_MEMORY))
 			continue;
 		score = (int)f->severity * 4 + (cc == CAUSE_CRASH ? 2 : 0) +
 		    (cc == CAUSE_MEMORY ? 1 : 0);
@@ -507,7 +588,7 @@ frames_attach(struct frames *fr, struct input_result *r)
 			f->frames_line = c->stack_line;
 			c->stack = NULL;
 			c->nstack = 0;
-		} else {
+		} else if (fr->nelfs > 0) {
 			char *d = frames_describe(&c->stack[0]);
 
 			add_note(r, c->stack_line, xasprintf("line %lu: a crash "

@@ -271,6 +271,90 @@ parse_assert(const char *text, struct bt_line *out)
 	return 0;
 }
 
+static void
+copy_span(char *dst, size_t cap, const char *s, size_t n)
+{
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, s, n);
+	dst[n] = '\0';
+}
+
+/*
+ * "FUNC at FILE:LINE" or "FUNC at FILE line LINE" at p (to the end of the
+ * line); the function may hold spaces ("f(int, char*)").
+ */
+static int
+parse_func_at(const char *p, struct bt_line *out)
+{
+	const char *at = NULL, *q, *end = p + strlen(p), *num;
+
+	for (q = p; (q = strstr(q, " at ")) != NULL; q++)
+		at = q;
+	if (at == NULL || at == p)
+		return 0;
+	while (end > at && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	for (num = end; num > at && isdigit((unsigned char)num[-1]); num--)
+		;
+	if (num == end)
+		return 0;
+	out->line = (unsigned)strtoul(num, NULL, 10);
+	if (num - at > 4 && num[-1] == ':')
+		copy_span(out->file, sizeof(out->file), at + 4,
+		    (size_t)(num - 1 - (at + 4)));
+	else if (num - at > 9 && strncmp(num - 6, " line ", 6) == 0)
+		copy_span(out->file, sizeof(out->file), at + 4,
+		    (size_t)(num - 6 - (at + 4)));
+	else
+		return 0;
+	copy_span(out->func, sizeof(out->func), p, (size_t)(at - p));
+	if (strcmp(out->func, "??") == 0 || out->file[0] == '\0' ||
+	    strcmp(out->file, "??") == 0)
+		return 0;
+	/* "onPulse()" and "onPulse" name the same function */
+	if ((q = strchr(out->func, '(')) != NULL && strcmp(q, "()") == 0)
+		*(char *)q = '\0';
+	return 1;
+}
+
+static int
+parse_decoded(const char *text, struct bt_line *out)
+{
+	const char *p = skip_sp(text);
+	uint32_t pc, sp;
+
+	if (strncmp(p, "(inlined by) ", 13) == 0) {
+		if (!parse_func_at(p + 13, out))
+			return 0;
+		out->inlined_by = 1;
+		out->kind = BT_DECODED;
+		return 1;
+	}
+	if (*p == '#') {		/* PlatformIO: "#0  0xPC:0xSP in f() at" */
+		p++;
+		while (isdigit((unsigned char)*p))
+			p++;
+		p = skip_sp(p);
+		if (read_hex(&p, 1, &pc) != 0)
+			return 0;
+		if (*p == ':' && (p++, read_hex(&p, 1, &sp)) != 0)
+			return 0;
+		if (strncmp(p, " in ", 4) != 0)
+			return 0;
+		p += 4;
+	} else {			/* "0xPC: f at file:line" */
+		if (read_hex(&p, 1, &pc) != 0 || p[0] != ':' || p[1] != ' ')
+			return 0;
+		p += 2;
+	}
+	if (!parse_func_at(p, out))
+		return 0;
+	out->kind = BT_DECODED;
+	add(out, pc, "decoded", 0);
+	return 1;
+}
+
 static int
 parse_sha(const char *text, struct bt_line *out)
 {
@@ -301,6 +385,7 @@ bt_parse(struct bt_state *st, const char *text, struct bt_line *out)
 	out->corrupted = 0;
 	out->sha[0] = out->func[0] = out->file[0] = '\0';
 	out->line = 0;
+	out->inlined_by = 0;
 	if (st->in_stack) {
 		if (strstr(text, "<<<stack<<<") != NULL) {
 			st->in_stack = 0;
@@ -324,7 +409,8 @@ bt_parse(struct bt_state *st, const char *text, struct bt_line *out)
 		return;
 	}
 	if (parse_backtrace(text, out) || parse_sha(text, out) ||
-	    parse_epc(text, out) || parse_assert(text, out))
+	    parse_epc(text, out) || parse_assert(text, out) ||
+	    parse_decoded(text, out))
 		return;
 	if ((p = strstr(text, "abort() was called at PC ")) != NULL) {
 		uint32_t v;

@@ -44,6 +44,7 @@ rule_free(struct rule *r)
 	free(r->frames.top);
 	free(r->frames.any);
 	free(r->frames.none);
+	free(r->frames.not_top);
 	free(r->frames.of);
 	for (i = 0; i < r->nmatch; i++) {
 		free(r->match[i].cap_names);
@@ -447,7 +448,7 @@ static int
 parse_frames(struct loader *L, json_t *c, struct rule_frames *fr)
 {
 	static const char *const fields[] = {"top", "depth", "any", "none",
-	    "of", NULL};
+	    "not_top", "of", NULL};
 	long long depth = 4;
 	size_t i;
 
@@ -457,6 +458,7 @@ parse_frames(struct loader *L, json_t *c, struct rule_frames *fr)
 	    get_strv(L, c, "top", &fr->top, &fr->ntop) != 0 ||
 	    get_strv(L, c, "any", &fr->any, &fr->nany) != 0 ||
 	    get_strv(L, c, "none", &fr->none, &fr->nnone) != 0 ||
+	    get_strv(L, c, "not_top", &fr->not_top, &fr->nnot_top) != 0 ||
 	    get_strv(L, c, "of", &fr->of, &fr->nof) != 0 ||
 	    get_long(L, c, "depth", &depth) != 0)
 		return -1;

@@ -51,7 +51,8 @@ static const struct schema_field fields[] = {
 	    "{phase, progress, uptime_ms, reset, count, requires, excludes} "
 	    "(markers: the first four)"},
 	{"frames", R, SCHEMA_OBJECT, NULL,
-	    "{top, depth, any, none, of}: globs on the functions of a crash's "
+	    "{top, depth, any, none, not_top, of}: globs on the functions of "
+	    "a crash's "
 	    "decoded stack (--elf); the rule refines the crash finding, no "
 	    "pattern"},
 	{"overlaps", R, SCHEMA_STRINGS, NULL,

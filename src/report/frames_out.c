@@ -17,8 +17,10 @@ frames_out_text(FILE *fp, const struct finding *f, int color)
 
 	if (f->nframes == 0)
 		return;
-	fprintf(fp, "      %sstack%s (line %lu, decoded with --elf):\n",
-	    color ? "\033[1m" : "", color ? "\033[0m" : "", f->frames_line);
+	fprintf(fp, "      %sstack%s (line %lu, decoded %s):\n",
+	    color ? "\033[1m" : "", color ? "\033[0m" : "", f->frames_line,
+	    strcmp(f->frames[0].what, "decoded") == 0 ? "in the log" :
+	    "with --elf");
 	for (i = 0; i < f->nframes && i < FRAMES_OUT_TEXT_MAX; i++) {
 		char *d = frames_describe(&f->frames[i]);
 
@@ -112,7 +114,7 @@ frames_out_sarif(const struct finding *f, const char *cwd,
 	}
 	stack = json_object();
 	json_object_set_new(stack, "message", json_pack("{s:s}", "text",
-	    "the crash's stack, decoded with --elf"));
+	    "the crash's decoded stack"));
 	json_object_set_new(stack, "frames", frames);
 	return json_pack("[o]", stack);
 }

@@ -609,3 +609,68 @@ Test(decode, without_elf_the_crash_stays_generic)
 	after(o.out, "\"rule\": \"session-crash-during-update\"");
 	proc_out_free(&o);
 }
+
+/*
+ * Frames a monitor already decoded in the log (idf.py monitor,
+ * PlatformIO's esp32_exception_decoder) are the same evidence, without
+ * --elf; of a register dump only PC/MEPC/RA/A0 are frames (idf.py monitor
+ * decodes every register that holds a code address).
+ */
+Test(decode, frames_decoded_by_a_monitor)
+{
+	const char *idf = testelf_write("idf.log",
+	    "I (5000) esp_https_ota: Starting OTA...\n"
+	    "Guru Meditation Error: Core  1 panic'ed (Cache disabled but "
+	    "cached memory region accessed).\n"
+	    "\n"
+	    "Backtrace: 0x400d0047:0x3ffb1f80 0x400d0068:0x3ffb1fa0\n"
+	    "0x400d0047: store_pulse at /home/u/proj/main/main.c:19\n"
+	    "(inlined by) onPulse at /home/u/proj/main/main.c:26\n"
+	    "0x400d0068: spi_flash_write at /idf/components/spi_flash/"
+	    "flash_ops.c:34\n"
+	    "\n"
+	    "Rebooting...\n");
+	const char *pio = testelf_write("pio.log",
+	    "[HTTP_UPDATE] Update start\n"
+	    "Guru Meditation Error: Core  0 panic'ed (Illegal instruction). "
+	    "Exception was unhandled.\n"
+	    "MEPC    : 0x420272ce  RA      : 0x40384192  SP      : 0x3fcc35b0  \n"
+	    "  #0  0x420272ce in spi_flash_mmap() at components/spi_flash/"
+	    "flash_mmap.c:56\n"
+	    "  #1  0x40384192 in UpdateClass::write(unsigned char*, unsigned int) "
+	    "at Update.cpp:322\n"
+	    "TP      : 0x3fc452fc  T0      : 0x40394adc  T1      : 0x00000005  \n"
+	    "  #2  0x40394adc in calloc() at components/newlib/heap.c:30\n"
+	    "Rebooting...\n");
+	struct proc_out o = proc_run((const char *[]){ "analyze", "--format",
+	    "json", idf, pio, NULL });
+	json_error_t jerr;
+	json_t *root = json_loads(o.out, 0, &jerr), *f, *fr;
+
+	cr_assert_not_null(root, "%s: %s", jerr.text, o.out);
+	f = json_array_get(json_object_get(json_array_get(json_object_get(root,
+	    "inputs"), 0), "findings"), 0);
+	cr_expect_str_eq(json_string_value(json_object_get(f, "rule")),
+	    "frames-flash-write-cache-disabled");
+	fr = json_object_get(f, "frames");
+	cr_assert_eq(json_array_size(fr), 3);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(fr, 0),
+	    "function")), "store_pulse");
+	cr_expect(json_is_true(json_object_get(json_array_get(fr, 0), "inlined")));
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(fr, 1),
+	    "file")), "/home/u/proj/main/main.c");
+	cr_expect_eq(json_integer_value(json_object_get(json_array_get(fr, 1),
+	    "line")), 26);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(fr, 0),
+	    "what")), "decoded");
+	f = json_array_get(json_object_get(json_array_get(json_object_get(root,
+	    "inputs"), 1), "findings"), 0);
+	cr_expect_str_eq(json_string_value(json_object_get(f, "rule")),
+	    "frames-ota-step", "the crash is in UpdateClass::write");
+	fr = json_object_get(f, "frames");
+	cr_expect_eq(json_array_size(fr), 2, "T0's calloc is no frame");
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(fr, 1),
+	    "function")), "UpdateClass::write(unsigned char*, unsigned int)");
+	json_decref(root);
+	proc_out_free(&o);
+}

@@ -125,3 +125,20 @@ Test(frames, a_frames_rule_loads_without_examples)
 	cr_expect_str_eq(r->frames.of[0], "crash-during-update");
 	ruleset_free(rs);
 }
+
+Test(frames, not_top_vetoes_the_first_named_frame)
+{
+	static const struct frame wdt[] = {
+		F(NULL), F("spi_flash_hal_erase_block"), F("esp_ota_begin"),
+	};
+	static const struct frame isr[] = {
+		F("onPulse"), F("spi_flash_hal_erase_block"), F("esp_ota_begin"),
+	};
+	struct rule_frames c = {.any = flash_globs, .nany = 2,
+	    .not_top = flash_globs, .nnot_top = 2, .depth = 4};
+	const struct frame *m;
+
+	cr_expect(!frames_match(&c, wdt, 3, &m), "the erase itself hung");
+	cr_assert(frames_match(&c, isr, 3, &m), "something ran above it");
+	cr_expect_str_eq(m->function, "spi_flash_hal_erase_block");
+}
