@@ -49,6 +49,8 @@ struct analysis_opts {
 	struct elfsym	*const *elfs;	/* --elf: crash stacks are decoded and
 					   put on findings (frames.h); borrowed */
 	size_t		 nelfs;
+	const char	*coredump_dir;	/* --coredump-dir: UART core dumps are
+					   saved there (coredump.h), or NULL */
 };
 
 /*

@@ -33,6 +33,7 @@ struct analyze_opts {
 	long		 jobs;		/* -j */
 	long		 max_line;	/* --max-line, 0 = default */
 	struct cli_elfs	 elfs;		/* --elf */
+	const char	*coredump_dir;	/* --coredump-dir */
 };
 
 #define OPT(f)	offsetof(struct analyze_opts, f)
@@ -44,6 +45,8 @@ static const struct cli_option analyze_options[] = {
 	    64L * 1024 * 1024, "cut longer lines (default 65536)"},
 	{"elf", 0, "file", OPT(elfs), cli_add_elf, 0, 0,
 	    "decode crash stacks with this ELF (repeatable)"},
+	{"coredump-dir", 0, "dir", OPT(coredump_dir), cli_set_string, 0, 0,
+	    "save UART core dumps found in the logs there"},
 	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -54,7 +57,8 @@ static const struct cli_spec analyze_spec = {
     "                       [--generic-only] [--format fmt [--output file]]...\n"
     "                       [--color when] [--fail-on level] [--expect outcome]\n"
     "                       [--ignore rule|cause] [--baseline file]\n"
-    "                       [--max-line bytes] [--elf file]... [file | dir | -]...\n",
+    "                       [--max-line bytes] [--elf file]...\n"
+    "                       [--coredump-dir dir] [file | dir | -]...\n",
 	.about =
     "Diagnoses captured OTA logs and cloud job JSON (a folder is walked for\n"
     "*.log, *.txt and *.json; no input or - reads standard input).\n",
@@ -370,6 +374,7 @@ cmd_analyze(const struct cmd *cmd, int argc, char **argv)
 		goto out;
 	sh.aopts.elfs = o.elfs.open;
 	sh.aopts.nelfs = o.elfs.n;
+	sh.aopts.coredump_dir = o.coredump_dir;
 	sh.work = xcalloc(npaths, sizeof(*sh.work));
 	sh.nwork = npaths;
 	for (i = 0; i < npaths; i++)

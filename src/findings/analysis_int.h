@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "analysis.h"
+#include "coredump.h"
 #include "frames.h"
 #include "linesplit.h"
 #include "model.h"
@@ -122,7 +123,8 @@ struct analysis {
 	unsigned long	 noise_start, noise_lines;
 	size_t		 noise_bytes;
 	size_t		 notes_dropped;
-	struct frames	*frames;	/* --elf: crash decoding, or NULL */
+	struct frames	*frames;	/* crash stacks (frames.h) */
+	struct coredump	*cd;		/* UART core dumps (coredump.h) */
 };
 
 void	 analysis_emit(struct analysis *a, enum analysis_event_kind kind,
