@@ -9,6 +9,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -37,6 +38,33 @@ struct range {
 	uint64_t	 lo, hi;	/* [lo, hi) */
 };
 
+/* A row of a line table. */
+struct lrow {
+	uint64_t	 addr;
+	const char	*file;		/* libdw's */
+	unsigned	 line;
+	unsigned	 end;		/* end of a sequence: no line here */
+	size_t		 order;		/* position in the tables */
+};
+
+/* A function or an inlined call with code (DWARF scope). */
+struct scope {
+	const char	*name;
+	int		 inlined;
+	const char	*call_file;	/* inlined: where it was called */
+	unsigned	 call_line;
+	long		 parent;	/* enclosing scope, -1 */
+	unsigned	 depth;
+};
+
+/* One address range of a scope. */
+struct span {
+	uint64_t	 lo, hi;	/* [lo, hi) */
+	size_t		 scope;
+	unsigned	 depth;
+	uint64_t	 maxhi;		/* max hi of spans[0..this] */
+};
+
 struct slot {
 	uint64_t	 addr;
 	int		 used;
@@ -56,6 +84,12 @@ struct elfsym {
 	size_t		 nsyms;
 	struct range	*code;
 	size_t		 ncode;
+	struct lrow	*rows;		/* line tables, by address */
+	size_t		 nrows;
+	struct scope	*scopes;
+	size_t		 nscopes;
+	struct span	*spans;		/* by lo, then depth */
+	size_t		 nspans;
 	struct slot	*cache;		/* CACHE_SLOTS, allocated on first use */
 	size_t		 ncached;
 	pthread_mutex_t	 lock;
@@ -189,6 +223,152 @@ scan_sections(struct elfsym *es, off_t fsize, struct diag_err *err)
 	return 0;
 }
 
+static int
+cmp_row(const void *x, const void *y)
+{
+	const struct lrow *a = x, *b = y;
+
+	if (a->addr != b->addr)
+		return a->addr < b->addr ? -1 : 1;
+	if (a->end != b->end)		/* a sequence's end before a start */
+		return a->end ? -1 : 1;
+	return a->order < b->order ? -1 : a->order > b->order;
+}
+
+static int
+cmp_span(const void *x, const void *y)
+{
+	const struct span *a = x, *b = y;
+
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	return a->depth < b->depth ? -1 : a->depth > b->depth;
+}
+
+static const char *die_name(Dwarf_Die *die);
+
+struct walk {
+	struct elfsym	*es;
+	Dwarf_Files	*files;
+	size_t		 nfiles;
+	size_t		 capscopes, capspans;
+};
+
+/* Collects the functions and inlined calls under die (one level). */
+static void
+walk_dies(struct walk *w, Dwarf_Die *parent, long pscope, unsigned depth)
+{
+	struct elfsym *es = w->es;
+	Dwarf_Die child;
+
+	if (depth > 64 || dwarf_child(parent, &child) != 0)
+		return;
+	do {
+		int tag = dwarf_tag(&child);
+		long me = pscope;
+
+		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine) {
+			Dwarf_Addr base, lo, hi;
+			ptrdiff_t off = 0;
+			size_t first = es->nspans;
+
+			while ((off = dwarf_ranges(&child, off, &base, &lo,
+			    &hi)) > 0) {
+				if (hi <= lo)
+					continue;
+				es->spans = xgrow(es->spans, &w->capspans,
+				    es->nspans + 1, sizeof(*es->spans));
+				es->spans[es->nspans].lo = lo;
+				es->spans[es->nspans].hi = hi;
+				es->spans[es->nspans].scope = es->nscopes;
+				es->spans[es->nspans].depth = depth;
+				es->nspans++;
+			}
+			if (es->nspans > first) {
+				struct scope *sc;
+				Dwarf_Attribute at;
+				Dwarf_Word v;
+
+				es->scopes = xgrow(es->scopes, &w->capscopes,
+				    es->nscopes + 1, sizeof(*es->scopes));
+				sc = &es->scopes[es->nscopes];
+				memset(sc, 0, sizeof(*sc));
+				sc->name = die_name(&child);
+				sc->inlined = tag == DW_TAG_inlined_subroutine;
+				sc->parent = sc->inlined ? pscope : -1;
+				sc->depth = depth;
+				if (dwarf_formudata(dwarf_attr(&child,
+				    DW_AT_call_line, &at), &v) == 0)
+					sc->call_line = (unsigned)v;
+				if (dwarf_formudata(dwarf_attr(&child,
+				    DW_AT_call_file, &at), &v) == 0 &&
+				    v < w->nfiles)
+					sc->call_file = dwarf_filesrc(w->files, v,
+					    NULL, NULL);
+				me = (long)es->nscopes++;
+			}
+		}
+		walk_dies(w, &child, me, depth + 1);
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+/* The line tables and the scopes of every compile unit, indexed once. */
+static void
+build_index(struct elfsym *es)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize, caprows = 0, i, order = 0;
+	struct walk w;
+
+	memset(&w, 0, sizeof(w));
+	w.es = es;
+	while (dwarf_nextcu(es->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu;
+		Dwarf_Lines *lines;
+		size_t nl;
+
+		if (dwarf_offdie(es->dw, off + hsize, &cu) == NULL) {
+			off = next;
+			continue;
+		}
+		if (dwarf_getsrclines(&cu, &lines, &nl) == 0)
+			for (i = 0; i < nl; i++) {
+				Dwarf_Line *ln = dwarf_onesrcline(lines, i);
+				Dwarf_Addr a;
+				bool end = false;
+				int no = 0;
+
+				if (ln == NULL || dwarf_lineaddr(ln, &a) != 0)
+					continue;
+				dwarf_lineendsequence(ln, &end);
+				dwarf_lineno(ln, &no);
+				es->rows = xgrow(es->rows, &caprows, es->nrows + 1,
+				    sizeof(*es->rows));
+				es->rows[es->nrows].addr = a;
+				es->rows[es->nrows].file = dwarf_linesrc(ln, NULL,
+				    NULL);
+				es->rows[es->nrows].line = no > 0 ? (unsigned)no : 0;
+				es->rows[es->nrows].end = end;
+				es->rows[es->nrows].order = order++;
+				es->nrows++;
+			}
+		w.files = NULL;
+		w.nfiles = 0;
+		if (dwarf_getsrcfiles(&cu, &w.files, &w.nfiles) != 0)
+			w.files = NULL, w.nfiles = 0;
+		walk_dies(&w, &cu, -1, 0);
+		off = next;
+	}
+	es->has_lines = es->nrows > 0;
+	if (es->nrows > 1)
+		qsort(es->rows, es->nrows, sizeof(*es->rows), cmp_row);
+	if (es->nspans > 1)
+		qsort(es->spans, es->nspans, sizeof(*es->spans), cmp_span);
+	for (i = 0; i < es->nspans; i++)
+		es->spans[i].maxhi = i > 0 && es->spans[i - 1].maxhi >
+		    es->spans[i].hi ? es->spans[i - 1].maxhi : es->spans[i].hi;
+}
+
 struct elfsym *
 elfsym_open(const char *path, struct diag_err *err)
 {
@@ -231,23 +411,8 @@ elfsym_open(const char *path, struct diag_err *err)
 	if (scan_sections(es, st.st_size, err) != 0)
 		goto fail;
 	es->dw = dwarf_begin_elf(es->elf, DWARF_C_READ, NULL);
-	if (es->dw != NULL) {
-		Dwarf_Off off = 0, next;
-		size_t hsize;
-
-		/* line information: a compile unit with a line table */
-		while (!es->has_lines && dwarf_nextcu(es->dw, off, &next, &hsize,
-		    NULL, NULL, NULL) == 0) {
-			Dwarf_Die cu;
-			Dwarf_Lines *lines;
-			size_t nl;
-
-			if (dwarf_offdie(es->dw, off + hsize, &cu) != NULL &&
-			    dwarf_getsrclines(&cu, &lines, &nl) == 0 && nl > 0)
-				es->has_lines = 1;
-			off = next;
-		}
-	}
+	if (es->dw != NULL)
+		build_index(es);
 	return es;
 fail:
 	elfsym_free(es);
@@ -268,6 +433,9 @@ elfsym_free(struct elfsym *es)
 	pthread_mutex_destroy(&es->lock);
 	free(es->syms);
 	free(es->code);
+	free(es->rows);
+	free(es->scopes);
+	free(es->spans);
 	free(es->cache);
 	free(es->path);
 	free(es);
@@ -363,74 +531,77 @@ die_name(Dwarf_Die *die)
 	return NULL;
 }
 
-/* The frames at addr from the DWARF scopes; 0 if the DWARF has none. */
+/* The line at addr: the last row at or before it, unless a sequence
+   ended there.  0 when none. */
+static const struct lrow *
+line_at(const struct elfsym *es, uint64_t addr)
+{
+	size_t lo = 0, hi = es->nrows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (es->rows[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0 || es->rows[lo - 1].end)
+		return NULL;
+	return &es->rows[lo - 1];
+}
+
+/* The innermost scope whose code holds addr, or -1. */
+static long
+scope_at(const struct elfsym *es, uint64_t addr)
+{
+	size_t lo = 0, hi = es->nspans;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (es->spans[mid].lo <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* back over spans that ended before addr, while one may still
+	   hold it (maxhi: the furthest end of those before) */
+	while (lo > 0 && es->spans[lo - 1].maxhi > addr) {
+		const struct span *sp = &es->spans[--lo];
+
+		if (addr < sp->hi)
+			return (long)sp->scope;
+	}
+	return -1;
+}
+
+/* The frames at addr from the DWARF index; 0 if it has none. */
 static size_t
 dwarf_frames(struct elfsym *es, uint64_t addr, struct elfsym_frame *out,
     size_t max)
 {
-	Dwarf_Die cu, *scopes = NULL;
-	Dwarf_Line *ln;
-	Dwarf_Files *files = NULL;
-	size_t n = 0, nfiles = 0;
-	int nscopes, i, lineno;
-	const char *file = NULL;
-	unsigned line = 0;
+	const struct lrow *row = line_at(es, addr);
+	const char *file = row != NULL ? row->file : NULL;
+	unsigned line = row != NULL ? row->line : 0;
+	long s = scope_at(es, addr);
+	size_t n = 0;
 
-	if (es->dw == NULL || dwarf_addrdie(es->dw, addr, &cu) == NULL)
-		return 0;
-	if ((ln = dwarf_getsrc_die(&cu, addr)) != NULL) {
-		file = dwarf_linesrc(ln, NULL, NULL);
-		if (dwarf_lineno(ln, &lineno) == 0 && lineno > 0)
-			line = (unsigned)lineno;
-	}
-	/*
-	 * The innermost function scope at addr; for an inlined one, its
-	 * concrete parents (dwarf_getscopes gives the abstract origin's) come
-	 * from dwarf_getscopes_die, up to the real function.
-	 */
-	nscopes = dwarf_getscopes(&cu, addr, &scopes);
-	for (i = 0; i < nscopes; i++) {
-		int tag = dwarf_tag(&scopes[i]);
+	while (s >= 0 && n < max) {
+		const struct scope *sc = &es->scopes[s];
 
-		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine)
-			break;
-	}
-	if (i < nscopes && dwarf_tag(&scopes[i]) == DW_TAG_inlined_subroutine) {
-		Dwarf_Die *chain = NULL;
-		Dwarf_Die inl = scopes[i];
-
-		free(scopes);
-		scopes = NULL;
-		nscopes = dwarf_getscopes_die(&inl, &chain);
-		scopes = chain;
-		i = 0;
-	}
-	for (; i < nscopes && n < max; i++) {
-		Dwarf_Die *d = &scopes[i];
-		int tag = dwarf_tag(d);
-		Dwarf_Attribute at;
-		Dwarf_Word w;
-
-		if (tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine)
-			continue;
-		out[n].function = die_name(d);
+		out[n].function = sc->name;
 		out[n].file = file;
 		out[n].line = line;
-		out[n].inlined = tag == DW_TAG_inlined_subroutine;
+		out[n].inlined = sc->inlined;
 		n++;
-		if (tag == DW_TAG_subprogram)
+		if (!sc->inlined)
 			break;
 		/* the caller's location is this inlined call's site */
-		file = NULL;
-		line = 0;
-		if (dwarf_formudata(dwarf_attr(d, DW_AT_call_line, &at), &w) == 0)
-			line = (unsigned)w;
-		if (dwarf_formudata(dwarf_attr(d, DW_AT_call_file, &at), &w) == 0 &&
-		    (files != NULL || dwarf_getsrcfiles(&cu, &files, &nfiles) == 0) &&
-		    w < nfiles)
-			file = dwarf_filesrc(files, w, NULL, NULL);
+		file = sc->call_file;
+		line = sc->call_line;
+		s = sc->parent;
 	}
-	free(scopes);
 	if (n == 0 && file != NULL && max > 0) {
 		/* a line but no function DIE (assembly): the symbol names it */
 		out[0].function = symbol_at(es, addr);
