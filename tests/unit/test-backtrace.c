@@ -156,7 +156,8 @@ Test(backtrace, lookalikes_are_nothing)
 		"ELF file SHA256: none",
 		"W (1) app: PC: 0x40080000",	/* one register-like token */
 		"[HTTP_UPDATE] epc1 is not here",
-		"0x400d0047: onPulse at main.c:31",
+		"0x400d0047: ?? ??:0",
+		"0x400d0047: onPulse at somewhere",
 		"",
 	};
 	size_t i;
@@ -181,4 +182,30 @@ Test(backtrace, more_addresses_than_kept)
 	bl = parse1(line);
 	cr_expect_eq(bl.naddrs, BT_MAX_ADDRS);
 	cr_expect(bl.corrupted);
+}
+
+Test(backtrace, frames_a_monitor_decoded)
+{
+	struct bt_line bl = parse1("0x400d0047: onPulse at /p/main.c:31");
+
+	cr_assert_eq(bl.kind, BT_DECODED);
+	cr_expect_eq(bl.addrs[0].addr, 0x400d0047);
+	cr_expect_str_eq(bl.func, "onPulse");
+	cr_expect_str_eq(bl.file, "/p/main.c");
+	cr_expect_eq(bl.line, 31);
+	bl = parse1("(inlined by) loop at /p/main.cpp:40");
+	cr_assert_eq(bl.kind, BT_DECODED);
+	cr_expect(bl.inlined_by);
+	cr_expect_str_eq(bl.func, "loop");
+	bl = parse1("  #1  0x40384192:0x3fcc35b0 in UpdateClass::write(unsigned "
+	    "char*, unsigned int) at Update.cpp:322");
+	cr_assert_eq(bl.kind, BT_DECODED);
+	cr_expect_str_eq(bl.func, "UpdateClass::write(unsigned char*, unsigned "
+	    "int)");
+	cr_expect_str_eq(bl.file, "Update.cpp");
+	bl = parse1("0x400d0047: onPulse() at C:\\proj\\main.cpp line 31");
+	cr_assert_eq(bl.kind, BT_DECODED);
+	cr_expect_str_eq(bl.func, "onPulse", "() dropped");
+	cr_expect_str_eq(bl.file, "C:\\proj\\main.cpp");
+	cr_expect_eq(bl.line, 31);
 }
