@@ -45,6 +45,8 @@ static const struct opt_row rows[] = {
 	/* analyze: its own options, the rule and the report options */
 	{{"analyze"}, "jobs", 'j', "2", {LOG, LOG, NULL}, 0},
 	{{"analyze"}, "max-line", 0, "4096", {LOG, NULL}, 0},
+	{{"analyze"}, "elf", 0, "app.elf", HELP, 0},
+	{{"analyze"}, "coredump-dir", 0, "/tmp", {LOG, NULL}, 0},
 	{{"analyze"}, "rules", 0, RULES, {LOG, NULL}, 0},
 	{{"analyze"}, "no-default-rules", 0, NULL, {"--rules", RULES, LOG,
 	    NULL}, 0},
@@ -71,6 +73,7 @@ static const struct opt_row rows[] = {
 	{{"monitor"}, "until", 0, "outcome", STDIN1, 0},
 	{{"monitor"}, "no-reconnect", 0, NULL, STDIN1, 0},
 	{{"monitor"}, "reset", 0, NULL, HELP, 0},
+	{{"monitor"}, "elf", 0, "app.elf", HELP, 0},
 	{{"monitor"}, "rules", 0, RULES, STDIN, 0},
 	{{"monitor"}, "no-default-rules", 0, NULL, {"--rules", RULES, "-",
 	    NULL}, 0},
@@ -112,6 +115,7 @@ static const struct opt_row rows[] = {
 	{{"job", "fetch"}, "save", 0, "/dev/null", HELP, 0},
 
 	/* explain */
+	{{"decode"}, "elf", 0, "app.elf", HELP, 0},
 	{{"explain"}, "table", 0, "errno", {"104", NULL}, 0},
 	{{"explain"}, "rules", 0, RULES, {"104", NULL}, 0},
 	{{"explain"}, "no-default-rules", 0, NULL, HELP, 0},
