@@ -17,6 +17,7 @@
 
 #include <stddef.h>
 
+#include "elfsym.h"
 #include "matcher.h"
 #include "record.h"
 #include "result.h"
@@ -46,6 +47,11 @@ struct analysis_opts {
 	size_t		 max_line;	/* line bound, 0 = LINESPLIT_DEFAULT_MAX */
 	const char	**ignore;	/* rule ids or cause ids to drop */
 	size_t		 nignore;
+	struct elfsym	*const *elfs;	/* --elf: crash stacks are decoded and
+					   put on findings (frames.h); borrowed */
+	size_t		 nelfs;
+	const char	*coredump_dir;	/* --coredump-dir: UART core dumps are
+					   saved there (coredump.h), or NULL */
 };
 
 /*

@@ -122,6 +122,28 @@ int	 cli_set_string(const struct cli_use *u, const char *val);
 int	 cli_set_int(const struct cli_use *u, const char *val);	/* [lo, hi] */
 int	 cli_set_long(const struct cli_use *u, const char *val);	/* [lo, hi] */
 
+/*
+ * --elf FILE, repeatable (the app, the bootloader, a ROM ELF): a row whose
+ * field is a struct cli_elfs, set by cli_add_elf (src/cmd/cli_elf.c).
+ */
+#define CLI_MAX_ELFS 8
+
+struct elfsym;
+
+struct cli_elfs {
+	const char	*paths[CLI_MAX_ELFS];
+	size_t		 n;
+	struct elfsym	*open[CLI_MAX_ELFS];	/* owned after cli_open_elfs */
+};
+
+int	 cli_add_elf(const struct cli_use *u, const char *val);
+/*
+ * Opens every --elf and warns about one without line information.
+ * Returns 0, or EXIT_INPUT after printing which file is not usable.
+ */
+int	 cli_open_elfs(struct cli_elfs *e);
+void	 cli_close_elfs(struct cli_elfs *e);
+
 /* The shared options, defined once (src/cmd/common.c); ctx is cli_common. */
 extern const struct cli_option cli_rule_options[];	/* CMD_RULES */
 extern const struct cli_option cli_report_options[];	/* CMD_REPORTS */
@@ -194,5 +216,6 @@ int	 cmd_image(const struct cmd *cmd, int argc, char **argv);
    settings cfg gives and where each comes from. */
 int	 cmd_config(const struct cmd *table, size_t n, struct config *cfg,
 	    int argc, char **argv);
+int	 cmd_decode(const struct cmd *cmd, int argc, char **argv);
 
 #endif

@@ -36,6 +36,21 @@ struct capture {
 	char	*value;
 };
 
+/*
+ * A frame of a crash's stack, decoded from the --elf files (frames.h).
+ * Strings are owned and sanitised; function and file may be NULL.
+ */
+struct frame {
+	unsigned long long pc;		/* as printed (Xtensa A0: mapped) */
+	char		*function;	/* NULL: in no --elf */
+	char		*file;		/* NULL: no line information */
+	unsigned	 line;		/* 0 with file NULL */
+	int		 inlined;	/* inlined into the next frame */
+	int		 probable;	/* a stack word that looks like a
+					   return address, not a sure frame */
+	char		 what[12];	/* "PC", "A0", "MEPC", "RA", "stack" */
+};
+
 #define FINDING_MAX_LINES 32	/* evidence lines kept per finding */
 
 /* A rule's kconfig suggestion against the user's sdkconfig (kconfig.h). */
@@ -80,6 +95,10 @@ struct finding {
 					   session (or node) */
 	struct finding_kconfig *kc;	/* --sdkconfig: one per rule->kconfig
 					   entry, or NULL */
+	struct frame	*frames;	/* the crash's decoded stack, innermost
+					   first (--elf), or NULL */
+	size_t		 nframes;
+	unsigned long	 frames_line;	/* the log line they come from */
 };
 
 struct stage_event {

@@ -43,6 +43,9 @@ enum rule_form {
 	RULE_FORM_SESSION,	/* a diagnosis the session model raises by id
 				   ("target": "session"); no pattern */
 	RULE_FORM_MARKER,	/* a stage marker matched against lines */
+	RULE_FORM_FRAMES,	/* a diagnosis of a crash's decoded stack
+				   ("frames"): it refines the crash finding
+				   whose stack it matches; no pattern */
 };
 
 enum rule_role {
@@ -134,6 +137,26 @@ struct rule_context {
 	size_t		 nexcludes;
 };
 
+/*
+ * "frames": what a crash's decoded stack (--elf, or decoded in the log)
+ * must show.  Function names are matched with fnmatch(3) globs
+ * ("spi_flash_*", "operator new*"); every list given must hold.
+ */
+struct rule_frames {
+	const char	**top;		/* one of the first `depth` frames */
+	size_t		 ntop;
+	long		 depth;		/* default 4 */
+	const char	**any;		/* some frame (not a probable one) */
+	size_t		 nany;
+	const char	**none;		/* no frame */
+	size_t		 nnone;
+	const char	**not_top;	/* not the first named frame (#0) */
+	size_t		 nnot_top;
+	const char	**of;		/* causes of the findings it refines;
+					   empty: any finding with a stack */
+	size_t		 nof;
+};
+
 struct rule_example {
 	const char	*line;
 	const char	**cap_names;	/* expected captures, may be empty */
@@ -179,6 +202,7 @@ struct rule {
 	size_t		 ndecode;
 	int		 has_context;
 	struct rule_context ctx;
+	struct rule_frames frames;	/* RULE_FORM_FRAMES */
 	const char	**overlaps;	/* ids whose examples may also match */
 	size_t		 noverlaps;
 	const char	**overrides;	/* ids it wins over on one line */

@@ -31,6 +31,8 @@ static const struct cmd commands[] = {
 	    "decode an error code (esp_err_t, mbedTLS, ...)"},
 	{"config", NULL, 0,
 	    "the settings of otadiag.ini files, and where each comes from"},
+	{"decode", cmd_decode, 0,
+	    "a log with its crash addresses decoded (--elf)"},
 };
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -33,6 +33,8 @@
 struct analyze_opts {
 	long		 jobs;		/* -j */
 	long		 max_line;	/* --max-line, 0 = default */
+	struct cli_elfs	 elfs;		/* --elf */
+	const char	*coredump_dir;	/* --coredump-dir */
 };
 
 #define OPT(f)	offsetof(struct analyze_opts, f)
@@ -42,6 +44,10 @@ static const struct cli_option analyze_options[] = {
 	    "analyse JOBS inputs at once (same report order)"},
 	{"max-line", 0, "bytes", OPT(max_line), cli_set_long, 256,
 	    64L * 1024 * 1024, "cut longer lines (default 65536)"},
+	{"elf", 0, "file", OPT(elfs), cli_add_elf, 0, 0,
+	    "decode crash stacks with this ELF (repeatable)"},
+	{"coredump-dir", 0, "dir", OPT(coredump_dir), cli_set_string, 0, 0,
+	    "save UART core dumps found in the logs there"},
 	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -53,6 +59,7 @@ static const struct cli_spec analyze_spec = {
     "                       [--color when] [--fail-on level] [--expect outcome]\n"
     "                       [--ignore rule|cause] [--baseline file]\n"
     "                       [--sdkconfig file] [--max-line bytes]\n"
+    "                       [--elf file]... [--coredump-dir dir]\n"
     "                       [file | dir | -]...\n",
 	.about =
     "Diagnoses captured OTA logs and cloud job JSON (a folder is walked for\n"
@@ -312,7 +319,7 @@ int
 cmd_analyze(const struct cmd *cmd, int argc, char **argv)
 {
 	struct cli_common c;
-	struct analyze_opts o = {1, 0};
+	struct analyze_opts o;
 	struct pipeline p;
 	struct shared sh;
 	pthread_t tids[64];
@@ -322,6 +329,8 @@ cmd_analyze(const struct cmd *cmd, int argc, char **argv)
 	int rc, nops, k, implicit_stdin = 0;
 	struct stat st;
 
+	memset(&o, 0, sizeof(o));
+	o.jobs = 1;
 	cli_common_init(&c);
 	memset(&p, 0, sizeof(p));
 	memset(&sh, 0, sizeof(sh));
@@ -361,6 +370,11 @@ cmd_analyze(const struct cmd *cmd, int argc, char **argv)
 	sh.rs = p.rs;
 	sh.aopts = p.aopts;
 	sh.aopts.max_line = (size_t)o.max_line;
+	if ((rc = cli_open_elfs(&o.elfs)) != 0)
+		goto out;
+	sh.aopts.elfs = o.elfs.open;
+	sh.aopts.nelfs = o.elfs.n;
+	sh.aopts.coredump_dir = o.coredump_dir;
 	sh.work = xcalloc(npaths, sizeof(*sh.work));
 	sh.nwork = npaths;
 	for (i = 0; i < npaths; i++)
@@ -400,6 +414,7 @@ out:
 	for (i = 0; i < npaths; i++)
 		free(paths[i]);
 	free(paths);
+	cli_close_elfs(&o.elfs);
 	pipeline_free(&p);
 	return rc;
 }

@@ -91,6 +91,7 @@ struct monitor_opts {
 		const char	*text;
 	} sends[SENDQ_MAX];
 	size_t		 nsends;
+	struct cli_elfs	 elfs;		/* --elf */
 };
 
 struct monitor {
@@ -800,6 +801,8 @@ static const struct cli_option monitor_options[] = {
 	    "send TEXT (\\n \\r \\t \\e \\xHH) at start (repeatable)"},
 	{"send-after", 0, "text", 0, opt_send_after, 0, 0,
 	    "the next --send waits until the device prints TEXT"},
+	{"elf", 0, "file", OPT(elfs), cli_add_elf, 0, 0,
+	    "decode crash stacks with this ELF (repeatable)"},
 	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -818,7 +821,7 @@ static const struct cli_spec monitor_spec = {
 	"                       [--generic-only] [--format fmt [--output file]]...\n"
 	"                       [--color when] [--fail-on level] [--expect outcome]\n"
 	"                       [--ignore rule|cause] [--baseline file]\n"
-	"                       [--sdkconfig file] [port]\n",
+	"                       [--sdkconfig file] [--elf file]... [port]\n",
 	.about =
 	"Shows what the device on PORT prints (a serial device, socket://host:port\n"
 	"or - for standard input; the only USB serial port when none is given) and\n"
@@ -1207,6 +1210,10 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	m.spec = o.port;
 	if ((status = pipeline_start(&p, "monitor", cmd->flags, &o.c)) != 0)
 		goto out;
+	if ((status = cli_open_elfs(&o.elfs)) != 0)
+		goto out;
+	p.aopts.elfs = o.elfs.open;
+	p.aopts.nelfs = o.elfs.n;
 	status = EXIT_INPUT;
 	m.rs = p.rs;
 	m.out = p.live;
@@ -1326,6 +1333,7 @@ out:
 	}
 	serial_close(m.port);
 	analysis_free(m.an);
+	cli_close_elfs(&o.elfs);
 	pipeline_free(&p);
 	passthru_free(m.pt);
 	strbuf_release(&m.render);

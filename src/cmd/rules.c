@@ -203,6 +203,7 @@ cmd_rules_list(const struct cmd *cmd, int argc, char **argv)
 			json_object_set_new(o, "target", json_string(
 			    r->targets == (RULE_TARGET_LOG | RULE_TARGET_JOB) ?
 			    "any" : r->targets == RULE_TARGET_JOB ? "job" :
+			    r->form == RULE_FORM_FRAMES ? "frames" :
 			    r->targets == 0 ? "session" : "log"));
 			json_object_set_new(o, "trigger_stage", r->trigger >= 0 ?
 			    json_string(stage_name((enum stage)r->trigger)) :
@@ -271,7 +272,9 @@ cmd_rules_show(const struct cmd *cmd, int argc, char **argv)
 	printf("origin:    %s:%ld\n", r->origin, r->origin_line);
 	if (r->needle != NULL)
 		printf("needle:    %s\n", r->needle);
-	if (r->targets == 0)
+	if (r->form == RULE_FORM_FRAMES)
+		printf("matched:   a crash's decoded stack (frames)\n");
+	else if (r->targets == 0)
 		printf("raised by: the session model\n");
 	else if (r->trigger >= 0)
 		printf("fired by:  a '%s' marker\n",

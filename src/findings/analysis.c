@@ -44,6 +44,9 @@ analysis_new(const struct ruleset *rs, struct matcher *m, const char *path,
 	a->prev_dev_ms = -1;
 	a->boot_host_ms = -1;
 	a->rule_hits = xcalloc(ruleset_count(rs) + 1, sizeof(*a->rule_hits));
+	/* crash stacks: decoded with --elf, or as a monitor decoded them */
+	a->frames = frames_new(a->opts.elfs, a->opts.nelfs);
+	a->cd = coredump_new(a->opts.coredump_dir, path);
 	for (i = 0; i < ruleset_count(rs); i++) {
 		const struct rule *r = ruleset_get(rs, i);
 
@@ -73,6 +76,8 @@ analysis_free(struct analysis *a)
 	for (i = 0; i < a->nevents && i < EVENT_RING; i++)
 		free(a->events[i].label);
 	free(a->rule_hits);
+	frames_free(a->frames);
+	coredump_free(a->cd);
 	for (i = 0; i < STAGE_MAX; i++)
 		free(a->trig[i]);
 	free(a);
@@ -205,6 +210,17 @@ process_record(struct analysis *a, const struct record *rec)
 		a->last_dev_line = rec->lineno;
 	}
 	a->node = rec->node;
+	if (rec->fmt != RECORD_JOB) {
+		unsigned long cl = 0;
+		char *t;
+
+		frames_feed(a->frames, rec->lineno, rec->text);
+		if ((t = coredump_feed(a->cd, rec->lineno, rec->text, &cl)) !=
+		    NULL) {
+			analysis_note(a, cl, "line %lu: %s", cl, t);
+			free(t);
+		}
+	}
 	pending_tick(a, rec);
 	session_partition_row(a, rec);
 	before = matcher_nlimited(a->m);
@@ -349,6 +365,15 @@ analysis_finish(struct analysis *a)
 	linesplit_flush(a->ls, on_line, a);
 	if (a->noise_lines > 0)
 		noise_flush(a);
+	{
+		unsigned long cl = 0;
+		char *t = coredump_finish(a->cd, &cl);
+
+		if (t != NULL) {
+			analysis_note(a, cl, "line %lu: %s", cl, t);
+			free(t);
+		}
+	}
 	for (i = 0; i < a->npending; i++)
 		pending_resolve(a, &a->pending[i], 1);
 	for (i = 0; i < a->npending; i++)
@@ -357,6 +382,10 @@ analysis_finish(struct analysis *a)
 	a->finished = 1;
 	session_finish_all(a);
 	rank_findings(a);
+	if (a->frames != NULL) {
+		frames_attach(a->frames, a->res);
+		hits_refine_frames(a);
+	}
 	if (a->notes_dropped > 0) {
 		struct input_result *r = a->res;
 

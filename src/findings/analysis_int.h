@@ -10,6 +10,8 @@
 #include <stddef.h>
 
 #include "analysis.h"
+#include "coredump.h"
+#include "frames.h"
 #include "linesplit.h"
 #include "model.h"
 
@@ -128,6 +130,8 @@ struct analysis {
 	unsigned long	 noise_start, noise_lines;
 	size_t		 noise_bytes;
 	size_t		 notes_dropped;
+	struct frames	*frames;	/* crash stacks (frames.h) */
+	struct coredump	*cd;		/* UART core dumps (coredump.h) */
 };
 
 void	 analysis_emit(struct analysis *a, enum analysis_event_kind kind,
@@ -179,5 +183,8 @@ void	 rank_findings(struct analysis *a);
 /* The primary finding of session s as the evidence stands now (what a
    summarised session is counted under), -1 if none. */
 int	 rank_session_primary(struct input_result *r, int s);
+/* Crash findings with a decoded stack: the first "frames" rule that
+   matches it refines the finding (hits.c). */
+void	 hits_refine_frames(struct analysis *a);
 
 #endif

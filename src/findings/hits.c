@@ -5,6 +5,7 @@
  * the pending list.  Confirmed hits become findings, merged with earlier
  * findings of the same rule and message (a retry repeats the same error).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -709,4 +710,60 @@ analysis_on_match(void *ctx, const struct record *rec, const struct match *m)
 	confirm(a, r, rec->lineno, rec->dev_ms, rec->host_ms, rec->text, caps,
 	    m->ncaps, a->cur, ctx_lines, 4);
 	return 0;
+}
+
+/* Appends a capture (owned copies) to f. */
+static void
+add_cap(struct finding *f, const char *name, const char *value)
+{
+	f->caps = xrealloc(f->caps, (f->ncaps + 1) * sizeof(*f->caps));
+	f->caps[f->ncaps].name = xstrdup(name);
+	f->caps[f->ncaps].value = xstrdup(value != NULL ? value : "?");
+	f->ncaps++;
+}
+
+void
+hits_refine_frames(struct analysis *a)
+{
+	struct input_result *res = a->res;
+	size_t i, k, j;
+
+	for (i = 0; i < res->nfindings; i++) {
+		struct finding *f = &res->findings[i];
+
+		if (f->nframes == 0)
+			continue;
+		for (k = 0; k < ruleset_count(a->rs); k++) {
+			const struct rule *r = ruleset_get(a->rs, k);
+			const struct frame *m, *top = NULL;
+			char num[24];
+
+			if (r->form != RULE_FORM_FRAMES)
+				continue;
+			for (j = 0; j < r->frames.nof; j++)
+				if (strcmp(r->frames.of[j], f->cause) == 0)
+					break;
+			if (r->frames.nof > 0 && j == r->frames.nof)
+				continue;
+			if (!frames_match(&r->frames, f->frames, f->nframes, &m))
+				continue;
+			for (j = 0; j < f->nframes && top == NULL; j++)
+				if (f->frames[j].function != NULL &&
+				    !f->frames[j].probable)
+					top = &f->frames[j];
+			/* ${function}/${file}/${line}: the top frame;
+			   ${matched}: the frame the condition found */
+			add_cap(f, "function", top->function);
+			add_cap(f, "file", top->file);
+			snprintf(num, sizeof(num), "%u", top->line);
+			add_cap(f, "line", top->file != NULL ? num : "?");
+			add_cap(f, "matched", m->function);
+			f->rule = r;
+			f->cause = r->cause;
+			f->severity = r->severity;
+			free(f->message);
+			f->message = format_message(a, r, f->caps, f->ncaps);
+			break;
+		}
+	}
 }

@@ -81,6 +81,11 @@ finding_release(struct finding *f)
 		free(f->caps[k].value);
 	}
 	free(f->caps);
+	for (k = 0; k < f->nframes; k++) {
+		free(f->frames[k].function);
+		free(f->frames[k].file);
+	}
+	free(f->frames);
 	for (k = 0; f->kc != NULL && k < f->rule->nkconfig; k++) {
 		free(f->kc[k].option);
 		free(f->kc[k].current);

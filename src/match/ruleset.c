@@ -43,6 +43,11 @@ rule_free(struct rule *r)
 	free(r->ctx.excludes);
 	free(r->overlaps);
 	free(r->overrides);
+	free(r->frames.top);
+	free(r->frames.any);
+	free(r->frames.none);
+	free(r->frames.not_top);
+	free(r->frames.of);
 	for (i = 0; i < r->nmatch; i++) {
 		free(r->match[i].cap_names);
 		free(r->match[i].cap_values);
@@ -440,6 +445,39 @@ parse_range(struct loader *L, json_t *ctx, const char *key, long long *min,
 	return 0;
 }
 
+/* "frames": {top, depth, any, none, of} (see struct rule_frames). */
+static int
+parse_frames(struct loader *L, json_t *c, struct rule_frames *fr)
+{
+	static const char *const fields[] = {"top", "depth", "any", "none",
+	    "not_top", "of", NULL};
+	long long depth = 4;
+	size_t i;
+
+	if (!json_is_object(c))
+		return loader_fail(L, DIAG_ESCHEMA, "'frames' must be an object");
+	if (loader_check_fields(L, c, fields, "frames") != 0 ||
+	    get_strv(L, c, "top", &fr->top, &fr->ntop) != 0 ||
+	    get_strv(L, c, "any", &fr->any, &fr->nany) != 0 ||
+	    get_strv(L, c, "none", &fr->none, &fr->nnone) != 0 ||
+	    get_strv(L, c, "not_top", &fr->not_top, &fr->nnot_top) != 0 ||
+	    get_strv(L, c, "of", &fr->of, &fr->nof) != 0 ||
+	    get_long(L, c, "depth", &depth) != 0)
+		return -1;
+	if (fr->ntop + fr->nany + fr->nnone == 0)
+		return loader_fail(L, DIAG_ESCHEMA,
+		    "'frames' needs one of top, any, none");
+	if (depth < 1 || depth > 64)
+		return loader_fail(L, DIAG_ESCHEMA,
+		    "frames.depth must be from 1 to 64");
+	fr->depth = (long)depth;
+	for (i = 0; i < fr->nof; i++)
+		if (!cause_is_known(fr->of[i]))
+			return loader_fail(L, DIAG_ESCHEMA, "unknown cause '%s' in "
+			    "frames.of", fr->of[i]);
+	return 0;
+}
+
 static int
 parse_context(struct loader *L, json_t *c, struct rule_context *ctx)
 {
@@ -612,6 +650,19 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 			    "no 'pattern' or 'needle': the stage's markers match");
 		r->trigger = st;
 		r->form = RULE_FORM_STAGE;
+	} else if (kind == RULE_KIND_RULE && json_object_get(o, "frames") !=
+	    NULL) {
+		/* matched against a crash's decoded stack, not lines */
+		if (json_object_get(o, "pattern") != NULL ||
+		    json_object_get(o, "needle") != NULL ||
+		    json_object_get(o, "target") != NULL)
+			return loader_fail(L, DIAG_ESCHEMA, "a rule with 'frames' "
+			    "takes no 'pattern', 'needle' or 'target': the crash's "
+			    "stack is what it matches");
+		if (parse_frames(L, json_object_get(o, "frames"),
+		    &r->frames) != 0)
+			return -1;
+		r->form = RULE_FORM_FRAMES;
 	} else if (kind == RULE_KIND_RULE && json_is_string(json_object_get(o,
 	    "target")) && strcmp(json_string_value(json_object_get(o,
 	    "target")), "session") == 0) {
@@ -661,6 +712,8 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 			return loader_fail(L, DIAG_ESCHEMA, "'target' must be \"log\", "
 			    "\"job\", \"any\" or (rules) \"session\"");
 	}
+	if (r->form == RULE_FORM_FRAMES)
+		r->targets = 0;		/* never matched against lines */
 	if (r->levels != NULL) {
 		for (s = r->levels; *s != '\0'; s++)
 			if (strchr("EWIDVC", *s) == NULL)

@@ -51,6 +51,11 @@ static const struct schema_field fields[] = {
 	{"context", R | M, SCHEMA_OBJECT, NULL,
 	    "{phase, progress, uptime_ms, reset, count, requires, excludes} "
 	    "(markers: the first four)"},
+	{"frames", R, SCHEMA_OBJECT, NULL,
+	    "{top, depth, any, none, not_top, of}: globs on the functions of "
+	    "a crash's "
+	    "decoded stack (--elf); the rule refines the crash finding, no "
+	    "pattern"},
 	{"overlaps", R, SCHEMA_STRINGS, NULL,
 	    "ids of rules that may also match this rule's examples"},
 	{"overrides", R, SCHEMA_STRINGS, NULL,

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "diag.h"
+#include "frames_out.h"
 #include "report.h"
 #include "report_util.h"
 #include "strbuf.h"
@@ -68,6 +69,8 @@ finding_json(const struct input_result *r, const struct finding *f)
 	json_object_set_new(o, "primary", json_boolean(f->primary));
 	json_object_set_new(o, "consequence_of", f->consequence_of >= 0 ?
 	    json_integer(f->consequence_of) : json_null());
+	if (f->nframes > 0)
+		json_object_set_new(o, "frames", frames_out_json(f));
 	return o;
 }
 

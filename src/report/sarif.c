@@ -20,6 +20,7 @@
 
 #include "baseline.h"
 #include "diag.h"
+#include "frames_out.h"
 #include "report.h"
 #include "report_util.h"
 #include "result.h"
@@ -354,6 +355,33 @@ sarif_root(const struct input_result *in, const struct finding *f)
 	return c;
 }
 
+/*
+ * A crash decoded with --elf: its stack in "stacks", and the source line
+ * of the user's code that crashed as the location (code scanning shows it
+ * there); the log line becomes a related location.
+ */
+static void
+sarif_frames(json_t *res, const struct finding *f, const char *cwd)
+{
+	const struct frame *top;
+	json_t *st = frames_out_sarif(f, cwd, sarif_artifact, &top), *log;
+
+	if (st == NULL)
+		return;
+	json_object_set_new(res, "stacks", st);
+	if (top == NULL)
+		return;
+	log = json_incref(json_array_get(json_object_get(res, "locations"), 0));
+	json_object_set_new(log, "id", json_integer(0));
+	json_object_set_new(log, "message", json_pack("{s:s}", "text",
+	    "the crash in the log"));
+	json_object_set_new(res, "locations", json_pack("[o]",
+	    sarif_physical(top->file, cwd, top->line, NULL)));
+	if (json_object_get(res, "relatedLocations") == NULL)
+		json_object_set_new(res, "relatedLocations", json_array());
+	json_array_insert_new(json_object_get(res, "relatedLocations"), 0, log);
+}
+
 static json_t *
 sarif_result(const struct input_result *in, size_t idx, size_t ruleidx,
     const struct sarif_rule *sr, const char *cwd, unsigned long occurrence,
@@ -394,6 +422,7 @@ sarif_result(const struct input_result *in, size_t idx, size_t ruleidx,
 	    f->text),
 	    "partialFingerprints", "primaryLocationLineHash", hash,
 	    "properties", props);
+	sarif_frames(res, f, cwd);
 	if (in->kind == INPUT_LOG && f->nlines > 1) {
 		related = json_array();
 		for (i = 1; i < f->nlines && i < FINDING_MAX_LINES; i++) {

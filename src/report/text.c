@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "kconfig.h"
+#include "frames_out.h"
 #include "report.h"
 #include "report_util.h"
 #include "sanitize.h"
@@ -119,6 +120,7 @@ report_text_block(FILE *fp, const struct input_result *r, size_t idx,
 		fprintf(fp, ": %s%s%s\n", col(o, C_DIM), f->text,
 		    col(o, C_RESET));
 	fprintf(fp, "      %s\n", f->message);
+	frames_out_text(fp, f, o != NULL && o->color);
 	if (rule->remedy != NULL)
 		fprintf(fp, "      %sfix:%s %s\n", col(o, C_GREEN), col(o, C_RESET),
 		    rule->remedy);

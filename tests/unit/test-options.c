@@ -48,6 +48,8 @@ static const struct opt_row rows[] = {
 	/* analyze: its own options, the rule and the report options */
 	{{"analyze"}, "jobs", 'j', "2", {LOG, LOG, NULL}, 0},
 	{{"analyze"}, "max-line", 0, "4096", {LOG, NULL}, 0},
+	{{"analyze"}, "elf", 0, "app.elf", HELP, 0},
+	{{"analyze"}, "coredump-dir", 0, "/tmp", {LOG, NULL}, 0},
 	{{"analyze"}, "rules", 0, RULES, {LOG, NULL}, 0},
 	{{"analyze"}, "no-default-rules", 0, NULL, {"--rules", RULES, LOG,
 	    NULL}, 0},
@@ -83,6 +85,7 @@ static const struct opt_row rows[] = {
 	    NULL}, 0},
 	{{"monitor"}, "send", 0, "ota\\n", HELP, 0},
 	{{"monitor"}, "send-after", 0, "ready", HELP, 0},
+	{{"monitor"}, "elf", 0, "app.elf", HELP, 0},
 	{{"monitor"}, "rules", 0, RULES, STDIN, 0},
 	{{"monitor"}, "no-default-rules", 0, NULL, {"--rules", RULES, "-",
 	    NULL}, 0},
@@ -152,6 +155,7 @@ static const struct opt_row rows[] = {
 	{{"image"}, "top", 0, "3", {IMG, NULL}, 0},
 
 	/* explain */
+	{{"decode"}, "elf", 0, "app.elf", HELP, 0},
 	{{"explain"}, "table", 0, "errno", {"104", NULL}, 0},
 	{{"explain"}, "rules", 0, RULES, {"104", NULL}, 0},
 	{{"explain"}, "no-default-rules", 0, NULL, HELP, 0},

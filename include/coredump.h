@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * coredump: an ESP-IDF UART core dump in a log (CONFIG_ESP_COREDUMP_
+ * ENABLE_TO_UART), the base64 block between "CORE DUMP START" and "CORE
+ * DUMP END", found, checked and saved.  Prefix: coredump_.
+ *
+ * The block is the core dump partition's data: a header whose first word
+ * is the total length, the dump, and a checksum over everything before
+ * it, CRC-32 (4 bytes) or SHA-256 (32 bytes) by configuration.  Checked:
+ * the base64, the length against the header, the checksum.  Bounded: a
+ * block of more than COREDUMP_MAX bytes of base64 is reported, not kept.
+ */
+#ifndef OTADIAG_COREDUMP_H
+#define OTADIAG_COREDUMP_H
+
+#include <stddef.h>
+
+#define COREDUMP_MAX	(8u * 1024u * 1024u)	/* base64 bytes kept */
+
+struct coredump;
+
+/* dir: where to save blocks, or NULL (borrowed). */
+struct coredump *coredump_new(const char *dir, const char *input);
+void	 coredump_free(struct coredump *cd);
+/*
+ * One log line (normalised).  Returns a one-line report (owned, for a
+ * note of the input) when a block ended here, else NULL.  *line is set to
+ * the block's first line.
+ */
+char	*coredump_feed(struct coredump *cd, unsigned long lineno,
+	    const char *text, unsigned long *line);
+/* End of input: a block without its END line, reported; or NULL. */
+char	*coredump_finish(struct coredump *cd, unsigned long *line);
+
+#endif
