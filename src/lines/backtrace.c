@@ -14,17 +14,8 @@
 #include <string.h>
 
 #include "backtrace.h"
+#include "hexdigit.h"
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 /*
  * Reads 1-8 hex digits (after "0x" when need0x) at *pp; advances *pp.
@@ -42,10 +33,10 @@ read_hex(const char **pp, int need0x, uint32_t *out)
 			return -1;
 		p += 2;
 	}
-	while (hexval((unsigned char)*p) >= 0) {
+	while (hex_digit((unsigned char)*p) >= 0) {
 		if (++n > 8)
 			return -1;
-		v = v << 4 | (uint32_t)hexval((unsigned char)*p++);
+		v = v << 4 | (uint32_t)hex_digit((unsigned char)*p++);
 	}
 	if (n == 0)
 		return -1;
@@ -365,7 +356,7 @@ parse_sha(const char *text, struct bt_line *out)
 	if (p == NULL)
 		return 0;
 	p = skip_sp(p + 16);
-	while (n < 64 && hexval((unsigned char)p[n]) >= 0) {
+	while (n < 64 && hex_digit((unsigned char)p[n]) >= 0) {
 		out->sha[n] = (char)tolower((unsigned char)p[n]);
 		n++;
 	}

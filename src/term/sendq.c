@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hexdigit.h"
 #include "sendq.h"
 #include "xalloc.h"
 
@@ -20,16 +21,6 @@ struct sendq {
 	struct strbuf	 window;	/* the last bytes seen, < trigger len */
 };
 
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 /* The first occurrence of t (tlen > 0) in s[0..n), or NULL. */
 static const char *
@@ -74,8 +65,8 @@ sendq_unescape(const char *s, struct strbuf *out, const char **bad)
 			strbuf_addch(out, '\\');
 			break;
 		case 'x':
-			if ((hi = hexval((unsigned char)s[2])) < 0 ||
-			    (lo = hexval((unsigned char)s[3])) < 0) {
+			if ((hi = hex_digit((unsigned char)s[2])) < 0 ||
+			    (lo = hex_digit((unsigned char)s[3])) < 0) {
 				*bad = s;
 				return -1;
 			}
