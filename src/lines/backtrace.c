@@ -16,7 +16,6 @@
 #include "backtrace.h"
 #include "hexdigit.h"
 
-
 /*
  * Reads 1-8 hex digits (after "0x" when need0x) at *pp; advances *pp.
  * Returns 0, or -1 (nothing read, *pp unchanged).
