@@ -45,7 +45,10 @@ struct http_response {
 	int		 attempts;	/* requests made */
 };
 
-/* Checks that url is https://, or http:// to a loopback host. */
+/*
+ * Checks url with libcurl's URL parser: https://, or http:// to a loopback
+ * host (by the host curl would connect to), and no user name or password.
+ */
 int	 http_url_allowed(const char *url, struct diag_err *err);
 
 /*
@@ -60,6 +63,10 @@ int	 http_url_allowed(const char *url, struct diag_err *err);
 int	 http_get(const char *url, const struct http_opts *opts,
 	    struct http_response *res, struct diag_err *err);
 void	 http_response_release(struct http_response *res);
+
+/* The seconds of one raw header line (n bytes, not NUL-terminated) if it
+   is "Retry-After: N", clamped to HTTP_MAX_BACKOFF_MS; -1 otherwise. */
+long	 http_retry_after(const char *p, size_t n);
 
 /* Percent-encodes s for a query string (owned). */
 char	*http_escape(const char *s);

@@ -388,6 +388,78 @@ Test(http, plain_http_only_to_loopback)
 	cr_expect_neq(http_url_allowed("ftp://127.0.0.1/", &err), 0);
 }
 
+/* The host is the one libcurl connects to, not the text after "http://":
+   a user part must not pass a remote host off as loopback. */
+Test(http, user_part_does_not_make_a_host_loopback)
+{
+	struct diag_err err;
+
+	cr_expect_neq(http_url_allowed("http://localhost:1@evil.example/v1",
+	    &err), 0);
+	cr_expect_neq(http_url_allowed("http://127.0.0.1@evil.example/v1",
+	    &err), 0);
+	cr_expect_neq(http_url_allowed("http://[::1]:x@evil.example:80/",
+	    &err), 0);
+	cr_expect_neq(http_url_allowed("http://evil.example#@localhost/",
+	    &err), 0);
+	cr_expect_neq(http_url_allowed("http://evil.example\\@localhost/",
+	    &err), 0);
+	cr_expect_neq(http_url_allowed("not a url", &err), 0);
+	cr_expect_neq(http_url_allowed("", &err), 0);
+}
+
+Test(http, credentials_in_the_api_url_are_refused)
+{
+	struct diag_err err;
+
+	cr_expect_neq(http_url_allowed("https://user:secret@api.example/v1",
+	    &err), 0);
+	cr_expect_null(strstr(err.text, "secret"), "%s", err.text);
+	cr_expect_not_null(strstr(err.text, "user name or password"), "%s",
+	    err.text);
+	cr_expect_neq(http_url_allowed("https://user@api.example/v1", &err),
+	    0);
+	cr_expect_neq(http_url_allowed("http://u:p@127.0.0.1:9/v1", &err), 0);
+}
+
+Test(http, api_with_user_part_is_refused_before_any_request)
+{
+	struct run r;
+	const char *args[] = { "job", "fetch", "--job-id", "job-fleet-1",
+	    "--api", "http://localhost:1@evil.example/v1", NULL };
+
+	run_otadiag(&r, TOKEN, args);
+	cr_expect_eq(r.status, 2, "stderr: %s", r.err);
+	cr_expect_not_null(strstr(r.err, "user name or password"), "stderr: "
+	    "%s", r.err);
+	cr_expect_null(strstr(r.err, TOKEN));
+	run_free(&r);
+}
+
+/* Retry-After is clamped where it is read: 2^63-1 seconds would overflow
+   the milliseconds computed from it. */
+Test(http, retry_after_is_clamped)
+{
+	static const char huge[] = "Retry-After: 9223372036854775807\r\n";
+	static const char huger[] =
+	    "retry-after:99999999999999999999999999999999999999\r\n";
+	static const char cut[] = "Retry-After: 12345";
+
+	cr_expect_eq(http_retry_after(huge, strlen(huge)),
+	    HTTP_MAX_BACKOFF_MS / 1000);
+	cr_expect_eq(http_retry_after(huger, strlen(huger)),
+	    HTTP_MAX_BACKOFF_MS / 1000);
+	cr_expect_eq(http_retry_after("Retry-After: 0\r\n", 16), 0);
+	cr_expect_eq(http_retry_after("Retry-After:\t7\r\n", 16), 7);
+	/* not NUL-terminated: only n bytes are read ("12" of "12345") */
+	cr_expect_eq(http_retry_after(cut, 15), 12);
+	cr_expect_eq(http_retry_after("Retry-After: Fri, 31 Dec 1999 "
+	    "23:59:59 GMT\r\n", 43), -1);
+	cr_expect_eq(http_retry_after("Retry-After: -5\r\n", 17), -1);
+	cr_expect_eq(http_retry_after("Retry-After:", 12), -1);
+	cr_expect_eq(http_retry_after("Content-Length: 5\r\n", 19), -1);
+}
+
 static void
 setup_tls(void)
 {
