@@ -71,7 +71,7 @@ get_json(const char *url, const struct rmaker_fetch *f, json_t **out,
 		goto out;
 	}
 	snprintf(where, sizeof(where), "%.*s", (int)strcspn(url, "?#"), url);
-	*out = json_loadb(res.body, res.len, 0, &je);
+	*out = json_loadb(res.body, res.len, JSON_REJECT_DUPLICATES, &je);
 	if (*out == NULL) {
 		rc = diag_set(err, DIAG_ESYNTAX, "", 0, 0,
 		    "%.200s: HTTP %ld but the body is not valid JSON "
