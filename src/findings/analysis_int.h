@@ -121,6 +121,14 @@ struct analysis {
 	unsigned long	 noise_start, noise_lines;
 	size_t		 noise_bytes;
 	size_t		 notes_dropped;
+	/* rules that hit a PCRE2 limit in this input: one note each, its
+	   text completed with the count at the end */
+	struct limit_hits {
+		const struct rule *rule;
+		size_t		 note;	/* index in res->notes, or -1 */
+		unsigned long	 first, last, count;
+	}		*limits;
+	size_t		 nlimits;
 };
 
 void	 analysis_emit(struct analysis *a, enum analysis_event_kind kind,
