@@ -143,6 +143,15 @@ out:
 	return rc;
 }
 
+long long
+http_now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
 static void
 sleep_ms(long ms)
 {
@@ -233,8 +242,22 @@ http_get(const char *url, const struct http_opts *opts,
 
 	for (attempt = 0; attempt <= retries; attempt++) {
 		long status = 0;
-		long wait;
+		long wait, tmo_ms = timeout * 1000;
 		int retry = 0;
+
+		if (opts->deadline_ms > 0) {
+			long long left = opts->deadline_ms - http_now_ms();
+
+			if (left <= 0) {
+				if (attempt == 0)
+					rc = diag_set(err, DIAG_ELIMIT, "", 0, 0,
+					    "%s: no time left for a request",
+					    where);
+				break;
+			}
+			if (left < tmo_ms)
+				tmo_ms = (long)left;
+		}
 
 		strbuf_reset(&s.sb);
 		s.max = maxb;
@@ -254,8 +277,9 @@ http_get(const char *url, const struct http_opts *opts,
 		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-		curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
-		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, connect);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, tmo_ms);
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+		    connect * 1000 < tmo_ms ? connect * 1000 : tmo_ms);
 		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
 		    (curl_off_t)maxb);
 		curl_easy_setopt(c, CURLOPT_USERAGENT,
@@ -285,8 +309,8 @@ http_get(const char *url, const struct http_opts *opts,
 
 			if (cc == CURLE_OPERATION_TIMEDOUT)
 				rc = diag_set(err, DIAG_ELIMIT, "", 0, 0,
-				    "%s: timed out after %ld s (%s)", where,
-				    timeout, why);
+				    "%s: timed out after %.3g s (%s)", where,
+				    (double)tmo_ms / 1000, why);
 			else
 				rc = diag_set(err, DIAG_ENET, "", 0, 0,
 				    "%s: %s", where, why);
@@ -308,6 +332,9 @@ http_get(const char *url, const struct http_opts *opts,
 			wait = s.retry_after * 1000;
 		if (wait > HTTP_MAX_BACKOFF_MS)
 			wait = HTTP_MAX_BACKOFF_MS;
+		if (opts->deadline_ms > 0 &&
+		    http_now_ms() + wait >= opts->deadline_ms)
+			break;	/* the wait would outlive the deadline */
 		sleep_ms(wait);
 	}
 	if (rc != 0 && res->attempts > 1) {
