@@ -958,6 +958,16 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	    m.ngaps > 0 ? ", reconnected" : "");
 	monitor_flush(&m);
 	res = analysis_take_result(m.an);
+	if (!res->error && res->nbytes == 0) {
+		/* nothing to judge is not a pass: say so (--expect fails it) */
+		res->notes = xrealloc(res->notes, (res->nnotes + 1) *
+		    sizeof(*res->notes));
+		res->notes[res->nnotes].line = 0;
+		res->notes[res->nnotes].text = xasprintf("nothing was received "
+		    "in %.1f s", (double)(monitor_now_ms() - m.start_ms) /
+		    1000.0);
+		res->nnotes++;
+	}
 	pipeline_report(&p, &res, 1);
 	/* the last line on stderr says why the status is what it is */
 	if (m.stop == STOP_LOST || m.stop == STOP_OUTPUT || m.out_failed ||

@@ -219,6 +219,15 @@ gate(const struct cli_common *c, const struct baseline *bl,
 	    n == 1 ? "" : "s", c->fail_never ? "never" :
 	    rule_severity_name(c->fail_on), c->expect != NULL ?
 	    ", expected outcome met" : "");
+	/* an empty log or a silent port passes only with nothing asked of
+	   it: say it plainly where the status is explained */
+	for (i = 0, k = 0; i < n; i++)
+		if (in[i]->kind == INPUT_LOG && in[i]->nbytes == 0)
+			k++;
+	if (k > 0)
+		strbuf_addf(&sb, "; but %s empty: nothing was read, nothing "
+		    "was judged (--expect success fails it)", k == n ?
+		    (n == 1 ? "it was" : "they were") : "some inputs were");
 	if (nbase > 0)
 		strbuf_addf(&sb, " (%zu accepted by the baseline)", nbase);
 	*why = strbuf_detach(&sb);

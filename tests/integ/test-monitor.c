@@ -230,6 +230,30 @@ Test(monitor, timeout_without_failure_exits_0)
 	cr_assert_eq(st, 0, "exit %d: %s", st, p->err.buf);
 	cr_assert(h_now_ms() - t0 >= 500);
 	cr_assert(strstr(p->out.buf, "timed out") != NULL, "%s", p->out.buf);
+	/* a pass, but not a silent one */
+	cr_assert(strstr(p->out.buf, "nothing was received") != NULL, "%s",
+	    p->out.buf);
+	cr_assert(strstr(p->err.buf, "nothing was judged") != NULL, "%s",
+	    p->err.buf);
+	h_proc_free(p);
+	rig_close(&r);
+}
+
+Test(monitor, expect_fails_when_nothing_was_received)
+{
+	struct rig r;
+	struct h_proc *p;
+	int st;
+
+	rig_open(&r);
+	p = h_otadiag(-1, "monitor", "--timeout", "0.5", "--expect", "success",
+	    r.pty.name, NULL);
+	st = h_wait_exit(p, 5000);
+	cr_assert_eq(st, 1, "exit %d: %s", st, p->err.buf);
+	cr_assert(strstr(p->out.buf, "nothing was received") != NULL, "%s",
+	    p->out.buf);
+	cr_assert(strstr(p->err.buf, "expected outcome 'success'") != NULL,
+	    "%s", p->err.buf);
 	h_proc_free(p);
 	rig_close(&r);
 }
