@@ -75,6 +75,7 @@ struct cli_common {
 	const char	*baseline;	/* path or NULL */
 	int		 verbose;
 	int		 quiet;
+	int		 force;		/* write through symbolic links */
 };
 
 /*

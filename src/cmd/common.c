@@ -280,6 +280,8 @@ const struct cli_option cli_report_options[] = {
 	    "no text report (monitor: nor device output)"},
 	{"verbose", 'v', NULL, COMMON(verbose), cli_set_flag, 0, 0,
 	    "more detail (monitor: stages and notes too)"},
+	{"force", 0, NULL, COMMON(force), cli_set_flag, 0, 0,
+	    "write --output (--save, --log) through a symbolic link"},
 	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
 };
 

@@ -22,6 +22,7 @@
 #include "result.h"
 #include "ruleset.h"
 #include "strbuf.h"
+#include "safefile.h"
 #include "xalloc.h"
 
 #define JOB_INPUT_MAX	(256L * 1024 * 1024)
@@ -315,23 +316,22 @@ show_progress(void *ctx, size_t page, size_t nodes, size_t total)
 	p->shown = 1;
 }
 
+/* --save: complete or absent, as a report (safefile.h). */
 static int
-write_file(const char *path, const char *buf, size_t len,
+write_file(const char *path, int force, const char *buf, size_t len,
     struct diag_err *err)
 {
-	FILE *fp = fopen(path, "wb");
+	struct safefile *sf;
+	FILE *fp;
+	int rc;
 
-	if (fp == NULL)
-		return diag_set(err, DIAG_EIO, path, 0, 0, "cannot create: %s",
-		    strerror(errno));
+	if ((rc = safefile_open(path, force, &sf, &fp, err)) != 0)
+		return rc;
 	if (fwrite(buf, 1, len, fp) != len || fputc('\n', fp) == EOF) {
-		fclose(fp);
+		safefile_abort(sf);
 		return diag_set(err, DIAG_EIO, path, 0, 0, "write error");
 	}
-	if (fclose(fp) != 0)
-		return diag_set(err, DIAG_EIO, path, 0, 0, "write error: %s",
-		    strerror(errno));
-	return 0;
+	return safefile_commit(sf, err);
 }
 
 static int
@@ -381,7 +381,8 @@ fetch(const struct job_args *a, char **buf, size_t *len)
 		diag_print(stderr, &err);
 		return rc == DIAG_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
 	}
-	if (a->save != NULL && write_file(a->save, *buf, *len, &err) != 0) {
+	if (a->save != NULL && write_file(a->save, a->c.force, *buf, *len,
+	    &err) != 0) {
 		diag_print(stderr, &err);
 		free(*buf);
 		*buf = NULL;

@@ -904,11 +904,15 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	}
 	serial_get_ident(m.port, &m.ident);
 	if (o.log_path != NULL) {
+		/* appended to as bytes arrive (a days-long log must survive a
+		   crash, so no temporary file), never through a planted
+		   symbolic link unless --force */
 		m.logfd = open(o.log_path, O_WRONLY | O_CREAT | O_APPEND |
-		    O_CLOEXEC, 0644);
+		    O_CLOEXEC | (o.c.force ? 0 : O_NOFOLLOW), 0644);
 		if (m.logfd == -1) {
 			diag_error("cannot open log %s: %s", o.log_path,
-			    strerror(errno));
+			    errno == ELOOP ? "it is a symbolic link (--force "
+			    "writes through it)" : strerror(errno));
 			status = EXIT_INPUT;
 			goto out;
 		}

@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "pipeline.h"
 #include "strbuf.h"
+#include "safefile.h"
 #include "xalloc.h"
 
 /* Where live text goes: stdout, unless a machine report is written there. */
@@ -89,23 +90,30 @@ write_reports(const struct pipeline *p, const struct baseline *bl,
 	o.baseline = bl;
 	for (i = 0; i < c->noutputs; i++) {
 		const struct cli_output *out = &c->outputs[i];
+		struct safefile *sf = NULL;
+		struct diag_err err;
 		FILE *fp = stdout;
 		int rc;
 
-		if (out->path != NULL && strcmp(out->path, "-") != 0) {
-			if ((fp = fopen(out->path, "w")) == NULL) {
-				diag_error("%s: cannot write: %s", out->path,
-				    strerror(errno));
-				status = EXIT_INPUT;
-				continue;
-			}
+		/* a report file is complete or absent: written to a temporary
+		   file and renamed (safefile.h), never through a planted
+		   symbolic link without --force */
+		if (out->path != NULL && strcmp(out->path, "-") != 0 &&
+		    safefile_open(out->path, c->force, &sf, &fp, &err) != 0) {
+			diag_print(stderr, &err);
+			status = EXIT_INPUT;
+			continue;
 		}
 		o.color = out->format == REPORT_TEXT && cli_color_enabled(c->color,
 		    fp);
 		rc = report_write(out->format, fp, in, n, &o);
-		if (fp != stdout) {
-			if (fclose(fp) != 0)
+		if (sf != NULL) {
+			if (rc != 0)
+				safefile_abort(sf);
+			else if (safefile_commit(sf, &err) != 0) {
+				diag_print(stderr, &err);
 				rc = DIAG_EIO;
+			}
 		}
 		if (rc != 0) {
 			diag_error("%s: cannot write the %s report",

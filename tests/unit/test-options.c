@@ -58,6 +58,7 @@ static const struct opt_row rows[] = {
 	{{"analyze"}, "baseline", 0, "baseline.json", HELP, 0},
 	{{"analyze"}, "quiet", 'q', NULL, {LOG, NULL}, 0},
 	{{"analyze"}, "verbose", 'v', NULL, {LOG, NULL}, 0},
+	{{"analyze"}, "force", 0, NULL, {LOG, NULL}, 0},
 
 	/* monitor: standard input, which is empty, is the port */
 	{{"monitor"}, "baud", 'b', "115200", STDIN1, 0},
@@ -84,6 +85,7 @@ static const struct opt_row rows[] = {
 	{{"monitor"}, "baseline", 0, "baseline.json", HELP, 0},
 	{{"monitor"}, "quiet", 'q', NULL, STDIN1, 0},
 	{{"monitor"}, "verbose", 'v', NULL, STDIN1, 0},
+	{{"monitor"}, "force", 0, NULL, STDIN1, 0},
 
 	/* job, and job fetch (no network: --help after the options) */
 	{{"job"}, "job-timeout", 0, "2d", {JOB, NULL}, -1},
@@ -101,6 +103,7 @@ static const struct opt_row rows[] = {
 	{{"job"}, "baseline", 0, "baseline.json", HELP, 0},
 	{{"job"}, "quiet", 'q', NULL, {JOB, NULL}, -1},
 	{{"job"}, "verbose", 'v', NULL, {JOB, NULL}, -1},
+	{{"job"}, "force", 0, NULL, {JOB, NULL}, -1},
 	{{"job", "fetch"}, "job-id", 0, "5fT3kxyz", HELP, 0},
 	{{"job", "fetch"}, "node-id", 0, "7CDFA1B2C3D4", HELP, 0},
 	{{"job", "fetch"}, "api", 0, "http://127.0.0.1:9", HELP, 0},
