@@ -88,6 +88,7 @@ struct monitor {
 	const char	*spec;		/* port as given or chosen */
 	struct serial	*port;		/* NULL while the port is away */
 	struct serial_ident ident;
+	int		 other_said;	/* "path leads to another device" shown */
 	int		 logfd;
 	int		 sigfd;		/* signalfd or self-pipe read end */
 	int		 keys;		/* stdin is a terminal we read */
@@ -491,10 +492,24 @@ monitor_try_reopen(struct monitor *m)
 	struct diag_err err;
 	struct serial *s = NULL;
 
-	if (serial_open(m->spec, &m->o->cfg, &s, &err) != 0 &&
-	    (!m->ident.valid ||
+	char why[160];
+
+	/* the path may lead to another device now (a stale pty link to
+	   someone's terminal): only the same device is read again */
+	if (serial_open(m->spec, &m->o->cfg, &s, &err) == 0 &&
+	    !serial_same_device(&m->ident, s, why, sizeof(why))) {
+		if (!m->other_said)
+			monitor_status(m, "%s now leads to another device (%s): "
+			    "not reading it; waiting for the one that was lost",
+			    m->spec, why);
+		m->other_said = 1;
+		serial_close(s);
+		s = NULL;
+	}
+	if (s == NULL && (!m->ident.valid ||
 	    serial_open_ident(&m->ident, &m->o->cfg, &s, &err) != 0))
 		return -1;
+	m->other_said = 0;
 	m->port = s;
 	if (serial_kind(s) == SERIAL_SP)
 		serial_get_ident(s, &m->ident);
