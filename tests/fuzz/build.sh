@@ -2,6 +2,7 @@
 # Builds every libFuzzer target (tests/fuzz/fuzz-*.c) with clang, ASan and
 # UBSan.  usage: tests/fuzz/build.sh [OUTDIR]   (default: build-fuzz/)
 # then: OUTDIR/fuzz-analysis -max_total_time=60 fixtures/corpus
+# test-needs: clang cmake pkg-config
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 out=${1:-$here/build-fuzz}

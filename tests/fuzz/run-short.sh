@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A short fuzz run of one target, as ctest runs it (tests/CMakeLists.txt):
 # usage: tests/fuzz/run-short.sh OUTDIR NAME SECONDS
+# test-needs: find sort mktemp
 # Seeds and the longest input come from the target's own header lines
 # "fuzz-seeds: DIR..." and "fuzz-max-len: N" (paths from the source root;
 # default fixtures/corpus and 4096).  New inputs go to a temporary folder,
