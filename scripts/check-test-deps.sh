@@ -39,7 +39,8 @@ owner() {	# file -> its package (also across the /bin -> /usr/bin merge)
 	for alt in "$f" "$(readlink -f "$f")" "${f/#\/usr\/bin\//\/bin/}" \
 	    "${f/#\/bin\//\/usr\/bin/}"; do
 		pkg=$(awk -F': ' -v f="$alt" '$2 == f { print $1; exit }' <<<"$owned")
-		[ -n "$pkg" ] && { echo "${pkg%%,*}"; return 0; }
+		pkg=${pkg%%,*}
+		[ -n "$pkg" ] && { echo "${pkg%%:*}"; return 0; }
 	done
 	return 1
 }
