@@ -454,7 +454,7 @@ Test(matcher, catastrophic_pattern_hits_the_limit, .timeout = 20)
  * matched (it used to be switched off for the process).  matcher_limited()
  * names the rules of the last run only.
  */
-Test(matcher, limit_hit_is_one_line_only, .timeout = 60)
+Test(matcher, limit_hit_is_one_line_only)
 {
 	static const char json[] = HEAD
 	    R("evil", "\"needle\": \"aaaa\", \"pattern\": \"(a|aa)+$\"") ",\n"
