@@ -11,7 +11,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
 out=$(cd "$1" && pwd) name=$2 secs=$3
 src="$here/tests/fuzz/$name.c"
-seeds=$(sed -n 's/^.*fuzz-seeds:[[:space:]]*//p' "$src" | head -1)
+set -f	# the seed words are folder names, never globs
+seeds=$(sed -n 's/^.*fuzz-seeds:[[:space:]]*//p' "$src" | head -1 | sed 's|\*/.*||')
 maxlen=$(sed -n 's/^.*fuzz-max-len:[[:space:]]*\([0-9]*\).*/\1/p' "$src" | head -1)
 [ -n "$seeds" ] || seeds=fixtures/corpus
 [ -n "$maxlen" ] || maxlen=4096
@@ -29,12 +30,13 @@ done
 want=${OTADIAG_FUZZ_SEEDS:-48}
 step=$(( (${#files[@]} + want - 1) / want ))
 [ "$step" -ge 1 ] || step=1
+set +f
 for ((i = 0; i < ${#files[@]}; i += step)); do
 	cp "${files[$i]}" "$work/seed-$i"
 done
 cd "$out"
 set +e
-"$out/$name" -max_total_time="$secs" -max_len="$maxlen" -timeout=10 \
+"$out/$name" -max_total_time="$secs" -max_len="$maxlen" -timeout=10 -error_exitcode=1 \
 	-rss_limit_mb=1024 -print_final_stats=1 "$work" 2>&1 |
 	grep -E '^(INFO: seed corpus|==|SUMMARY|stat::number_of_executed_units|Done|ERROR|.*deadly signal|artifact_prefix|Test unit written)'
 status=${PIPESTATUS[0]}
