@@ -491,7 +491,6 @@ monitor_try_reopen(struct monitor *m)
 {
 	struct diag_err err;
 	struct serial *s = NULL;
-
 	char why[160];
 
 	/* the path may lead to another device now (a stale pty link to
