@@ -79,6 +79,7 @@ struct cli_common {
 	int		 verbose;
 	int		 quiet;
 	int		 top;		/* text: diagnoses shown per job, 0 all */
+	int		 force;		/* write through symbolic links */
 };
 
 /*

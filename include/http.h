@@ -37,6 +37,8 @@ struct http_opts {
 	int		 retries;	/* extra attempts on 429/5xx/network, -1 = default */
 	long		 backoff_ms;	/* first delay, doubled each time; 0 = default */
 	long		 max_bytes;	/* 0 = default */
+	long long	 deadline_ms;	/* CLOCK_MONOTONIC ms no attempt or wait
+					   may pass (http_now_ms()); 0 = none */
 };
 
 struct http_response {
@@ -46,7 +48,10 @@ struct http_response {
 	int		 attempts;	/* requests made */
 };
 
-/* Checks that url is https://, or http:// to a loopback host. */
+/*
+ * Checks url with libcurl's URL parser: https://, or http:// to a loopback
+ * host (by the host curl would connect to), and no user name or password.
+ */
 int	 http_url_allowed(const char *url, struct diag_err *err);
 
 /*
@@ -62,6 +67,13 @@ int	 http_get(const char *url, const struct http_opts *opts,
 	    struct http_response *res, struct diag_err *err);
 void	 http_response_release(struct http_response *res);
 
+/* CLOCK_MONOTONIC in milliseconds, for deadline_ms. */
+long long http_now_ms(void);
+
+/* The seconds of one raw header line (n bytes, not NUL-terminated) if it
+   is "Retry-After: N", clamped to HTTP_MAX_BACKOFF_MS; -1 otherwise. */
+long	 http_retry_after(const char *p, size_t n);
+
 /* Percent-encodes s for a query string (owned). */
 char	*http_escape(const char *s);
 
@@ -69,6 +81,8 @@ char	*http_escape(const char *s);
 
 #define RMAKER_DEFAULT_API	"https://api.rainmaker.espressif.com/v1"
 #define RMAKER_MAX_PAGES	10000
+#define RMAKER_MAX_REQUESTS	20000	/* HTTP requests, retries included */
+#define RMAKER_DEFAULT_TOTAL_S	1800	/* the whole walk */
 
 /* Progress: called after each page with nodes fetched and total (0 if
  * unknown). */
@@ -80,6 +94,8 @@ struct rmaker_fetch {
 	const char	*job_id;	/* required */
 	const char	*node_id;	/* or NULL: the whole job */
 	struct http_opts http;
+	long		 total_timeout_s; /* the whole fetch; 0 = default */
+	long		 max_requests;	/* budget, retries included; 0 = default */
 	rmaker_progress_fn progress;
 	void		*progress_ctx;
 };
@@ -88,7 +104,11 @@ struct rmaker_fetch {
  * Fetches the job status.  Without node_id: GET {api}/admin/otajob/status
  * ?ota_job_id=ID, following next_id with start_id until the pages run out,
  * merged into one admin-status document ({"ota_job_id", "node_ota_status":
- * [...], "total"}).  With node_id: GET {api}/user/nodes/ota_status
+ * [...], "total"}).  The walk ends with DIAG_ESCHEMA at once when the
+ * server repeats a next_id or sends a page with a next_id but no node not
+ * seen before (a node on two pages is kept once), and with DIAG_ELIMIT
+ * beyond RMAKER_MAX_PAGES pages, max_requests requests or total_timeout_s
+ * seconds (each request's own time-out is cut to what is left).  With node_id: GET {api}/user/nodes/ota_status
  * ?node_id=N&ota_job_id=ID (one node record).  *json is the owned
  * serialised result.  Errors name the URL path, the HTTP status and the
  * API's {"status","error_code","description"} body when there is one.

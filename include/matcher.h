@@ -57,10 +57,12 @@ int	 matcher_run(struct matcher *m, const struct record *rec,
 int	 matcher_run_rule(struct matcher *m, const struct rule *r,
 	    const struct record *rec, struct match *out);
 /*
- * Rules whose pattern hit the PCRE2 match/depth limit: each is reported
- * once per matcher, and matcher_run() does not run it again (a pattern that
- * blew up once would cost every later line as much).  Returns the count;
- * ids via matcher_limited().
+ * Rules whose pattern hit the PCRE2 match/depth/heap limit in the last
+ * matcher_run() or matcher_run_rule(): that rule did not match that record,
+ * and nothing more.  A limit is an event of one record: the rule is tried
+ * on every later record as before (the same bytes again are answered from
+ * a one-line cache, so a repeated line does not cost the budget twice).
+ * Returns the count; the rules via matcher_limited() (borrowed).
  */
 size_t	 matcher_nlimited(const struct matcher *m);
 const struct rule *matcher_limited(const struct matcher *m, size_t i);

@@ -78,11 +78,17 @@ struct serial_config {
 	enum serial_flow flow;
 };
 
-/* A USB device's identity, to find it again after re-enumeration. */
+/*
+ * What a port was, to know it again after it is lost: a USB device's
+ * VID:PID and serial number (to find it after re-enumeration), and for any
+ * character device its device number (a pty or a built-in UART).
+ */
 struct serial_ident {
 	int	 valid;		/* 1 if vid/pid are known */
 	int	 vid, pid;
 	char	 serialno[128];	/* "" if the device has none */
+	int	 have_rdev;	/* 1 if rdev is known */
+	unsigned long long rdev;
 };
 
 struct serial;
@@ -115,6 +121,15 @@ enum serial_kind serial_kind(const struct serial *s);
 const char *serial_device(const struct serial *s);
 /* Fills id from the opened device; id->valid is 0 if it is not USB. */
 void	 serial_get_ident(const struct serial *s, struct serial_ident *id);
+/*
+ * 1 if now is the device was describes: the same USB VID:PID (and serial
+ * number, when was has one), else the same device number; a socket or
+ * stdin has no identity and always is.  0 with the difference in why
+ * (n bytes) otherwise: a path that now leads to another device (a stale
+ * pty link now pointing at someone's terminal) must not be read.
+ */
+int	 serial_same_device(const struct serial_ident *was,
+	    const struct serial *now, char *why, size_t n);
 /* 1 if the spec names something that can come back after being lost. */
 int	 serial_can_reconnect(const struct serial *s);
 

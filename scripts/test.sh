@@ -6,6 +6,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 "$here/scripts/setup.sh" --test
+# every program a test runs must come with what setup.sh installs
+"$here/scripts/check-test-deps.sh"
 jobs=$(nproc)
 status=0
 for cfg in normal sanitize; do

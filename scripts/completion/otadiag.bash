@@ -92,7 +92,7 @@ _otadiag()
 		COMPREPLY=($(compgen -f -- "$cur"))
 		compopt -o filenames 2>/dev/null
 		return ;;
-	-j | --jobs | --max-line | --baud | -b | --timeout | --retries | \
+	-j | --jobs | --max-line | --baud | -b | --timeout | --total-timeout | --retries | \
 	    --max-size | --job-id | --node-id | --api | --job-timeout)
 		return ;;
 	--chip)
@@ -149,7 +149,7 @@ _otadiag()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "$common --job-timeout --logs
 			    --job-id --node-id --api --token-file --cacert
-			    --timeout --retries --max-size --save" -- "$cur"))
+			    --timeout --total-timeout --retries --max-size --save" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "fetch" -- "$cur") \
 			    $(compgen -f -- "$cur"))

@@ -320,6 +320,8 @@ const struct cli_option cli_report_options[] = {
 	    "more detail (monitor: stages and notes too)"},
 	{"top", 0, "n", COMMON(top), cli_set_int, 0, 1000000,
 	    "text: a job's N commonest diagnoses (default 10, 0 all)"},
+	{"force", 0, NULL, COMMON(force), cli_set_flag, 0, 0,
+	    "write --output (--save, --log) through a symbolic link"},
 	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
 };
 

@@ -23,6 +23,7 @@
 #include "result.h"
 #include "ruleset.h"
 #include "strbuf.h"
+#include "safefile.h"
 #include "xalloc.h"
 
 #define JOB_INPUT_MAX	(256L * 1024 * 1024)
@@ -42,6 +43,7 @@ struct job_args {
 	const char	*cacert;
 	const char	*save;
 	long		 timeout;
+	long		 total_timeout;
 	long		 retries;
 	long		 max_size;
 };
@@ -72,6 +74,8 @@ static const struct cli_option job_options[] = {
 	    "CA bundle for a private server"},
 	{"timeout", 0, "secs", OPT(timeout), opt_fetch, 1, 3600,
 	    "total time per request (default 30)"},
+	{"total-timeout", 0, "secs", OPT(total_timeout), opt_fetch, 1, 86400,
+	    "time for the whole fetch, every page (default 1800)"},
 	{"retries", 0, "n", OPT(retries), opt_fetch, 0, 10,
 	    "retries on 429/5xx/network errors (default 3)"},
 	{"max-size", 0, "bytes", OPT(max_size), opt_fetch, 1024, 1L << 30,
@@ -87,7 +91,8 @@ static const struct cli_spec job_spec = {
     "usage: otadiag job [options] [--job-timeout TIME] [--logs DIR] FILE|-\n"
     "       otadiag job fetch --job-id ID [--node-id NODE] [--api URL]\n"
     "           [--token-file FILE] [--cacert FILE] [--timeout SECS]\n"
-    "           [--retries N] [--max-size BYTES] [--save FILE]\n"
+    "           [--total-timeout SECS] [--retries N] [--max-size BYTES]\n"
+    "           [--save FILE]\n"
     "           [--job-timeout TIME] [--logs DIR] [options]\n",
 	.about =
     "Diagnoses every node of a cloud OTA job (ESP RainMaker, AWS IoT Jobs,\n"
@@ -312,23 +317,22 @@ show_progress(void *ctx, size_t page, size_t nodes, size_t total)
 	p->shown = 1;
 }
 
+/* --save: complete or absent, as a report (safefile.h). */
 static int
-write_file(const char *path, const char *buf, size_t len,
+write_file(const char *path, int force, const char *buf, size_t len,
     struct diag_err *err)
 {
-	FILE *fp = fopen(path, "wb");
+	struct safefile *sf;
+	FILE *fp;
+	int rc;
 
-	if (fp == NULL)
-		return diag_set(err, DIAG_EIO, path, 0, 0, "cannot create: %s",
-		    strerror(errno));
+	if ((rc = safefile_open(path, force, &sf, &fp, err)) != 0)
+		return rc;
 	if (fwrite(buf, 1, len, fp) != len || fputc('\n', fp) == EOF) {
-		fclose(fp);
+		safefile_abort(sf);
 		return diag_set(err, DIAG_EIO, path, 0, 0, "write error");
 	}
-	if (fclose(fp) != 0)
-		return diag_set(err, DIAG_EIO, path, 0, 0, "write error: %s",
-		    strerror(errno));
-	return 0;
+	return safefile_commit(sf, err);
 }
 
 static int
@@ -361,6 +365,7 @@ fetch(const struct job_args *a, char **buf, size_t *len)
 	f.http.cacert = a->cacert;
 	f.http.auth = token;
 	f.http.timeout_s = a->timeout;
+	f.total_timeout_s = a->total_timeout;
 	f.http.retries = (int)a->retries;
 	f.http.max_bytes = a->max_size;
 	prog.on = !a->c.quiet && isatty(STDERR_FILENO);
@@ -377,7 +382,8 @@ fetch(const struct job_args *a, char **buf, size_t *len)
 		diag_print(stderr, &err);
 		return rc == DIAG_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
 	}
-	if (a->save != NULL && write_file(a->save, *buf, *len, &err) != 0) {
+	if (a->save != NULL && write_file(a->save, a->c.force, *buf, *len,
+	    &err) != 0) {
 		diag_print(stderr, &err);
 		free(*buf);
 		*buf = NULL;

@@ -104,6 +104,7 @@ struct monitor {
 	const char	*spec;		/* port as given or chosen */
 	struct serial	*port;		/* NULL while the port is away */
 	struct serial_ident ident;
+	int		 other_said;	/* "path leads to another device" shown */
 	int		 logfd;
 	int		 sigfd;		/* signalfd or self-pipe read end */
 	int		 keys;		/* stdin is a terminal we read */
@@ -694,11 +695,24 @@ monitor_try_reopen(struct monitor *m)
 {
 	struct diag_err err;
 	struct serial *s = NULL;
+	char why[160];
 
-	if (serial_open(m->spec, &m->o->cfg, &s, &err) != 0 &&
-	    (!m->ident.valid ||
+	/* the path may lead to another device now (a stale pty link to
+	   someone's terminal): only the same device is read again */
+	if (serial_open(m->spec, &m->o->cfg, &s, &err) == 0 &&
+	    !serial_same_device(&m->ident, s, why, sizeof(why))) {
+		if (!m->other_said)
+			monitor_status(m, "%s now leads to another device (%s): "
+			    "not reading it; waiting for the one that was lost",
+			    m->spec, why);
+		m->other_said = 1;
+		serial_close(s);
+		s = NULL;
+	}
+	if (s == NULL && (!m->ident.valid ||
 	    serial_open_ident(&m->ident, &m->o->cfg, &s, &err) != 0))
 		return -1;
+	m->other_said = 0;
 	m->port = s;
 	if (serial_kind(s) == SERIAL_SP)
 		serial_get_ident(s, &m->ident);
@@ -1232,13 +1246,17 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	}
 	serial_get_ident(m.port, &m.ident);
 	if (o.log_path != NULL) {
+		/* appended to as bytes arrive (a days-long log must survive a
+		   crash, so no temporary file), never through a planted
+		   symbolic link unless --force */
 		m.menu_log = monitor_log_name(o.log_path);
 		m.log_name = m.menu_log;
 		m.logfd = open(m.log_name, O_WRONLY | O_CREAT | O_APPEND |
-		    O_CLOEXEC, 0644);
+		    O_CLOEXEC | (o.c.force ? 0 : O_NOFOLLOW), 0644);
 		if (m.logfd == -1) {
 			diag_error("cannot open log %s: %s", m.log_name,
-			    strerror(errno));
+			    errno == ELOOP ? "it is a symbolic link (--force "
+			    "writes through it)" : strerror(errno));
 			status = EXIT_INPUT;
 			goto out;
 		}
@@ -1303,6 +1321,16 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	    m.ngaps > 0 ? ", reconnected" : "");
 	monitor_flush(&m);
 	res = analysis_take_result(m.an);
+	if (!res->error && res->nbytes == 0) {
+		/* nothing to judge is not a pass: say so (--expect fails it) */
+		res->notes = xrealloc(res->notes, (res->nnotes + 1) *
+		    sizeof(*res->notes));
+		res->notes[res->nnotes].line = 0;
+		res->notes[res->nnotes].text = xasprintf("nothing was received "
+		    "in %.1f s", (double)(monitor_now_ms() - m.start_ms) /
+		    1000.0);
+		res->nnotes++;
+	}
 	pipeline_report(&p, &res, 1);
 	/* the last line on stderr says why the status is what it is */
 	if (m.stop == STOP_LOST || m.stop == STOP_OUTPUT || m.out_failed ||

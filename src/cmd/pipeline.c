@@ -15,6 +15,7 @@
 #include "kconfig.h"
 #include "pipeline.h"
 #include "strbuf.h"
+#include "safefile.h"
 #include "xalloc.h"
 
 /* Where live text goes: stdout, unless a machine report is written there. */
@@ -97,23 +98,30 @@ write_reports(const struct pipeline *p, const struct baseline *bl,
 	o.baseline = bl;
 	for (i = 0; i < c->noutputs; i++) {
 		const struct cli_output *out = &c->outputs[i];
+		struct safefile *sf = NULL;
+		struct diag_err err;
 		FILE *fp = stdout;
 		int rc;
 
-		if (out->path != NULL && strcmp(out->path, "-") != 0) {
-			if ((fp = fopen(out->path, "w")) == NULL) {
-				diag_error("%s: cannot write: %s", out->path,
-				    strerror(errno));
-				status = EXIT_INPUT;
-				continue;
-			}
+		/* a report file is complete or absent: written to a temporary
+		   file and renamed (safefile.h), never through a planted
+		   symbolic link without --force */
+		if (out->path != NULL && strcmp(out->path, "-") != 0 &&
+		    safefile_open(out->path, c->force, &sf, &fp, &err) != 0) {
+			diag_print(stderr, &err);
+			status = EXIT_INPUT;
+			continue;
 		}
 		o.color = out->format == REPORT_TEXT && cli_color_enabled(c->color,
 		    fp);
 		rc = report_write(out->format, fp, in, n, &o);
-		if (fp != stdout) {
-			if (fclose(fp) != 0)
+		if (sf != NULL) {
+			if (rc != 0)
+				safefile_abort(sf);
+			else if (safefile_commit(sf, &err) != 0) {
+				diag_print(stderr, &err);
 				rc = DIAG_EIO;
+			}
 		}
 		if (rc != 0) {
 			diag_error("%s: cannot write the %s report",
@@ -229,6 +237,15 @@ gate(const struct cli_common *c, const struct baseline *bl,
 	    n == 1 ? "" : "s", c->fail_never ? "never" :
 	    rule_severity_name(c->fail_on), c->expect != NULL ?
 	    ", expected outcome met" : "");
+	/* an empty log or a silent port passes only with nothing asked of
+	   it: say it plainly where the status is explained */
+	for (i = 0, k = 0; i < n; i++)
+		if (in[i]->kind == INPUT_LOG && in[i]->nbytes == 0)
+			k++;
+	if (k > 0)
+		strbuf_addf(&sb, "; but %s empty: nothing was read, nothing "
+		    "was judged (--expect success fails it)", k == n ?
+		    (n == 1 ? "it was" : "they were") : "some inputs were");
 	if (nbase > 0)
 		strbuf_addf(&sb, " (%zu accepted by the baseline)", nbase);
 	*why = strbuf_detach(&sb);

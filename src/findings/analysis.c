@@ -78,6 +78,7 @@ analysis_free(struct analysis *a)
 	free(a->rule_hits);
 	frames_free(a->frames);
 	coredump_free(a->cd);
+	free(a->limits);
 	for (i = 0; i < STAGE_MAX; i++)
 		free(a->trig[i]);
 	free(a);
@@ -170,10 +171,59 @@ noise_flush(struct analysis *a)
 	a->noise_bytes = 0;
 }
 
+/*
+ * A rule hit a PCRE2 limit on this line: it did not match this line, and
+ * only this line (it is tried on every other one).  The first hit of a
+ * rule in an input is a note at once (the monitor shows it live); later
+ * ones are counted into it by limit_notes() at the end.
+ */
+static void
+limit_hit(struct analysis *a, const struct rule *r, unsigned long line)
+{
+	struct limit_hits *l;
+	size_t i;
+
+	for (i = 0; i < a->nlimits; i++)
+		if (a->limits[i].rule == r) {
+			a->limits[i].last = line;
+			a->limits[i].count++;
+			return;
+		}
+	a->limits = xrealloc(a->limits, (a->nlimits + 1) * sizeof(*a->limits));
+	l = &a->limits[a->nlimits++];
+	l->rule = r;
+	l->first = l->last = line;
+	l->count = 1;
+	l->note = (size_t)-1;
+	if (a->res->nnotes < MAX_NOTES)
+		l->note = a->res->nnotes;
+	analysis_note(a, line, "rule '%s' hit the PCRE2 match limit on line "
+	    "%lu: it did not match that line (it is still tried on every other "
+	    "line)", r->id, line);
+}
+
+static void
+limit_notes(struct analysis *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nlimits; i++) {
+		struct limit_hits *l = &a->limits[i];
+
+		if (l->count < 2 || l->note == (size_t)-1)
+			continue;
+		free(a->res->notes[l->note].text);
+		a->res->notes[l->note].text = xasprintf("rule '%s' hit the "
+		    "PCRE2 match limit on %lu lines (first %lu, last %lu): it "
+		    "did not match those lines (it was tried on every other "
+		    "line)", l->rule->id, l->count, l->first, l->last);
+	}
+}
+
 static void
 process_record(struct analysis *a, const struct record *rec)
 {
-	size_t before;
+	size_t i;
 
 	if (rec->flags & RECORD_NOISE) {
 		if (a->noise_lines == 0)
@@ -223,17 +273,9 @@ process_record(struct analysis *a, const struct record *rec)
 	}
 	pending_tick(a, rec);
 	session_partition_row(a, rec);
-	before = matcher_nlimited(a->m);
 	matcher_run(a->m, rec, analysis_on_match, a);
-	if (matcher_nlimited(a->m) > before) {
-		size_t i;
-
-		for (i = before; i < matcher_nlimited(a->m); i++)
-			analysis_note(a, rec->lineno,
-			    "rule '%s' hit the PCRE2 match limit on line %lu: "
-			    "skipped from then on (a pathological pattern?)",
-			    matcher_limited(a->m, i)->id, rec->lineno);
-	}
+	for (i = 0; i < matcher_nlimited(a->m); i++)
+		limit_hit(a, matcher_limited(a->m, i), rec->lineno);
 }
 
 static int
@@ -386,6 +428,7 @@ analysis_finish(struct analysis *a)
 		frames_attach(a->frames, a->res);
 		hits_refine_frames(a);
 	}
+	limit_notes(a);
 	if (a->notes_dropped > 0) {
 		struct input_result *r = a->res;
 
@@ -410,6 +453,7 @@ analysis_take_result(struct analysis *a)
 
 	a->res = xcalloc(1, sizeof(*a->res));
 	a->res->path = xstrdup(r->path);
+	a->nlimits = 0;		/* their notes went with r */
 	a->res->primary = -1;
 	return r;
 }

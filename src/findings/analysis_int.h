@@ -132,6 +132,14 @@ struct analysis {
 	size_t		 notes_dropped;
 	struct frames	*frames;	/* crash stacks (frames.h) */
 	struct coredump	*cd;		/* UART core dumps (coredump.h) */
+	/* rules that hit a PCRE2 limit in this input: one note each, its
+	   text completed with the count at the end */
+	struct limit_hits {
+		const struct rule *rule;
+		size_t		 note;	/* index in res->notes, or -1 */
+		unsigned long	 first, last, count;
+	}		*limits;
+	size_t		 nlimits;
 };
 
 void	 analysis_emit(struct analysis *a, enum analysis_event_kind kind,

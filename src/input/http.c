@@ -39,64 +39,118 @@ http_write_cb(char *p, size_t size, size_t nmemb, void *ctx)
 	return n;
 }
 
+long
+http_retry_after(const char *p, size_t n)
+{
+	static const char name[] = "retry-after:";
+	char num[32];
+	size_t i = sizeof(name) - 1, k = 0;
+	long secs;
+
+	if (n <= i || strncasecmp(p, name, i) != 0)
+		return -1;
+	while (i < n && (p[i] == ' ' || p[i] == '\t'))
+		i++;
+	if (i == n || !isdigit((unsigned char)p[i]))
+		return -1;	/* an HTTP date, or nothing: no hint */
+	/* digits only, in a bounded copy (curl's header is not a C string);
+	   clamped, so no later arithmetic can overflow: a server asking for
+	   more than the longest wait gets the longest wait */
+	while (i < n && isdigit((unsigned char)p[i]) && k < sizeof(num) - 1)
+		num[k++] = p[i++];
+	num[k] = '\0';
+	if (i < n && isdigit((unsigned char)p[i]))
+		return HTTP_MAX_BACKOFF_MS / 1000;
+	errno = 0;
+	secs = strtol(num, NULL, 10);
+	if (errno == ERANGE || secs > HTTP_MAX_BACKOFF_MS / 1000)
+		secs = HTTP_MAX_BACKOFF_MS / 1000;
+	return secs;
+}
+
 static size_t
 http_header_cb(char *p, size_t size, size_t nmemb, void *ctx)
 {
 	struct sink *s = ctx;
 	size_t n = size * nmemb;
-	static const char name[] = "retry-after:";
+	long secs = http_retry_after(p, n);
 
-	if (n > sizeof(name) - 1 &&
-	    strncasecmp(p, name, sizeof(name) - 1) == 0) {
-		const char *v = p + sizeof(name) - 1;
-		char *end;
-		long secs;
-
-		while (*v == ' ' || *v == '\t')
-			v++;
-		errno = 0;
-		secs = strtol(v, &end, 10);
-		if (end != v && errno == 0 && secs >= 0)
-			s->retry_after = secs;
-	}
+	if (secs >= 0)
+		s->retry_after = secs;
 	return n;
 }
 
 static int
-host_is_loopback(const char *h, size_t n)
+host_is_loopback(const char *h)
 {
 	static const char *const names[] = {
-		"127.0.0.1", "localhost", "[::1]", "::1",
+		"127.0.0.1", "localhost", "[::1]",
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (strlen(names[i]) == n && strncasecmp(h, names[i], n) == 0)
+		if (strcasecmp(h, names[i]) == 0)
 			return 1;
 	return 0;
 }
 
+/*
+ * The URL is read by libcurl's own parser (the one that will connect), so
+ * what is checked is what is used: 'http://localhost:1@evil.example/' has
+ * the host evil.example and a user name, whatever a hand-written scan of
+ * the text after "http://" would say.
+ */
 int
 http_url_allowed(const char *url, struct diag_err *err)
 {
-	const char *h, *e;
+	CURLU *u;
+	char *scheme = NULL, *host = NULL, *user = NULL, *pass = NULL;
+	int rc = 0;
 
-	if (strncasecmp(url, "https://", 8) == 0)
-		return 0;
-	if (strncasecmp(url, "http://", 7) != 0)
-		return diag_set(err, DIAG_EUSAGE, "", 0, 0,
-		    "API URL must start with https:// (got '%.200s')", url);
-	h = url + 7;
-	if (*h == '[') {
-		e = strchr(h, ']');
-		e = e != NULL ? e + 1 : h + strlen(h);
-	} else
-		e = h + strcspn(h, ":/?#");
-	if (host_is_loopback(h, (size_t)(e - h)))
-		return 0;
-	return diag_set(err, DIAG_EUSAGE, "", 0, 0,
-	    "plain http:// is allowed only to 127.0.0.1, localhost or [::1]; "
-	    "use https:// for '%.*s'", (int)(e - h > 200 ? 200 : e - h), h);
+	if ((u = curl_url()) == NULL)
+		return diag_set(err, DIAG_ENET, "", 0, 0,
+		    "libcurl could not be initialised");
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	    (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0)) {
+		rc = diag_set(err, DIAG_EUSAGE, "", 0, 0,
+		    "API URL must be an https:// URL (got '%.200s')", url);
+		goto out;
+	}
+	(void)curl_url_get(u, CURLUPART_USER, &user, 0);
+	(void)curl_url_get(u, CURLUPART_PASSWORD, &pass, 0);
+	if (user != NULL || pass != NULL) {
+		/* never echo the URL: the part before '@' may be a secret */
+		rc = diag_set(err, DIAG_EUSAGE, "", 0, 0,
+		    "API URL must not carry a user name or password (the "
+		    "'...@' part); the token goes in OTADIAG_RMAKER_TOKEN");
+		goto out;
+	}
+	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+		rc = diag_set(err, DIAG_EUSAGE, "", 0, 0,
+		    "API URL has no host (got '%.200s')", url);
+		goto out;
+	}
+	if (strcmp(scheme, "http") == 0 && !host_is_loopback(host))
+		rc = diag_set(err, DIAG_EUSAGE, "", 0, 0,
+		    "plain http:// is allowed only to 127.0.0.1, localhost or "
+		    "[::1]; use https:// for '%.200s'", host);
+out:
+	curl_free(scheme);
+	curl_free(host);
+	curl_free(user);
+	curl_free(pass);
+	curl_url_cleanup(u);
+	return rc;
+}
+
+long long
+http_now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 static void
@@ -189,8 +243,22 @@ http_get(const char *url, const struct http_opts *opts,
 
 	for (attempt = 0; attempt <= retries; attempt++) {
 		long status = 0;
-		long wait;
+		long wait, tmo_ms = timeout * 1000;
 		int retry = 0;
+
+		if (opts->deadline_ms > 0) {
+			long long left = opts->deadline_ms - http_now_ms();
+
+			if (left <= 0) {
+				if (attempt == 0)
+					rc = diag_set(err, DIAG_ELIMIT, "", 0, 0,
+					    "%s: no time left for a request",
+					    where);
+				break;
+			}
+			if (left < tmo_ms)
+				tmo_ms = (long)left;
+		}
 
 		strbuf_reset(&s.sb);
 		s.max = maxb;
@@ -210,8 +278,9 @@ http_get(const char *url, const struct http_opts *opts,
 		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
 		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-		curl_easy_setopt(c, CURLOPT_TIMEOUT, timeout);
-		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, connect);
+		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, tmo_ms);
+		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+		    connect * 1000 < tmo_ms ? connect * 1000 : tmo_ms);
 		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
 		    (curl_off_t)maxb);
 		curl_easy_setopt(c, CURLOPT_USERAGENT,
@@ -241,8 +310,8 @@ http_get(const char *url, const struct http_opts *opts,
 
 			if (cc == CURLE_OPERATION_TIMEDOUT)
 				rc = diag_set(err, DIAG_ELIMIT, "", 0, 0,
-				    "%s: timed out after %ld s (%s)", where,
-				    timeout, why);
+				    "%s: timed out after %.3g s (%s)", where,
+				    (double)tmo_ms / 1000, why);
 			else
 				rc = diag_set(err, DIAG_ENET, "", 0, 0,
 				    "%s: %s", where, why);
@@ -264,6 +333,9 @@ http_get(const char *url, const struct http_opts *opts,
 			wait = s.retry_after * 1000;
 		if (wait > HTTP_MAX_BACKOFF_MS)
 			wait = HTTP_MAX_BACKOFF_MS;
+		if (opts->deadline_ms > 0 &&
+		    http_now_ms() + wait >= opts->deadline_ms)
+			break;	/* the wait would outlive the deadline */
 		sleep_ms(wait);
 	}
 	if (rc != 0 && res->attempts > 1) {

@@ -970,7 +970,8 @@ parse_jsonl(struct job *j, const char *path, const char *buf, size_t n,
 		while (k < end && isspace((unsigned char)buf[k]))
 			k++;
 		if (k < end) {
-			o = json_loadb(buf + k, end - k, 0, &je);
+			o = json_loadb(buf + k, end - k,
+			    JSON_REJECT_DUPLICATES, &je);
 			if (o == NULL)
 				return diag_set(err, DIAG_ESYNTAX, path,
 				    (long)line, je.column, "%s", je.text);
@@ -1023,7 +1024,10 @@ job_parse(const char *path, const char *buf, size_t n, struct job **out,
 	j = xcalloc(1, sizeof(*j));
 	j->trigger_s = -1;
 	j->total = -1;
-	root = json_loadb(buf, n, JSON_DECODE_ANY, &je);
+	/* a repeated key would silently replace the first (a whole
+	   node_ota_status array could vanish): refuse it */
+	root = json_loadb(buf, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
+	    &je);
 	if (root == NULL) {
 		/* not one JSON value: JSON Lines? */
 		if (looks_jsonl(buf, n) &&

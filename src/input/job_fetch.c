@@ -55,24 +55,53 @@ api_error_body(const struct http_response *res, struct diag_err *err)
 	strbuf_release(&sb);
 }
 
+/* The whole walk's limits: requests made (retries included) and time. */
+struct budget {
+	long		 requests, max_requests;
+	long		 total_s;
+	long long	 deadline_ms;
+};
+
 static int
-get_json(const char *url, const struct rmaker_fetch *f, json_t **out,
-    struct diag_err *err)
+get_json(const char *url, const struct rmaker_fetch *f, struct budget *b,
+    json_t **out, struct diag_err *err)
 {
 	struct http_response res;
+	struct http_opts ho = f->http;
 	json_error_t je;
 	char where[256];
 	int rc;
 
 	*out = NULL;
-	rc = http_get(url, &f->http, &res, err);
+	snprintf(where, sizeof(where), "%.*s", (int)strcspn(url, "?#"), url);
+	if (http_now_ms() >= b->deadline_ms)
+		return diag_set(err, DIAG_ELIMIT, "", 0, 0,
+		    "%.200s: gave up: the fetch took more than %ld s in all "
+		    "(%ld requests)", where, b->total_s, b->requests);
+	if (b->requests >= b->max_requests)
+		return diag_set(err, DIAG_ELIMIT, "", 0, 0,
+		    "%.200s: gave up after %ld requests (the request budget)",
+		    where, b->requests);
+	/* no request may outlive the walk's time, nor retry past the budget */
+	ho.deadline_ms = b->deadline_ms;
+	if (ho.retries < 0)
+		ho.retries = HTTP_DEFAULT_RETRIES;
+	if (ho.retries > b->max_requests - b->requests - 1)
+		ho.retries = (int)(b->max_requests - b->requests - 1);
+	rc = http_get(url, &ho, &res, err);
+	b->requests += res.attempts > 0 ? res.attempts : 1;
+	if (rc != 0 && http_now_ms() >= b->deadline_ms) {
+		size_t l = strlen(err->text);
+
+		snprintf(err->text + l, sizeof(err->text) - l, " (the fetch "
+		    "took more than %ld s in all, --total-timeout)", b->total_s);
+	}
 	if (rc != 0) {
 		if (res.status != 0)
 			api_error_body(&res, err);
 		goto out;
 	}
-	snprintf(where, sizeof(where), "%.*s", (int)strcspn(url, "?#"), url);
-	*out = json_loadb(res.body, res.len, 0, &je);
+	*out = json_loadb(res.body, res.len, JSON_REJECT_DUPLICATES, &je);
 	if (*out == NULL) {
 		rc = diag_set(err, DIAG_ESYNTAX, "", 0, 0,
 		    "%.200s: HTTP %ld but the body is not valid JSON "
@@ -102,8 +131,8 @@ base_url(const char *api)
 }
 
 static int
-fetch_node(const struct rmaker_fetch *f, const char *base, char **json,
-    size_t *len, struct diag_err *err)
+fetch_node(const struct rmaker_fetch *f, const char *base, struct budget *b,
+    char **json, size_t *len, struct diag_err *err)
 {
 	char *nid = http_escape(f->node_id), *jid = http_escape(f->job_id);
 	char *url = xasprintf("%s/user/nodes/ota_status?node_id=%s"
@@ -111,7 +140,7 @@ fetch_node(const struct rmaker_fetch *f, const char *base, char **json,
 	json_t *root = NULL;
 	int rc;
 
-	rc = get_json(url, f, &root, err);
+	rc = get_json(url, f, b, &root, err);
 	if (rc != 0)
 		goto out;
 	if (!json_is_string(json_object_get(root, "status"))) {
@@ -134,12 +163,53 @@ out:
 	return rc;
 }
 
+/*
+ * Appends the nodes of a page not seen before to list; returns how many.
+ * seen is a JSON object used as a set of node ids (jansson's hash table).
+ * A node without a string node_id cannot be told apart: it counts as new.
+ */
+static size_t
+add_new_nodes(json_t *list, json_t *seen, json_t *nodes)
+{
+	size_t i, added = 0;
+	json_t *n;
+
+	json_array_foreach(nodes, i, n) {
+		json_t *id = json_is_object(n) ? json_object_get(n, "node_id") :
+		    NULL;
+
+		if (json_is_string(id)) {
+			if (json_object_get(seen, json_string_value(id)) != NULL)
+				continue;
+			json_object_set_new(seen, json_string_value(id),
+			    json_true());
+		}
+		json_array_append(list, n);
+		added++;
+	}
+	return added;
+}
+
+/* The page's next_id as a query value (owned), or NULL at the end. */
+static char *
+next_cursor(json_t *root)
+{
+	json_t *next = json_object_get(root, "next_id");
+
+	if (json_is_string(next) && json_string_length(next) > 0)
+		return http_escape(json_string_value(next));
+	if (json_is_integer(next) && json_integer_value(next) > 0)
+		return xasprintf("%lld", (long long)json_integer_value(next));
+	return NULL;
+}
+
 int
 rmaker_fetch_job(const struct rmaker_fetch *f, char **json, size_t *len,
     struct diag_err *err)
 {
 	char *base = NULL, *jid = NULL, *start = NULL;
-	json_t *all = NULL, *list;
+	json_t *all = NULL, *list, *seen = NULL, *cursors = NULL;
+	struct budget b;
 	size_t page, total = 0;
 	int rc = 0;
 
@@ -147,22 +217,31 @@ rmaker_fetch_job(const struct rmaker_fetch *f, char **json, size_t *len,
 	*len = 0;
 	if (f->job_id == NULL || f->job_id[0] == '\0')
 		return diag_set(err, DIAG_EUSAGE, "", 0, 0, "no job id");
+	memset(&b, 0, sizeof(b));
+	b.max_requests = f->max_requests > 0 ? f->max_requests :
+	    RMAKER_MAX_REQUESTS;
+	b.total_s = f->total_timeout_s > 0 ? f->total_timeout_s :
+	    RMAKER_DEFAULT_TOTAL_S;
+	b.deadline_ms = http_now_ms() + (long long)b.total_s * 1000;
 	base = base_url(f->api != NULL ? f->api : RMAKER_DEFAULT_API);
 	if ((rc = http_url_allowed(base, err)) != 0)
 		goto out;
 	if (f->node_id != NULL) {
-		rc = fetch_node(f, base, json, len, err);
+		rc = fetch_node(f, base, &b, json, len, err);
 		goto out;
 	}
 	jid = http_escape(f->job_id);
 	all = json_object();
 	list = json_array();
+	seen = json_object();
+	cursors = json_object();
 	json_object_set_new(all, "ota_job_id", json_string(f->job_id));
 	json_object_set_new(all, "node_ota_status", list);
 
 	for (page = 1; ; page++) {
 		char *url;
-		json_t *root = NULL, *nodes, *next, *tot;
+		json_t *root = NULL, *nodes, *tot;
+		size_t added;
 
 		if (page > RMAKER_MAX_PAGES) {
 			rc = diag_set(err, DIAG_ELIMIT, "", 0, 0,
@@ -176,7 +255,7 @@ rmaker_fetch_job(const struct rmaker_fetch *f, char **json, size_t *len,
 		else
 			url = xasprintf("%s/admin/otajob/status?ota_job_id=%s",
 			    base, jid);
-		rc = get_json(url, f, &root, err);
+		rc = get_json(url, f, &b, &root, err);
 		free(url);
 		if (rc != 0) {
 			if (page > 1) {
@@ -195,7 +274,7 @@ rmaker_fetch_job(const struct rmaker_fetch *f, char **json, size_t *len,
 			    "\"node_ota_status\" array", base, page);
 			goto out;
 		}
-		json_array_extend(list, nodes);
+		added = add_new_nodes(list, seen, nodes);
 		if ((tot = json_object_get(root, "total")) != NULL &&
 		    json_is_integer(tot) && json_integer_value(tot) > 0)
 			total = (size_t)json_integer_value(tot);
@@ -205,21 +284,30 @@ rmaker_fetch_job(const struct rmaker_fetch *f, char **json, size_t *len,
 		if (f->progress != NULL)
 			f->progress(f->progress_ctx, page,
 			    json_array_size(list), total);
-		next = json_object_get(root, "next_id");
 		free(start);
-		start = NULL;
-		if (json_is_string(next) && json_string_length(next) > 0)
-			start = http_escape(json_string_value(next));
-		else if (json_is_integer(next) && json_integer_value(next) > 0)
-			start = xasprintf("%lld",
-			    (long long)json_integer_value(next));
-		/* A page without nodes ends the walk even with a next_id,
-		 * so a server that repeats itself cannot loop us forever. */
-		if (start == NULL || json_array_size(nodes) == 0) {
-			json_decref(root);
-			break;
-		}
+		start = next_cursor(root);
 		json_decref(root);
+		if (start == NULL)
+			break;
+		/* A server that goes round in circles ends the walk at once,
+		   not after RMAKER_MAX_PAGES requests. */
+		if (json_object_get(cursors, start) != NULL) {
+			rc = diag_set(err, DIAG_ESCHEMA, "", 0, 0,
+			    "%s/admin/otajob/status: page %zu repeats the "
+			    "next_id of an earlier page: the server's paging "
+			    "goes round in circles (%zu nodes so far)", base,
+			    page, json_array_size(list));
+			goto out;
+		}
+		if (added == 0) {
+			rc = diag_set(err, DIAG_ESCHEMA, "", 0, 0,
+			    "%s/admin/otajob/status: page %zu has a next_id but "
+			    "no node not seen before: the server's paging does "
+			    "not advance (%zu nodes so far)", base, page,
+			    json_array_size(list));
+			goto out;
+		}
+		json_object_set_new(cursors, start, json_true());
 	}
 	json_object_set_new(all, "total",
 	    json_integer((json_int_t)(total > json_array_size(list) ? total :
@@ -228,6 +316,8 @@ rmaker_fetch_job(const struct rmaker_fetch *f, char **json, size_t *len,
 	*len = strlen(*json);
 out:
 	json_decref(all);
+	json_decref(seen);
+	json_decref(cursors);
 	free(start);
 	free(jid);
 	free(base);

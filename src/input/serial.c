@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -454,6 +455,8 @@ serial_open(const char *spec, const struct serial_config *cfg,
     struct serial **out, struct diag_err *err)
 {
 	struct serial *s;
+	struct stat st;
+	int r;
 
 	*out = NULL;
 	diag_clear(err);
@@ -468,7 +471,49 @@ serial_open(const char *spec, const struct serial_config *cfg,
 	if (strstr(spec, "://") != NULL)
 		return serial_fail(err, SERIAL_EADDR, spec,
 		    "only socket:// URLs are supported");
-	return serial_open_path(spec, cfg, out, err);
+	if ((r = serial_open_path(spec, cfg, out, err)) == 0 &&
+	    fstat((*out)->fd, &st) == 0 && S_ISCHR(st.st_mode)) {
+		(*out)->ident.have_rdev = 1;
+		(*out)->ident.rdev = (unsigned long long)st.st_rdev;
+	}
+	return r;
+}
+
+int
+serial_same_device(const struct serial_ident *was, const struct serial *now,
+    char *why, size_t n)
+{
+	const struct serial_ident *is = &now->ident;
+
+	if (was->valid) {
+		if (is->valid && is->vid == was->vid && is->pid == was->pid &&
+		    (was->serialno[0] == '\0' ||
+		    strcmp(is->serialno, was->serialno) == 0))
+			return 1;
+		if (is->valid)
+			snprintf(why, n, "USB %04x:%04x%s%.40s, not %04x:%04x"
+			    "%s%.40s", (unsigned)is->vid, (unsigned)is->pid,
+			    is->serialno[0] != '\0' ? " serial " : "",
+			    is->serialno, (unsigned)was->vid,
+			    (unsigned)was->pid, was->serialno[0] != '\0' ?
+			    " serial " : "", was->serialno);
+		else
+			snprintf(why, n, "not the USB device %04x:%04x",
+			    (unsigned)was->vid, (unsigned)was->pid);
+		return 0;
+	}
+	if (was->have_rdev) {
+		if (is->have_rdev && is->rdev == was->rdev)
+			return 1;
+		if (is->have_rdev)
+			snprintf(why, n, "device %u:%u, not %u:%u",
+			    major((dev_t)is->rdev), minor((dev_t)is->rdev),
+			    major((dev_t)was->rdev), minor((dev_t)was->rdev));
+		else
+			snprintf(why, n, "not a character device any more");
+		return 0;
+	}
+	return 1;
 }
 
 int

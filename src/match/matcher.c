@@ -32,7 +32,12 @@ struct crule {
 	size_t		 ncapnames;
 	const char	*capnames[MATCHER_MAX_CAPS];
 	uint32_t	 capnums[MATCHER_MAX_CAPS];
-	int		 limited;
+	uint32_t	 limited_gen;	/* matcher run that noted its limit */
+	/* the last subject one of its patterns hit the limit on: the same
+	   bytes again hit it again (PCRE2 is deterministic), so a repeated
+	   line costs a comparison, not the whole budget once more */
+	const pcre2_code *lim_re;
+	struct strbuf	 lim_subject;
 	int		 jitted;	/* JIT-compiled on first use */
 	int		 lazy;		/* a built-in rule: compiled when a line
 					   first asks for it (the table's own
@@ -64,7 +69,8 @@ struct matcher {
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
 	struct strbuf	 capbuf;
-	const struct rule **limited;
+	const struct rule **limited;	/* rules that hit a limit in the
+					   last run */
 	size_t		 nlimited, caplimited;
 };
 
@@ -283,6 +289,7 @@ matcher_new_flags(const struct ruleset *rs, unsigned flags,
 		const struct rule *r = ruleset_get(rs, i);
 
 		c->rule = r;
+		strbuf_init(&c->lim_subject, 0);
 		if (!rule_matches_lines(r))
 			continue;	/* no pattern: nothing to compile */
 		/* a user's rule is compiled now, so that a bad pattern is an
@@ -326,6 +333,7 @@ matcher_free(struct matcher *m)
 		for (k = 0; k < m->rules[i].nignore; k++)
 			pcre2_code_free(m->rules[i].ignore[k]);
 		free(m->rules[i].ignore);
+		strbuf_release(&m->rules[i].lim_subject);
 	}
 	if (m->out != NULL)
 		for (i = 0; i < m->nstates; i++)
@@ -346,9 +354,9 @@ matcher_free(struct matcher *m)
 static void
 note_limit(struct matcher *m, struct crule *c)
 {
-	if (c->limited)
+	if (c->limited_gen == m->gen)
 		return;
-	c->limited = 1;
+	c->limited_gen = m->gen;
 	m->limited = xgrow(m->limited, &m->caplimited, m->nlimited + 1,
 	    sizeof(*m->limited));
 	m->limited[m->nlimited++] = c->rule;
@@ -358,14 +366,23 @@ note_limit(struct matcher *m, struct crule *c)
 static int
 run_re(struct matcher *m, struct crule *c, pcre2_code *re, const char *s)
 {
+	size_t n = strlen(s);
 	int rc;
 
-	rc = pcre2_match(re, (PCRE2_SPTR)s, strlen(s), 0, PCRE2_NO_UTF_CHECK,
+	if (c->lim_re == re && c->lim_subject.len == n &&
+	    memcmp(c->lim_subject.buf, s, n) == 0) {
+		note_limit(m, c);
+		return -1;
+	}
+	rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
 	    m->md, m->mctx);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
+	c->lim_re = re;
+	strbuf_reset(&c->lim_subject);
+	strbuf_add(&c->lim_subject, s, n);
 	note_limit(m, c);
 	return -1;
 }
@@ -456,6 +473,21 @@ try_rule(struct matcher *m, struct crule *c, const struct record *rec,
 	return 1;
 }
 
+/* A new run: a new stamp generation, no limit hits yet. */
+static void
+matcher_next_run(struct matcher *m)
+{
+	size_t i;
+
+	if (++m->gen == 0) {
+		memset(m->stamp, 0, m->nrules * sizeof(uint32_t));
+		for (i = 0; i < m->nrules; i++)
+			m->rules[i].limited_gen = 0;
+		m->gen = 1;
+	}
+	m->nlimited = 0;
+}
+
 static int
 cmp_u32(const void *a, const void *b)
 {
@@ -475,10 +507,7 @@ matcher_run(struct matcher *m, const struct record *rec, matcher_fn fn,
 	struct match mt;
 	int rc, pass;
 
-	if (++m->gen == 0) {
-		memset(m->stamp, 0, m->nrules * sizeof(uint32_t));
-		m->gen = 1;
-	}
+	matcher_next_run(m);
 	gen = m->gen;
 	for (; *p != '\0'; p++) {
 		s = m->delta[(size_t)s * m->ncls + m->cls[*p]];
@@ -507,11 +536,6 @@ matcher_run(struct matcher *m, const struct record *rec, matcher_fn fn,
 		for (i = 0; i < nc; i++) {
 			if (m->rules[m->cand[i]].rule->generic != pass)
 				continue;
-			/* a rule that hit the PCRE2 limit once is skipped from
-			   then on: a pathological pattern would cost the budget
-			   again on every line (matcher_limited() names it) */
-			if (m->rules[m->cand[i]].limited)
-				continue;
 			if (try_rule(m, &m->rules[m->cand[i]], rec, &mt) != 1)
 				continue;
 			if ((rc = fn(ctx, rec, &mt)) != 0)
@@ -527,6 +551,7 @@ matcher_run_rule(struct matcher *m, const struct rule *r,
 	if (r->index >= m->nrules || m->rules[r->index].rule != r ||
 	    !rule_matches_lines(r))
 		return 0;
+	matcher_next_run(m);
 	return try_rule(m, &m->rules[r->index], rec, out);
 }
 

@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: Apache-2.0
-# Builds the libFuzzer targets with clang, ASan and UBSan into build-fuzz/.
-# usage: tests/fuzz/build.sh && build-fuzz/fuzz-analysis -max_total_time=60 fixtures/corpus
+# Builds every libFuzzer target (tests/fuzz/fuzz-*.c) with clang, ASan and
+# UBSan.  usage: tests/fuzz/build.sh [OUTDIR]   (default: build-fuzz/)
+# then: OUTDIR/fuzz-analysis -max_total_time=60 fixtures/corpus
+# test-needs: clang cmake pkg-config
 set -euo pipefail
 here=$(cd "$(dirname "$0")/../.." && pwd)
-CC=clang cmake -S "$here" -B "$here/build-fuzz" -DOTADIAG_TESTS=OFF \
-	-DCMAKE_C_FLAGS="-fsanitize=fuzzer-no-link,address,undefined -g -O1" \
+out=${1:-$here/build-fuzz}
+flags="-fsanitize=fuzzer-no-link,address,undefined -g -O1"
+CC=clang cmake -S "$here" -B "$out" -DOTADIAG_TESTS=OFF \
+	-DCMAKE_C_FLAGS="$flags" \
 	-DCMAKE_EXE_LINKER_FLAGS="-fsanitize=address,undefined" >/dev/null
-cmake --build "$here/build-fuzz" --target otadiag_core -j"$(nproc)"
-for t in analysis rules job image partitions elf; do
-	clang -fsanitize=fuzzer,address,undefined -g -O1 -I"$here/include" \
-		-D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
-		"$here/tests/fuzz/fuzz-$t.c" "$here/build-fuzz/libotadiag_core.a" \
-		$(pkg-config --libs libpcre2-8 jansson libcurl libserialport libdw libelf \
-		    libcrypto) \
-		-lpthread -lm -o "$here/build-fuzz/fuzz-$t"
+cmake --build "$out" --target otadiag_core -j"$(nproc)" >/dev/null
+libs=$(pkg-config --libs libpcre2-8 jansson libcurl libserialport libdw libelf \
+    libcrypto inih)
+built=
+for src in "$here"/tests/fuzz/fuzz-*.c; do
+	t=$(basename "$src" .c)
+	bin="$out/$t"
+	# relink only when the target or the library changed
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ] ||
+	    [ "$out/libotadiag_core.a" -nt "$bin" ]; then
+		# shellcheck disable=SC2086
+		clang -fsanitize=fuzzer,address,undefined -g -O1 \
+			-I"$here/include" -D_POSIX_C_SOURCE=200809L \
+			-D_DEFAULT_SOURCE "$src" "$out/libotadiag_core.a" \
+			$libs -lpthread -lm -o "$bin"
+	fi
+	built="$built $t"
 done
-echo "built $here/build-fuzz/fuzz-{analysis,rules,job,image,partitions,elf}"
+echo "built in $out:$built"

@@ -2,8 +2,10 @@
 /*
  * libFuzzer target: arbitrary bytes through the whole log path (line
  * splitting, normalisation, matching with the built-in rules, the session
- * model, ranking and the JSON and text reports).  Not part of ctest; see
- * tests/fuzz/README.md.
+ * model, ranking and the JSON and text reports).  See tests/fuzz/README.md.
+ *
+ * fuzz-seeds: fixtures/corpus fixtures/logs
+ * fuzz-max-len: 4096
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -2,6 +2,9 @@
 /*
  * libFuzzer target: arbitrary bytes as cloud job JSON, through detection,
  * parsing and the analysis of every node with the built-in rules.
+ *
+ * fuzz-seeds: fixtures/jobs fixtures/jobs/bad fixtures/jobs/pages
+ * fuzz-max-len: 8192
  */
 #include <stdint.h>
 #include <stdlib.h>

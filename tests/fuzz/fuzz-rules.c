@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * libFuzzer target: arbitrary bytes as a user's rule file (strict loading,
- * then compiling every pattern).  Not part of ctest; see tests/fuzz/README.md.
+ * then compiling every pattern).  See tests/fuzz/README.md.
+ *
+ * fuzz-seeds: rules
+ * fuzz-max-len: 16384
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -146,6 +146,73 @@ Test(monitor, log_is_byte_identical)
  * behind the same symlink (as socat link= does).  Nothing already
  * received is lost and the analysis continues across the gap.
  */
+/*
+ * Opens a pty whose slave is name again: the same device coming back.
+ * Linux numbers ptys lowest-free first, so once the old one is closed the
+ * next is usually it; others met on the way are held, then closed.
+ */
+static int
+pty_reopen_same(const char *name, struct h_pty *out)
+{
+	struct h_pty extra[16];
+	int n = 0, ok = 0;
+
+	while (n < 16 && h_pty_open(out) == 0) {
+		if (strcmp(out->name, name) == 0) {
+			ok = 1;
+			break;
+		}
+		extra[n++] = *out;
+	}
+	while (n > 0)
+		h_pty_close(&extra[--n]);
+	return ok ? 0 : -1;
+}
+
+/*
+ * The port's path comes back leading to another device (a stale pty link
+ * now pointing at someone's terminal): the monitor says so and does not
+ * read it, so nothing typed there reaches its screen or its log.
+ */
+Test(monitor, stale_link_to_another_device_is_not_read)
+{
+	static const char secret[] = "SECRET-KEYSTROKES typed elsewhere\r\n";
+	struct rig r;
+	struct h_pty other;
+	struct h_proc *p;
+	size_t len;
+	char *log;
+	int st;
+
+	rig_open(&r);
+	cr_assert_eq(h_pty_open(&other), 0);	/* another number, for sure */
+	cr_assert_eq(symlink(r.pty.name, r.link), 0);
+	p = h_otadiag(-1, "monitor", "--timeout", "20", "--log", r.log,
+	    r.link, NULL);
+	cr_assert(h_wait_for(p, H_STDERR, "monitoring", 5000), "%s",
+	    p->err.buf);
+	h_pty_close(&r.pty);			/* hang-up */
+	cr_assert(h_wait_for(p, H_STDERR, "lost", 5000), "%s", p->err.buf);
+	cr_assert_eq(unlink(r.link), 0);
+	cr_assert_eq(symlink(other.name, r.link), 0);
+	cr_assert(h_wait_for(p, H_STDERR, "another device", 5000), "%s",
+	    p->err.buf);
+	cr_assert_eq(write(other.master, secret, sizeof(secret) - 1),
+	    (ssize_t)(sizeof(secret) - 1));
+	h_sleep_ms(1500);	/* retries happen meanwhile; none may read */
+	h_signal(p, SIGTERM);
+	st = h_wait_exit(p, 5000);
+	cr_assert_neq(st, -1);
+	cr_assert(strstr(p->out.buf, "SECRET") == NULL, "%s", p->out.buf);
+	cr_assert(strstr(p->err.buf, "is back") == NULL, "%s", p->err.buf);
+	log = h_read_file(r.log, &len);
+	cr_assert(log == NULL || strstr(log, "SECRET") == NULL);
+	free(log);
+	h_pty_close(&other);
+	h_proc_free(p);
+	rig_close(&r);
+}
+
 Test(monitor, survives_hangup_and_reopen)
 {
 	struct rig r;
@@ -175,7 +242,10 @@ Test(monitor, survives_hangup_and_reopen)
 	h_pty_close(&r.pty);			/* hang-up */
 	cr_assert(h_wait_for(p, H_STDERR, "lost", 5000), "%s", p->err.buf);
 	h_sleep_ms(300);
-	cr_assert_eq(h_pty_open(&pty2), 0);
+	/* the same device comes back: the same pty number */
+	if (pty_reopen_same(r.pty.name, &pty2) != 0)
+		cr_skip_test("%s was taken by another process meanwhile",
+		    r.pty.name);
 	cr_assert_eq(unlink(r.link), 0);
 	cr_assert_eq(symlink(pty2.name, r.link), 0);
 	cr_assert(h_wait_for(p, H_STDERR, "is back", 5000), "%s", p->err.buf);
@@ -231,6 +301,30 @@ Test(monitor, timeout_without_failure_exits_0)
 	cr_assert_eq(st, 0, "exit %d: %s", st, p->err.buf);
 	cr_assert(h_now_ms() - t0 >= 500);
 	cr_assert(strstr(p->out.buf, "timed out") != NULL, "%s", p->out.buf);
+	/* a pass, but not a silent one */
+	cr_assert(strstr(p->out.buf, "nothing was received") != NULL, "%s",
+	    p->out.buf);
+	cr_assert(strstr(p->err.buf, "nothing was judged") != NULL, "%s",
+	    p->err.buf);
+	h_proc_free(p);
+	rig_close(&r);
+}
+
+Test(monitor, expect_fails_when_nothing_was_received)
+{
+	struct rig r;
+	struct h_proc *p;
+	int st;
+
+	rig_open(&r);
+	p = h_otadiag(-1, "monitor", "--timeout", "0.5", "--expect", "success",
+	    r.pty.name, NULL);
+	st = h_wait_exit(p, 5000);
+	cr_assert_eq(st, 1, "exit %d: %s", st, p->err.buf);
+	cr_assert(strstr(p->out.buf, "nothing was received") != NULL, "%s",
+	    p->out.buf);
+	cr_assert(strstr(p->err.buf, "expected outcome 'success'") != NULL,
+	    "%s", p->err.buf);
 	h_proc_free(p);
 	rig_close(&r);
 }

@@ -16,6 +16,12 @@ passes --api http(s)://127.0.0.1:PORT/<scenario>/v1:
   badjson    200 with a body that is not JSON
   slow       waits 5 s before answering
   huge       a 3 MiB body
+  loop       page 1 again and again, always with the same next_id
+  stale      page 1's nodes again and again, each time with a new next_id
+  endless    one new node and a new next_id on every page
+  endless-slow  the same, each page after 1 s
+  dupkey     a page whose "node_ota_status" key appears twice
+GET /hits/<scenario> (no token) answers {"hits": N}, the requests so far.
 Every request must carry "Authorization: TOKEN", else 401 with the API's
 error body.
 """
@@ -57,6 +63,10 @@ class Handler(BaseHTTPRequestHandler):
         scenario = parts[0] if parts else ""
         rest = "/" + "/".join(parts[2:])  # drop scenario and "v1"
         q = parse_qs(url.query)
+        if scenario == "hits":
+            with srv.lock:
+                n = srv.hits.get(parts[1] if len(parts) > 1 else "", 0)
+            return self.send(200, json.dumps({"hits": n}).encode())
         with srv.lock:
             srv.hits[scenario] = srv.hits.get(scenario, 0) + 1
             hits = srv.hits[scenario]
@@ -83,6 +93,23 @@ class Handler(BaseHTTPRequestHandler):
         if scenario == "slow":
             time.sleep(5)
             return self.send(200, b"{}")
+        if scenario in ("loop", "stale"):
+            with open(os.path.join(srv.pages, "page1.json")) as f:
+                page = json.load(f)
+            page["next_id"] = "same-cursor" if scenario == "loop" else \
+                "cursor-%d" % hits
+            return self.send(200, json.dumps(page).encode())
+        if scenario in ("endless", "endless-slow"):
+            if scenario == "endless-slow":
+                time.sleep(1)
+            page = {"ota_job_id": "job-fleet-1", "total": 1000000,
+                    "next_id": "cursor-%d" % hits,
+                    "node_ota_status": [{"node_id": "n-%d" % hits,
+                                         "status": "in_progress"}]}
+            return self.send(200, json.dumps(page).encode())
+        if scenario == "dupkey":
+            return self.send(200, b'{"node_ota_status": [{"node_id": "a",'
+                             b' "status": "failed"}], "node_ota_status": []}')
         if scenario == "huge":
             return self.send(200, b'{"x": "' + b"a" * (3 << 20) + b'"}')
         if rest == "/user/nodes/ota_status":

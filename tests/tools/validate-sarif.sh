@@ -3,6 +3,7 @@
 # Validates SARIF files against the SARIF 2.1.0 schema.
 #
 #   tests/tools/validate-sarif.sh [--strict] FILE...
+# test-needs: python3
 #
 # 1. Microsoft's sarif-multitool (npm @microsoft/sarif-multitool, installed by
 #    scripts/setup.sh into .deps/node_modules).  It exits 0 even when a file

@@ -389,6 +389,182 @@ Test(http, plain_http_only_to_loopback)
 	cr_expect_neq(http_url_allowed("ftp://127.0.0.1/", &err), 0);
 }
 
+/* Requests the server has seen for a scenario (GET /hits/<scenario>). */
+static long
+server_hits(const char *scenario)
+{
+	struct http_opts o;
+	struct http_response res;
+	struct diag_err err;
+	char url[256];
+	const char *p;
+	long n = -1;
+
+	memset(&o, 0, sizeof(o));
+	o.retries = 0;
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/hits/%s", server_port,
+	    scenario);
+	cr_assert_eq(http_get(url, &o, &res, &err), 0, "%s", err.text);
+	if ((p = strstr(res.body, "\"hits\": ")) != NULL)
+		n = strtol(p + 8, NULL, 10);
+	http_response_release(&res);
+	return n;
+}
+
+/* A server that repeats its next_id: the walk ends at the first repeat
+   with a clear error, not after 10000 pages. */
+Test(http, repeated_cursor_ends_the_walk_at_once)
+{
+	struct run r;
+	const char *args[] = { "job", "fetch", "--job-id", "job-fleet-1",
+	    "--api", api_for("http", "loop"), NULL };
+
+	run_otadiag(&r, TOKEN, args);
+	cr_expect_eq(r.status, 3, "stderr: %s", r.err);
+	cr_expect_not_null(strstr(r.err, "repeats the next_id"), "stderr: %s",
+	    r.err);
+	cr_expect_not_null(strstr(r.err, "page 2"), "stderr: %s", r.err);
+	cr_expect_eq(server_hits("loop"), 2);
+	run_free(&r);
+}
+
+/* New cursors, the same nodes: no progress, the same verdict. */
+Test(http, page_without_new_nodes_ends_the_walk)
+{
+	struct run r;
+	const char *args[] = { "job", "fetch", "--job-id", "job-fleet-1",
+	    "--api", api_for("http", "stale"), NULL };
+
+	run_otadiag(&r, TOKEN, args);
+	cr_expect_eq(r.status, 3, "stderr: %s", r.err);
+	cr_expect_not_null(strstr(r.err, "no node not seen before"),
+	    "stderr: %s", r.err);
+	cr_expect_eq(server_hits("stale"), 2);
+	run_free(&r);
+}
+
+/* A server that pages forever, slowly: --total-timeout ends the walk. */
+Test(http, total_timeout_ends_an_endless_walk)
+{
+	struct run r;
+	const char *args[] = { "job", "fetch", "--job-id", "job-fleet-1",
+	    "--api", api_for("http", "endless-slow"), "--total-timeout", "2",
+	    NULL };
+
+	run_otadiag(&r, TOKEN, args);
+	cr_expect_eq(r.status, 3, "stderr: %s", r.err);
+	cr_expect(strstr(r.err, "more than 2 s in all") != NULL ||
+	    strstr(r.err, "timed out") != NULL, "stderr: %s", r.err);
+	cr_expect_leq(server_hits("endless-slow"), 3);
+	run_free(&r);
+}
+
+/* Fast endless paging stops at the request budget (retries count). */
+Test(http, request_budget_ends_an_endless_walk)
+{
+	struct rmaker_fetch f;
+	struct diag_err err;
+	char *json = NULL;
+	size_t len = 0;
+
+	memset(&f, 0, sizeof(f));
+	f.api = api_for("http", "endless");
+	f.job_id = "job-fleet-1";
+	f.http.auth = TOKEN;
+	f.http.retries = -1;
+	f.max_requests = 5;
+	cr_expect_eq(rmaker_fetch_job(&f, &json, &len, &err), DIAG_ELIMIT);
+	cr_expect_null(json);
+	cr_expect_not_null(strstr(err.text, "after 5 requests"), "%s",
+	    err.text);
+	cr_expect_eq(server_hits("endless"), 5);
+}
+
+Test(http, duplicate_key_in_a_page_is_refused)
+{
+	struct run r;
+	const char *args[] = { "job", "fetch", "--job-id", "job-fleet-1",
+	    "--api", api_for("http", "dupkey"), NULL };
+
+	run_otadiag(&r, TOKEN, args);
+	cr_expect_eq(r.status, 3, "stderr: %s", r.err);
+	cr_expect_not_null(strstr(r.err, "duplicate object key"), "stderr: %s",
+	    r.err);
+	run_free(&r);
+}
+
+/* The host is the one libcurl connects to, not the text after "http://":
+   a user part must not pass a remote host off as loopback. */
+Test(http, user_part_does_not_make_a_host_loopback)
+{
+	struct diag_err err;
+
+	cr_expect_neq(http_url_allowed("http://localhost:1@evil.example/v1",
+	    &err), 0);
+	cr_expect_neq(http_url_allowed("http://127.0.0.1@evil.example/v1",
+	    &err), 0);
+	cr_expect_neq(http_url_allowed("http://[::1]:x@evil.example:80/",
+	    &err), 0);
+	cr_expect_neq(http_url_allowed("http://evil.example#@localhost/",
+	    &err), 0);
+	cr_expect_neq(http_url_allowed("http://evil.example\\@localhost/",
+	    &err), 0);
+	cr_expect_neq(http_url_allowed("not a url", &err), 0);
+	cr_expect_neq(http_url_allowed("", &err), 0);
+}
+
+Test(http, credentials_in_the_api_url_are_refused)
+{
+	struct diag_err err;
+
+	cr_expect_neq(http_url_allowed("https://user:secret@api.example/v1",
+	    &err), 0);
+	cr_expect_null(strstr(err.text, "secret"), "%s", err.text);
+	cr_expect_not_null(strstr(err.text, "user name or password"), "%s",
+	    err.text);
+	cr_expect_neq(http_url_allowed("https://user@api.example/v1", &err),
+	    0);
+	cr_expect_neq(http_url_allowed("http://u:p@127.0.0.1:9/v1", &err), 0);
+}
+
+Test(http, api_with_user_part_is_refused_before_any_request)
+{
+	struct run r;
+	const char *args[] = { "job", "fetch", "--job-id", "job-fleet-1",
+	    "--api", "http://localhost:1@evil.example/v1", NULL };
+
+	run_otadiag(&r, TOKEN, args);
+	cr_expect_eq(r.status, 2, "stderr: %s", r.err);
+	cr_expect_not_null(strstr(r.err, "user name or password"), "stderr: "
+	    "%s", r.err);
+	cr_expect_null(strstr(r.err, TOKEN));
+	run_free(&r);
+}
+
+/* Retry-After is clamped where it is read: 2^63-1 seconds would overflow
+   the milliseconds computed from it. */
+Test(http, retry_after_is_clamped)
+{
+	static const char huge[] = "Retry-After: 9223372036854775807\r\n";
+	static const char huger[] =
+	    "retry-after:99999999999999999999999999999999999999\r\n";
+	static const char cut[] = "Retry-After: 12345";
+
+	cr_expect_eq(http_retry_after(huge, strlen(huge)),
+	    HTTP_MAX_BACKOFF_MS / 1000);
+	cr_expect_eq(http_retry_after(huger, strlen(huger)),
+	    HTTP_MAX_BACKOFF_MS / 1000);
+	cr_expect_eq(http_retry_after("Retry-After: 0\r\n", 16), 0);
+	cr_expect_eq(http_retry_after("Retry-After:\t7\r\n", 16), 7);
+	/* not NUL-terminated: only n bytes are read ("12" of "12345") */
+	cr_expect_eq(http_retry_after(cut, 15), 12);
+	cr_expect_eq(http_retry_after("Retry-After: Fri, 31 Dec 1999 "
+	    "23:59:59 GMT\r\n", 43), -1);
+	cr_expect_eq(http_retry_after("Retry-After: -5\r\n", 17), -1);
+	cr_expect_eq(http_retry_after("Retry-After:", 12), -1);
+	cr_expect_eq(http_retry_after("Content-Length: 5\r\n", 19), -1);
+}
+
 static void
 setup_tls(void)
 {

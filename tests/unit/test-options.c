@@ -65,6 +65,7 @@ static const struct opt_row rows[] = {
 	{{"analyze"}, "quiet", 'q', NULL, {LOG, NULL}, 0},
 	{{"analyze"}, "verbose", 'v', NULL, {LOG, NULL}, 0},
 	{{"analyze"}, "top", 0, "3", {LOG, NULL}, 0},
+	{{"analyze"}, "force", 0, NULL, {LOG, NULL}, 0},
 
 	/* monitor: standard input, which is empty, is the port */
 	{{"monitor"}, "baud", 'b', "115200", STDIN1, 0},
@@ -101,6 +102,7 @@ static const struct opt_row rows[] = {
 	{{"monitor"}, "quiet", 'q', NULL, STDIN1, 0},
 	{{"monitor"}, "verbose", 'v', NULL, STDIN1, 0},
 	{{"monitor"}, "top", 0, "3", STDIN1, 0},
+	{{"monitor"}, "force", 0, NULL, STDIN1, 0},
 
 	/* job, and job fetch (no network: --help after the options) */
 	{{"job"}, "job-timeout", 0, "2d", {JOB, NULL}, -1},
@@ -122,12 +124,14 @@ static const struct opt_row rows[] = {
 	{{"job"}, "verbose", 'v', NULL, {JOB, NULL}, -1},
 	{{"job"}, "top", 0, "3", {JOB, NULL}, -1},
 	{{"job", "fetch"}, "top", 0, "3", HELP, 0},
+	{{"job"}, "force", 0, NULL, {JOB, NULL}, -1},
 	{{"job", "fetch"}, "job-id", 0, "5fT3kxyz", HELP, 0},
 	{{"job", "fetch"}, "node-id", 0, "7CDFA1B2C3D4", HELP, 0},
 	{{"job", "fetch"}, "api", 0, "http://127.0.0.1:9", HELP, 0},
 	{{"job", "fetch"}, "token-file", 0, "/dev/null", HELP, 0},
 	{{"job", "fetch"}, "cacert", 0, "/dev/null", HELP, 0},
 	{{"job", "fetch"}, "timeout", 0, "5", HELP, 0},
+	{{"job", "fetch"}, "total-timeout", 0, "60", HELP, 0},
 	{{"job", "fetch"}, "retries", 0, "0", HELP, 0},
 	{{"job", "fetch"}, "max-size", 0, "4096", HELP, 0},
 	{{"job", "fetch"}, "save", 0, "/dev/null", HELP, 0},

@@ -264,3 +264,39 @@ Test(port, list_does_not_fail)
 	}
 	port_list_free(p, n);
 }
+
+/* A port is known again by its device number (or its USB identity): a
+   path that now leads to another pty is not the device that was lost. */
+Test(serial, same_device_by_number_or_usb_identity)
+{
+	struct serial *a = NULL, *b = NULL;
+	struct serial_ident was, usb;
+	struct diag_err err;
+	char na[128], nb[128], why[160];
+	int ma, sa, mb, sb;
+
+	cr_assert_eq(openpty(&ma, &sa, na, NULL, NULL), 0);
+	cr_assert_eq(openpty(&mb, &sb, nb, NULL, NULL), 0);
+	cr_assert_eq(serial_open(na, &cfg, &a, &err), 0, "%s", err.text);
+	cr_assert_eq(serial_open(nb, &cfg, &b, &err), 0, "%s", err.text);
+	serial_get_ident(a, &was);
+	cr_assert(was.have_rdev);
+	cr_expect_eq(serial_same_device(&was, a, why, sizeof(why)), 1);
+	why[0] = '\0';
+	cr_expect_eq(serial_same_device(&was, b, why, sizeof(why)), 0);
+	cr_expect_not_null(strstr(why, "device "), "%s", why);
+	/* a USB identity outranks the device number */
+	memset(&usb, 0, sizeof(usb));
+	usb.valid = 1;
+	usb.vid = 0x10c4;
+	usb.pid = 0xea60;
+	cr_expect_eq(serial_same_device(&usb, a, why, sizeof(why)), 0);
+	cr_expect_not_null(strstr(why, "not the USB device 10c4:ea60"), "%s",
+	    why);
+	serial_close(a);
+	serial_close(b);
+	close(sa);
+	close(ma);
+	close(sb);
+	close(mb);
+}
