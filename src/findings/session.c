@@ -630,6 +630,9 @@ step(struct analysis *a, const struct mfacts *f, const struct evctx *c)
 		session_close(a, NULL);
 		a->quiet = 0;
 		session_open(a, c->rec != NULL ? c->rec->lineno : a->lineno);
+		/* opening may have summarised older sessions (session_retire):
+		   the one before is the one just before the new one */
+		old = old >= 0 ? a->cur - 1 : -1;
 		if (old >= 0 && verdict_outcome(a->res->sessions[old].outcome))
 			analysis_emit(a, ANALYSIS_OUTCOME, -1, old, NULL, NULL);
 		from = MS_IDLE;
