@@ -61,7 +61,7 @@ suggest(const struct rule_kconfig *k, const struct sdkconfig *s,
 {
 	const char *cur = sdkconfig_get(s, k->option, NULL);
 	const char *v = k->value;
-	long c, n;
+	long c = 0, n;
 	int has_c, inc = strcmp(k->action, "increase") == 0;
 
 	out->option = xstrdup(sdkconfig_name_in(s, k->option));
