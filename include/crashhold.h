@@ -10,7 +10,8 @@
  * crashhold_add says whether it took the text).  The device bytes, fed
  * after the analysis saw them, end the hold where backtrace.h says a
  * crash block ends (the restart, or BT_IDLE_LINES lines without crash
- * text); so does CRASHHOLD_QUIET_MS without bytes (a device halted after
+ * text), as it stands after the last line of a read (a read may bring a
+ * boot before the crash, or one crash's end and the next); so does CRASHHOLD_QUIET_MS without bytes (a device halted after
  * its panic), and the end of the monitor (crashhold_take at any time).
  * Memory: the held text, and one line of at most CRASHHOLD_LINE_MAX bytes.
  */

@@ -14,6 +14,7 @@ struct crashhold {
 	int		 on;		/* a hold is on */
 	struct strbuf	 held;		/* the announcements waiting */
 	int		 ended;		/* its crash block has ended */
+	int		 open;		/* crash text came, no end since */
 	unsigned long	 idle;		/* lines without crash text since */
 	long long	 last_ms;	/* when bytes last came (or the hold) */
 	struct bt_state	 st;		/* the parser's state, across lines */
@@ -80,8 +81,21 @@ crashhold_line(struct crashhold *h)
 		i = j + 1;
 	}
 	bt_parse(&h->st, h->line + i, &bl);
-	if (h->on && !h->ended && !bt_block_goes_on(bl.kind, &h->idle))
+	/*
+	 * A read can bring the boot before the crash with the crash: a
+	 * restart ends only a block that crash text opened.  What counts is
+	 * the state after the read's last line, so a crash that follows
+	 * another's end in the same read is still waited for.
+	 */
+	if (bl.kind == BT_END && !h->open)
+		return;
+	if (!bt_block_goes_on(bl.kind, &h->idle)) {
 		h->ended = 1;
+		h->open = 0;
+	} else if (bl.kind != BT_NONE) {
+		h->ended = 0;
+		h->open = 1;
+	}
 }
 
 int

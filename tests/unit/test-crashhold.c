@@ -63,6 +63,7 @@ Test(crashhold, a_coloured_boot_line_ends_it)
 	struct crashhold *h = crashhold_new();
 
 	crashhold_add(h, "crash\n", 6, 1, 0);
+	cr_assert_eq(feed(h, "abort() was called at PC 0x400d2f5b\n", 1), 0);
 	cr_assert_eq(feed(h, "\033[0;31mrst:0xc (SW_CPU_RESET),boot:0x13\n",
 	    1), 1);
 	crashhold_free(h);
@@ -106,5 +107,36 @@ Test(crashhold, quiet_time_counts_from_the_last_bytes)
 	cr_assert_str_eq(s, "crash\n");
 	free(s);
 	cr_assert_eq(crashhold_due_ms(h), -1);
+	crashhold_free(h);
+}
+
+/* One read with the boot, the crash and no restart yet (a pipe, a fast
+   port): the boot's restart lines are not the crash's end. */
+Test(crashhold, a_boot_before_the_crash_in_the_same_read)
+{
+	struct crashhold *h = crashhold_new();
+
+	crashhold_add(h, "crash\n", 6, 1, 0);
+	cr_assert_eq(feed(h, "ets Jul 29 2019 12:21:46\n"
+	    "rst:0x1 (POWERON_RESET),boot:0x13\nI (27) boot: ESP-IDF v4.4\n"
+	    "Guru Meditation Error: Core  0 panic'ed (Interrupt wdt)\n"
+	    "Backtrace: 0x40088f56:0x3ffbe700\n", 1), 0);
+	cr_assert_eq(feed(h, "\nRebooting...\n", 2), 1);
+	crashhold_free(h);
+}
+
+/* The end of one crash and a second crash in the same read: the second
+   is still waited for. */
+Test(crashhold, a_second_crash_after_the_first_ends)
+{
+	struct crashhold *h = crashhold_new();
+
+	feed(h, "Guru Meditation Error: Core  0 panic'ed (LoadProhibited)\n",
+	    0);
+	crashhold_add(h, "crash\n", 6, 1, 0);
+	cr_assert_eq(feed(h, "Backtrace: 0x400d5b2b:0x3ffb2580\n"
+	    "Rebooting...\nets Jul 29 2019 12:21:46\n"
+	    "abort() was called at PC 0x400d2f5b on core 0\n", 1), 0);
+	cr_assert_eq(feed(h, "Rebooting...\n", 2), 1);
 	crashhold_free(h);
 }
