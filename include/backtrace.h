@@ -24,6 +24,9 @@
 #include <stdint.h>
 
 #define BT_MAX_ADDRS 64		/* addresses kept of one line */
+#define BT_IDLE_LINES 40	/* a crash block ends at the restart
+				   (BT_END) or after this many lines
+				   without crash text (BT_NONE) */
 
 enum bt_kind {
 	BT_NONE = 0,	/* nothing for the decoder */
@@ -67,5 +70,14 @@ struct bt_state {
 
 /* Parses one normalised log line (NUL-terminated) into *out. */
 void	 bt_parse(struct bt_state *st, const char *text, struct bt_line *out);
+
+/*
+ * Whether a crash block that is open stays open after a line of kind k,
+ * idle counting its lines without crash text: 1 while it lasts, 0 once
+ * it has ended (the restart, or BT_IDLE_LINES lines without crash text).
+ * The one rule of where a crash ends: frames.c and the monitor's crash
+ * hold use it.
+ */
+int	 bt_block_goes_on(enum bt_kind k, unsigned long *idle);
 
 #endif

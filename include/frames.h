@@ -22,11 +22,11 @@
 
 #include <stddef.h>
 
+#include "backtrace.h"
 #include "elfsym.h"
 #include "result.h"
 
-#define FRAMES_IDLE_LINES 40	/* a block ends after this many lines
-				   without crash text */
+#define FRAMES_IDLE_LINES BT_IDLE_LINES	/* backtrace.h */
 #define FRAMES_MAX_CRASHES 64	/* decoded crashes kept per input */
 #define FRAMES_MAX_STACK 64	/* frames on a finding */
 

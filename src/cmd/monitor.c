@@ -5,7 +5,8 @@
  * Bytes from the port go, in this order, to the --log file (raw, written
  * as they arrive), to the analysis (the same engine as `analyze`), and to
  * the terminal (sanitised, SGR colours kept on a terminal).  The analysis
- * listener prints each confirmed finding at once, marked with a banner.
+ * listener prints each confirmed finding at once, marked with a banner; a
+ * crash's waits for the end of the crash block (src/term/crashhold.c).
  * One poll() loop waits on the port, the keyboard and a signalfd (or a
  * self-pipe); it sleeps while nothing happens.  Signals only wake the loop:
  * nothing is done in a handler.
@@ -31,6 +32,7 @@
 
 #include "analysis.h"
 #include "cmd.h"
+#include "crashhold.h"
 #include "diag.h"
 #include "matcher.h"
 #include "menu.h"
@@ -116,6 +118,8 @@ struct monitor {
 	struct sendq	*sq;		/* --send, --send-after */
 	struct printfilter *pf;		/* --print-filter, or NULL */
 	struct strbuf	 pfline;	/* the line it waits to judge */
+	struct crashhold *hold;		/* a crash's diagnosis waiting */
+	FILE		*capture;	/* an announcement being rendered */
 
 	/* pass-through display */
 	struct passthru	*pt;
@@ -197,6 +201,13 @@ monitor_break(struct monitor *m)
 	monitor_write_render(m);
 }
 
+/* Where an announcement goes: the output, or the text being rendered. */
+static FILE *
+monitor_sink(struct monitor *m)
+{
+	return m->capture != NULL ? m->capture : m->out;
+}
+
 static void
 monitor_banner(struct monitor *m, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -212,12 +223,13 @@ monitor_banner(struct monitor *m, const char *fmt, ...)
 	strbuf_vaddf(&raw, fmt, ap);
 	va_end(ap);
 	sanitize_append(&txt, raw.buf, raw.len);
-	monitor_break(m);
+	if (m->capture == NULL)
+		monitor_break(m);
 	if (m->color)
-		fprintf(m->out, "\033[1;97;45m otadiag \xe2\x96\xb6 \033[0m"
-		    "\033[1;35m %s\033[0m\n", txt.buf);
+		fprintf(monitor_sink(m), "\033[1;97;45m otadiag \xe2\x96\xb6 "
+		    "\033[0m\033[1;35m %s\033[0m\n", txt.buf);
 	else
-		fprintf(m->out, "otadiag \xe2\x96\xb6 %s\n", txt.buf);
+		fprintf(monitor_sink(m), "otadiag \xe2\x96\xb6 %s\n", txt.buf);
 	strbuf_release(&raw);
 	strbuf_release(&txt);
 }
@@ -307,17 +319,68 @@ monitor_display_partial(struct monitor *m, int force)
 
 /* ---- the analysis and the log --------------------------------------- */
 
+/* Shows the announcements a crash hold kept (src/term/crashhold.c). */
+static void
+monitor_release(struct monitor *m)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!crashhold_on(m->hold))
+		return;
+	crashhold_take(m->hold, &sb);
+	monitor_break(m);
+	fwrite(sb.buf, 1, sb.len, m->out);
+	monitor_flush(m);
+	strbuf_release(&sb);
+}
+
+/* Renders one event's announcement (into m->capture). */
+static void monitor_announce(struct monitor *m,
+    const struct analysis_event *ev);
+
+/*
+ * An event's announcement, rendered to text first: a crash's diagnosis
+ * waits for the end of the crash block the device is printing, and what
+ * comes while it waits queues behind it; the rest is shown at once.
+ */
 static void
 monitor_listener(void *ctx, const struct analysis_event *ev)
 {
 	struct monitor *m = ctx;
 	const struct input_result *r = ev->result;
+	char *buf = NULL;
+	size_t len = 0;
+	int crash = 0;
+
+	if (m->finishing)
+		return;
+	if ((m->capture = open_memstream(&buf, &len)) == NULL) {
+		monitor_announce(m, ev);	/* no memory: shown now */
+		return;
+	}
+	monitor_announce(m, ev);
+	fclose(m->capture);
+	m->capture = NULL;
+	if (ev->kind == ANALYSIS_FINDING && ev->finding >= 0 &&
+	    (size_t)ev->finding < r->nfindings)
+		crash = cause_class(r->findings[ev->finding].cause) ==
+		    CAUSE_CRASH;
+	if (len > 0 && !crashhold_add(m->hold, buf, len, crash,
+	    monitor_now_ms())) {
+		monitor_break(m);
+		fwrite(buf, 1, len, m->out);
+	}
+	free(buf);
+}
+
+static void
+monitor_announce(struct monitor *m, const struct analysis_event *ev)
+{
+	const struct input_result *r = ev->result;
 	const struct session *s;
 	const struct finding *f;
 	enum outcome oc;
 
-	if (m->finishing)
-		return;
 	switch (ev->kind) {
 	case ANALYSIS_FINDING:
 		if (ev->finding < 0 || (size_t)ev->finding >= r->nfindings)
@@ -334,7 +397,8 @@ monitor_listener(void *ctx, const struct analysis_event *ev)
 		}
 		monitor_banner(m, "diagnosis at line %lu: %s", f->line,
 		    f->cause);
-		report_text_finding(m->out, r, (size_t)ev->finding, &m->ropts);
+		report_text_finding(monitor_sink(m), r, (size_t)ev->finding,
+		    &m->ropts);
 		break;
 	case ANALYSIS_OUTCOME:
 		if (ev->session < 0 || (size_t)ev->session >= r->nsessions)
@@ -441,6 +505,8 @@ monitor_bytes(struct monitor *m, const char *buf, size_t n)
 	monitor_log(m, s, sn);
 	monitor_display(m, buf, n);
 	analysis_feed(m->an, s, sn);
+	if (crashhold_feed(m->hold, buf, n, monitor_now_ms()))
+		monitor_release(m);
 	if (m->sq != NULL && sendq_waiting(m->sq) != NULL) {
 		struct strbuf out = STRBUF_INIT;
 
@@ -1131,6 +1197,15 @@ monitor_loop(struct monitor *m)
 			if (wait < 0 || t < wait)
 				wait = t;
 		}
+		if (crashhold_on(m->hold)) {
+			/* quiet after a crash: the device may have halted */
+			t = crashhold_due_ms(m->hold) - now;
+			if (t <= 0) {
+				monitor_release(m);
+			} else if (wait < 0 || t < wait) {
+				wait = t;
+			}
+		}
 		if (m->port == NULL) {
 			if (now >= m->retry_ms && monitor_try_reopen(m) == -1)
 				m->retry_ms = now + MONITOR_RETRY_MS;
@@ -1209,6 +1284,7 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	strbuf_init(&m.stamped, 256);
 	strbuf_init(&m.pfline, 256);
 	m.o = &o;
+	m.hold = crashhold_new();
 
 	r = monitor_parse(&o, cmd, argc, argv);
 	if (r != 0) {
@@ -1309,6 +1385,7 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 		monitor_write_render(&m);
 	}
 	monitor_display_partial(&m, 1);
+	monitor_release(&m);
 	monitor_keys_restore(&m);
 	if (m.stop == STOP_OUTPUT)
 		analysis_set_error(m.an, "output failed");
@@ -1371,5 +1448,6 @@ out:
 	sendq_free(m.sq);
 	printfilter_free(m.pf);
 	strbuf_release(&m.pfline);
+	crashhold_free(m.hold);
 	return status;
 }

@@ -409,7 +409,7 @@ frames_feed(struct frames *fr, unsigned long lineno, const char *text)
 	bt_parse(&fr->st, text, &bl);
 	switch (bl.kind) {
 	case BT_NONE:
-		if (fr->open && ++fr->idle >= FRAMES_IDLE_LINES)
+		if (fr->open && !bt_block_goes_on(bl.kind, &fr->idle))
 			close_block(fr);
 		return fr->open;
 	case BT_SHA:

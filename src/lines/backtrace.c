@@ -429,3 +429,15 @@ bt_parse(struct bt_state *st, const char *text, struct bt_line *out)
 	}
 	parse_regs(text, out);
 }
+
+int
+bt_block_goes_on(enum bt_kind k, unsigned long *idle)
+{
+	if (k == BT_END)
+		return 0;
+	if (k != BT_NONE) {
+		*idle = 0;
+		return 1;
+	}
+	return ++*idle < BT_IDLE_LINES;
+}

@@ -586,3 +586,104 @@ Test(ports, lists_or_says_none)
 		cr_assert(strstr(p->err.buf, "no serial ports") != NULL);
 	h_proc_free(p);
 }
+
+/* A real panic log from the field (Arduino core, interrupt watchdog). */
+static char *
+panic_log(size_t *len)
+{
+	char path[1024];
+	char *s;
+
+	snprintf(path, sizeof(path), "%s/fixtures/logs/"
+	    "watchdog-arduino1-2.log", OTADIAG_SOURCE_DIR);
+	s = h_read_file(path, len);
+	cr_assert_not_null(s, "%s missing", path);
+	return s;
+}
+
+/*
+ * The crash's diagnosis is shown once the device has finished printing
+ * the crash (its register dump, backtrace and "Rebooting..."), not in the
+ * middle of it; the other announcements are not held back for long.
+ */
+Test(monitor, crash_diagnosis_after_the_panic_block)
+{
+	struct rig r;
+	struct h_proc *p;
+	size_t len;
+	char *data = panic_log(&len);
+	const char *diag, *bt, *reboot, *dump;
+	unsigned seed = 11;
+	int st;
+
+	rig_open(&r);
+	p = h_otadiag(-1, "monitor", "--timeout", "20", r.pty.name, NULL);
+	cr_assert(h_wait_for(p, H_STDERR, "monitoring", 5000), "%s",
+	    p->err.buf);
+	cr_assert_eq(h_write_paced(r.pty.master, data, len, BAUD, &seed),
+	    len);
+	cr_assert(h_wait_for(p, H_STDOUT, "diagnosis at line 24: watchdog",
+	    5000), "no diagnosis of the panic: %s", p->out.buf);
+	cr_assert(h_wait_for(p, H_STDOUT, "entry 0x4008064c", 5000), "%s",
+	    p->out.buf);
+	h_signal(p, SIGTERM);
+	st = h_wait_exit(p, 5000);
+	cr_assert_eq(st, 1, "exit %d: %s", st, p->err.buf);
+	diag = strstr(p->out.buf, "otadiag \xe2\x96\xb6 diagnosis at line 24: "
+	    "watchdog");
+	dump = strstr(p->out.buf, "Core 0 register dump:");
+	bt = strstr(p->out.buf, "Backtrace: 0x40088f56:0x3ffbe700");
+	reboot = strstr(p->out.buf, "\nRebooting...");
+	cr_assert(diag != NULL && dump != NULL && bt != NULL &&
+	    reboot != NULL, "%s", p->out.buf);
+	cr_assert(diag > bt && diag > dump, "the diagnosis came in the "
+	    "middle of the crash dump:\n%s", p->out.buf);
+	cr_assert(diag > reboot, "the diagnosis came before the device "
+	    "finished its crash report:\n%s", p->out.buf);
+	/* the device's lines are whole: the block cut none in two */
+	cr_assert(strstr(p->out.buf, "Backtrace: 0x40088f56:0x3ffbe700 "
+	    "0x400873b0:0x3ffbe720 0x40085a22:0x3ffbe740\n") != NULL, "%s",
+	    p->out.buf);
+	h_proc_free(p);
+	rig_close(&r);
+	free(data);
+}
+
+/*
+ * A device that halts after its panic prints nothing more: the diagnosis
+ * comes after a short quiet time, while the monitor still runs.
+ */
+Test(monitor, crash_diagnosis_after_silence)
+{
+	struct rig r;
+	struct h_proc *p;
+	size_t len, cut;
+	char *data = panic_log(&len);
+	const char *end, *diag, *bt;
+	unsigned seed = 5;
+
+	end = strstr(data, "0x40085a22:0x3ffbe740\n");
+	cr_assert_not_null(end);
+	cut = (size_t)(end - data) + strlen("0x40085a22:0x3ffbe740\n");
+	rig_open(&r);
+	p = h_otadiag(-1, "monitor", "--timeout", "20", r.pty.name, NULL);
+	cr_assert(h_wait_for(p, H_STDERR, "monitoring", 5000), "%s",
+	    p->err.buf);
+	cr_assert_eq(h_write_paced(r.pty.master, data, cut, BAUD, &seed),
+	    cut);
+	/* nothing more is written: the device is silent */
+	cr_assert(h_wait_for(p, H_STDOUT, "diagnosis at line 24: watchdog",
+	    10000), "no diagnosis after the device fell silent: %s",
+	    p->out.buf);
+	cr_assert(!p->exited, "the monitor stopped: %s", p->err.buf);
+	diag = strstr(p->out.buf, "diagnosis at line 24: watchdog");
+	bt = strstr(p->out.buf, "Backtrace: 0x40088f56:0x3ffbe700");
+	cr_assert(bt != NULL && diag > bt, "%s", p->out.buf);
+	cr_assert(strstr(p->out.buf, "The interrupt watchdog fired") != NULL,
+	    "%s", p->out.buf);
+	h_signal(p, SIGTERM);
+	cr_assert_eq(h_wait_exit(p, 5000), 1, "%s", p->err.buf);
+	h_proc_free(p);
+	rig_close(&r);
+	free(data);
+}
