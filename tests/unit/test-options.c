@@ -157,6 +157,7 @@ static const struct opt_row rows[] = {
 	{{"image"}, "quiet", 'q', NULL, {IMG, NULL}, 0},
 	{{"image"}, "verbose", 'v', NULL, {IMG, NULL}, 0},
 	{{"image"}, "top", 0, "3", {IMG, NULL}, 0},
+	{{"image"}, "force", 0, NULL, {IMG, NULL}, 0},
 
 	/* explain */
 	{{"decode"}, "elf", 0, "app.elf", HELP, 0},
