@@ -1102,6 +1102,11 @@ check_exit(const char *casedir, const struct run *r, struct buf *fail)
 	return 0;
 }
 
+/*
+ * expect.seconds: a hang guard (a symbolic-link loop, a device file, a
+ * pattern that backtracks without end), with a bound far above the normal
+ * run time; never a speed check (bench/ measures speed).
+ */
 static int
 check_seconds(const char *casedir, const struct run *r, struct buf *fail)
 {
