@@ -139,7 +139,9 @@ json_time(const json_t *v, char **text)
 		*text = xasprintf("%.3f", d);
 		if (d > 100000000000.0)
 			d /= 1000;
-		return d > 0 ? (long long)d : -1;
+		/* a time no clock reaches (1e300) is no time: converting it
+		   to an integer would overflow */
+		return d > 0 && d < 1e15 ? (long long)d : -1;
 	}
 	if (json_is_string(v)) {
 		*text = clean(json_string_value(v));
