@@ -37,7 +37,9 @@ for ((i = 0; i < ${#files[@]}; i += step)); do
 done
 cd "$out"
 set +e
-"$out/$name" -max_total_time="$secs" -max_len="$maxlen" -timeout=10 -error_exitcode=1 \
+# a fixed seed: the same mutations every run, so a CI failure reproduces
+# (OTADIAG_FUZZ_SEED=0 lets libFuzzer pick one)
+"$out/$name" -seed="${OTADIAG_FUZZ_SEED:-1}" -max_total_time="$secs" -max_len="$maxlen" -timeout=10 -error_exitcode=1 \
 	-rss_limit_mb=1024 -print_final_stats=1 "$work" 2>&1 |
 	grep -E '^(INFO: seed corpus|==|SUMMARY|stat::number_of_executed_units|Done|ERROR|.*deadly signal|artifact_prefix|Test unit written)'
 status=${PIPESTATUS[0]}
