@@ -8,6 +8,8 @@
 
 #include "backtrace.h"
 #include "crashhold.h"
+#include "escape.h"
+#include "linesplit.h"
 #include "xalloc.h"
 
 struct crashhold {
@@ -18,8 +20,9 @@ struct crashhold {
 	unsigned long	 idle;		/* lines without crash text since */
 	long long	 last_ms;	/* when bytes last came (or the hold) */
 	struct bt_state	 st;		/* the parser's state, across lines */
-	char		 line[CRASHHOLD_LINE_MAX + 1];
-	size_t		 len;		/* of line */
+	struct linesplit *ls;		/* the device's bytes into lines, as
+					   the analysis splits them */
+	char		 line[CRASHHOLD_LINE_MAX + 1]; /* one, escapes out */
 };
 
 struct crashhold *
@@ -28,6 +31,8 @@ crashhold_new(void)
 	struct crashhold *h = xcalloc(1, sizeof(*h));
 
 	strbuf_init(&h->held, 256);
+	/* a long line: its start is what the parser looks at */
+	h->ls = linesplit_new(CRASHHOLD_LINE_MAX);
 	return h;
 }
 
@@ -37,6 +42,7 @@ crashhold_free(struct crashhold *h)
 	if (h == NULL)
 		return;
 	strbuf_release(&h->held);
+	linesplit_free(h->ls);
 	free(h);
 }
 
@@ -62,25 +68,13 @@ crashhold_on(const struct crashhold *h)
 	return h->on;
 }
 
-/* One whole line (NUL-terminated, no line end). */
+/* One whole line (NUL-terminated, no line end, escapes out). */
 static void
 crashhold_line(struct crashhold *h)
 {
 	struct bt_line bl;
-	size_t i = 0;
 
-	/* an ESP-IDF colour opens many lines: the parser wants the text */
-	while (h->line[i] == '\033' && h->line[i + 1] == '[') {
-		size_t j = i + 2;
-
-		while (h->line[j] != '\0' && ((h->line[j] >= '0' &&
-		    h->line[j] <= '9') || h->line[j] == ';'))
-			j++;
-		if (h->line[j] != 'm')
-			break;
-		i = j + 1;
-	}
-	bt_parse(&h->st, h->line + i, &bl);
+	bt_parse(&h->st, h->line, &bl);
 	/*
 	 * A read can bring the boot before the crash with the crash: a
 	 * restart ends only a block that crash text opened.  What counts is
@@ -98,29 +92,39 @@ crashhold_line(struct crashhold *h)
 	}
 }
 
+/* A line from the splitter: its text and control bytes, without escape
+   sequences (the one scanner, escape.h) or NULs, to the crash parser. */
+static int
+on_line(void *ctx, const char *line, size_t len, unsigned flags)
+{
+	struct crashhold *h = ctx;
+	struct escape_scan sc;
+	struct escape_tok t;
+	size_t n = 0, k;
+
+	(void)flags;
+	escape_init(&sc, line, len, 0);
+	while (escape_next(&sc, &t)) {
+		if (t.kind != ESCAPE_TEXT && !(t.kind == ESCAPE_C0 &&
+		    line[t.off] != '\0'))
+			continue;
+		k = t.len < CRASHHOLD_LINE_MAX - n ? t.len :
+		    CRASHHOLD_LINE_MAX - n;
+		memcpy(h->line + n, line + t.off, k);
+		n += k;
+	}
+	h->line[n] = '\0';
+	crashhold_line(h);
+	return 0;
+}
+
 int
 crashhold_feed(struct crashhold *h, const char *buf, size_t n,
     long long now_ms)
 {
-	size_t i;
-
 	if (n > 0)
 		h->last_ms = now_ms;
-	for (i = 0; i < n; i++) {
-		char c = buf[i];
-
-		if (c == '\n') {
-			while (h->len > 0 && h->line[h->len - 1] == '\r')
-				h->len--;
-			h->line[h->len] = '\0';
-			crashhold_line(h);
-			h->len = 0;
-			continue;
-		}
-		/* a long line: its start is what the parser looks at */
-		if (h->len < CRASHHOLD_LINE_MAX && c != '\0')
-			h->line[h->len++] = c;
-	}
+	linesplit_feed(h->ls, buf, n, on_line, h);
 	return h->on && h->ended;
 }
 
