@@ -26,7 +26,7 @@
 struct analysis;
 
 enum analysis_event_kind {
-	ANALYSIS_FINDING,	/* a finding was confirmed (index in result) */
+	ANALYSIS_FINDING,	/* a finding was confirmed */
 	ANALYSIS_STAGE,		/* a session stage event */
 	ANALYSIS_OUTCOME,	/* a session reached an outcome */
 	ANALYSIS_NOTE,		/* a note about the input (noise, ...) */
@@ -35,8 +35,9 @@ enum analysis_event_kind {
 struct analysis_event {
 	enum analysis_event_kind kind;
 	const struct input_result *result;	/* current state, borrowed */
-	int		 finding;	/* ANALYSIS_FINDING: index, else -1 */
-	int		 session;	/* session index, or -1 */
+	const struct finding *finding;	/* ANALYSIS_FINDING, else NULL */
+	unsigned long	 session;	/* session number (result_session()),
+					   or 0 */
 	const struct stage_event *stage;	/* ANALYSIS_STAGE, else NULL */
 	const struct note *note;	/* ANALYSIS_NOTE, else NULL */
 };
@@ -87,8 +88,8 @@ void	 analysis_stop(struct analysis *a);
 /*
  * A finding raised by rule id rather than matched against a line (the
  * preflight checks of `otadiag image`): text is its evidence, caps fill
- * the message's ${name}.  Returns the finding's index, or -1 when the
- * rule set has no rule of that id.
+ * the message's ${name}.  Returns 0, or -1 when the rule set has no
+ * rule of that id.
  */
 int	 analysis_raise(struct analysis *a, const char *rule_id,
 	    unsigned long line, const char *text, const struct capture *caps,

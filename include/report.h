@@ -76,5 +76,5 @@ void	 report_text_block(FILE *fp, const struct input_result *r,
 	    size_t idx, const int *cons_next, const struct report_opts *o);
 /* Text report of one finding, used live by `monitor` as well. */
 void	 report_text_finding(FILE *fp, const struct input_result *r,
-	    size_t idx, const struct report_opts *o);
+	    const struct finding *f, const struct report_opts *o);
 #endif

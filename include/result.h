@@ -82,13 +82,16 @@ struct finding {
 	long long	 host_ms;
 	unsigned long	 last_line;	/* latest evidence line (lines[] keeps
 					   the first FINDING_MAX_LINES) */
-	int		 session;	/* index in sessions of the session it
-					   was first seen in, -1 if none,
-					   SESSION_SUMMARISED if that session
-					   is only counted (see summarised) */
+	unsigned long	 session;	/* number (session.no) of the session
+					   it was first seen in, 0 if none;
+					   result_session() finds it, or says
+					   it was summarised */
 	int		 node;		/* job node index, -1 for logs */
-	int		 consequence_of; /* index of the finding that explains
-					    this one, -1 if none */
+	const struct finding *consequence_of; /* the finding that explains
+					   this one (same result), or NULL */
+	size_t		 pos;		/* its index in findings[] (what
+					   reports print): kept by whatever
+					   adds, drops or reorders them */
 	int		 ignored;	/* --ignore: dropped from the result at the
 					   end, with its consequences */
 	int		 primary;	/* 1 if this is the primary cause of its
@@ -112,9 +115,18 @@ struct stage_event {
 
 #define SESSION_MAX_EVENTS 64	/* compact timeline; more are summarised */
 #define SESSION_MAX_SEEN 128	/* findings remembered per session */
-#define SESSION_SUMMARISED (-2)	/* a finding's session that was summarised */
 
+/*
+ * Links between findings, sessions and nodes are pointers and numbers that
+ * never change: findings are allocated one by one (result.findings holds
+ * pointers; ranking reorders the pointers, not the findings) and a session
+ * is named by its number, the order it was opened in, however many
+ * sessions before it were summarised or dropped.
+ */
 struct session {
+	unsigned long	 no;		/* 1 for the input's first session;
+					   ascending in sessions[], never
+					   reused or renumbered */
 	enum outcome	 outcome;
 	enum phase	 failed_phase;	/* phase when it failed */
 	char		*version_from;	/* or NULL */
@@ -132,8 +144,8 @@ struct session {
 	struct stage_event *events;
 	size_t		 nevents;
 	size_t		 nevents_dropped;
-	int		 primary;	/* finding index, -1 if none */
-	int		*seen;		/* findings with evidence in this
+	struct finding	*primary;	/* or NULL */
+	struct finding	**seen;		/* findings with evidence in this
 					   session (a finding repeated over
 					   sessions is one finding), owned */
 	size_t		 nseen;
@@ -152,7 +164,9 @@ struct cause_count {
 
 struct session_summary {
 	size_t		 n;		/* sessions summarised */
-	size_t		 after;		/* they came after sessions[after - 1] */
+	unsigned long	 first_no, last_no; /* their numbers (session.no):
+					   every session between them was
+					   counted here or dropped empty */
 	unsigned long	 first_line, last_line;
 	size_t		 by_outcome[OUTCOME_NOT_ATTEMPTED + 1];
 	struct cause_count *by_cause;	/* failed and rolled-back ones */
@@ -194,7 +208,7 @@ struct job_node {
 	char		*info;		/* additional_info / reason text */
 	char		*timestamp;	/* or NULL */
 	unsigned long	 line;		/* line of the record in the file, 0 */
-	int		 primary;	/* finding index, -1 */
+	struct finding	*primary;	/* or NULL */
 	char		*log_path;	/* --logs: matching log, or NULL */
 	enum outcome	 log_outcome;
 	const char	*log_cause;	/* primary cause of that log, or NULL */
@@ -212,12 +226,13 @@ struct input_result {
 	enum input_kind	 kind;
 	const char	*format;	/* log: "log"; job: "rainmaker-job" ... */
 	enum outcome	 outcome;
-	int		 primary;	/* finding index, -1 if none */
+	struct finding	*primary;	/* or NULL */
 	int		 error;		/* input error: could not be read */
 	char		*error_text;	/* or NULL */
 	unsigned long	 nlines;
 	unsigned long long nbytes;
-	struct finding	*findings;	/* ordered: primary causes first */
+	struct finding	**findings;	/* each owned; ordered once ranked:
+					   primary causes first */
 	size_t		 nfindings;
 	struct session	*sessions;
 	size_t		 nsessions;
@@ -250,20 +265,29 @@ int	 finding_is_job_timeout(const struct finding *f);
 /* Frees what a session owns (not the session itself). */
 void	 session_release(struct session *s);
 /* Records that finding f has evidence in session s (once). */
-void	 session_saw(struct session *s, int f);
-/* Frees what a finding owns (not the finding itself). */
-void	 finding_release(struct finding *f);
+void	 session_saw(struct session *s, struct finding *f);
+/* Frees a finding and what it owns; NULL is fine. */
+void	 finding_free(struct finding *f);
+/* Appends a new zeroed finding (no links) and returns it. */
+struct finding *result_add_finding(struct input_result *r);
 /*
- * After findings were reordered or dropped: map[old] is a finding's new
- * index, or -1 if it was dropped.  Rewrites every finding index the result
- * holds (consequence_of, the sessions', nodes' and the input's primary);
- * moving the findings themselves is the caller's.  The one place these
- * links are kept consistent.
+ * The session numbered no: NULL when no is 0, or the session was
+ * summarised (result_session_summarised()) or dropped as empty.
  */
-void	 result_remap_findings(struct input_result *r, const int *map);
-/* The same for sessions: each finding's session index (map[old] may be
-   -1, dropped, or SESSION_SUMMARISED). */
-void	 result_remap_sessions(struct input_result *r, const int *map);
+struct session *result_session(const struct input_result *r,
+	    unsigned long no);
+int	 result_session_summarised(const struct input_result *r,
+	    unsigned long no);
+/* The index of session no in sessions[] (what reports print), or -1. */
+long	 result_session_index(const struct input_result *r, unsigned long no);
+/* How many listed sessions came before the summarised ones. */
+size_t	 result_summary_after(const struct input_result *r);
+/*
+ * Drops the findings marked ignored, and every link to them (sessions',
+ * nodes' and the input's primary, seen lists).  Links among the kept
+ * findings stay as they are: the one place findings leave a result.
+ */
+void	 result_drop_ignored(struct input_result *r);
 /* Highest severity among findings not consequences, -1 if none. */
 int	 result_max_severity(const struct input_result *r);
 /* Number of findings at or above sev. */

@@ -347,7 +347,6 @@ static void
 monitor_listener(void *ctx, const struct analysis_event *ev)
 {
 	struct monitor *m = ctx;
-	const struct input_result *r = ev->result;
 	char *buf = NULL;
 	size_t len = 0;
 	int crash = 0;
@@ -361,10 +360,8 @@ monitor_listener(void *ctx, const struct analysis_event *ev)
 	monitor_announce(m, ev);
 	fclose(m->capture);
 	m->capture = NULL;
-	if (ev->kind == ANALYSIS_FINDING && ev->finding >= 0 &&
-	    (size_t)ev->finding < r->nfindings)
-		crash = cause_class(r->findings[ev->finding].cause) ==
-		    CAUSE_CRASH;
+	if (ev->kind == ANALYSIS_FINDING && ev->finding != NULL)
+		crash = cause_class(ev->finding->cause) == CAUSE_CRASH;
 	if (len > 0 && !crashhold_add(m->hold, buf, len, crash,
 	    monitor_now_ms())) {
 		monitor_break(m);
@@ -383,32 +380,27 @@ monitor_announce(struct monitor *m, const struct analysis_event *ev)
 
 	switch (ev->kind) {
 	case ANALYSIS_FINDING:
-		if (ev->finding < 0 || (size_t)ev->finding >= r->nfindings)
+		if ((f = ev->finding) == NULL)
 			break;
-		f = &r->findings[ev->finding];
-		if (f->consequence_of >= 0 &&
-		    (size_t)f->consequence_of < r->nfindings) {
+		if (f->consequence_of != NULL) {
 			/* explained by an earlier finding: one line */
 			monitor_banner(m, "line %lu: %s (%s), a consequence of "
 			    "line %lu (%s)", f->line, f->rule->title, f->cause,
-			    r->findings[f->consequence_of].line,
-			    r->findings[f->consequence_of].cause);
+			    f->consequence_of->line, f->consequence_of->cause);
 			break;
 		}
 		monitor_banner(m, "diagnosis at line %lu: %s", f->line,
 		    f->cause);
-		report_text_finding(monitor_sink(m), r, (size_t)ev->finding,
-		    &m->ropts);
+		report_text_finding(monitor_sink(m), r, f, &m->ropts);
 		break;
 	case ANALYSIS_OUTCOME:
-		if (ev->session < 0 || (size_t)ev->session >= r->nsessions)
+		if ((s = result_session(r, ev->session)) == NULL)
 			break;
-		s = &r->sessions[ev->session];
 		oc = s->outcome;
 		monitor_banner(m, "update outcome: %s", outcome_name(oc));
 		/* only the input's last story decides: an attempt that a
 		   retry follows at once is not the end */
-		if ((size_t)ev->session + 1 == r->nsessions &&
+		if (s == &r->sessions[r->nsessions - 1] &&
 		    ((oc == OUTCOME_SUCCESS && (m->o->until == UNTIL_SUCCESS ||
 		    m->o->until == UNTIL_OUTCOME)) ||
 		    ((oc == OUTCOME_FAILED || oc == OUTCOME_ROLLED_BACK) &&

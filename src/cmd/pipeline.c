@@ -176,9 +176,9 @@ gate(const struct cli_common *c, const struct baseline *bl,
 				first_unexplained = r;
 		}
 		for (k = 0; k < r->nfindings; k++) {
-			const struct finding *f = &r->findings[k];
+			const struct finding *f = r->findings[k];
 
-			if (f->severity < c->fail_on || f->consequence_of >= 0)
+			if (f->severity < c->fail_on || f->consequence_of != NULL)
 				continue;
 			if (bl != NULL && baseline_contains(bl, r->path, f)) {
 				nbase++;

@@ -36,9 +36,7 @@ analysis_new(const struct ruleset *rs, struct matcher *m, const char *path,
 	a->res = xcalloc(1, sizeof(*a->res));
 	a->res->path = xstrdup(path);
 	a->res->format = "log";
-	a->res->primary = -1;
 	a->res->job_age_s = -1;
-	a->cur = -1;
 	a->node = -1;
 	a->last_dev_ms = -1;
 	a->prev_dev_ms = -1;
@@ -92,8 +90,9 @@ analysis_set_listener(struct analysis *a, analysis_fn fn, void *ctx)
 }
 
 void
-analysis_emit(struct analysis *a, enum analysis_event_kind kind, int finding,
-    int session, const struct stage_event *st, const struct note *note)
+analysis_emit(struct analysis *a, enum analysis_event_kind kind,
+    const struct finding *finding, unsigned long session,
+    const struct stage_event *st, const struct note *note)
 {
 	struct analysis_event ev;
 
@@ -126,7 +125,7 @@ analysis_note(struct analysis *a, unsigned long line, const char *fmt, ...)
 	r->notes[r->nnotes].line = line;
 	r->notes[r->nnotes].text = strbuf_detach(&sb);
 	r->nnotes++;
-	analysis_emit(a, ANALYSIS_NOTE, -1, a->cur, NULL,
+	analysis_emit(a, ANALYSIS_NOTE, NULL, a->cur, NULL,
 	    &r->notes[r->nnotes - 1]);
 }
 
@@ -356,7 +355,7 @@ analysis_set_job(struct analysis *a, const char *format, const char *job_id,
 		d->info = s->info != NULL ? xstrdup(s->info) : NULL;
 		d->timestamp = s->timestamp != NULL ? xstrdup(s->timestamp) : NULL;
 		d->log_path = s->log_path != NULL ? xstrdup(s->log_path) : NULL;
-		d->primary = -1;
+		d->primary = NULL;
 	}
 	r->nnodes += nnodes;
 }
@@ -373,7 +372,8 @@ analysis_raise(struct analysis *a, const char *rule_id, unsigned long line,
 		a->lineno = line;
 		a->res->nlines = line;
 	}
-	return finding_add(a, r, line, -1, -1, text, caps, ncaps, -1);
+	finding_add(a, r, line, -1, -1, text, caps, ncaps, 0);
+	return 0;
 }
 
 void
@@ -454,6 +454,5 @@ analysis_take_result(struct analysis *a)
 	a->res = xcalloc(1, sizeof(*a->res));
 	a->res->path = xstrdup(r->path);
 	a->nlimits = 0;		/* their notes went with r */
-	a->res->primary = -1;
 	return r;
 }

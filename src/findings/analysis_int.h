@@ -39,7 +39,7 @@ struct pending {
 	unsigned long	 line;
 	long long	 ms;
 	long long	 dev_ms, host_ms;
-	int		 session;
+	unsigned long	 session;	/* number, 0: none */
 	char		*text;
 	struct capture	*caps;
 	size_t		 ncaps;
@@ -75,10 +75,10 @@ struct msess {
 struct rule_hits {
 	long long	 ms[RULE_HITS_RING]; /* times of the last hits */
 	size_t		 n;		/* total hits */
-	int		 fired_in;	/* stage rules: session + 2 it fired in
-					   (0: never) */
-	int		 counted_in;	/* counting stage rules: session + 2 of
-					   the last attempt counted */
+	unsigned long	 fired_in;	/* stage rules: session number + 1 it
+					   fired in (1: none; 0: never) */
+	unsigned long	 counted_in;	/* counting stage rules: session number
+					   + 1 of the last attempt counted */
 };
 
 struct analysis {
@@ -109,7 +109,9 @@ struct analysis {
 	size_t		 npending, cappending;
 	struct rule_hits *rule_hits;
 	/* session model (session.c, table in model.c) */
-	int		 cur;		/* current session, -1 */
+	unsigned long	 cur;		/* current session's number, 0: none;
+					   always the last of res->sessions */
+	unsigned long	 nsessions_opened; /* numbers given so far */
 	enum mstate	 ms;		/* its state */
 	enum phase	 phase;		/* what rules' context.phase sees */
 	struct msess	 sm;		/* the current session's evidence */
@@ -143,7 +145,8 @@ struct analysis {
 };
 
 void	 analysis_emit(struct analysis *a, enum analysis_event_kind kind,
-	    int finding, int session, const struct stage_event *st,
+	    const struct finding *finding, unsigned long session,
+	    const struct stage_event *st,
 	    const struct note *note);
 void	 analysis_note(struct analysis *a, unsigned long line,
 	    const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -156,14 +159,15 @@ int	 analysis_on_match(void *ctx, const struct record *rec,
 void	 pending_tick(struct analysis *a, const struct record *rec);
 void	 pending_resolve(struct analysis *a, struct pending *p, int at_end);
 void	 pending_release(struct pending *p);
-/* Adds a finding from a rule (synthetic or matched); returns its index. */
-int	 finding_add(struct analysis *a, const struct rule *r,
+/* Adds a finding from a rule (synthetic or matched), or adds the line to
+   the same rule's finding; returns it. */
+struct finding *finding_add(struct analysis *a, const struct rule *r,
 	    unsigned long line, long long dev_ms, long long host_ms,
 	    const char *text, const struct capture *caps, size_t ncaps,
-	    int session);
+	    unsigned long session);
 
 /* Runs the rules fired by STAGE_FAILED for the finding that failed the
-   current session (f is copied first; it may move). */
+   current session. */
 void	 analysis_fire_failed(struct analysis *a, const struct finding *f);
 
 /* session.c: the OTA session model */
@@ -175,11 +179,11 @@ void	 session_marker(struct analysis *a, const struct record *rec,
  * operation: *benign is set, the finding is kept at severity info).
  * *fire is set when it is the error that failed its session.
  */
-int	 session_error(struct analysis *a, const struct record *rec,
+unsigned long session_error(struct analysis *a, const struct record *rec,
 	    const char *cause, int *benign, int *fire);
 /* The session a finding that is no error belongs to: the current one, or
    a new one when there is none (a postponed update names why). */
-int	 session_attach(struct analysis *a, unsigned long line);
+unsigned long session_attach(struct analysis *a, unsigned long line);
 void	 session_partition_row(struct analysis *a, const struct record *rec);
 /* The device restarted without a reset line (its clock started over). */
 void	 session_unseen_reset(struct analysis *a, const struct record *rec);
@@ -189,8 +193,9 @@ int	 session_progress(const struct analysis *a);
 /* rank.c: root cause first */
 void	 rank_findings(struct analysis *a);
 /* The primary finding of session s as the evidence stands now (what a
-   summarised session is counted under), -1 if none. */
-int	 rank_session_primary(struct input_result *r, int s);
+   summarised session is counted under), NULL if none. */
+struct finding *rank_session_primary(struct input_result *r,
+	    const struct session *s);
 /* Crash findings with a decoded stack: the first "frames" rule that
    matches it refines the finding (hits.c). */
 void	 hits_refine_frames(struct analysis *a);

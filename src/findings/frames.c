@@ -543,7 +543,7 @@ finding_for(const struct input_result *r, const struct frames_crash *c)
 	size_t i, k;
 
 	for (i = 0; i < r->nfindings; i++) {
-		const struct finding *f = &r->findings[i];
+		const struct finding *f = r->findings[i];
 		int score;
 		enum cause_class cc = cause_class(f->cause);
 
@@ -582,7 +582,7 @@ frames_attach(struct frames *fr, struct input_result *r)
 		if (c->nstack == 0)
 			continue;
 		if ((fi = finding_for(r, c)) >= 0) {
-			struct finding *f = &r->findings[fi];
+			struct finding *f = r->findings[fi];
 
 			f->frames = c->stack;
 			f->nframes = c->nstack;

@@ -131,11 +131,12 @@ effective_cause(const struct analysis *a, const struct rule *r,
 	return cause;
 }
 
-int
+struct finding *
 finding_add(struct analysis *a, const struct rule *r, unsigned long line,
     long long dev_ms, long long host_ms, const char *text,
-    const struct capture *caps, size_t ncaps, int session)
+    const struct capture *caps, size_t ncaps, unsigned long session)
 {
+	struct session *ss = result_session(a->res, session);
 	struct input_result *res = a->res;
 	const char *cause = effective_cause(a, r, caps, ncaps);
 	char *msg;
@@ -144,7 +145,7 @@ finding_add(struct analysis *a, const struct rule *r, unsigned long line,
 
 	msg = format_message(a, r, caps, ncaps);
 	for (i = res->nfindings; i-- > 0;) {
-		f = &res->findings[i];
+		f = res->findings[i];
 		/* job records come node by node: look no further back than
 		   this node's own findings */
 		if (a->node >= 0 && f->node != a->node)
@@ -160,15 +161,12 @@ finding_add(struct analysis *a, const struct rule *r, unsigned long line,
 				f->last_line = line;
 			f->count++;
 			free(msg);
-			if (session >= 0)
-				session_saw(&res->sessions[session], (int)i);
-			return (int)i;
+			if (ss != NULL)
+				session_saw(ss, f);
+			return f;
 		}
 	}
-	res->findings = xrealloc(res->findings, (res->nfindings + 1) *
-	    sizeof(*res->findings));
-	f = &res->findings[res->nfindings];
-	memset(f, 0, sizeof(*f));
+	f = result_add_finding(res);
 	f->rule = r;
 	f->cause = cause;
 	f->severity = r->severity;
@@ -185,7 +183,6 @@ finding_add(struct analysis *a, const struct rule *r, unsigned long line,
 	f->node = a->node;
 	/* kept until the ranking, so its consequences can go with it */
 	f->ignored = ignored(a, r, cause);
-	f->consequence_of = -1;
 	if (ncaps > 0) {
 		f->caps = xcalloc(ncaps, sizeof(*f->caps));
 		for (i = 0; i < ncaps; i++) {
@@ -194,10 +191,9 @@ finding_add(struct analysis *a, const struct rule *r, unsigned long line,
 		}
 		f->ncaps = ncaps;
 	}
-	res->nfindings++;
-	if (session >= 0)
-		session_saw(&res->sessions[session], (int)(res->nfindings - 1));
-	return (int)(res->nfindings - 1);
+	if (ss != NULL)
+		session_saw(ss, f);
+	return f;
 }
 
 /* --- events and context ------------------------------------------------ */
@@ -256,12 +252,10 @@ seen_before(const struct analysis *a, const struct rule_ref *ref,
 	return 0;
 }
 
-/* Adds context evidence lines to finding idx (kept ascending, unique). */
+/* Adds context evidence lines to finding f (kept ascending, unique). */
 static void
-add_evidence(struct analysis *a, int idx, const unsigned long *lines,
-    size_t n)
+add_evidence(struct finding *f, const unsigned long *lines, size_t n)
 {
-	struct finding *f = &a->res->findings[idx];
 	size_t i, k;
 
 	for (i = 0; i < n; i++) {
@@ -341,47 +335,47 @@ context_now(struct analysis *a, const struct rule *r,
 }
 
 /*
- * The earlier error finding of session s that a new finding idx most likely
- * follows from: a symptom follows the first cause (or the first symptom);
- * a cause follows only an earlier cause.  -1 if none.
+ * The earlier error finding of session s that a new finding nf (the last
+ * one) most likely follows from: a symptom follows the first cause (or the
+ * first symptom); a cause follows only an earlier cause.  NULL if none.
  */
-static int
-live_root(const struct analysis *a, int s, int idx)
+static const struct finding *
+live_root(const struct analysis *a, unsigned long s, const struct finding *nf)
 {
 	const struct input_result *r = a->res;
-	const struct finding *nf = &r->findings[idx];
-	size_t i, lo = 0;
-	int any = -1;
+	size_t i, lo = 0, end = nf->pos;
+	const struct finding *any = NULL;
 
 	if (nf->severity != RULE_ERROR)
-		return -1;
+		return NULL;
 
 	/* job records: only this node's run of findings */
 	if (nf->node >= 0)
-		for (lo = (size_t)idx; lo > 0 &&
-		    r->findings[lo - 1].node == nf->node; lo--)
+		for (lo = end; lo > 0 &&
+		    r->findings[lo - 1]->node == nf->node; lo--)
 			;
-	for (i = lo; i < (size_t)idx; i++) {
-		const struct finding *f = &r->findings[i];
+	for (i = lo; i < end; i++) {
+		const struct finding *f = r->findings[i];
 
 		if (f->session != s || f->severity != RULE_ERROR ||
-		    f->consequence_of >= 0 || f->node != nf->node)
+		    f->consequence_of != NULL || f->node != nf->node)
 			continue;
 		if (f->rule->role == RULE_ROLE_CAUSE)
-			return (int)i;
-		if (any < 0)
-			any = (int)i;
+			return f;
+		if (any == NULL)
+			any = f;
 	}
-	return nf->rule->role == RULE_ROLE_SYMPTOM ? any : -1;
+	return nf->rule->role == RULE_ROLE_SYMPTOM ? any : NULL;
 }
 
 static void
 confirm(struct analysis *a, const struct rule *r, unsigned long line,
     long long dev_ms, long long host_ms, const char *text,
-    const struct capture *caps, size_t ncaps, int session_hint,
+    const struct capture *caps, size_t ncaps, unsigned long session_hint,
     const unsigned long *ctx_lines, size_t nctx)
 {
-	int s, idx, benign = 0, fire = 0;
+	int benign = 0, fire = 0;
+	unsigned long s;
 	size_t before = a->res->nfindings;
 	struct finding *f;
 
@@ -400,27 +394,24 @@ confirm(struct analysis *a, const struct rule *r, unsigned long line,
 		rec.node = a->node;
 		s = session_error(a, &rec, effective_cause(a, r, caps, ncaps),
 		    &benign, &fire);
-	} else if (s < 0 && a->node < 0)
+	} else if (s == 0 && a->node < 0)
 		s = session_attach(a, line);
-	idx = finding_add(a, r, line, dev_ms, host_ms, text, caps, ncaps, s);
-	if (idx < 0)
-		return;
-	f = &a->res->findings[idx];
+	f = finding_add(a, r, line, dev_ms, host_ms, text, caps, ncaps, s);
 	if (a->res->nfindings > before && benign)
 		f->severity = RULE_INFO;	/* normal operation */
 	if (a->res->nfindings > before && f->ignored) {
 		/* --ignore: it still decides the session, silently */
 	} else if (a->res->nfindings > before) {
 		/* the context it needed is evidence too */
-		add_evidence(a, idx, ctx_lines, nctx);
+		add_evidence(f, ctx_lines, nctx);
 		/* live: link to the root it most likely follows from (the
 		   ranking at the end decides for good) */
-		f->consequence_of = live_root(a, s, idx);
-		analysis_emit(a, ANALYSIS_FINDING, idx, s, NULL, NULL);
+		f->consequence_of = live_root(a, s, f);
+		analysis_emit(a, ANALYSIS_FINDING, f, s, NULL, NULL);
 	}
 	/* rules fired by the failure itself (concurrent activity ...) */
 	if (fire)
-		analysis_fire_failed(a, &a->res->findings[idx]);
+		analysis_fire_failed(a, f);
 }
 
 void
@@ -597,19 +588,19 @@ fire_stage(struct analysis *a, const struct record *rec,
 		/* a stage rule speaks once per session, unless it counts
 		   repetitions */
 		if (t->ctx.count_min == 0 &&
-		    a->rule_hits[t->index].fired_in == a->cur + 2)
+		    a->rule_hits[t->index].fired_in == a->cur + 1)
 			continue;
 		/* one that counts repetitions counts attempts: several
 		   lines of one attempt (a check announced twice) are one */
 		if (t->ctx.count_min > 0 &&
-		    a->rule_hits[t->index].counted_in == a->cur + 2)
+		    a->rule_hits[t->index].counted_in == a->cur + 1)
 			continue;
-		a->rule_hits[t->index].counted_in = a->cur + 2;
+		a->rule_hits[t->index].counted_in = a->cur + 1;
 		tm.rule = t;
 		before = a->res->nfindings;
 		analysis_on_match(a, rec, &tm);
 		if (a->res->nfindings > before)
-			a->rule_hits[t->index].fired_in = a->cur + 2;
+			a->rule_hits[t->index].fired_in = a->cur + 1;
 	}
 }
 
@@ -729,7 +720,7 @@ hits_refine_frames(struct analysis *a)
 	size_t i, k, j;
 
 	for (i = 0; i < res->nfindings; i++) {
-		struct finding *f = &res->findings[i];
+		struct finding *f = res->findings[i];
 
 		if (f->nframes == 0)
 			continue;

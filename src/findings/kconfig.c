@@ -112,7 +112,7 @@ kconfig_apply(struct input_result *r, const struct sdkconfig *s)
 	size_t nseen = 0, j;
 
 	for (i = 0; i < r->nfindings; i++) {
-		struct finding *f = &r->findings[i];
+		struct finding *f = r->findings[i];
 
 		if (f->rule == NULL || f->rule->nkconfig == 0 || f->kc != NULL)
 			continue;
@@ -122,7 +122,7 @@ kconfig_apply(struct input_result *r, const struct sdkconfig *s)
 			char first[64];
 
 			suggest(&f->rule->kconfig[k], s, kc);
-			if (kc->suggested == NULL || f->consequence_of >= 0 ||
+			if (kc->suggested == NULL || f->consequence_of != NULL ||
 			    f->severity == RULE_INFO)
 				continue;
 			for (j = 0; j < nseen; j++)

@@ -6,7 +6,7 @@
  * its consequences.  Severity alone does not decide.  A session whose new
  * image runs in the end keeps its findings, capped at warning.  Findings
  * are then ordered: the input's primary cause, other primary causes, then
- * by severity and line; indices are remapped.
+ * by severity and line; links are pointers, so only positions change.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -84,62 +84,85 @@ better(const struct finding *f, const struct finding *best)
 
 /* Does finding f belong to session s (first seen there, or repeated in it)? */
 static int
-in_session(const struct input_result *r, const struct finding *f, int s)
+in_session(const struct finding *f, const struct session *s)
 {
-	const struct session *ss;
 	size_t i;
 
-	if (f->session == s)
-		return 1;
-	if (s < 0 || (size_t)s >= r->nsessions)
+	if (s == NULL)
 		return 0;
-	ss = &r->sessions[s];
-	for (i = 0; i < ss->nseen; i++)
-		if (&r->findings[ss->seen[i]] == f)
+	if (f->session == s->no)
+		return 1;
+	for (i = 0; i < s->nseen; i++)
+		if (s->seen[i] == f)
 			return 1;
 	for (i = 0; i < f->nlines; i++)
-		if (f->lines[i] >= ss->start_line && f->lines[i] <= ss->end_line)
+		if (f->lines[i] >= s->start_line && f->lines[i] <= s->end_line)
 			return 1;
 	return 0;
 }
 
-/* Picks the primary among findings matching (session s) or (node n). */
-static int
-pick_at(struct input_result *r, int s, int node, const size_t *only,
-    size_t nonly, enum rule_severity min)
+/*
+ * The findings of one session (s) or one job node (node >= 0, its findings
+ * listed in only[0..nonly)): what the primary is picked from and linked in.
+ */
+struct scope {
+	const struct session *s;
+	int		 node;
+	struct finding *const *only;
+	size_t		 nonly;
+};
+
+static size_t
+scope_n(const struct input_result *r, const struct scope *sc)
 {
-	size_t j, i, n = only != NULL ? nonly : r->nfindings;
-	const struct finding *best = NULL;
-	int bi = -1;
+	return sc->only != NULL ? sc->nonly : r->nfindings;
+}
+
+static struct finding *
+scope_at(const struct input_result *r, const struct scope *sc, size_t j)
+{
+	return sc->only != NULL ? sc->only[j] : r->findings[j];
+}
+
+static int
+scope_has(const struct scope *sc, const struct finding *f)
+{
+	return sc->node >= 0 ? f->node == sc->node : in_session(f, sc->s);
+}
+
+/* Picks the primary among the findings of a scope. */
+static struct finding *
+pick_at(const struct input_result *r, const struct scope *sc,
+    enum rule_severity min)
+{
+	size_t j, n = scope_n(r, sc);
+	struct finding *best = NULL;
 
 	for (j = 0; j < n; j++) {
-		const struct finding *f;
+		struct finding *f = scope_at(r, sc, j);
 
-		i = only != NULL ? only[j] : j;
-		f = &r->findings[i];
-
-		if (node >= 0 ? f->node != node : !in_session(r, f, s))
+		if (!scope_has(sc, f))
 			continue;
 		if (f->severity < min || advisory(f->cause))
 			continue;
-		if (better(f, best)) {
+		if (better(f, best))
 			best = f;
-			bi = (int)i;
-		}
 	}
-	return bi;
+	return best;
 }
 
-static int
-pick(struct input_result *r, int s, int node, const size_t *only, size_t nonly)
+static struct finding *
+pick(const struct input_result *r, const struct scope *sc)
 {
-	return pick_at(r, s, node, only, nonly, RULE_WARNING);
+	return pick_at(r, sc, RULE_WARNING);
 }
 
-int
-rank_session_primary(struct input_result *r, int s)
+struct finding *
+rank_session_primary(struct input_result *r, const struct session *s)
 {
-	return pick(r, s, -1, NULL, 0);
+	struct scope sc = { s, -1, NULL, 0 };
+
+	return pick(r, &sc);
 }
 
 /* Causes that explain a rollback when they happen in the same session. */
@@ -163,36 +186,30 @@ rollback_notice(const struct finding *f)
 }
 
 static void
-link_consequences(struct input_result *r, int p, int s, int node,
-    const size_t *only, size_t nonly)
+link_consequences(struct input_result *r, struct finding *pf,
+    const struct scope *sc)
 {
-	size_t j, i, n = only != NULL ? nonly : r->nfindings;
-	struct finding *pf = &r->findings[p];
+	size_t j, n = scope_n(r, sc);
 
 	pf->primary = 1;
 	for (j = 0; j < n; j++) {
-		struct finding *f;
+		struct finding *f = scope_at(r, sc, j);
 
-		i = only != NULL ? only[j] : j;
-		f = &r->findings[i];
-
-		if ((int)i == p || f->consequence_of >= 0 || f->primary)
+		if (f == pf || f->consequence_of != NULL || f->primary)
 			continue;
-		if (node >= 0 ? f->node != node : !in_session(r, f, s))
+		if (!scope_has(sc, f))
 			continue;
 		if (f->line < pf->line || advisory(f->cause))
 			continue;
 		if (f->severity == RULE_INFO)
 			continue;
-		f->consequence_of = p;
+		f->consequence_of = pf;
 	}
 }
 
 struct order {
-	size_t	 idx;
-	int	 key0;		/* 0: input primary, 1: other primary, 2: rest */
-	int	 sev;
-	unsigned long line;
+	struct finding	*f;
+	int		 key0;	/* 0: input primary, 1: other primary, 2: rest */
 };
 
 static int
@@ -202,83 +219,34 @@ cmp_order(const void *x, const void *y)
 
 	if (a->key0 != b->key0)
 		return a->key0 - b->key0;
-	if (a->sev != b->sev)
-		return b->sev - a->sev;
-	if (a->line != b->line)
-		return a->line < b->line ? -1 : 1;
-	return a->idx < b->idx ? -1 : a->idx > b->idx;
+	if (a->f->severity != b->f->severity)
+		return (int)b->f->severity - (int)a->f->severity;
+	if (a->f->line != b->f->line)
+		return a->f->line < b->f->line ? -1 : 1;
+	return a->f->pos < b->f->pos ? -1 : a->f->pos > b->f->pos;
 }
 
+/* Orders the findings: the input's primary, other primaries, then by
+   severity and line.  Links are pointers: only positions change. */
 static void
 reorder(struct input_result *r)
 {
 	struct order *o;
-	struct finding *nf;
-	int *map;
 	size_t i;
 
 	if (r->nfindings < 2)
 		return;
 	o = xcalloc(r->nfindings, sizeof(*o));
 	for (i = 0; i < r->nfindings; i++) {
-		o[i].idx = i;
-		o[i].key0 = (int)i == r->primary ? 0 : r->findings[i].primary ? 1 :
-		    2;
-		o[i].sev = (int)r->findings[i].severity;
-		o[i].line = r->findings[i].line;
+		o[i].f = r->findings[i];
+		o[i].key0 = o[i].f == r->primary ? 0 : o[i].f->primary ? 1 : 2;
 	}
 	qsort(o, r->nfindings, sizeof(*o), cmp_order);
-	map = xcalloc(r->nfindings, sizeof(int));
-	nf = xcalloc(r->nfindings, sizeof(*nf));
 	for (i = 0; i < r->nfindings; i++) {
-		nf[i] = r->findings[o[i].idx];
-		map[o[i].idx] = (int)i;
+		r->findings[i] = o[i].f;
+		r->findings[i]->pos = i;
 	}
-	free(r->findings);
-	r->findings = nf;
-	result_remap_findings(r, map);
-	free(map);
 	free(o);
-}
-
-/* Drops --ignored findings and the findings they explain; remaps indices. */
-static void
-drop_ignored(struct input_result *r)
-{
-	size_t i, j, n = r->nfindings;
-	int *map, changed = 1;
-
-	/* a consequence of an ignored finding is accepted with it */
-	while (changed) {
-		changed = 0;
-		for (i = 0; i < n; i++) {
-			int c = r->findings[i].consequence_of;
-
-			if (!r->findings[i].ignored && c >= 0 &&
-			    r->findings[c].ignored) {
-				r->findings[i].ignored = 1;
-				changed = 1;
-			}
-		}
-	}
-	map = xcalloc(n + 1, sizeof(int));
-	for (i = j = 0; i < n; i++) {
-		struct finding *f = &r->findings[i];
-
-		if (f->ignored) {
-			map[i] = -1;
-			r->nignored++;
-			finding_release(f);
-			continue;
-		}
-		map[i] = (int)j;
-		if (i != j)
-			r->findings[j] = *f;
-		j++;
-	}
-	r->nfindings = j;
-	result_remap_findings(r, map);
-	free(map);
 }
 
 static int
@@ -289,7 +257,7 @@ cmp_str(const void *x, const void *y)
 
 /* The cause most failed or rolled-back nodes share (ties: the cause id
    first in order), then the first node with it: the job's primary. */
-static int
+static struct finding *
 job_primary(const struct input_result *r)
 {
 	const char **causes;
@@ -298,9 +266,9 @@ job_primary(const struct input_result *r)
 
 	causes = xcalloc(r->nnodes + 1, sizeof(*causes));
 	for (i = 0; i < r->nnodes; i++)
-		if (r->nodes[i].primary >= 0 &&
+		if (r->nodes[i].primary != NULL &&
 		    outcome_class(r->nodes[i].outcome) == 2)
-			causes[n++] = r->findings[r->nodes[i].primary].cause;
+			causes[n++] = r->nodes[i].primary->cause;
 	qsort(causes, n, sizeof(*causes), cmp_str);
 	for (i = 0; i < n; i += run) {
 		for (run = 1; i + run < n && strcmp(causes[i],
@@ -313,11 +281,11 @@ job_primary(const struct input_result *r)
 	}
 	free(causes);
 	for (i = 0; key != NULL && i < r->nnodes; i++)
-		if (r->nodes[i].primary >= 0 &&
+		if (r->nodes[i].primary != NULL &&
 		    outcome_class(r->nodes[i].outcome) == 2 &&
-		    strcmp(r->findings[r->nodes[i].primary].cause, key) == 0)
+		    strcmp(r->nodes[i].primary->cause, key) == 0)
 			return r->nodes[i].primary;
-	return -1;
+	return NULL;
 }
 
 /*
@@ -333,44 +301,45 @@ job_primary(const struct input_result *r)
 static void
 rank_job(struct input_result *r)
 {
-	size_t k, i, *start, *idx, *fill, count[OUTCOME_NOT_ATTEMPTED + 1];
+	size_t k, i, *start, *fill, count[OUTCOME_NOT_ATTEMPTED + 1];
+	struct finding **byn;
 
 	/* the findings of each node, by a counting sort: one pass, not one
 	   pass per node (a fleet job has many nodes) */
 	start = xcalloc(r->nnodes + 2, sizeof(size_t));
 	fill = xcalloc(r->nnodes + 1, sizeof(size_t));
-	idx = xcalloc(r->nfindings + 1, sizeof(size_t));
+	byn = xcalloc(r->nfindings + 1, sizeof(*byn));
 	r->job_timed_out = 0;
 	for (i = 0; i < r->nfindings; i++) {
-		int nd = r->findings[i].node;
+		int nd = r->findings[i]->node;
 
 		if (nd >= 0 && (size_t)nd < r->nnodes) {
 			start[nd + 1]++;
-			if (finding_is_job_timeout(&r->findings[i]))
+			if (finding_is_job_timeout(r->findings[i]))
 				r->job_timed_out = 1;
 		}
 	}
 	for (k = 0; k < r->nnodes; k++)
 		start[k + 1] += start[k];
 	for (i = 0; i < r->nfindings; i++) {
-		int nd = r->findings[i].node;
+		int nd = r->findings[i]->node;
 
 		if (nd >= 0 && (size_t)nd < r->nnodes)
-			idx[start[nd] + fill[nd]++] = i;
+			byn[start[nd] + fill[nd]++] = r->findings[i];
 	}
 	memset(count, 0, sizeof(count));
 	for (k = 0; k < r->nnodes; k++) {
 		struct job_node *n = &r->nodes[k];
-		const size_t *mine = idx + start[k];
-		size_t nmine = start[k + 1] - start[k];
-		int p = pick(r, -1, (int)k, mine, nmine);
+		struct scope sc = { NULL, (int)k, byn + start[k],
+		    start[k + 1] - start[k] };
+		struct finding *p = pick(r, &sc);
 
-		if (p < 0)
-			p = pick_at(r, -1, (int)k, mine, nmine, RULE_INFO);
+		if (p == NULL)
+			p = pick_at(r, &sc, RULE_INFO);
 		n->primary = p;
-		if (p >= 0) {
-			link_consequences(r, p, -1, (int)k, mine, nmine);
-			if (strcmp(r->findings[p].cause, "rollback") == 0 &&
+		if (p != NULL) {
+			link_consequences(r, p, &sc);
+			if (strcmp(p->cause, "rollback") == 0 &&
 			    (n->outcome == OUTCOME_FAILED ||
 			    n->outcome == OUTCOME_UNKNOWN))
 				n->outcome = OUTCOME_ROLLED_BACK;
@@ -389,7 +358,7 @@ rank_job(struct input_result *r)
 	}
 	free(start);
 	free(fill);
-	free(idx);
+	free(byn);
 	if (count[OUTCOME_FAILED] > 0 || r->job_timed_out)
 		r->outcome = OUTCOME_FAILED;
 	else if (count[OUTCOME_ROLLED_BACK] > 0)
@@ -407,19 +376,19 @@ rank_job(struct input_result *r)
 
 /* The finding behind the last summarised attempt: of its cause, the one
    seen last. */
-static int
+static struct finding *
 summarised_primary(const struct input_result *r)
 {
 	size_t k;
-	int best = -1;
+	struct finding *best = NULL;
 
 	if (r->summarised.last_cause == NULL)
-		return -1;
+		return NULL;
 	for (k = 0; k < r->nfindings; k++)
-		if (strcmp(r->findings[k].cause, r->summarised.last_cause) ==
-		    0 && (best < 0 || r->findings[k].last_line >
-		    r->findings[best].last_line))
-			best = (int)k;
+		if (strcmp(r->findings[k]->cause, r->summarised.last_cause) ==
+		    0 && (best == NULL || r->findings[k]->last_line >
+		    best->last_line))
+			best = r->findings[k];
 	return best;
 }
 
@@ -429,18 +398,18 @@ rank_image(struct input_result *r)
 {
 	size_t i;
 
-	drop_ignored(r);
-	r->primary = -1;
+	result_drop_ignored(r);
+	r->primary = NULL;
 	for (i = 0; i < r->nfindings; i++)
-		if (r->primary < 0 || r->findings[i].severity >
-		    r->findings[r->primary].severity)
-			r->primary = (int)i;
-	if (r->primary >= 0 && r->findings[r->primary].severity < RULE_WARNING)
-		r->primary = -1;
-	if (r->primary >= 0)
-		r->findings[r->primary].primary = 1;
-	r->outcome = r->primary >= 0 &&
-	    r->findings[r->primary].severity == RULE_ERROR ? OUTCOME_FAILED :
+		if (r->primary == NULL || r->findings[i]->severity >
+		    r->primary->severity)
+			r->primary = r->findings[i];
+	if (r->primary != NULL && r->primary->severity < RULE_WARNING)
+		r->primary = NULL;
+	if (r->primary != NULL)
+		r->primary->primary = 1;
+	r->outcome = r->primary != NULL &&
+	    r->primary->severity == RULE_ERROR ? OUTCOME_FAILED :
 	    OUTCOME_SUCCESS;
 	reorder(r);
 }
@@ -449,8 +418,8 @@ void
 rank_findings(struct analysis *a)
 {
 	struct input_result *r = a->res;
+	const struct session *last_attempt = NULL;
 	size_t i, k;
-	int last_attempt = -1;
 
 	if (r->error) {
 		r->outcome = OUTCOME_UNKNOWN;
@@ -458,8 +427,8 @@ rank_findings(struct analysis *a)
 	}
 	/* live links were provisional: decide them again */
 	for (i = 0; i < r->nfindings; i++) {
-		r->findings[i].consequence_of = -1;
-		r->findings[i].primary = 0;
+		r->findings[i]->consequence_of = NULL;
+		r->findings[i]->primary = 0;
 	}
 	if (r->kind == INPUT_IMAGE) {
 		rank_image(r);
@@ -467,22 +436,23 @@ rank_findings(struct analysis *a)
 	}
 	if (r->kind == INPUT_JOB) {
 		rank_job(r);
-		drop_ignored(r);
+		result_drop_ignored(r);
 		reorder(r);
 		return;
 	}
 	for (i = 0; i < r->nsessions; i++) {
 		struct session *s = &r->sessions[i];
+		struct scope sc = { s, -1, NULL, 0 };
 
-		s->primary = -1;
+		s->primary = NULL;
 		if (s->outcome == OUTCOME_SUCCESS) {
 			/* the new image runs: what the model did not count
 			   against it is a warning at most, and advice on a
 			   healthy update is no warning */
 			for (k = 0; k < r->nfindings; k++) {
-				struct finding *f = &r->findings[k];
+				struct finding *f = r->findings[k];
 
-				if (f->session != (int)i)
+				if (f->session != s->no)
 					continue;
 				if (f->severity == RULE_ERROR)
 					f->severity = RULE_WARNING;
@@ -497,69 +467,69 @@ rank_findings(struct analysis *a)
 		    s->outcome != OUTCOME_IN_PROGRESS &&
 		    s->outcome != OUTCOME_NOT_ATTEMPTED)
 			continue;
-		s->primary = pick(r, (int)i, -1, NULL, 0);
+		s->primary = pick(r, &sc);
 		/* nothing attempted: the model's own "nothing newer" note
 		   still says why */
-		if (s->primary < 0 && s->outcome == OUTCOME_NOT_ATTEMPTED)
-			s->primary = pick_at(r, (int)i, -1, NULL, 0, RULE_INFO);
-		if (s->primary >= 0 &&
-		    rollback_notice(&r->findings[s->primary])) {
+		if (s->primary == NULL && s->outcome == OUTCOME_NOT_ATTEMPTED)
+			s->primary = pick_at(r, &sc, RULE_INFO);
+		if (s->primary != NULL && rollback_notice(s->primary)) {
 			/* what reset or crashed the new image explains the
 			   rollback, even when it is logged after it */
-			for (k = 0; k < r->nfindings; k++)
-				if (in_session(r, &r->findings[k], (int)i) &&
-				    r->findings[k].severity >= RULE_WARNING &&
-				    explains_rollback(r->findings[k].cause)) {
-					int rb = s->primary;
+			for (k = 0; k < r->nfindings; k++) {
+				struct finding *f = r->findings[k];
 
-					r->findings[k].severity = RULE_ERROR;
-					s->primary = (int)k;
-					r->findings[rb].consequence_of = (int)k;
+				if (in_session(f, s) &&
+				    f->severity >= RULE_WARNING &&
+				    explains_rollback(f->cause)) {
+					f->severity = RULE_ERROR;
+					s->primary->consequence_of = f;
+					s->primary = f;
 					break;
 				}
+			}
 		}
-		if (s->primary >= 0)
-			link_consequences(r, s->primary, (int)i, -1, NULL, 0);
+		if (s->primary != NULL)
+			link_consequences(r, s->primary, &sc);
 	}
 	/* the input: its last attempted session decides */
 	for (i = 0; i < r->nsessions; i++)
 		if (r->sessions[i].outcome != OUTCOME_NOT_ATTEMPTED &&
 		    r->sessions[i].outcome != OUTCOME_UNKNOWN)
-			last_attempt = (int)i;
+			last_attempt = &r->sessions[i];
 	if (r->summarised.n > 0 &&
 	    r->summarised.last_attempt != OUTCOME_UNKNOWN &&
-	    (last_attempt < 0 || (size_t)last_attempt < r->summarised.after)) {
+	    (last_attempt == NULL ||
+	    last_attempt->no < r->summarised.first_no)) {
 		/* the last attempt is among the summarised sessions */
 		r->outcome = r->summarised.last_attempt;
 		if (r->outcome != OUTCOME_SUCCESS)
 			r->primary = summarised_primary(r);
-	} else if (last_attempt < 0) {
+	} else if (last_attempt == NULL) {
 		/* nothing attempted: a postponed or refused update may
 		   still name why (ota-delayed ...) */
 		r->outcome = OUTCOME_NOT_ATTEMPTED;
 		for (i = r->nsessions; i-- > 0;)
-			if (r->sessions[i].primary >= 0) {
+			if (r->sessions[i].primary != NULL) {
 				r->primary = r->sessions[i].primary;
 				break;
 			}
 	} else {
-		r->outcome = r->sessions[last_attempt].outcome;
+		r->outcome = last_attempt->outcome;
 		/* attempts that failed before the one that went through are
-		   worth a warning, not a failed gate */
+		   worth a warning, not a failed gate (session numbers are in
+		   order, summarised ones too) */
 		if (r->outcome == OUTCOME_SUCCESS)
 			for (k = 0; k < r->nfindings; k++)
-				if ((r->findings[k].session == SESSION_SUMMARISED ?
-				    (size_t)last_attempt >= r->summarised.after :
-				    r->findings[k].session >= 0 &&
-				    r->findings[k].session < last_attempt) &&
-				    r->findings[k].severity == RULE_ERROR)
-					r->findings[k].severity = RULE_WARNING;
+				if (r->findings[k]->session != 0 &&
+				    r->findings[k]->session < last_attempt->no &&
+				    r->findings[k]->severity == RULE_ERROR)
+					r->findings[k]->severity = RULE_WARNING;
 		if (r->outcome != OUTCOME_SUCCESS)
-			r->primary = r->sessions[last_attempt].primary;
-		if (r->outcome == OUTCOME_IN_PROGRESS && r->primary >= 0 &&
-		    r->findings[r->primary].severity == RULE_ERROR)
+			r->primary = last_attempt->primary;
+		if (r->outcome == OUTCOME_IN_PROGRESS && r->primary != NULL &&
+		    r->primary->severity == RULE_ERROR)
 			r->outcome = OUTCOME_FAILED;
 	}
-	drop_ignored(r);
+	result_drop_ignored(r);
 	reorder(r);
 }

@@ -70,10 +70,12 @@ input_kind_name(enum input_kind k)
 }
 
 void
-finding_release(struct finding *f)
+finding_free(struct finding *f)
 {
 	size_t k;
 
+	if (f == NULL)
+		return;
 	free(f->text);
 	free(f->message);
 	for (k = 0; k < f->ncaps; k++) {
@@ -92,6 +94,21 @@ finding_release(struct finding *f)
 		free(f->kc[k].suggested);
 	}
 	free(f->kc);
+	free(f);
+}
+
+struct finding *
+result_add_finding(struct input_result *r)
+{
+	struct finding *f = xcalloc(1, sizeof(*f));
+
+	if ((r->nfindings & (r->nfindings - 1)) == 0)	/* 0, 1, 2, 4 ...: grow */
+		r->findings = xrealloc(r->findings, (r->nfindings ? r->nfindings *
+		    2 : 4) * sizeof(*r->findings));
+	f->node = -1;
+	f->pos = r->nfindings;
+	r->findings[r->nfindings++] = f;
+	return f;
 }
 
 void
@@ -113,7 +130,7 @@ session_release(struct session *s)
 }
 
 void
-session_saw(struct session *s, int f)
+session_saw(struct session *s, struct finding *f)
 {
 	size_t i;
 
@@ -128,40 +145,102 @@ session_saw(struct session *s, int f)
 	s->seen[s->nseen++] = f;
 }
 
-void
-result_remap_findings(struct input_result *r, const int *map)
+long
+result_session_index(const struct input_result *r, unsigned long no)
 {
-	size_t i, k, j;
+	size_t lo = 0, hi = r->nsessions;
 
-	for (i = 0; i < r->nfindings; i++)
-		if (r->findings[i].consequence_of >= 0)
-			r->findings[i].consequence_of =
-			    map[r->findings[i].consequence_of];
-	for (i = 0; i < r->nsessions; i++) {
-		struct session *s = &r->sessions[i];
+	if (no == 0)
+		return -1;
+	/* the current session is the last one: most lookups end here */
+	if (hi > 0 && r->sessions[hi - 1].no == no)
+		return (long)hi - 1;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		if (s->primary >= 0)
-			s->primary = map[s->primary];
-		for (k = j = 0; k < s->nseen; k++)
-			if (map[s->seen[k]] >= 0)
-				s->seen[j++] = map[s->seen[k]];
-		s->nseen = j;
+		if (r->sessions[mid].no == no)
+			return (long)mid;
+		if (r->sessions[mid].no < no)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	for (i = 0; i < r->nnodes; i++)
-		if (r->nodes[i].primary >= 0)
-			r->nodes[i].primary = map[r->nodes[i].primary];
-	if (r->primary >= 0)
-		r->primary = map[r->primary];
+	return -1;
 }
 
-void
-result_remap_sessions(struct input_result *r, const int *map)
+struct session *
+result_session(const struct input_result *r, unsigned long no)
+{
+	long i = result_session_index(r, no);
+
+	return i >= 0 ? &r->sessions[i] : NULL;
+}
+
+int
+result_session_summarised(const struct input_result *r, unsigned long no)
+{
+	return r->summarised.n > 0 && no >= r->summarised.first_no &&
+	    no <= r->summarised.last_no;
+}
+
+size_t
+result_summary_after(const struct input_result *r)
 {
 	size_t i;
 
-	for (i = 0; i < r->nfindings; i++)
-		if (r->findings[i].session >= 0)
-			r->findings[i].session = map[r->findings[i].session];
+	for (i = 0; i < r->nsessions &&
+	    r->sessions[i].no < r->summarised.first_no; i++)
+		;
+	return i;
+}
+
+void
+result_drop_ignored(struct input_result *r)
+{
+	size_t i, j, k;
+	int changed = 1;
+
+	/* a consequence of an ignored finding is accepted with it */
+	while (changed) {
+		changed = 0;
+		for (i = 0; i < r->nfindings; i++) {
+			struct finding *f = r->findings[i];
+
+			if (!f->ignored && f->consequence_of != NULL &&
+			    f->consequence_of->ignored) {
+				f->ignored = 1;
+				changed = 1;
+			}
+		}
+	}
+	for (i = 0; i < r->nsessions; i++) {
+		struct session *s = &r->sessions[i];
+
+		if (s->primary != NULL && s->primary->ignored)
+			s->primary = NULL;
+		for (k = j = 0; k < s->nseen; k++)
+			if (!s->seen[k]->ignored)
+				s->seen[j++] = s->seen[k];
+		s->nseen = j;
+	}
+	for (i = 0; i < r->nnodes; i++)
+		if (r->nodes[i].primary != NULL &&
+		    r->nodes[i].primary->ignored)
+			r->nodes[i].primary = NULL;
+	if (r->primary != NULL && r->primary->ignored)
+		r->primary = NULL;
+	for (i = j = 0; i < r->nfindings; i++) {
+		struct finding *f = r->findings[i];
+
+		if (f->ignored) {
+			r->nignored++;
+			finding_free(f);
+			continue;
+		}
+		f->pos = j;
+		r->findings[j++] = f;
+	}
+	r->nfindings = j;
 }
 
 void
@@ -172,7 +251,7 @@ result_free(struct input_result *r)
 	if (r == NULL)
 		return;
 	for (i = 0; i < r->nfindings; i++)
-		finding_release(&r->findings[i]);
+		finding_free(r->findings[i]);
 	free(r->findings);
 	for (i = 0; i < r->nsessions; i++)
 		session_release(&r->sessions[i]);
@@ -216,9 +295,9 @@ result_max_severity(const struct input_result *r)
 	int max = -1;
 
 	for (i = 0; i < r->nfindings; i++)
-		if (r->findings[i].consequence_of < 0 &&
-		    (int)r->findings[i].severity > max)
-			max = (int)r->findings[i].severity;
+		if (r->findings[i]->consequence_of == NULL &&
+		    (int)r->findings[i]->severity > max)
+			max = (int)r->findings[i]->severity;
 	return max;
 }
 
@@ -228,7 +307,7 @@ result_count_at(const struct input_result *r, enum rule_severity sev)
 	size_t i, n = 0;
 
 	for (i = 0; i < r->nfindings; i++)
-		if (r->findings[i].severity >= sev)
+		if (r->findings[i]->severity >= sev)
 			n++;
 	return n;
 }

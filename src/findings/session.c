@@ -42,20 +42,20 @@ set_str(char **dst, const char *v)
 	*dst = xstrdup(v);
 }
 
+/* The current session (the last one), or NULL. */
 static struct session *
-cur(struct analysis *a)
+cur(const struct analysis *a)
 {
-	return a->cur >= 0 ? &a->res->sessions[a->cur] : NULL;
+	return result_session(a->res, a->cur);
 }
 
 int
 session_progress(const struct analysis *a)
 {
-	const struct session *s;
+	const struct session *s = cur(a);
 
-	if (a->cur < 0)
+	if (s == NULL)
 		return 0;
-	s = &a->res->sessions[a->cur];
 	return s->last_progress < 0 ? 0 : s->last_progress;
 }
 
@@ -181,8 +181,9 @@ which_version(const struct session *s, const char *v)
  * SESSION_KEEP_HEAD + SESSION_KEEP_TAIL sessions exist, the oldest closed
  * ones after the head are counted in the result's summary (by outcome, and
  * the failed ones by their primary cause as the evidence stands) and freed,
- * SESSION_RETIRE at a time.  Every session index the result and the
- * analysis hold is remapped here, in one place.
+ * SESSION_RETIRE at a time.  Sessions are named by their numbers, so
+ * nothing that refers to one changes: a finding of a retired session is
+ * known as summarised by its number (result_session_summarised()).
  */
 static void
 session_retire(struct analysis *a)
@@ -190,22 +191,19 @@ session_retire(struct analysis *a)
 	struct input_result *r = a->res;
 	struct session_summary *sum = &r->summarised;
 	const size_t lo = SESSION_KEEP_HEAD, n = r->nsessions;
-	size_t i, k, nrules;
-	int *map;
+	size_t i, k;
 
 	if (n < SESSION_KEEP_HEAD + SESSION_KEEP_TAIL + SESSION_RETIRE)
 		return;
-	map = xmalloc(n * sizeof(*map));
-	for (i = 0; i < n; i++)
-		map[i] = i < lo ? (int)i : i < lo + SESSION_RETIRE ?
-		    SESSION_SUMMARISED : (int)(i - SESSION_RETIRE);
+	if (sum->first_no == 0)
+		sum->first_no = r->sessions[lo].no;
+	sum->last_no = r->sessions[lo + SESSION_RETIRE - 1].no;
 	for (i = lo; i < lo + SESSION_RETIRE; i++) {
 		struct session *s = &r->sessions[i];
 
 		if (s->nevents > 0 || s->nseen > 0) {
-			int p = rank_session_primary(r, (int)i);
-			const char *cause = p >= 0 ? r->findings[p].cause :
-			    "unknown";
+			const struct finding *p = rank_session_primary(r, s);
+			const char *cause = p != NULL ? p->cause : "unknown";
 
 			if (sum->n++ == 0 || s->start_line < sum->first_line)
 				sum->first_line = s->start_line;
@@ -231,38 +229,17 @@ session_retire(struct analysis *a)
 			if (s->outcome != OUTCOME_NOT_ATTEMPTED &&
 			    s->outcome != OUTCOME_UNKNOWN) {
 				sum->last_attempt = s->outcome;
-				sum->last_cause = p >= 0 ? cause : NULL;
+				sum->last_cause = p != NULL ? cause : NULL;
 			}
 		}
 		session_release(s);
 	}
-	sum->after = lo;
 	memmove(&r->sessions[lo], &r->sessions[lo + SESSION_RETIRE],
 	    (n - lo - SESSION_RETIRE) * sizeof(*r->sessions));
 	r->nsessions = n - SESSION_RETIRE;
-	result_remap_sessions(r, map);
-	/* the analysis' own session indices */
-	if (a->cur >= 0)
-		a->cur = map[a->cur];
-	for (i = 0; i < a->npending; i++)
-		if (a->pending[i].session >= 0)
-			a->pending[i].session = map[a->pending[i].session];
-	nrules = ruleset_count(a->rs);
-	for (i = 0; i < nrules; i++) {
-		struct rule_hits *h = &a->rule_hits[i];
-
-		/* session + 2; 1: a session that is only counted now */
-		if (h->fired_in >= 2)
-			h->fired_in = map[h->fired_in - 2] >= 0 ?
-			    map[h->fired_in - 2] + 2 : 1;
-		if (h->counted_in >= 2)
-			h->counted_in = map[h->counted_in - 2] >= 0 ?
-			    map[h->counted_in - 2] + 2 : 1;
-	}
-	free(map);
 }
 
-static int
+static unsigned long
 session_open(struct analysis *a, unsigned long line)
 {
 	struct input_result *r = a->res;
@@ -281,10 +258,11 @@ session_open(struct analysis *a, unsigned long line)
 	s->size = -1;
 	s->stall_ms = -1;
 	s->progress_ms = -1;
-	s->primary = -1;
+	s->no = ++a->nsessions_opened;
 	if (r->device.version != NULL)
 		s->version_from = xstrdup(r->device.version);
-	a->cur = (int)r->nsessions++;
+	r->nsessions++;
+	a->cur = s->no;
 	msess_clear(&a->sm);
 	snprintf(a->sm.slot_before, sizeof(a->sm.slot_before), "%s",
 	    a->boot_key);
@@ -365,9 +343,9 @@ synth(struct analysis *a, const char *id, unsigned long line,
 	const struct rule *r = session_rule(a, id);
 	struct capture caps[2];
 	size_t n = 0;
-	int idx;
+	struct finding *f;
 
-	if (r == NULL || a->cur < 0)
+	if (r == NULL || a->cur == 0)
 		return;
 	if (k1 != NULL) {
 		caps[n].name = (char *)k1;
@@ -377,10 +355,9 @@ synth(struct analysis *a, const char *id, unsigned long line,
 		caps[n].name = (char *)k2;
 		caps[n++].value = (char *)(v2 != NULL ? v2 : "");
 	}
-	idx = finding_add(a, r, line, dev_ms, host_ms, text != NULL ? text : "",
+	f = finding_add(a, r, line, dev_ms, host_ms, text != NULL ? text : "",
 	    caps, n, a->cur);
-	if (idx >= 0)
-		analysis_emit(a, ANALYSIS_FINDING, idx, a->cur, NULL, NULL);
+	analysis_emit(a, ANALYSIS_FINDING, f, a->cur, NULL, NULL);
 }
 
 /* Does the current session hold an error finding of this class (at or
@@ -388,15 +365,13 @@ synth(struct analysis *a, const char *id, unsigned long line,
 static int
 session_has(const struct analysis *a, enum cause_class cls, unsigned long from)
 {
-	const struct input_result *r = a->res;
-	const struct session *s;
+	const struct session *s = cur(a);
 	size_t i;
 
-	if (a->cur < 0)
+	if (s == NULL)
 		return 0;
-	s = &r->sessions[a->cur];
 	for (i = 0; i < s->nseen; i++) {
-		const struct finding *f = &r->findings[s->seen[i]];
+		const struct finding *f = s->seen[i];
 
 		if (f->severity == RULE_ERROR && f->last_line >= from &&
 		    cause_class(f->cause) == cls)
@@ -409,7 +384,7 @@ session_has(const struct analysis *a, enum cause_class cls, unsigned long from)
 static int
 session_has_any(const struct analysis *a)
 {
-	return a->cur >= 0 && a->res->sessions[a->cur].nseen > 0;
+	return cur(a) != NULL && cur(a)->nseen > 0;
 }
 
 /* The finding for a crash message or abnormal reset, by its kind and by
@@ -560,15 +535,14 @@ enter(struct analysis *a, enum mstate from, enum mstate to)
 	if (o != OUTCOME_UNKNOWN && s->outcome != o) {
 		s->outcome = o;
 		if (verdict_outcome(o) && !a->quiet)
-			analysis_emit(a, ANALYSIS_OUTCOME, -1, a->cur, NULL, NULL);
+			analysis_emit(a, ANALYSIS_OUTCOME, NULL, a->cur, NULL, NULL);
 	}
 }
 
 static void
 facts_base(const struct analysis *a, struct mfacts *f, enum mevent ev)
 {
-	const struct session *s = a->cur >= 0 ? &a->res->sessions[a->cur] :
-	    NULL;
+	const struct session *s = cur(a);
 
 	memset(f, 0, sizeof(*f));
 	f->ev = ev;
@@ -590,7 +564,7 @@ session_close(struct analysis *a, const struct record *rec)
 	struct evctx c;
 	enum mstate from = a->ms;
 
-	if (a->cur < 0)
+	if (a->cur == 0)
 		return;
 	facts_base(a, &f, ME_END);
 	st = model_step(a->ms, &f);
@@ -620,7 +594,8 @@ step(struct analysis *a, const struct mfacts *f, const struct evctx *c)
 	    a->verdict_line == a->lineno)
 		return 0;
 	if (st.effects & MF_OPEN) {
-		int old = a->cur;
+		unsigned long old = a->cur;
+		const struct session *os;
 
 		/* the story before ends as it would at the end of input:
 		   nothing it concludes is on this line.  Its verdict is told
@@ -630,11 +605,9 @@ step(struct analysis *a, const struct mfacts *f, const struct evctx *c)
 		session_close(a, NULL);
 		a->quiet = 0;
 		session_open(a, c->rec != NULL ? c->rec->lineno : a->lineno);
-		/* opening may have summarised older sessions (session_retire):
-		   the one before is the one just before the new one */
-		old = old >= 0 ? a->cur - 1 : -1;
-		if (old >= 0 && verdict_outcome(a->res->sessions[old].outcome))
-			analysis_emit(a, ANALYSIS_OUTCOME, -1, old, NULL, NULL);
+		os = result_session(a->res, old);
+		if (os != NULL && verdict_outcome(os->outcome))
+			analysis_emit(a, ANALYSIS_OUTCOME, NULL, old, NULL, NULL);
 		from = MS_IDLE;
 	}
 	raise_effects(a, st.effects & ~MF_OPEN, from, c);
@@ -660,7 +633,7 @@ note_reset(struct analysis *a, const struct record *rec, const char *reason,
 	c.rc = rc;
 	c.crash_before = f.crash_before;
 	c.label = a->crash_line > 0 ? a->crash_label : NULL;
-	if (a->cur >= 0 && (a->ms == MS_SWITCHED || a->ms == MS_RESTARTING) &&
+	if (a->cur != 0 && (a->ms == MS_SWITCHED || a->ms == MS_RESTARTING) &&
 	    model_guard(MG_ABNORMAL, &f)) {
 		/* remember it: what boots next decides what it meant */
 		a->sm.abn_line = rec->lineno;
@@ -699,7 +672,7 @@ note_version(struct analysis *a, const struct record *rec, const char *v)
 			char *from = xstrdup(before);
 
 			step(a, &f, &c);
-			if (a->cur >= 0) {
+			if (a->cur != 0) {
 				set_str(&cur(a)->version_from, from);
 				set_str(&cur(a)->version_to, v);
 			}
@@ -766,11 +739,11 @@ timeline(struct analysis *a, const struct record *rec, enum stage st,
 {
 	struct stage_event *ev;
 
-	if (a->cur < 0)
+	if (a->cur == 0)
 		return;
 	ev = add_event(a, rec, st, prog, detail[0] != '\0' ? detail : NULL);
 	if (ev != NULL)
-		analysis_emit(a, ANALYSIS_STAGE, -1, a->cur, ev, NULL);
+		analysis_emit(a, ANALYSIS_STAGE, NULL, a->cur, ev, NULL);
 }
 
 void
@@ -865,7 +838,7 @@ session_marker(struct analysis *a, const struct record *rec,
 		return;
 	case STAGE_ACTIVITY:
 		/* only interesting while an update is under way */
-		if (a->cur < 0 || a->ms != MS_DOWNLOADING)
+		if (a->cur == 0 || a->ms != MS_DOWNLOADING)
 			return;
 		snprintf(detail, sizeof(detail), "%s", r->label != NULL ?
 		    r->label : "activity");
@@ -891,7 +864,7 @@ session_marker(struct analysis *a, const struct record *rec,
 			long long total = mcap(m, "total") != NULL ?
 			    strtoll(mcap(m, "total"), NULL, 10) : -1;
 
-			if (total <= 0 && a->cur >= 0)
+			if (total <= 0 && a->cur != 0)
 				total = cur(a)->size;
 			if (total > 0)
 				prog = (int)(done * 100 / total);
@@ -1014,7 +987,7 @@ session_marker(struct analysis *a, const struct record *rec,
 
 /* --- events from findings -------------------------------------------------- */
 
-int
+unsigned long
 session_error(struct analysis *a, const struct record *rec,
     const char *cause, int *benign, int *fire)
 {
@@ -1027,7 +1000,7 @@ session_error(struct analysis *a, const struct record *rec,
 	*fire = 0;
 	/* a job record belongs to a node, not to a session of a log */
 	if (a->node >= 0)
-		return -1;
+		return 0;
 	facts_base(a, &f, ME_ERROR);
 	f.cls = cls;
 	memset(&c, 0, sizeof(c));
@@ -1039,23 +1012,23 @@ session_error(struct analysis *a, const struct record *rec,
 		    strcmp(cause, "watchdog") == 0 ? "watchdog" :
 		    strcmp(cause, "brownout") == 0 ? "brownout" : "panic");
 	}
-	if (a->cur >= 0 && model_final(a->ms) && rec->lineno == a->verdict_line)
+	if (a->cur != 0 && model_final(a->ms) && rec->lineno == a->verdict_line)
 		return a->cur;	/* evidence on the line that gave the verdict */
 	eff = step(a, &f, &c);
 	if (eff & MF_BENIGN) {
 		*benign = 1;
-		return -1;
+		return 0;
 	}
 	*fire = (eff & MF_FIRE) != 0;
-	if (a->cur >= 0 && rec->lineno > cur(a)->end_line)
+	if (a->cur != 0 && rec->lineno > cur(a)->end_line)
 		cur(a)->end_line = rec->lineno;
 	return a->cur;
 }
 
-int
+unsigned long
 session_attach(struct analysis *a, unsigned long line)
 {
-	if (a->cur < 0)
+	if (a->cur == 0)
 		session_open(a, line);
 	return a->cur;
 }
@@ -1162,7 +1135,6 @@ session_finish_all(struct analysis *a)
 		    r->summarised.by_outcome[OUTCOME_SUCCESS]);
 	/* sessions with nothing in them (a lone marker) are dropped */
 	{
-		int *map = xcalloc(r->nsessions + 1, sizeof(int));
 		size_t j = 0;
 
 		for (i = 0; i < r->nsessions; i++) {
@@ -1170,18 +1142,14 @@ session_finish_all(struct analysis *a)
 			/* evidence of a finding, even one first seen in an
 			   earlier session, makes a session */
 			if (s->nevents == 0 && s->nseen == 0) {
-				map[i] = -1;
 				session_release(s);
 				continue;
 			}
-			map[i] = (int)j;
 			if (i != j)
 				r->sessions[j] = *s;
 			j++;
 		}
 		r->nsessions = j;
-		result_remap_sessions(r, map);
-		free(map);
 	}
 	/* stall time: from the last progress change to the failure/end */
 	for (i = 0; i < r->nsessions; i++) {
@@ -1193,9 +1161,9 @@ session_finish_all(struct analysis *a)
 			size_t k;
 
 			for (k = 0; k < s->nseen; k++) {
-				const struct finding *f = &r->findings[s->seen[k]];
+				const struct finding *f = s->seen[k];
 
-				if (f->session == (int)i &&
+				if (f->session == s->no &&
 				    f->severity == RULE_ERROR) {
 					end = f->dev_ms >= 0 ? f->dev_ms :
 					    f->host_ms;

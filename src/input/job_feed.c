@@ -223,10 +223,10 @@ analyse_log(const struct logfile *lf, const struct job_opts *o,
 	analysis_finish(la);
 	lr = analysis_result(la);
 	jn->log_outcome = lr->outcome;
-	if (lr->primary >= 0 && (size_t)lr->primary < lr->nfindings)
-		jn->log_cause = lr->findings[lr->primary].cause;
+	if (lr->primary != NULL)
+		jn->log_cause = lr->primary->cause;
 	else if (lr->nfindings > 0)
-		jn->log_cause = lr->findings[0].cause;
+		jn->log_cause = lr->findings[0]->cause;
 	analysis_free(la);
 	free(buf);
 }
@@ -248,8 +248,8 @@ claim_findings(struct analysis *a, size_t before, int node)
 	size_t k;
 
 	for (k = before; k < r->nfindings; k++)
-		if (r->findings[k].node < 0)
-			r->findings[k].node = node;
+		if (r->findings[k]->node < 0)
+			r->findings[k]->node = node;
 }
 
 int
@@ -317,7 +317,7 @@ job_feed(const struct job *j, struct analysis *a, const struct job_opts *o,
 		jn->info = (char *)(uintptr_t)info;
 		jn->timestamp = e->timestamp;
 		jn->line = e->line;
-		jn->primary = -1;
+		jn->primary = NULL;
 		jn->log_outcome = OUTCOME_UNKNOWN;
 		if (have_logs) {
 			const struct logfile *lf = logdir_find(&logs,
@@ -431,14 +431,14 @@ job_summary_build(const struct input_result *r, struct job_summary *s)
 	/* nodes with a job time-out finding, in one pass over the findings */
 	timed_out = xcalloc(r->nnodes + 1, 1);
 	for (i = 0; i < r->nfindings; i++)
-		if (r->findings[i].node >= 0 &&
-		    (size_t)r->findings[i].node < r->nnodes &&
-		    finding_is_job_timeout(&r->findings[i]))
-			timed_out[r->findings[i].node] = 1;
+		if (r->findings[i]->node >= 0 &&
+		    (size_t)r->findings[i]->node < r->nnodes &&
+		    finding_is_job_timeout(r->findings[i]))
+			timed_out[r->findings[i]->node] = 1;
 	for (i = 0; i < r->nnodes; i++) {
 		const struct job_node *jn = &r->nodes[i];
 		size_t w = node_weight(jn);
-		int p = jn->primary;
+		const struct finding *p = jn->primary;
 
 		s->total += w;
 		if ((unsigned)jn->outcome <= OUTCOME_NOT_ATTEMPTED)
@@ -446,9 +446,8 @@ job_summary_build(const struct input_result *r, struct job_summary *s)
 		count_key(&s->by_status, &s->nstatus,
 		    jn->status != NULL && jn->status[0] != '\0' ?
 		    jn->status : "(none)", w, 1);
-		if (p >= 0 && (size_t)p < r->nfindings)
-			count_key(&s->by_cause, &s->ncause,
-			    r->findings[p].cause, w, 0);
+		if (p != NULL)
+			count_key(&s->by_cause, &s->ncause, p->cause, w, 0);
 		else if (outcome_class(jn->outcome) == 2)
 			count_key(&s->by_cause, &s->ncause, "unknown", w, 0);
 		if (jn->disagree)

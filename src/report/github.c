@@ -187,9 +187,8 @@ gh_collect(struct gh_notes *ns, const struct input_result *r,
 			    "no OTA update", o->expect);
 		else
 			msg = xasprintf("expected outcome %s, got %s%s%s",
-			    o->expect, got, r->primary >= 0 ? ": " : "",
-			    r->primary >= 0 && (size_t)r->primary <
-			    r->nfindings ? r->findings[r->primary].cause : "");
+			    o->expect, got, r->primary != NULL ? ": " : "",
+			    r->primary != NULL ? r->primary->cause : "");
 		gh_add(ns, GH_ERROR, r->path, 0,
 		    xasprintf("otadiag: expected %s", o->expect), msg);
 	} else if (primaries && (r->outcome == OUTCOME_FAILED ||
@@ -199,9 +198,9 @@ gh_collect(struct gh_notes *ns, const struct input_result *r,
 		    xasprintf("the OTA update %s and no rule explains why "
 		    "(cause unknown)", got));
 	for (i = 0; i < r->nfindings; i++) {
-		const struct finding *f = &r->findings[i];
+		const struct finding *f = r->findings[i];
 
-		if (f->consequence_of >= 0)
+		if (f->consequence_of != NULL)
 			continue;
 		if ((f->primary != 0) == (primaries != 0))
 			gh_finding(ns, r, f);
@@ -296,8 +295,8 @@ gh_summary_build(struct strbuf *md, struct input_result *const *in, size_t n,
 		size_t	 c[3] = { 0, 0, 0 };
 
 		for (j = 0; j < r->nfindings; j++)
-			if (r->findings[j].consequence_of < 0)
-				c[gh_level_of(r->findings[j].severity)]++;
+			if (r->findings[j]->consequence_of == NULL)
+				c[gh_level_of(r->findings[j]->severity)]++;
 		strbuf_addstr(md, "| ");
 		gh_md_cell(md, r->path);
 		strbuf_addstr(md, " | ");
@@ -310,8 +309,8 @@ gh_summary_build(struct strbuf *md, struct input_result *const *in, size_t n,
 		    strcmp(o->expect, outcome_name(r->outcome)) != 0)
 			strbuf_addf(md, " (expected %s)", o->expect);
 		strbuf_addstr(md, " | ");
-		if (r->primary >= 0 && (size_t)r->primary < r->nfindings)
-			strbuf_addf(md, "`%s`", r->findings[r->primary].cause);
+		if (r->primary != NULL)
+			strbuf_addf(md, "`%s`", r->primary->cause);
 		else
 			strbuf_addstr(md, "none");
 		strbuf_addf(md, " | %zu | %zu | %zu |\n", c[0], c[1], c[2]);
@@ -326,7 +325,7 @@ gh_summary_build(struct strbuf *md, struct input_result *const *in, size_t n,
 		strbuf_addstr(md, "\n\n| Severity | Line | Rule | Cause | "
 		    "Finding | Evidence |\n|---|---:|---|---|---|---|\n");
 		for (j = 0; j < r->nfindings; j++) {
-			const struct finding *f = &r->findings[j];
+			const struct finding *f = r->findings[j];
 
 			if (md->len >= GH_SUMMARY_MAX) {
 				strbuf_addstr(md, "\n*Summary truncated; see "
@@ -335,12 +334,12 @@ gh_summary_build(struct strbuf *md, struct input_result *const *in, size_t n,
 			}
 			strbuf_addf(md, "| %s%s | %lu | `%s` | `%s` | ",
 			    rule_severity_name(f->severity),
-			    f->primary ? " (primary)" : f->consequence_of >= 0 ?
+			    f->primary ? " (primary)" : f->consequence_of != NULL ?
 			    " (consequence)" : "", f->line,
 			    report_util_rule_id(f), report_util_cause(f));
 			gh_md_cell(md, f->message);
 			if (f->rule->remedy != NULL &&
-			    f->consequence_of < 0) {
+			    f->consequence_of == NULL) {
 				strbuf_addstr(md, "<br>**Remedy:** ");
 				gh_md_cell(md, f->rule->remedy);
 			}

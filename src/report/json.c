@@ -25,6 +25,7 @@ finding_json(const struct input_result *r, const struct finding *f)
 {
 	json_t *o = json_object(), *lines = json_array(), *kc = json_array();
 	json_t *caps = json_object();
+	long sidx;
 	size_t i;
 	const struct rule *rule = f->rule;
 
@@ -60,15 +61,16 @@ finding_json(const struct input_result *r, const struct finding *f)
 		json_object_set_new(caps, f->caps[i].name,
 		    json_string(f->caps[i].value));
 	json_object_set_new(o, "captures", caps);
-	json_object_set_new(o, "session", f->session >= 0 ?
-	    json_integer(f->session) : json_null());
+	sidx = result_session_index(r, f->session);
+	json_object_set_new(o, "session", sidx >= 0 ? json_integer(sidx) :
+	    json_null());
 	json_object_set_new(o, "node", f->node >= 0 && (size_t)f->node <
 	    r->nnodes ? json_string(r->nodes[f->node].node_id) : json_null());
 	json_object_set_new(o, "confidence", json_string(f->rule->generic ?
 	    "generic" : "specific"));
 	json_object_set_new(o, "primary", json_boolean(f->primary));
-	json_object_set_new(o, "consequence_of", f->consequence_of >= 0 ?
-	    json_integer(f->consequence_of) : json_null());
+	json_object_set_new(o, "consequence_of", f->consequence_of != NULL ?
+	    json_integer((json_int_t)f->consequence_of->pos) : json_null());
 	if (f->nframes > 0)
 		json_object_set_new(o, "frames", frames_out_json(f));
 	return o;
@@ -125,8 +127,8 @@ session_json(const struct session *s)
 	    json_integer(s->last_progress) : json_null());
 	json_object_set_new(o, "stall_ms", s->stall_ms >= 0 ?
 	    json_integer(s->stall_ms) : json_null());
-	json_object_set_new(o, "primary", s->primary >= 0 ?
-	    json_integer(s->primary) : json_null());
+	json_object_set_new(o, "primary", s->primary != NULL ?
+	    json_integer((json_int_t)s->primary->pos) : json_null());
 	for (i = 0; i < s->nevents; i++) {
 		const struct stage_event *e = &s->events[i];
 		json_t *t = json_object();
@@ -180,7 +182,7 @@ static json_t *
 finding_elem(const struct input_result *r, size_t i, const void *ctx)
 {
 	(void)ctx;
-	return finding_json(r, &r->findings[i]);
+	return finding_json(r, r->findings[i]);
 }
 
 static json_t *
@@ -213,13 +215,13 @@ node_index_build(struct node_index *ni, const struct input_result *r)
 	if (ni->start == NULL || ni->idx == NULL || fill == NULL)
 		abort();
 	for (i = 0; i < r->nfindings; i++)
-		if (r->findings[i].node >= 0 &&
-		    (size_t)r->findings[i].node < r->nnodes)
-			ni->start[r->findings[i].node + 1]++;
+		if (r->findings[i]->node >= 0 &&
+		    (size_t)r->findings[i]->node < r->nnodes)
+			ni->start[r->findings[i]->node + 1]++;
 	for (k = 0; k < r->nnodes; k++)
 		ni->start[k + 1] += ni->start[k];
 	for (i = 0; i < r->nfindings; i++) {
-		int nd = r->findings[i].node;
+		int nd = r->findings[i]->node;
 
 		if (nd >= 0 && (size_t)nd < r->nnodes)
 			ni->idx[ni->start[nd] + fill[nd]++] = i;
@@ -238,8 +240,8 @@ node_elem(const struct input_result *r, size_t i, const void *ctx)
 	json_object_set_new(n, "node_id", json_string(nd->node_id));
 	json_object_set_new(n, "status", json_string(nd->status));
 	json_object_set_new(n, "outcome", json_string(outcome_name(nd->outcome)));
-	json_object_set_new(n, "primary_cause", nd->primary >= 0 ?
-	    json_string(r->findings[nd->primary].cause) :
+	json_object_set_new(n, "primary_cause", nd->primary != NULL ?
+	    json_string(nd->primary->cause) :
 	    (nd->outcome == OUTCOME_FAILED ||
 	    nd->outcome == OUTCOME_ROLLED_BACK) ?
 	    json_string("unknown") : json_null());
@@ -262,8 +264,10 @@ node_elem(const struct input_result *r, size_t i, const void *ctx)
 
 /* The sessions counted, not listed (null when every one is listed). */
 static json_t *
-summarised_json(const struct session_summary *sm)
+summarised_json(const struct input_result *r)
 {
+	const struct session_summary *sm = &r->summarised;
+	size_t after = result_summary_after(r);
 	json_t *o, *by, *bc;
 	size_t k;
 
@@ -274,7 +278,7 @@ summarised_json(const struct session_summary *sm)
 	bc = json_object();
 	json_object_set_new(o, "count", json_integer((json_int_t)sm->n));
 	json_object_set_new(o, "after_session",
-	    json_integer((json_int_t)sm->after));
+	    json_integer((json_int_t)after));
 	json_object_set_new(o, "first_line",
 	    json_integer((json_int_t)sm->first_line));
 	json_object_set_new(o, "last_line",
@@ -303,8 +307,8 @@ input_write(struct jw *w, const struct input_result *r)
 	jw_member(w, in, "format", json_string(r->format), &first);
 	jw_member(w, in, "outcome", json_string(outcome_name(r->outcome)),
 	    &first);
-	jw_member(w, in, "primary_cause", r->primary >= 0 ?
-	    json_string(r->findings[r->primary].cause) :
+	jw_member(w, in, "primary_cause", r->primary != NULL ?
+	    json_string(r->primary->cause) :
 	    (r->outcome == OUTCOME_FAILED || r->outcome == OUTCOME_ROLLED_BACK) &&
 	    r->nignored == 0 ? json_string("unknown") : json_null(), &first);
 	jw_member(w, in, "error", str_or_null(r->error ? (r->error_text != NULL ?
@@ -314,7 +318,7 @@ input_write(struct jw *w, const struct input_result *r)
 	    &first);
 	jw_member(w, in, "device", device_json(&r->device), &first);
 	jw_array(w, in, "sessions", r->nsessions, session_elem, r, NULL, &first);
-	jw_member(w, in, "sessions_summarised", summarised_json(&r->summarised),
+	jw_member(w, in, "sessions_summarised", summarised_json(r),
 	    &first);
 	jw_array(w, in, "findings", r->nfindings, finding_elem, r, NULL, &first);
 	jw_array(w, in, "notes", r->nnotes, note_elem, r, NULL, &first);

@@ -39,7 +39,7 @@ jsonl_put(FILE *fp, json_t *obj)
 static json_t *
 jsonl_finding(const struct input_result *r, size_t idx)
 {
-	const struct finding *f = &r->findings[idx];
+	const struct finding *f = r->findings[idx];
 	const struct rule *ru = f->rule;
 	json_t	*o, *lines;
 	size_t	 i;
@@ -66,14 +66,15 @@ jsonl_finding(const struct input_result *r, size_t idx)
 	json_object_set_new(o, "text", jsonl_str(f->text));
 	json_object_set_new(o, "message", jsonl_str(f->message));
 	json_object_set_new(o, "remedy", jsonl_str(ru->remedy));
-	json_object_set_new(o, "session", f->session >= 0 ?
-	    json_integer(f->session) : json_null());
+	json_object_set_new(o, "session", result_session_index(r, f->session) >=
+	    0 ? json_integer(result_session_index(r, f->session)) :
+	    json_null());
 	json_object_set_new(o, "node", r->kind == INPUT_JOB && f->node >= 0 &&
 	    (size_t)f->node < r->nnodes ? jsonl_str(r->nodes[f->node].node_id) :
 	    json_null());
 	json_object_set_new(o, "primary", json_boolean(f->primary != 0));
-	json_object_set_new(o, "consequence_of", f->consequence_of >= 0 ?
-	    json_integer(f->consequence_of) : json_null());
+	json_object_set_new(o, "consequence_of", f->consequence_of != NULL ?
+	    json_integer((json_int_t)f->consequence_of->pos) : json_null());
 	return o;
 }
 

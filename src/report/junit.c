@@ -182,10 +182,10 @@ junit_details(struct strbuf *d, const struct input_result *r,
 	}
 	if (f->message != NULL && *f->message != '\0')
 		strbuf_addf(d, "%s\n", f->message);
-	if (f->consequence_of >= 0 && (size_t)f->consequence_of < r->nfindings)
+	if (f->consequence_of != NULL)
 		strbuf_addf(d, "consequence of: %s (line %lu)\n",
-		    report_util_rule_id(&r->findings[f->consequence_of]),
-		    r->findings[f->consequence_of].line);
+		    report_util_rule_id(f->consequence_of),
+		    f->consequence_of->line);
 	if (ru != NULL && ru->remedy != NULL)
 		strbuf_addf(d, "remedy: %s\n", ru->remedy);
 	for (i = 0; ru != NULL && i < ru->nkconfig; i++) {
@@ -202,12 +202,12 @@ junit_fails(const struct report_opts *o, const struct input_result *r,
     const struct finding *f)
 {
 	if (o == NULL)
-		return f->severity >= RULE_ERROR && f->consequence_of < 0;
+		return f->severity >= RULE_ERROR && f->consequence_of == NULL;
 	if (o->fail_never || (int)o->fail_on < 0)
 		return 0;
 	if (o->baseline != NULL && baseline_contains(o->baseline, r->path, f))
 		return 0;	/* accepted by --baseline, like the gate */
-	return f->severity >= o->fail_on && f->consequence_of < 0;
+	return f->severity >= o->fail_on && f->consequence_of == NULL;
 }
 
 static void
@@ -220,8 +220,7 @@ junit_outcome(struct junit_suite *s, const struct input_result *r,
 	struct strbuf	 msg = STRBUF_INIT, d = STRBUF_INIT;
 	int		 fail;
 
-	if (r->primary >= 0 && (size_t)r->primary < r->nfindings)
-		p = &r->findings[r->primary];
+	p = r->primary;
 	strbuf_addf(&d, "outcome: %s\n", got);
 	if (expect != NULL)
 		strbuf_addf(&d, "expected: %s\n", expect);
@@ -247,7 +246,7 @@ junit_outcome(struct junit_suite *s, const struct input_result *r,
 		/* as the gate: the failed update fails unless every finding
 		   that explains it was accepted (--baseline) */
 		for (k = 0; k < r->nfindings; k++)
-			if (junit_fails(o, r, &r->findings[k]))
+			if (junit_fails(o, r, r->findings[k]))
 				any = 1;
 		fail = (r->outcome == OUTCOME_FAILED ||
 		    r->outcome == OUTCOME_ROLLED_BACK) &&
@@ -289,7 +288,7 @@ junit_suite(FILE *fp, const struct input_result *r, const struct report_opts *o,
 		s.errors++;
 	}
 	for (i = 0; i < r->nfindings; i++) {
-		const struct finding *f = &r->findings[i];
+		const struct finding *f = r->findings[i];
 		int	 fail = junit_fails(o, r, f);
 
 		strbuf_reset(&d);
@@ -355,9 +354,9 @@ junit_suite(FILE *fp, const struct input_result *r, const struct report_opts *o,
 	    OTADIAG_VERSION "\"/>\n");
 	strbuf_addf(&head, "      <property name=\"outcome\" value=\"%s\"/>\n",
 	    outcome_name(r->outcome));
-	if (r->primary >= 0 && (size_t)r->primary < r->nfindings) {
+	if (r->primary != NULL) {
 		strbuf_addstr(&head, "      <property name=\"primary_cause\"");
-		junit_attr(&head, "value", r->findings[r->primary].cause);
+		junit_attr(&head, "value", r->primary->cause);
 		strbuf_addstr(&head, "/>\n");
 	}
 	strbuf_addstr(&head, "    </properties>\n");

@@ -88,9 +88,10 @@ report_cons_links(const struct input_result *r)
 		next[i] = -1;
 	/* backwards, so that each chain lists its findings in order */
 	for (i = n; i-- > 0;) {
-		int c = r->findings[i].consequence_of;
+		const struct finding *cf = r->findings[i]->consequence_of;
+		size_t c = cf != NULL ? cf->pos : n;
 
-		if (c >= 0 && (size_t)c < n) {
+		if (c < n) {
 			next[i] = next[n + (size_t)c];
 			next[n + (size_t)c] = (int)i;
 		}

@@ -347,10 +347,9 @@ sarif_root(const struct input_result *in, const struct finding *f)
 	const struct finding *c = NULL;
 	size_t steps = 0;
 
-	while (f->consequence_of >= 0 &&
-	    (size_t)f->consequence_of < in->nfindings &&
+	while (f->consequence_of != NULL &&
 	    steps++ < in->nfindings) {
-		c = f = &in->findings[f->consequence_of];
+		c = f = f->consequence_of;
 	}
 	return c;
 }
@@ -387,7 +386,7 @@ sarif_result(const struct input_result *in, size_t idx, size_t ruleidx,
     const struct sarif_rule *sr, const char *cwd, unsigned long occurrence,
     const char *fp)
 {
-	const struct finding *f = &in->findings[idx];
+	const struct finding *f = in->findings[idx];
 	const struct finding *root;
 	json_t		*res, *props, *related;
 	char		 hash[32];
@@ -399,8 +398,9 @@ sarif_result(const struct input_result *in, size_t idx, size_t ruleidx,
 	    "cause", report_util_cause(f),
 	    "primary", f->primary != 0,
 	    "count", (json_int_t)(f->count > 0 ? f->count : 1));
-	if (f->session >= 0)
-		json_object_set_new(props, "session", json_integer(f->session));
+	if (result_session_index(in, f->session) >= 0)
+		json_object_set_new(props, "session",
+		    json_integer(result_session_index(in, f->session)));
 	if ((root = sarif_root(in, f)) != NULL)
 		json_object_set_new(props, "consequenceOf",
 		    sarif_str(root->rule->id));
@@ -481,7 +481,7 @@ sarif_write(struct jw *w, struct input_result *const *in, size_t n,
 			    cwd));
 		}
 		for (j = 0; j < in[i]->nfindings; j++)
-			(void)sarif_rule_index(&rs, &in[i]->findings[j]);
+			(void)sarif_rule_index(&rs, in[i]->findings[j]);
 	}
 	rules = json_array();
 	for (i = 0; i < rs.n; i++)
@@ -528,8 +528,8 @@ sarif_write(struct jw *w, struct input_result *const *in, size_t n,
 		const struct input_result *r = in[i];
 
 		for (j = 0; j < r->nfindings; j++) {
-			size_t	 ri = sarif_rule_index(&rs, &r->findings[j]);
-			char	*fp = finding_fingerprint(&r->findings[j]);
+			size_t	 ri = sarif_rule_index(&rs, r->findings[j]);
+			char	*fp = finding_fingerprint(r->findings[j]);
 
 			jw_raw(w, k > 0 ? ",\n" : "\n", k > 0 ? 2 : 1);
 			k++;

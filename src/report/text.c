@@ -74,23 +74,23 @@ next_cons(const struct input_result *r, const int *cons_next, size_t idx,
 	if (cons_next != NULL)
 		return c < 0 ? cons_next[r->nfindings + idx] : cons_next[c];
 	for (i = (size_t)(c + 1); i < r->nfindings; i++)
-		if (r->findings[i].consequence_of == (int)idx)
+		if (r->findings[i]->consequence_of == r->findings[idx])
 			return (int)i;
 	return -1;
 }
 
 void
-report_text_finding(FILE *fp, const struct input_result *r, size_t idx,
-    const struct report_opts *o)
+report_text_finding(FILE *fp, const struct input_result *r,
+    const struct finding *f, const struct report_opts *o)
 {
-	report_text_block(fp, r, idx, NULL, o);
+	report_text_block(fp, r, f->pos, NULL, o);
 }
 
 void
 report_text_block(FILE *fp, const struct input_result *r, size_t idx,
     const int *cons_next, const struct report_opts *o)
 {
-	const struct finding *f = &r->findings[idx];
+	const struct finding *f = r->findings[idx];
 	const struct rule *rule = f->rule;
 	size_t i;
 	int c;
@@ -145,7 +145,7 @@ report_text_block(FILE *fp, const struct input_result *r, size_t idx,
 		fprintf(fp, "      %sthen, as a consequence:%s\n", col(o, C_DIM),
 		    col(o, C_RESET));
 	for (; c >= 0; c = next_cons(r, cons_next, idx, c)) {
-		const struct finding *cf = &r->findings[c];
+		const struct finding *cf = r->findings[c];
 
 		fprintf(fp, "        line %lu%s: %s [%s]\n", cf->line,
 		    cf->count > 1 ? " (repeated)" : "", cf->rule->title,
@@ -157,13 +157,14 @@ report_text_block(FILE *fp, const struct input_result *r, size_t idx,
 
 /* The updates counted, not listed, in a long input. */
 static void
-summarised(FILE *fp, const struct session_summary *sm,
+summarised(FILE *fp, const struct input_result *r,
     const struct report_opts *o)
 {
-	size_t k, n = 0;
+	const struct session_summary *sm = &r->summarised;
+	size_t k, n = 0, after = result_summary_after(r);
 
 	fprintf(fp, "  %supdates %zu-%zu%s, lines %lu-%lu: summarised, not "
-	    "listed:", col(o, C_BOLD), sm->after + 1, sm->after + sm->n,
+	    "listed:", col(o, C_BOLD), after + 1, after + sm->n,
 	    col(o, C_RESET), sm->first_line, sm->last_line);
 	for (k = 0; k <= OUTCOME_NOT_ATTEMPTED; k++)
 		if (sm->by_outcome[k] > 0)
@@ -180,13 +181,15 @@ timeline(FILE *fp, const struct input_result *r, const struct report_opts *o)
 {
 	size_t i, k;
 
+	size_t after = result_summary_after(r);
+
 	for (i = 0; i < r->nsessions; i++) {
 		const struct session *s = &r->sessions[i];
 		size_t num = i + 1;
 
-		if (r->summarised.n > 0 && i == r->summarised.after)
-			summarised(fp, &r->summarised, o);
-		if (r->summarised.n > 0 && i >= r->summarised.after)
+		if (r->summarised.n > 0 && i == after)
+			summarised(fp, r, o);
+		if (r->summarised.n > 0 && i >= after)
 			num += r->summarised.n;
 		fprintf(fp, "  %supdate %zu%s, lines %lu-%lu: %s", col(o, C_BOLD),
 		    num, col(o, C_RESET), s->start_line, s->end_line,
@@ -244,11 +247,11 @@ verdict(FILE *fp, const struct input_result *r, const struct report_opts *o)
 	fprintf(fp, "%s%s%s", col(o, c), r->kind != INPUT_IMAGE ?
 	    outcome_name(r->outcome) : r->outcome == OUTCOME_FAILED ?
 	    "not ready to ship" : "ready to ship", col(o, C_RESET));
-	if (r->primary >= 0 && r->kind == INPUT_IMAGE)
-		fprintf(fp, ": %s (%s)", r->findings[r->primary].rule->title,
-		    r->findings[r->primary].cause);
-	else if (r->primary >= 0) {
-		const struct finding *f = &r->findings[r->primary];
+	if (r->primary != NULL && r->kind == INPUT_IMAGE)
+		fprintf(fp, ": %s (%s)", r->primary->rule->title,
+		    r->primary->cause);
+	else if (r->primary != NULL) {
+		const struct finding *f = r->primary;
 
 		fprintf(fp, ": %s (%s, line %lu)", f->rule->title, f->cause,
 		    f->line);
@@ -330,7 +333,7 @@ report_text(FILE *fp, struct input_result *const *in, size_t n,
 
 			timeline(fp, r, o);
 			for (k = 0; k < r->nfindings; k++)
-				if (r->findings[k].consequence_of < 0)
+				if (r->findings[k]->consequence_of == NULL)
 					report_text_block(fp, r, k, next, o);
 			free(next);
 		}

@@ -74,8 +74,8 @@ node_groups(FILE *fp, const struct input_result *r)
 
 		k[i].idx = i;
 		k[i].rank = outcome_rank(nd->outcome);
-		k[i].cause = nd->primary >= 0 ?
-		    r->findings[nd->primary].cause : "";
+		k[i].cause = nd->primary != NULL ?
+		    nd->primary->cause : "";
 	}
 	qsort(k, r->nnodes, sizeof(*k), cmp_nkey);
 	for (i = 0; i < r->nnodes; i = j) {
@@ -159,9 +159,9 @@ diagnoses(FILE *fp, const struct input_result *r, const struct report_opts *o)
 	size_t i, j, n = 0, ng = 0, shown, hidden_nodes = 0;
 
 	for (i = 0; i < r->nfindings; i++) {
-		const struct finding *f = &r->findings[i];
+		const struct finding *f = r->findings[i];
 
-		if (f->consequence_of >= 0)
+		if (f->consequence_of != NULL)
 			continue;
 		k[n].idx = i;
 		k[n].rule = f->rule->id;
@@ -176,7 +176,7 @@ diagnoses(FILE *fp, const struct input_result *r, const struct report_opts *o)
 		for (j = i; j < n && k[j].sev == k[i].sev &&
 		    strcmp(k[j].rule, k[i].rule) == 0 &&
 		    strcmp(k[j].cause, k[i].cause) == 0; j++)
-			if ((int)k[j].idx == r->primary)
+			if (r->findings[k[j].idx] == r->primary)
 				g[ng].primary = 1;
 		g[ng].n = j - i;
 		ng++;
@@ -188,7 +188,7 @@ diagnoses(FILE *fp, const struct input_result *r, const struct report_opts *o)
 
 		report_text_block(fp, r, k[g[i].from].idx, next, o);
 		for (j = 0; j < g[i].n; j++) {
-			int nd = r->findings[k[g[i].from + j].idx].node;
+			int nd = r->findings[k[g[i].from + j].idx]->node;
 
 			if (nd >= 0 && (size_t)nd < r->nnodes &&
 			    (m == 0 || nodes[m - 1] != (size_t)nd))

@@ -39,17 +39,18 @@ listen(void *ctx, const struct analysis_event *ev)
 		return;
 	switch (ev->kind) {
 	case ANALYSIS_FINDING:
-		cr_assert_geq(ev->finding, 0);
-		cr_assert_lt((size_t)ev->finding, ev->result->nfindings);
-		w = ev->result->findings[ev->finding].rule->id;
+		cr_assert_not_null(ev->finding);
+		cr_assert_eq(ev->result->findings[ev->finding->pos], ev->finding);
+		w = ev->finding->rule->id;
 		break;
 	case ANALYSIS_STAGE:
 		cr_assert_not_null(ev->stage);
 		w = stage_name(ev->stage->stage);
 		break;
 	case ANALYSIS_OUTCOME:
-		cr_assert_geq(ev->session, 0);
-		w = outcome_name(ev->result->sessions[ev->session].outcome);
+		cr_assert_not_null(result_session(ev->result, ev->session));
+		w = outcome_name(result_session(ev->result,
+		    ev->session)->outcome);
 		break;
 	case ANALYSIS_NOTE:
 		cr_assert_not_null(ev->note);
@@ -137,9 +138,16 @@ find(const struct input_result *r, const char *id)
 	size_t i;
 
 	for (i = 0; i < r->nfindings; i++)
-		if (strcmp(r->findings[i].rule->id, id) == 0)
+		if (strcmp(r->findings[i]->rule->id, id) == 0)
 			return (int)i;
 	return -1;
+}
+
+/* Positions of linked findings (-1: none), for comparing with find(). */
+static int
+pos_of(const struct finding *f)
+{
+	return f != NULL ? (int)f->pos : -1;
 }
 
 /* ---- session outcomes ---- */
@@ -189,11 +197,11 @@ ParameterizedTest(struct outcome_case *c, analysis, session_outcomes)
 		    "%s: session outcome %s", c->name,
 		    outcome_name(r->sessions[r->nsessions - 1].outcome));
 	if (c->primary[0] != '\0') {
-		cr_assert_geq(r->primary, 0, "%s: no primary", c->name);
-		cr_expect_str_eq(r->findings[r->primary].rule->id, c->primary);
+		cr_assert_not_null(r->primary, "%s: no primary", c->name);
+		cr_expect_str_eq(r->primary->rule->id, c->primary);
 	} else
-		cr_expect_eq(r->primary, -1, "%s: primary %d", c->name,
-		    r->primary);
+		cr_expect_eq(pos_of(r->primary), -1, "%s: primary %d", c->name,
+		    pos_of(r->primary));
 	env_close(&e);
 }
 
@@ -247,26 +255,26 @@ Test(analysis, root_cause_first_symptoms_are_consequences)
 	int rd, of;
 
 	cr_assert_eq(r->nfindings, 3);
-	cr_assert_eq(r->primary, 0, "primary %d", r->primary);
-	cr_expect_str_eq(r->findings[0].rule->id, "t-alloc");
-	cr_expect_str_eq(r->findings[0].cause, "alloc-failed");
-	cr_expect_eq(r->findings[0].primary, 1);
-	cr_expect_eq(r->findings[0].consequence_of, -1);
-	cr_expect_eq(r->findings[0].line, 3);
-	cr_expect_str_eq(r->findings[0].message, "alloc of 16749 bytes failed");
-	cr_assert_eq(r->findings[0].ncaps, 1);
-	cr_expect_str_eq(r->findings[0].caps[0].name, "bytes");
-	cr_expect_str_eq(r->findings[0].caps[0].value, "16749");
-	cr_expect_str_eq(r->findings[0].text, "alloc(16749) failed");
+	cr_assert_eq(pos_of(r->primary), 0, "primary %d", pos_of(r->primary));
+	cr_expect_str_eq(r->findings[0]->rule->id, "t-alloc");
+	cr_expect_str_eq(r->findings[0]->cause, "alloc-failed");
+	cr_expect_eq(r->findings[0]->primary, 1);
+	cr_expect_eq(pos_of(r->findings[0]->consequence_of), -1);
+	cr_expect_eq(r->findings[0]->line, 3);
+	cr_expect_str_eq(r->findings[0]->message, "alloc of 16749 bytes failed");
+	cr_assert_eq(r->findings[0]->ncaps, 1);
+	cr_expect_str_eq(r->findings[0]->caps[0].name, "bytes");
+	cr_expect_str_eq(r->findings[0]->caps[0].value, "16749");
+	cr_expect_str_eq(r->findings[0]->text, "alloc(16749) failed");
 	rd = find(r, "t-read");
 	of = find(r, "t-ota-failed");
 	cr_assert_geq(rd, 0);
 	cr_assert_geq(of, 0);
-	cr_expect_eq(r->findings[rd].consequence_of, 0);
-	cr_expect_eq(r->findings[of].consequence_of, 0);
-	cr_expect_eq(r->findings[rd].primary, 0);
-	cr_expect_eq(r->sessions[0].primary, 0);
-	cr_expect_eq(r->findings[0].session, 0);
+	cr_expect_eq(pos_of(r->findings[rd]->consequence_of), 0);
+	cr_expect_eq(pos_of(r->findings[of]->consequence_of), 0);
+	cr_expect_eq(r->findings[rd]->primary, 0);
+	cr_expect_eq(pos_of(r->sessions[0].primary), 0);
+	cr_expect_eq(r->findings[0]->session, r->sessions[0].no);
 	cr_expect_eq(r->outcome, OUTCOME_FAILED);
 	env_close(&e);
 }
@@ -277,9 +285,9 @@ Test(analysis, cause_beats_an_earlier_symptom)
 	const struct input_result *r = analyze(&e,
 	    "OTA start\nOTA failed\nalloc(5) failed\n");
 
-	cr_assert_geq(r->primary, 0);
-	cr_expect_str_eq(r->findings[r->primary].rule->id, "t-alloc");
-	cr_expect_eq(r->primary, 0, "the primary is listed first");
+	cr_assert_not_null(r->primary);
+	cr_expect_str_eq(r->primary->rule->id, "t-alloc");
+	cr_expect_eq(pos_of(r->primary), 0, "the primary is listed first");
 	env_close(&e);
 }
 
@@ -289,8 +297,8 @@ Test(analysis, symptom_alone_is_primary)
 	const struct input_result *r = analyze(&e, "OTA start\nOTA failed\n");
 
 	cr_assert_eq(r->nfindings, 1);
-	cr_expect_eq(r->primary, 0);
-	cr_expect_str_eq(r->findings[0].rule->id, "t-ota-failed");
+	cr_expect_eq(pos_of(r->primary), 0);
+	cr_expect_str_eq(r->findings[0]->rule->id, "t-ota-failed");
 	cr_expect_eq(r->outcome, OUTCOME_FAILED);
 	env_close(&e);
 }
@@ -303,7 +311,7 @@ Test(analysis, repeated_error_is_merged)
 	const struct finding *f;
 
 	cr_assert_eq(r->nfindings, 1, "%zu findings", r->nfindings);
-	f = &r->findings[0];
+	f = r->findings[0];
 	cr_expect_eq(f->count, 3);
 	cr_assert_eq(f->nlines, 3);
 	cr_expect_eq(f->lines[0], 3);
@@ -324,8 +332,8 @@ Test(analysis, context_progress_bounds)
 	int i = find(r, "t-mid");
 
 	cr_assert_geq(i, 0, "no finding at 50 %%");
-	cr_expect_eq(r->findings[i].line, 5);
-	cr_expect_eq(r->findings[i].count, 1, "matched outside 1..99 %%");
+	cr_expect_eq(r->findings[i]->line, 5);
+	cr_expect_eq(r->findings[i]->count, 1, "matched outside 1..99 %%");
 	env_close(&e);
 }
 
@@ -338,7 +346,7 @@ Test(analysis, context_requires_before)
 	r = analyze(&e, "MQTT publish\nx\nwrite timeout\n");
 	i = find(r, "t-req-before");
 	cr_assert_geq(i, 0);
-	cr_expect_eq(r->findings[i].line, 3);
+	cr_expect_eq(r->findings[i]->line, 3);
 	env_close(&e);
 
 	r = analyze(&e, "MQTT publish\na\nb\nc\nd\nwrite timeout\n");
@@ -416,8 +424,8 @@ Test(analysis, context_requires_after_waits_for_the_window)
 	r = analysis_result(e.a);
 	i = find(r, "t-req-after");
 	cr_assert_geq(i, 0);
-	cr_expect_eq(r->findings[i].line, 1, "the finding is dated at its hit");
-	cr_expect_str_eq(r->findings[i].text, "task stuck");
+	cr_expect_eq(r->findings[i]->line, 1, "the finding is dated at its hit");
+	cr_expect_str_eq(r->findings[i]->text, "task stuck");
 	env_close(&e);
 }
 
@@ -466,7 +474,7 @@ Test(analysis, context_excludes_after)
 	r = analysis_result(e.a);
 	i = find(r, "t-excl-after");
 	cr_assert_geq(i, 0);
-	cr_expect_eq(r->findings[i].line, 1);
+	cr_expect_eq(r->findings[i]->line, 1);
 	env_close(&e);
 }
 
@@ -482,8 +490,8 @@ Test(analysis, context_count)
 	r = analyze(&e, "poll server\npoll server\nx\npoll server\npoll server\n");
 	i = find(r, "t-count");
 	cr_assert_geq(i, 0);
-	cr_expect_eq(r->findings[i].line, 4, "reported when the count is reached");
-	cr_expect_eq(r->findings[i].count, 1, "reported once per burst");
+	cr_expect_eq(r->findings[i]->line, 4, "reported when the count is reached");
+	cr_expect_eq(r->findings[i]->count, 1, "reported once per burst");
 	env_close(&e);
 }
 
@@ -497,8 +505,8 @@ Test(analysis, context_phase)
 	    "download complete\nflash slow\n");
 	i = find(r, "t-phase");
 	cr_assert_geq(i, 0);
-	cr_expect_eq(r->findings[i].line, 3);
-	cr_expect_eq(r->findings[i].count, 1, "matched outside downloading");
+	cr_expect_eq(r->findings[i]->line, 3);
+	cr_expect_eq(r->findings[i]->count, 1, "matched outside downloading");
 	env_close(&e);
 }
 
@@ -550,7 +558,7 @@ Test(analysis, ignore_by_rule_id)
 	cr_expect_eq(find(r, "t-alloc"), -1);
 	cr_expect_eq(find(r, "t-read"), -1);
 	cr_expect_eq(r->nignored, 2);
-	cr_expect_eq(r->primary, -1);
+	cr_expect_eq(pos_of(r->primary), -1);
 	cr_expect_eq(r->outcome, OUTCOME_FAILED);
 	cr_expect_eq(told_at(&e.ev, ANALYSIS_FINDING, "t-alloc"), 0,
 	    "the listener heard of an ignored finding");
@@ -566,7 +574,7 @@ Test(analysis, ignore_by_cause)
 	env_open(&e, 0, ign, 1, 0);
 	r = finish(&e, "OTA start\nalloc(5) failed\nread error\nOTA failed\n");
 	cr_assert_eq(r->nfindings, 1);
-	cr_expect_str_eq(r->findings[0].rule->id, "t-alloc");
+	cr_expect_str_eq(r->findings[0]->rule->id, "t-alloc");
 	cr_expect_eq(r->outcome, OUTCOME_FAILED);
 	env_close(&e);
 }
@@ -692,8 +700,8 @@ Test(analysis, chunking_does_not_change_the_result)
 	cr_assert_eq(r1->nfindings, 3);
 	cr_assert_eq(r2->nfindings, 3);
 	for (i = 0; i < r1->nfindings; i++) {
-		cr_expect_str_eq(r1->findings[i].rule->id, r2->findings[i].rule->id);
-		cr_expect_eq(r1->findings[i].line, r2->findings[i].line);
+		cr_expect_str_eq(r1->findings[i]->rule->id, r2->findings[i]->rule->id);
+		cr_expect_eq(r1->findings[i]->line, r2->findings[i]->line);
 	}
 	cr_expect_eq(r1->outcome, r2->outcome);
 	env_close(&e1);
@@ -753,21 +761,21 @@ Test(analysis, builtin_rules_on_an_esp_idf_log)
 	env_open(&e, 1, NULL, 0, 0);
 	r = finish(&e, log);
 	cr_expect_eq(r->outcome, OUTCOME_FAILED, "%s", outcome_name(r->outcome));
-	cr_assert_eq(r->primary, 0);
-	cr_expect_str_eq(r->findings[0].cause, "alloc-failed");
-	cr_expect_eq(r->findings[0].line, 1);
-	cr_expect_eq(r->findings[0].dev_ms, 1185926);
+	cr_assert_eq(pos_of(r->primary), 0);
+	cr_expect_str_eq(r->findings[0]->cause, "alloc-failed");
+	cr_expect_eq(r->findings[0]->line, 1);
+	cr_expect_eq(r->findings[0]->dev_ms, 1185926);
 	tls = find(r, "idf-esp-tls-read-error");
 	cr_assert_geq(tls, 0);
-	cr_expect_eq(r->findings[tls].count, 2);
-	cr_expect_eq(r->findings[tls].lines[1], 7);
-	cr_expect_eq(r->findings[tls].consequence_of, 0);
+	cr_expect_eq(r->findings[tls]->count, 2);
+	cr_expect_eq(r->findings[tls]->lines[1], 7);
+	cr_expect_eq(pos_of(r->findings[tls]->consequence_of), 0);
 	/* the decoded code is quoted for people */
-	cr_expect(strstr(r->findings[tls].message, "MBEDTLS_ERR_SSL_ALLOC_FAILED")
-	    != NULL, "%s", r->findings[tls].message);
+	cr_expect(strstr(r->findings[tls]->message, "MBEDTLS_ERR_SSL_ALLOC_FAILED")
+	    != NULL, "%s", r->findings[tls]->message);
 	for (i = 1; i < r->nfindings; i++)
-		cr_expect_eq(r->findings[i].primary, 0, "finding %zu (%s) is "
-		    "primary too", i, r->findings[i].rule->id);
+		cr_expect_eq(r->findings[i]->primary, 0, "finding %zu (%s) is "
+		    "primary too", i, r->findings[i]->rule->id);
 	env_close(&e);
 }
 
@@ -803,10 +811,10 @@ Test(analysis, failure_fires_stage_rule_that_explains_it)
 
 	cr_assert_geq(busy, 0, "the stage rule did not fire");
 	cr_assert_geq(rd, 0);
-	cr_expect_eq(r->primary, busy, "primary is %s",
-	    r->primary >= 0 ? r->findings[r->primary].rule->id : "none");
-	cr_expect_eq(r->findings[rd].consequence_of, busy);
-	f = &r->findings[busy];
+	cr_expect_eq(pos_of(r->primary), busy, "primary is %s",
+	    r->primary != NULL ? r->primary->rule->id : "none");
+	cr_expect_eq(pos_of(r->findings[rd]->consequence_of), busy);
+	f = r->findings[busy];
 	cr_expect_eq(f->line, 5);
 	cr_expect_eq(f->nlines, 2, "the activity line is evidence too");
 	cr_expect_eq(f->lines[0], 3);
@@ -822,7 +830,7 @@ Test(analysis, failure_without_activity_fires_nothing)
 	    "OTA start\nprogress 30%\nprogress 40%\nread error\n");
 
 	cr_expect_eq(find(r, "t2-busy-at-failure"), -1);
-	cr_expect_eq(r->primary, find(r, "t-read"));
+	cr_expect_eq(pos_of(r->primary), find(r, "t-read"));
 	env_close(&e);
 }
 
@@ -834,7 +842,7 @@ Test(analysis, failed_marker_gives_unknown_cause)
 	    "OTA start\nprogress 30%\nupdate gave up\n");
 
 	cr_expect_eq(r->outcome, OUTCOME_FAILED);
-	cr_expect_eq(r->primary, -1);
+	cr_expect_eq(pos_of(r->primary), -1);
 	cr_expect_eq(r->nfindings, 0);
 	env_close(&e);
 }
@@ -852,7 +860,7 @@ Test(analysis, clock_restart_ends_a_complete_update)
 	cr_assert_eq(r->nsessions, 2, "%zu sessions", r->nsessions);
 	cr_expect_eq(r->sessions[0].outcome, OUTCOME_IN_PROGRESS);
 	cr_expect_eq(r->sessions[1].outcome, OUTCOME_FAILED);
-	cr_expect_eq(r->primary, find(r, "t2-net"));
+	cr_expect_eq(pos_of(r->primary), find(r, "t2-net"));
 	env_close(&e);
 }
 

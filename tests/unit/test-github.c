@@ -60,7 +60,7 @@ Test(github, commands_levels_and_escaping)
 	    "early");
 	f[3] = results_finding(&results_rule_failed, 10, "E (4) ota: failed",
 	    "upgrade failed");
-	f[3].consequence_of = 0;
+	f[3].consequence_of = &f[0];
 	snprintf(abs, sizeof(abs), "%s/logs/a,b:c.log", results_tmpdir());
 	results_input(&a, abs, OUTCOME_FAILED, f, 4);
 	x = run(in, 1, &o);

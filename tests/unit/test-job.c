@@ -110,12 +110,13 @@ node(const struct input_result *r, const char *id)
 static const char *
 cause_of(const struct input_result *r, const struct job_node *n)
 {
-	if (n->primary < 0)
+	if (n->primary == NULL)
 		return "-";
-	cr_assert_lt((size_t)n->primary, r->nfindings);
-	cr_assert_eq(r->findings[n->primary].node, (int)(n - r->nodes),
+	cr_assert_lt(n->primary->pos, r->nfindings);
+	cr_assert_eq(r->findings[n->primary->pos], n->primary);
+	cr_assert_eq(n->primary->node, (int)(n - r->nodes),
 	    "node %s's primary finding belongs to another node", n->node_id);
-	return r->findings[n->primary].cause;
+	return n->primary->cause;
 }
 
 Test(job, every_fixture_node_gets_its_outcome_and_cause)
@@ -228,8 +229,8 @@ Test(job, summary_counts_most_common_cause_first)
 	cr_expect_eq(s.by_status[0].n, 21);
 	cr_expect_eq(s.ntimed_out, 0);
 	/* the input's primary is a finding of the most common cause */
-	cr_assert_geq(r->primary, 0);
-	cr_expect_str_eq(r->findings[r->primary].cause,
+	cr_assert_not_null(r->primary);
+	cr_expect_str_eq(r->primary->cause,
 	    "download-interrupted");
 	job_summary_release(&s);
 	result_free(r);

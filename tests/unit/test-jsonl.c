@@ -61,6 +61,7 @@ parse_lines(char *buf, json_t **v, size_t max)
 Test(jsonl, one_line_per_finding_and_error)
 {
 	struct finding	 f[3];
+	struct session	 sess;
 	struct input_result a, b;
 	struct input_result *in[2] = { &b, &a };
 	json_t		*v[8], *o;
@@ -74,12 +75,16 @@ Test(jsonl, one_line_per_finding_and_error)
 	f[0].lines[1] = 813;
 	f[0].nlines = 2;
 	f[0].count = 5;
-	f[0].session = 0;
+	f[0].session = 1;	/* the first session: index 0 in reports */
 	f[1] = results_finding(&results_rule_http, 40,
 	    "I (2) ota: \"http\"://fw\n", "plain \xff http");
 	f[2] = results_finding(&results_rule_info, 50, "", "no rule");
-	f[2].consequence_of = 0;
+	f[2].consequence_of = &f[0];
 	results_input(&a, "logs/dut1.log", OUTCOME_FAILED, f, 3);
+	memset(&sess, 0, sizeof(sess));
+	sess.no = 1;
+	a.sessions = &sess;
+	a.nsessions = 1;
 	results_input(&b, "logs/gone.log", OUTCOME_UNKNOWN, NULL, 0);
 	b.error = 1;
 	b.error_text = results_keep("cannot open: No such file or directory");

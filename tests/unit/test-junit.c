@@ -73,7 +73,7 @@ Test(junit, suites_cases_and_threshold)
 	    "I (2) ota: http://fw/a.bin", "plain http");
 	f1[2] = results_finding(&results_rule_failed, 900,
 	    "E (3) ota: Firmware upgrade failed", "upgrade failed");
-	f1[2].consequence_of = 0;
+	f1[2].consequence_of = &f1[0];
 	results_input(&a, "logs/dut1.log", OUTCOME_FAILED, f1, 3);
 	results_input(&b, "logs/dut2.log", OUTCOME_SUCCESS, NULL, 0);
 	x = write_junit("a.xml", in, 2, &o);
@@ -226,12 +226,12 @@ Test(junit, job_nodes_are_cases)
 	nodes[0].node_id = results_keep("n1");
 	nodes[0].status = results_keep("success");
 	nodes[0].outcome = OUTCOME_SUCCESS;
-	nodes[0].primary = -1;
+	nodes[0].primary = NULL;
 	nodes[1].node_id = results_keep("n2");
 	nodes[1].status = results_keep("failed");
 	nodes[1].outcome = OUTCOME_FAILED;
 	nodes[1].info = results_keep("alloc failed");
-	nodes[1].primary = 0;
+	nodes[1].primary = &f[0];
 	results_input(&a, "job.json", OUTCOME_FAILED, f, 1);
 	a.kind = INPUT_JOB;
 	a.nodes = nodes;

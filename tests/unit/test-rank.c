@@ -72,7 +72,7 @@ feed_n(struct env *e, const char *text, size_t n)
 static const char *
 primary_cause(const struct input_result *r)
 {
-	return r->primary >= 0 ? r->findings[r->primary].cause : "(none)";
+	return r->primary != NULL ? r->primary->cause : "(none)";
 }
 
 /* The text or JSON report of r, as a string (the caller frees it). */
@@ -117,11 +117,47 @@ Test(bound, thousands_of_failed_updates_keep_a_bounded_set)
 	   finding repeated over sessions is one finding with 3000 lines) */
 	for (i = 0; i < r->nsessions; i++) {
 		cr_expect_eq(r->sessions[i].outcome, OUTCOME_FAILED);
-		cr_expect_geq(r->sessions[i].primary, 0, "session %zu", i);
+		cr_expect_not_null(r->sessions[i].primary, "session %zu", i);
 	}
 	cr_expect_eq(r->outcome, OUTCOME_FAILED);
 	cr_expect_str_eq(primary_cause(r), "alloc-failed");
-	cr_expect_eq(r->findings[r->primary].count, 3000);
+	cr_expect_eq(r->primary->count, 3000);
+	env_close(&e);
+}
+
+Test(bound, links_survive_the_bound)
+{
+	struct env e;
+	const struct input_result *r;
+	const struct session *last;
+	size_t i;
+
+	env_open(&e, 0);
+	feed_n(&e, FAIL_UPDATE, 1000);
+	analysis_finish(e.a);
+	r = analysis_result(e.a);
+	/* sessions keep the numbers they were opened with */
+	last = &r->sessions[r->nsessions - 1];
+	cr_expect_eq(last->no, 1000);
+	cr_expect_eq(r->sessions[15].no, 16);
+	cr_expect_eq(r->sessions[16].no, r->summarised.last_no + 1);
+	cr_expect_eq(r->summarised.first_no, 17);
+	cr_expect_eq(result_session(r, 1000), last);
+	cr_expect_null(result_session(r, 17));
+	cr_expect(result_session_summarised(r, 17));
+	cr_expect(!result_session_summarised(r, 16));
+	cr_expect_eq(result_summary_after(r), 16);
+	/* every link points into this result, at the finding's position */
+	for (i = 0; i < r->nfindings; i++)
+		cr_expect_eq(r->findings[i]->pos, i);
+	for (i = 0; i < r->nsessions; i++) {
+		const struct finding *p = r->sessions[i].primary;
+
+		cr_assert_not_null(p);
+		cr_expect_eq(r->findings[p->pos], p);
+		cr_expect(p->session <= r->sessions[i].no);
+	}
+	cr_expect_eq(r->findings[r->primary->pos], r->primary);
 	env_close(&e);
 }
 
@@ -233,8 +269,8 @@ Test(job, a_failed_node_fails_the_job_whatever_else)
 	cr_expect_eq(r->outcome, OUTCOME_FAILED);
 	cr_expect_str_eq(primary_cause(r), "server-unreachable");
 	cr_expect_eq(r->nodes[2].outcome, OUTCOME_FAILED);
-	cr_expect_eq(r->nodes[0].primary < 0 ||
-	    r->findings[r->nodes[0].primary].severity < RULE_ERROR, 1);
+	cr_expect_eq(r->nodes[0].primary == NULL ||
+	    r->nodes[0].primary->severity < RULE_ERROR, 1);
 	result_free(r);
 	env_close(&e);
 }
@@ -252,7 +288,7 @@ Test(job, unfinished_nodes_make_it_in_progress_and_all_good_a_success)
 	r = job(&e, "{\"ota_job_id\":\"j\",\"node_ota_status\":["
 	    NODE("a", "success", "") "," NODE("b", "success", "") "]}");
 	cr_expect_eq(r->outcome, OUTCOME_SUCCESS);
-	cr_expect_eq(r->primary, -1);
+	cr_expect_null(r->primary);
 	result_free(r);
 	env_close(&e);
 }
@@ -267,7 +303,7 @@ Test(job, the_commonest_cause_among_failed_nodes_is_the_jobs)
 	    NODE("c", "failed", "Download failed: ESP_ERR_HTTP_CONNECT") "]}");
 
 	cr_expect_str_eq(primary_cause(r), "server-unreachable");
-	cr_expect_eq(r->findings[r->primary].node, 1,
+	cr_expect_eq(r->primary->node, 1,
 	    "the first node with that cause");
 	result_free(r);
 	env_close(&e);

@@ -379,14 +379,14 @@ Test(sarif, hostile_text_and_job_locations)
 	    "Firmware upgrade failed");
 	f[0].node = 1;
 	f[2].node = 0;
-	f[2].consequence_of = 0;
+	f[2].consequence_of = &f[0];
 	memset(nodes, 0, sizeof(nodes));
 	nodes[0].node_id = results_keep("node-a");
 	nodes[0].line = 0;
-	nodes[0].primary = -1;
+	nodes[0].primary = NULL;
 	nodes[1].node_id = results_keep("node-b");
 	nodes[1].line = 27;
-	nodes[1].primary = 0;
+	nodes[1].primary = &f[0];
 	results_input(&a, "jobs/job.json", OUTCOME_FAILED, f, 3);
 	a.kind = INPUT_JOB;
 	a.format = "rainmaker-job";
@@ -431,8 +431,8 @@ Test(sarif, consequences_are_notes_naming_their_root)
 	f[2] = results_finding(&results_rule_failed, 12,
 	    "E (1185940) ota: Firmware upgrade failed", "OTA failed");
 	f[0].primary = 1;
-	f[1].consequence_of = 0;
-	f[2].consequence_of = 1;
+	f[1].consequence_of = &f[0];
+	f[2].consequence_of = &f[1];
 	results_input(&a, "logs/chain.log", OUTCOME_FAILED, f, 3);
 	doc = write_sarif("chain.sarif", in, 1);
 	cr_assert_str_eq(str_at(doc, "runs.0.results.0.level"), "error");

@@ -104,14 +104,14 @@ result_with_rule(struct rule *r)
 	r->nkconfig = sizeof(kcs) / sizeof(kcs[0]);
 	res->path = strdup("x.log");
 	res->findings = calloc(1, sizeof(*res->findings));
-	res->findings[0].rule = r;
-	res->findings[0].cause = r->cause;
-	res->findings[0].severity = RULE_ERROR;
-	res->findings[0].text = strdup("");
-	res->findings[0].message = strdup("");
-	res->findings[0].consequence_of = -1;
+	res->findings[0] = calloc(1, sizeof(**res->findings));
+	res->findings[0]->rule = r;
+	res->findings[0]->cause = r->cause;
+	res->findings[0]->severity = RULE_ERROR;
+	res->findings[0]->text = strdup("");
+	res->findings[0]->message = strdup("");
 	res->nfindings = 1;
-	res->primary = 0;
+	res->primary = res->findings[0];
 	return res;
 }
 
@@ -130,7 +130,7 @@ Test(kconfig, current_and_suggested_values)
 	struct strbuf sb = STRBUF_INIT;
 
 	kconfig_apply(res, s);
-	kc = res->findings[0].kc;
+	kc = res->findings[0]->kc;
 	cr_assert_not_null(kc);
 	cr_assert_str_eq(kc[0].current, "2304");
 	cr_assert_str_eq(kc[0].suggested, "3328 or 4352");
@@ -148,11 +148,11 @@ Test(kconfig, current_and_suggested_values)
 	    != NULL);
 	cr_assert(strstr(res->kconfig_tail, "TASK_WDT") == NULL,
 	    "no new value for what is set already");
-	kconfig_describe(&sb, &res->findings[0], 0);
+	kconfig_describe(&sb, res->findings[0], 0);
 	cr_assert_str_eq(sb.buf, "CONFIG_ESP_SYSTEM_EVENT_TASK_STACK_SIZE: "
 	    "2304 -> 3328 or 4352");
 	strbuf_release(&sb);
-	kconfig_describe(&sb, &res->findings[0], 1);
+	kconfig_describe(&sb, res->findings[0], 1);
 	cr_assert(strstr(sb.buf, "already 10") != NULL, "%s", sb.buf);
 	strbuf_release(&sb);
 	sdkconfig_free(s);
@@ -170,7 +170,7 @@ Test(kconfig, pre_v5_names_and_defaults)
 	struct finding_kconfig *kc;
 
 	kconfig_apply(res, s);
-	kc = res->findings[0].kc;
+	kc = res->findings[0]->kc;
 	cr_assert_str_eq(kc[0].option, "CONFIG_SYSTEM_EVENT_TASK_STACK_SIZE");
 	cr_assert_str_eq(kc[0].suggested, "4096 or 5120");
 	cr_assert_str_eq(kc[1].option, "CONFIG_TASK_WDT_TIMEOUT_S");

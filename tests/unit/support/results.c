@@ -82,9 +82,7 @@ results_finding(const struct rule *r, unsigned long line, const char *text,
 	f.text = results_keep(text);
 	f.message = results_keep(msg);
 	f.dev_ms = f.host_ms = -1;
-	f.session = -1;
 	f.node = -1;
-	f.consequence_of = -1;
 	return f;
 }
 
@@ -92,13 +90,20 @@ void
 results_input(struct input_result *r, const char *path, enum outcome oc,
     struct finding *f, size_t nf)
 {
+	size_t i;
+
 	memset(r, 0, sizeof(*r));
 	r->path = results_keep(path);
 	r->kind = INPUT_LOG;
 	r->format = "log";
 	r->outcome = oc;
-	r->primary = nf > 0 ? 0 : -1;
-	r->findings = f;
+	r->findings = (struct finding **)(void *)keep_owned(calloc(nf + 1,
+	    sizeof(*r->findings)));
+	for (i = 0; i < nf; i++) {
+		r->findings[i] = &f[i];
+		f[i].pos = i;
+	}
+	r->primary = nf > 0 ? &f[0] : NULL;
 	r->nfindings = nf;
 	r->job_age_s = -1;
 	if (nf > 0)
