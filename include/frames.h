@@ -82,6 +82,12 @@ void	 frames_attach(struct frames *fr, struct input_result *r);
  */
 int	 frames_match(const struct rule_frames *cond, const struct frame *f,
 	    size_t n, const struct frame **matched);
+/*
+ * A frame's function for people: "onPulse()" for a C name, a C++ name as
+ * demangled ("UpdateClass::write(unsigned char*, unsigned int)"), "??()"
+ * when unknown.  Owned.
+ */
+char	*frames_name(const struct frame *f);
 /* "store_pulse() at src/main.c:16 (inlined)": one frame, for people. */
 char	*frames_describe(const struct frame *f);
 

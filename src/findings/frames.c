@@ -505,6 +505,15 @@ frames_match(const struct rule_frames *cond, const struct frame *f, size_t n,
 }
 
 char *
+frames_name(const struct frame *f)
+{
+	const char *fn = f->function != NULL ? f->function : "??";
+
+	/* a demangled C++ name has its parameter list already */
+	return strchr(fn, '(') != NULL ? xstrdup(fn) : xasprintf("%s()", fn);
+}
+
+char *
 frames_describe(const struct frame *f)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -512,8 +521,10 @@ frames_describe(const struct frame *f)
 	if (f->function == NULL && f->file == NULL)
 		strbuf_addf(&sb, "0x%08llx (in no --elf)", f->pc);
 	else {
-		strbuf_addf(&sb, "%s()", f->function != NULL ? f->function :
-		    "??");
+		char *name = frames_name(f);
+
+		strbuf_addf(&sb, "%s", name);
+		free(name);
 		if (f->file != NULL)
 			strbuf_addf(&sb, " at %s:%u", f->file, f->line);
 		if (f->inlined)
