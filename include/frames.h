@@ -62,6 +62,25 @@ void	 frames_free(struct frames *fr);
  * crash block that is still open, else 0.
  */
 int	 frames_feed(struct frames *fr, unsigned long lineno, const char *text);
+/*
+ * frames_feed for the monitor's live decoding, on an object of its own:
+ * the addresses of this line decoded at once into *out (owned:
+ * frames_line_release; out->n 0 when the line has none that an ELF
+ * names), with the ELF check of what the device printed so far (the
+ * boot's "ELF file SHA256", the panic's when it came first).  *note, when
+ * not NULL, is owned text to show: the crash is of another build, or the
+ * panic's SHA, printed after frames were shown, says they were of another
+ * build.  The crashes it closes are dropped (the analysis reports them).
+ */
+int	 frames_feed_live(struct frames *fr, unsigned long lineno,
+	    const char *text, struct frames_line *out, char **note);
+void	 frames_line_release(struct frames_line *ln);
+/*
+ * Frame i of a line for people, as decode prints it under the line:
+ * "#0  0x400d1234: onPulse() at src/main.c:26" (a Backtrace) or
+ * "PC    0x400d1234: ..." (a register).  Owned.
+ */
+char	*frames_line_text(const struct frames_line *ln, size_t i);
 /* Ends the input: an open block is decoded. */
 void	 frames_flush(struct frames *fr);
 /* Decoded crashes kept so far; borrowed until frames_forget/free. */

@@ -39,6 +39,9 @@ struct frames {
 	struct frames_crash *crashes;
 	size_t		 ncrashes, capcrashes;
 	size_t		 dropped;	/* crashes past FRAMES_MAX_CRASHES */
+	int		 live_unchecked; /* frames_feed_live decoded this block
+					   before any SHA was printed */
+	int		 live_said;	/* its mismatch note was given */
 };
 
 struct frames *
@@ -221,6 +224,26 @@ decoded_is_frame(const struct frames *fr, uint32_t pc)
 	return nknown == 0;
 }
 
+/*
+ * Which ELFs may decode a crash of the build with this ELF SHA prefix
+ * ("": unknown): usable[i]; an app ELF of another build is not.  Returns
+ * the first such ELF, or NULL.
+ */
+static const struct elfsym *
+usable_elfs(const struct frames *fr, const char *sha, int *usable)
+{
+	const struct elfsym *mismatch = NULL;
+	size_t i;
+
+	for (i = 0; i < fr->nelfs; i++) {
+		usable[i] = !(elfsym_is_app(fr->elfs[i]) && sha[0] != '\0' &&
+		    !elfsym_sha_matches(fr->elfs[i], sha));
+		if (!usable[i] && mismatch == NULL)
+			mismatch = fr->elfs[i];
+	}
+	return mismatch;
+}
+
 static void
 close_block(struct frames *fr)
 {
@@ -242,12 +265,7 @@ close_block(struct frames *fr)
 	memset(&o, 0, sizeof(o));
 	c.first_line = fr->first;
 	c.last_line = fr->last;
-	for (i = 0; i < fr->nelfs; i++) {
-		usable[i] = !(elfsym_is_app(fr->elfs[i]) && sha[0] != '\0' &&
-		    !elfsym_sha_matches(fr->elfs[i], sha));
-		if (!usable[i] && o.mismatch == NULL)
-			o.mismatch = fr->elfs[i];
-	}
+	o.mismatch = usable_elfs(fr, sha, usable);
 	for (j = 0; j < fr->npl; j++) {
 		const struct bt_line *bl = &fr->pl[j].bl;
 		struct frames_line ln;
@@ -392,6 +410,8 @@ close_block(struct frames *fr)
 static void
 open_block(struct frames *fr, unsigned long lineno)
 {
+	fr->live_unchecked = 0;
+	fr->live_said = 0;
 	fr->open = 1;
 	fr->has_bt = 0;
 	fr->first = lineno;
@@ -461,6 +481,91 @@ frames_flush(struct frames *fr)
 {
 	if (fr->open)
 		close_block(fr);
+}
+
+int
+frames_feed_live(struct frames *fr, unsigned long lineno, const char *text,
+    struct frames_line *out, char **note)
+{
+	char prev_sha[sizeof(fr->block_sha)];
+	const struct bt_line *bl;
+	const struct elfsym *mismatch;
+	const char *sha;
+	struct decoded o;
+	int *usable, open;
+	size_t i, cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->lineno = lineno;
+	*note = NULL;
+	memcpy(prev_sha, fr->block_sha, sizeof(prev_sha));
+	open = frames_feed(fr, lineno, text);
+	frames_forget(fr);	/* the blocks' ends: the analysis's work */
+	if (!open || fr->nelfs == 0)
+		return open;
+	sha = fr->block_sha[0] != '\0' ? fr->block_sha : fr->boot_sha;
+	usable = xcalloc(fr->nelfs, sizeof(*usable));
+	mismatch = usable_elfs(fr, sha, usable);
+	if (strcmp(prev_sha, fr->block_sha) != 0 && mismatch != NULL &&
+	    fr->live_unchecked && !fr->live_said) {
+		/* the panic's SHA, printed after frames shown unchecked */
+		*note = xasprintf("the frames shown above are wrong: the crash "
+		    "was printed by the build with ELF file SHA256 %s, and %s "
+		    "is another build (SHA256 %.16s)", sha,
+		    elfsym_path(mismatch), elfsym_sha256(mismatch));
+		fr->live_said = 1;
+	}
+	bl = fr->npl > 0 && fr->pl[fr->npl - 1].lineno == lineno ?
+	    &fr->pl[fr->npl - 1].bl : NULL;
+	if (bl == NULL || bl->naddrs == 0 || bl->kind == BT_DECODED) {
+		free(usable);
+		return open;
+	}
+	memset(&o, 0, sizeof(o));
+	out->numbered = bl->kind == BT_BACKTRACE;
+	for (i = 0; i < bl->naddrs; i++)
+		out->f = decode_addr(fr, usable, &bl->addrs[i], out->f, &out->n,
+		    &cap, &o);
+	for (i = 0; i < out->n && out->f[i].function == NULL; i++)
+		;
+	if (i == out->n) {
+		/* nothing named: no line of bare addresses */
+		frames_line_release(out);
+		out->lineno = lineno;
+	}
+	if (o.sure > 0 && o.decoded == 0 && mismatch != NULL &&
+	    !fr->live_said) {
+		*note = xasprintf("not decoded: the crash is from the build "
+		    "with ELF file SHA256 %s, and %s is another build (SHA256 "
+		    "%.16s)", sha, elfsym_path(mismatch),
+		    elfsym_sha256(mismatch));
+		fr->live_said = 1;
+	}
+	if (o.decoded > 0 && sha[0] == '\0')
+		fr->live_unchecked = 1;
+	free(usable);
+	return open;
+}
+
+void
+frames_line_release(struct frames_line *ln)
+{
+	frame_list_free(ln->f, ln->n);
+	memset(ln, 0, sizeof(*ln));
+}
+
+char *
+frames_line_text(const struct frames_line *ln, size_t i)
+{
+	const struct frame *f = &ln->f[i];
+	char *d = frames_describe(f), *t;
+
+	if (ln->numbered)
+		t = xasprintf("#%-2zu 0x%08llx: %s", i, f->pc, d);
+	else
+		t = xasprintf("%-5s 0x%08llx: %s", f->what, f->pc, d);
+	free(d);
+	return t;
 }
 
 static int

@@ -9,6 +9,8 @@
  */
 volatile int *volatile target;
 volatile int written;
+/* an ESP-IDF app ELF: checked against the "ELF file SHA256" printed */
+extern "C" const char esp_app_desc[32] = "otadiag-test-cxx";
 
 namespace ota {
 struct Flash {
