@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "backtrace.h"
+#include "coreelf.h"
 #include "elfsym.h"
 #include "result.h"
 
@@ -75,6 +76,13 @@ int	 frames_feed(struct frames *fr, unsigned long lineno, const char *text);
 int	 frames_feed_live(struct frames *fr, unsigned long lineno,
 	    const char *text, struct frames_line *out, char **note);
 void	 frames_line_release(struct frames_line *ln);
+/*
+ * The crashed task of an ELF core dump (coreelf.h) decoded, for the core
+ * dump's note: "the crashed task's stack: #0 f() at file:line, ...", or
+ * why not (its app ELF SHA-256 names another build, no --elf holds its
+ * addresses).  NULL without --elf or without cc.  Owned, sanitised.
+ */
+char	*frames_coredump(struct frames *fr, const struct coreelf_crash *cc);
 /*
  * Frame i of a line for people, as decode prints it under the line:
  * "#0  0x400d1234: onPulse() at src/main.c:26" (a Backtrace) or

@@ -4,6 +4,7 @@
  * on findings (see frames.h).
  */
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -545,6 +546,55 @@ frames_feed_live(struct frames *fr, unsigned long lineno, const char *text,
 		fr->live_unchecked = 1;
 	free(usable);
 	return open;
+}
+
+char *
+frames_coredump(struct frames *fr, const struct coreelf_crash *cc)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const struct elfsym *mismatch;
+	struct frames_line ln;
+	struct decoded o;
+	struct bt_addr a;
+	int *usable;
+	size_t i, cap = 0;
+
+	if (cc == NULL || fr->nelfs == 0)
+		return NULL;
+	usable = xcalloc(fr->nelfs, sizeof(*usable));
+	mismatch = usable_elfs(fr, cc->app_sha, usable);
+	memset(&o, 0, sizeof(o));
+	memset(&ln, 0, sizeof(ln));
+	ln.numbered = 1;
+	for (i = 0; i < cc->npc; i++) {
+		memset(&a, 0, sizeof(a));
+		a.addr = cc->pc[i];
+		snprintf(a.what, sizeof(a.what), "%s", cc->what[i]);
+		ln.f = decode_addr(fr, usable, &a, ln.f, &ln.n, &cap, &o);
+	}
+	if (o.decoded == 0 && mismatch != NULL)
+		strbuf_addf(&sb, "the core dump is of the build with ELF file "
+		    "SHA256 %s, and %s is another build (SHA256 %.16s): its "
+		    "frames are not decoded", cc->app_sha, elfsym_path(mismatch),
+		    elfsym_sha256(mismatch));
+	else if (o.decoded == 0)
+		strbuf_addf(&sb, "the crashed task's addresses are in the code "
+		    "of no --elf");
+	else {
+		strbuf_addf(&sb, "the crashed task's stack:");
+		for (i = 0; i < ln.n; i++) {
+			char *d = frames_describe(&ln.f[i]);
+
+			strbuf_addf(&sb, "%s #%zu %s", i > 0 ? "," : "", i, d);
+			free(d);
+		}
+		if (!cc->xtensa)
+			strbuf_addf(&sb, " (PC and RA only: esp-coredump "
+			    "unwinds the rest)");
+	}
+	frames_line_release(&ln);
+	free(usable);
+	return sanitize_dup(sb.buf, sb.len);
 }
 
 void
