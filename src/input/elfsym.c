@@ -10,9 +10,9 @@
  *
  * C++ names are shown qualified and demangled, as addr2line -C shows them
  * ("UpdateClass::write(unsigned char*, unsigned int)"): a function DIE's
- * DW_AT_linkage_name (through its abstract origin or specification), else
- * its name qualified by the namespaces and classes around its declaration;
- * a symbol table name that is mangled (_Z...).  The demangler is
+ * DW_AT_linkage_name (through its abstract origin or specification),
+ * demangled, else its DW_AT_name (C); a symbol table name that is mangled
+ * (_Z...), demangled.  The demangler is
  * libstdc++'s __cxa_demangle (the Itanium C++ ABI's, a C-linkage function
  * of the runtime every g++ build uses); each mangled string is demangled
  * once (names, keyed by the string's address in the ELF's mapping).
@@ -34,7 +34,6 @@
 #include <openssl/evp.h>
 
 #include "elfsym.h"
-#include "strbuf.h"
 #include "xalloc.h"
 
 #define CACHE_SLOTS 4096	/* addresses remembered (open addressing) */
@@ -620,94 +619,27 @@ symbol_at(const struct elfsym *es, uint64_t addr)
 	return NULL;
 }
 
-/* Whether a DIE of this tag names a scope of a C++ qualified name. */
-static int
-is_name_scope(int tag)
-{
-	return tag == DW_TAG_namespace || tag == DW_TAG_class_type ||
-	    tag == DW_TAG_structure_type || tag == DW_TAG_union_type;
-}
-
 /*
- * name qualified by the namespaces and classes that hold decl
- * ("fw::UpdateClass::write"), made once per declaration and borrowed until
- * elfsym_free; name itself when no class holds it.
- */
-static const char *
-qualified(struct elfsym *es, Dwarf_Die *decl, const char *name)
-{
-	Dwarf_Die *scopes = NULL;
-	struct strbuf sb = STRBUF_INIT;
-	struct dname *d;
-	int n, i, fresh, member = 0;
-
-	d = name_slot(es, decl->addr, &fresh);
-	if (!fresh)
-		return d->name != NULL ? d->name : name;
-	/* scopes[0] is decl, scopes[n - 1] its compile unit */
-	n = dwarf_getscopes_die(decl, &scopes);
-	for (i = n - 2; i >= 1; i--) {
-		Dwarf_Attribute at;
-		const char *sn;
-
-		int tag = dwarf_tag(&scopes[i]);
-
-		if (!is_name_scope(tag))
-			continue;
-		member |= tag != DW_TAG_namespace;
-		sn = dwarf_attr(&scopes[i], DW_AT_name, &at) != NULL ?
-		    dwarf_formstring(&at) : NULL;
-		strbuf_addf(&sb, "%s::", sn != NULL ? sn :
-		    "(anonymous namespace)");
-	}
-	free(scopes);
-	if (!member) {
-		/* a function in a namespace without a linkage name is an
-		   extern "C" one: its name is the symbol's, unqualified */
-		strbuf_release(&sb);
-		return name;
-	}
-	strbuf_addf(&sb, "%s", name);
-	d->name = strbuf_detach(&sb);
-	return d->name;
-}
-
-/*
- * A function's name for people: the linkage name demangled (C++), else
- * DW_AT_name, qualified by its class and namespaces in a C++ unit.  Both
- * are found through DW_AT_abstract_origin and DW_AT_specification.
+ * A function's name for people: its linkage name demangled (C++: the
+ * qualified name with its parameters, as addr2line -C shows it), else
+ * DW_AT_name (C, extern "C"); both found through DW_AT_abstract_origin
+ * and DW_AT_specification, so an inlined or out-of-line member function
+ * gets its declaration's.  GCC gives every C++ function that is not
+ * extern "C" a linkage name.
  */
 static const char *
 die_name(struct elfsym *es, Dwarf_Die *die)
 {
 	Dwarf_Attribute at;
-	Dwarf_Die decl, next, cu;
-	const char *name, *q;
-	int lang, hops;
+	const char *name;
 
 	if ((dwarf_attr_integrate(die, DW_AT_linkage_name, &at) != NULL ||
 	    dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &at) != NULL) &&
 	    (name = dwarf_formstring(&at)) != NULL)
 		return demangled(es, name);
-	if (dwarf_attr_integrate(die, DW_AT_name, &at) == NULL ||
-	    (name = dwarf_formstring(&at)) == NULL)
-		return NULL;
-	if (dwarf_diecu(die, &cu, NULL, NULL) == NULL ||
-	    ((lang = dwarf_srclang(&cu)) != DW_LANG_C_plus_plus &&
-	    lang != DW_LANG_C_plus_plus_03 && lang != DW_LANG_C_plus_plus_11 &&
-	    lang != DW_LANG_C_plus_plus_14))
-		return name;
-	/* the declaration (inside its class) holds the scope */
-	decl = *die;
-	for (hops = 0; hops < 8; hops++)	/* a cycle ends too */
-		if ((dwarf_attr(&decl, DW_AT_abstract_origin, &at) == NULL &&
-		    dwarf_attr(&decl, DW_AT_specification, &at) == NULL) ||
-		    dwarf_formref_die(&at, &next) == NULL)
-			break;
-		else
-			decl = next;
-	q = qualified(es, &decl, name);
-	return q != NULL ? q : name;
+	if (dwarf_attr_integrate(die, DW_AT_name, &at) != NULL)
+		return dwarf_formstring(&at);
+	return NULL;
 }
 
 /* The line at addr: the last row at or before it, unless a sequence
