@@ -10,6 +10,7 @@
 #   xtensa-cxx.elf, riscv-cxx.elf  tests/elf/otaapp.cpp with the same
 #       compilers' g++: mangled symbols and DWARF linkage names (C++ names)
 #   xtensa-cxx-nodebug.elf  strip --strip-debug: mangled symbols only
+#   xtensa-cxx-evil.elf  the same from a folder whose name holds a BEL byte
 # Usage: build.sh OUTDIR
 set -eu
 out=$1
@@ -39,3 +40,10 @@ riscv64-unknown-elf-g++ $cxxflags -march=rv32imc -mabi=ilp32 \
     -Wl,-Ttext=0x42000020 -o "$out/riscv-cxx.elf" "$dir/otaapp.cpp"
 xtensa-lx106-elf-strip --strip-debug -o "$out/xtensa-cxx-nodebug.elf" \
     "$out/xtensa-cxx.elf"
+# a source path with a control byte (BEL): the DWARF carries it, and what
+# otadiag prints of it must be escaped like device text
+evil="$out/evil$(printf '\007')dir"
+mkdir -p "$evil"
+cp "$dir/otaapp.cpp" "$evil/otaapp.cpp"
+xtensa-lx106-elf-g++ $cxxflags -Wl,-Ttext=0x400d0020 \
+    -o "$out/xtensa-cxx-evil.elf" "$evil/otaapp.cpp"

@@ -265,3 +265,30 @@ Test(livedecode, late_sha_of_another_build_withdraws_the_frames)
 	run_free(&r);
 	free(data);
 }
+
+/*
+ * The frames' text comes from the ELF, which is as untrusted as the
+ * device: a source path with a control byte (tests/elf/build.sh builds
+ * one from a folder named "evil<BEL>dir") is shown escaped.
+ */
+Test(livedecode, elf_text_is_escaped_like_device_text)
+{
+	const char *elf = "xtensa-cxx-evil.elf";
+	const char *sha = testelf_sha256(testelf_path(elf));
+	size_t len;
+	char *data = panic(sha, sha, write_pc(elf), func_addr(elf,
+	    "_ZN10HTTPUpdate12handleUpdateER11UpdateClassj") + 0x10,
+	    func_addr(elf, "_ZN15ArduinoOTAClass6handleEv") + 0x10, &len);
+	const char *out, *p;
+	struct run r;
+
+	run_monitor(&r, elf, data, len, 9);
+	out = r.p->out.buf;
+	p = at(out, out, "\nBacktrace: 0x");
+	p = at(out, p, MARK "#0 ");
+	at(out, p, "/evil\\x07dir/otaapp.cpp:");
+	cr_expect(strchr(out, '\a') == NULL, "a raw BEL reached the "
+	    "terminal:\n%s", out);
+	run_free(&r);
+	free(data);
+}
