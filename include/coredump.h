@@ -7,13 +7,16 @@
  * The block is the core dump partition's data: a header whose first word
  * is the total length, the dump, and a checksum over everything before
  * it, CRC-32 (4 bytes) or SHA-256 (32 bytes) by configuration.  Checked:
- * the base64, the length against the header, the checksum.  Bounded: a
+ * the base64, the length against the header, the checksum; a dump in ELF
+ * format is read for its crashed task (coreelf.h).  Bounded: a
  * block of more than COREDUMP_MAX bytes of base64 is reported, not kept.
  */
 #ifndef OTADIAG_COREDUMP_H
 #define OTADIAG_COREDUMP_H
 
 #include <stddef.h>
+
+#include "coreelf.h"
 
 #define COREDUMP_MAX	(8u * 1024u * 1024u)	/* base64 bytes kept */
 
@@ -29,6 +32,12 @@ void	 coredump_free(struct coredump *cd);
  */
 char	*coredump_feed(struct coredump *cd, unsigned long lineno,
 	    const char *text, unsigned long *line);
+/*
+ * The crashed task of the block whose report coredump_feed just returned,
+ * when it is a good ELF core dump (coreelf.h); else NULL.  Borrowed until
+ * the next coredump_feed.
+ */
+const struct coreelf_crash *coredump_crash(const struct coredump *cd);
 /* End of input: a block without its END line, reported; or NULL. */
 char	*coredump_finish(struct coredump *cd, unsigned long *line);
 

@@ -23,6 +23,7 @@
 #include <stddef.h>
 
 #include "backtrace.h"
+#include "coreelf.h"
 #include "elfsym.h"
 #include "result.h"
 
@@ -62,6 +63,32 @@ void	 frames_free(struct frames *fr);
  * crash block that is still open, else 0.
  */
 int	 frames_feed(struct frames *fr, unsigned long lineno, const char *text);
+/*
+ * frames_feed for the monitor's live decoding, on an object of its own:
+ * the addresses of this line decoded at once into *out (owned:
+ * frames_line_release; out->n 0 when the line has none that an ELF
+ * names), with the ELF check of what the device printed so far (the
+ * boot's "ELF file SHA256", the panic's when it came first).  *note, when
+ * not NULL, is owned text to show: the crash is of another build, or the
+ * panic's SHA, printed after frames were shown, says they were of another
+ * build.  The crashes it closes are dropped (the analysis reports them).
+ */
+int	 frames_feed_live(struct frames *fr, unsigned long lineno,
+	    const char *text, struct frames_line *out, char **note);
+void	 frames_line_release(struct frames_line *ln);
+/*
+ * The crashed task of an ELF core dump (coreelf.h) decoded, for the core
+ * dump's note: "the crashed task's stack: #0 f() at file:line, ...", or
+ * why not (its app ELF SHA-256 names another build, no --elf holds its
+ * addresses).  NULL without --elf or without cc.  Owned, sanitised.
+ */
+char	*frames_coredump(struct frames *fr, const struct coreelf_crash *cc);
+/*
+ * Frame i of a line for people, as decode prints it under the line:
+ * "#0  0x400d1234: onPulse() at src/main.c:26" (a Backtrace) or
+ * "PC    0x400d1234: ..." (a register).  Owned.
+ */
+char	*frames_line_text(const struct frames_line *ln, size_t i);
 /* Ends the input: an open block is decoded. */
 void	 frames_flush(struct frames *fr);
 /* Decoded crashes kept so far; borrowed until frames_forget/free. */
@@ -82,6 +109,12 @@ void	 frames_attach(struct frames *fr, struct input_result *r);
  */
 int	 frames_match(const struct rule_frames *cond, const struct frame *f,
 	    size_t n, const struct frame **matched);
+/*
+ * A frame's function for people: "onPulse()" for a C name, a C++ name as
+ * demangled ("UpdateClass::write(unsigned char*, unsigned int)"), "??()"
+ * when unknown.  Owned.
+ */
+char	*frames_name(const struct frame *f);
 /* "store_pulse() at src/main.c:16 (inlined)": one frame, for people. */
 char	*frames_describe(const struct frame *f);
 

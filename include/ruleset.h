@@ -163,6 +163,9 @@ struct rule_example {
 	const char	**cap_values;
 	size_t		 ncaps;
 	const char	*field;		/* job examples: field name or NULL */
+	const char	**stack;	/* a frames rule's: function names, top
+					   first; NULL for a line example */
+	size_t		 nstack;
 };
 
 struct rule_decode {

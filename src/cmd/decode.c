@@ -76,14 +76,10 @@ print_frames(const struct frames_line *ln)
 	size_t i;
 
 	for (i = 0; i < ln->n; i++) {
-		const struct frame *f = &ln->f[i];
-		char *d = frames_describe(f);
+		char *t = frames_line_text(ln, i);
 
-		if (ln->numbered)
-			printf("  #%-2zu 0x%08llx: %s\n", i, f->pc, d);
-		else
-			printf("  %-5s 0x%08llx: %s\n", f->what, f->pc, d);
-		free(d);
+		printf("  %s\n", t);
+		free(t);
 	}
 }
 

@@ -34,6 +34,7 @@
 #include "cmd.h"
 #include "crashhold.h"
 #include "diag.h"
+#include "livedecode.h"
 #include "matcher.h"
 #include "menu.h"
 #include "passthru.h"
@@ -120,6 +121,8 @@ struct monitor {
 	struct strbuf	 pfline;	/* the line it waits to judge */
 	struct crashhold *hold;		/* a crash's diagnosis waiting */
 	FILE		*capture;	/* an announcement being rendered */
+	struct livedecode *live;	/* --elf: frames under crash lines */
+	struct strbuf	 decoded;	/* what it gave for one line */
 
 	/* pass-through display */
 	struct passthru	*pt;
@@ -309,6 +312,43 @@ monitor_display(struct monitor *m, const char *buf, size_t n)
 	m->hold_ms = monitor_now_ms();
 }
 
+/*
+ * Device bytes for the terminal with --elf: line by line, each crash
+ * line followed by its decoded frames (src/term/livedecode.c), marked as
+ * otadiag's.
+ */
+static void
+monitor_display_decoded(struct monitor *m, const char *buf, size_t n)
+{
+	const char *nl, *p, *e;
+	size_t k;
+
+	while (n > 0) {
+		nl = memchr(buf, '\n', n);
+		k = nl != NULL ? (size_t)(nl - buf) + 1 : n;
+		monitor_display(m, buf, k);
+		livedecode_feed(m->live, buf, k, &m->decoded);
+		if (m->decoded.len > 0 && !m->o->quiet && !m->paused) {
+			monitor_break(m);
+			for (p = m->decoded.buf; p < m->decoded.buf +
+			    m->decoded.len; p = e + 1) {
+				e = memchr(p, '\n', (size_t)(m->decoded.buf +
+				    m->decoded.len - p));
+				if (m->color)
+					fprintf(m->out, "\033[35motadiag "
+					    "\xe2\x96\xb6\033[0m \033[33m%.*s"
+					    "\033[0m\n", (int)(e - p), p);
+				else
+					fprintf(m->out, "otadiag \xe2\x96\xb6 "
+					    "%.*s\n", (int)(e - p), p);
+			}
+		}
+		strbuf_reset(&m->decoded);
+		buf += k;
+		n -= k;
+	}
+}
+
 /* Shows what is safe of a partial line (all of it when force). */
 static void
 monitor_display_partial(struct monitor *m, int force)
@@ -495,7 +535,10 @@ monitor_bytes(struct monitor *m, const char *buf, size_t n)
 
 	s = monitor_stamped(m, buf, n, &sn);
 	monitor_log(m, s, sn);
-	monitor_display(m, buf, n);
+	if (m->live != NULL)
+		monitor_display_decoded(m, buf, n);
+	else
+		monitor_display(m, buf, n);
 	analysis_feed(m->an, s, sn);
 	if (crashhold_feed(m->hold, buf, n, monitor_now_ms()))
 		monitor_release(m);
@@ -1275,6 +1318,7 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 	strbuf_init(&m.render, 256);
 	strbuf_init(&m.stamped, 256);
 	strbuf_init(&m.pfline, 256);
+	strbuf_init(&m.decoded, 256);
 	m.o = &o;
 	m.hold = crashhold_new();
 
@@ -1296,6 +1340,8 @@ cmd_monitor(const struct cmd *cmd, int argc, char **argv)
 		goto out;
 	p.aopts.elfs = o.elfs.open;
 	p.aopts.nelfs = o.elfs.n;
+	if (o.elfs.n > 0)
+		m.live = livedecode_new(o.elfs.open, o.elfs.n);
 	status = EXIT_INPUT;
 	m.rs = p.rs;
 	m.out = p.live;
@@ -1430,6 +1476,8 @@ out:
 	}
 	serial_close(m.port);
 	analysis_free(m.an);
+	livedecode_free(m.live);
+	strbuf_release(&m.decoded);
 	cli_close_elfs(&o.elfs);
 	pipeline_free(&p);
 	passthru_free(m.pt);

@@ -19,6 +19,7 @@
 
 #include "cmd.h"
 #include "diag.h"
+#include "frames.h"
 #include "matcher.h"
 #include "model.h"
 #include "record.h"
@@ -487,6 +488,51 @@ on_claim(void *ctx, const struct record *rec, const struct match *m)
 	return 0;
 }
 
+/* A stack example as frames (names borrowed from the example). */
+static struct frame *
+example_stack(const struct rule_example *x)
+{
+	struct frame *f = xcalloc(x->nstack, sizeof(*f));
+	size_t i;
+
+	for (i = 0; i < x->nstack; i++)
+		f[i].function = (char *)x->stack[i];
+	return f;
+}
+
+/*
+ * A frames rule's examples: each match stack satisfies its condition, no
+ * no_match stack does ("of", the finding's cause, is not part of it).
+ * Returns the failures, counting the examples in *nex.
+ */
+static size_t
+test_stacks(const struct rule *r, size_t *nex)
+{
+	const struct frame *m;
+	size_t k, i, nfail = 0;
+
+	for (k = 0; k < r->nmatch + r->nno_match; k++) {
+		int want = k < r->nmatch;
+		const struct rule_example *x = want ? &r->match[k] :
+		    &r->no_match[k - r->nmatch];
+		struct frame *f = example_stack(x);
+
+		(*nex)++;
+		if (frames_match(&r->frames, f, x->nstack, &m) != want) {
+			printf("FAIL %s (%s:%ld): %s example %zu %s: stack",
+			    r->id, r->origin, r->origin_line, want ? "match" :
+			    "no_match", want ? k + 1 : k - r->nmatch + 1,
+			    want ? "does not match" : "matches");
+			for (i = 0; i < x->nstack; i++)
+				printf(" #%zu %s", i, x->stack[i]);
+			printf("\n");
+			nfail++;
+		}
+		free(f);
+	}
+	return nfail;
+}
+
 static int
 cmd_rules_test(const struct cmd *cmd, int argc, char **argv)
 {
@@ -519,6 +565,10 @@ cmd_rules_test(const struct cmd *cmd, int argc, char **argv)
 				continue;
 		}
 		ntested++;
+		if (r->form == RULE_FORM_FRAMES) {
+			nfail += test_stacks(r, &nex);
+			continue;
+		}
 		for (k = 0; k < r->nmatch; k++) {
 			const struct rule_example *x = &r->match[k];
 			struct record rec;

@@ -266,7 +266,13 @@ process_record(struct analysis *a, const struct record *rec)
 		frames_feed(a->frames, rec->lineno, rec->text);
 		if ((t = coredump_feed(a->cd, rec->lineno, rec->text, &cl)) !=
 		    NULL) {
-			analysis_note(a, cl, "line %lu: %s", cl, t);
+			/* with --elf, the crashed task of an ELF core dump */
+			char *s = frames_coredump(a->frames,
+			    coredump_crash(a->cd));
+
+			analysis_note(a, cl, "line %lu: %s%s%s", cl, t,
+			    s != NULL ? "; " : "", s != NULL ? s : "");
+			free(s);
 			free(t);
 		}
 	}

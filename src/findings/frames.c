@@ -4,6 +4,7 @@
  * on findings (see frames.h).
  */
 #include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +40,9 @@ struct frames {
 	struct frames_crash *crashes;
 	size_t		 ncrashes, capcrashes;
 	size_t		 dropped;	/* crashes past FRAMES_MAX_CRASHES */
+	int		 live_unchecked; /* frames_feed_live decoded this block
+					   before any SHA was printed */
+	int		 live_said;	/* its mismatch note was given */
 };
 
 struct frames *
@@ -221,6 +225,26 @@ decoded_is_frame(const struct frames *fr, uint32_t pc)
 	return nknown == 0;
 }
 
+/*
+ * Which ELFs may decode a crash of the build with this ELF SHA prefix
+ * ("": unknown): usable[i]; an app ELF of another build is not.  Returns
+ * the first such ELF, or NULL.
+ */
+static const struct elfsym *
+usable_elfs(const struct frames *fr, const char *sha, int *usable)
+{
+	const struct elfsym *mismatch = NULL;
+	size_t i;
+
+	for (i = 0; i < fr->nelfs; i++) {
+		usable[i] = !(elfsym_is_app(fr->elfs[i]) && sha[0] != '\0' &&
+		    !elfsym_sha_matches(fr->elfs[i], sha));
+		if (!usable[i] && mismatch == NULL)
+			mismatch = fr->elfs[i];
+	}
+	return mismatch;
+}
+
 static void
 close_block(struct frames *fr)
 {
@@ -242,12 +266,7 @@ close_block(struct frames *fr)
 	memset(&o, 0, sizeof(o));
 	c.first_line = fr->first;
 	c.last_line = fr->last;
-	for (i = 0; i < fr->nelfs; i++) {
-		usable[i] = !(elfsym_is_app(fr->elfs[i]) && sha[0] != '\0' &&
-		    !elfsym_sha_matches(fr->elfs[i], sha));
-		if (!usable[i] && o.mismatch == NULL)
-			o.mismatch = fr->elfs[i];
-	}
+	o.mismatch = usable_elfs(fr, sha, usable);
 	for (j = 0; j < fr->npl; j++) {
 		const struct bt_line *bl = &fr->pl[j].bl;
 		struct frames_line ln;
@@ -392,6 +411,8 @@ close_block(struct frames *fr)
 static void
 open_block(struct frames *fr, unsigned long lineno)
 {
+	fr->live_unchecked = 0;
+	fr->live_said = 0;
 	fr->open = 1;
 	fr->has_bt = 0;
 	fr->first = lineno;
@@ -463,6 +484,140 @@ frames_flush(struct frames *fr)
 		close_block(fr);
 }
 
+int
+frames_feed_live(struct frames *fr, unsigned long lineno, const char *text,
+    struct frames_line *out, char **note)
+{
+	char prev_sha[sizeof(fr->block_sha)];
+	const struct bt_line *bl;
+	const struct elfsym *mismatch;
+	const char *sha;
+	struct decoded o;
+	int *usable, open;
+	size_t i, cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->lineno = lineno;
+	*note = NULL;
+	memcpy(prev_sha, fr->block_sha, sizeof(prev_sha));
+	open = frames_feed(fr, lineno, text);
+	frames_forget(fr);	/* the blocks' ends: the analysis's work */
+	if (!open || fr->nelfs == 0)
+		return open;
+	sha = fr->block_sha[0] != '\0' ? fr->block_sha : fr->boot_sha;
+	usable = xcalloc(fr->nelfs, sizeof(*usable));
+	mismatch = usable_elfs(fr, sha, usable);
+	if (strcmp(prev_sha, fr->block_sha) != 0 && mismatch != NULL &&
+	    fr->live_unchecked && !fr->live_said) {
+		/* the panic's SHA, printed after frames shown unchecked */
+		*note = xasprintf("the frames shown above are wrong: the crash "
+		    "was printed by the build with ELF file SHA256 %s, and %s "
+		    "is another build (SHA256 %.16s)", sha,
+		    elfsym_path(mismatch), elfsym_sha256(mismatch));
+		fr->live_said = 1;
+	}
+	bl = fr->npl > 0 && fr->pl[fr->npl - 1].lineno == lineno ?
+	    &fr->pl[fr->npl - 1].bl : NULL;
+	if (bl == NULL || bl->naddrs == 0 || bl->kind == BT_DECODED) {
+		free(usable);
+		return open;
+	}
+	memset(&o, 0, sizeof(o));
+	out->numbered = bl->kind == BT_BACKTRACE;
+	for (i = 0; i < bl->naddrs; i++)
+		out->f = decode_addr(fr, usable, &bl->addrs[i], out->f, &out->n,
+		    &cap, &o);
+	for (i = 0; i < out->n && out->f[i].function == NULL; i++)
+		;
+	if (i == out->n) {
+		/* nothing named: no line of bare addresses */
+		frames_line_release(out);
+		out->lineno = lineno;
+	}
+	if (o.sure > 0 && o.decoded == 0 && mismatch != NULL &&
+	    !fr->live_said) {
+		*note = xasprintf("not decoded: the crash is from the build "
+		    "with ELF file SHA256 %s, and %s is another build (SHA256 "
+		    "%.16s)", sha, elfsym_path(mismatch),
+		    elfsym_sha256(mismatch));
+		fr->live_said = 1;
+	}
+	if (o.decoded > 0 && sha[0] == '\0')
+		fr->live_unchecked = 1;
+	free(usable);
+	return open;
+}
+
+char *
+frames_coredump(struct frames *fr, const struct coreelf_crash *cc)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const struct elfsym *mismatch;
+	struct frames_line ln;
+	struct decoded o;
+	struct bt_addr a;
+	int *usable;
+	size_t i, cap = 0;
+
+	if (cc == NULL || fr->nelfs == 0)
+		return NULL;
+	usable = xcalloc(fr->nelfs, sizeof(*usable));
+	mismatch = usable_elfs(fr, cc->app_sha, usable);
+	memset(&o, 0, sizeof(o));
+	memset(&ln, 0, sizeof(ln));
+	ln.numbered = 1;
+	for (i = 0; i < cc->npc; i++) {
+		memset(&a, 0, sizeof(a));
+		a.addr = cc->pc[i];
+		snprintf(a.what, sizeof(a.what), "%s", cc->what[i]);
+		ln.f = decode_addr(fr, usable, &a, ln.f, &ln.n, &cap, &o);
+	}
+	if (o.decoded == 0 && mismatch != NULL)
+		strbuf_addf(&sb, "the core dump is of the build with ELF file "
+		    "SHA256 %s, and %s is another build (SHA256 %.16s): its "
+		    "frames are not decoded", cc->app_sha, elfsym_path(mismatch),
+		    elfsym_sha256(mismatch));
+	else if (o.decoded == 0)
+		strbuf_addf(&sb, "the crashed task's addresses are in the code "
+		    "of no --elf");
+	else {
+		strbuf_addf(&sb, "the crashed task's stack:");
+		for (i = 0; i < ln.n; i++) {
+			char *d = frames_describe(&ln.f[i]);
+
+			strbuf_addf(&sb, "%s #%zu %s", i > 0 ? "," : "", i, d);
+			free(d);
+		}
+		if (!cc->xtensa)
+			strbuf_addf(&sb, " (PC and RA only: esp-coredump "
+			    "unwinds the rest)");
+	}
+	frames_line_release(&ln);
+	free(usable);
+	return sanitize_dup(sb.buf, sb.len);
+}
+
+void
+frames_line_release(struct frames_line *ln)
+{
+	frame_list_free(ln->f, ln->n);
+	memset(ln, 0, sizeof(*ln));
+}
+
+char *
+frames_line_text(const struct frames_line *ln, size_t i)
+{
+	const struct frame *f = &ln->f[i];
+	char *d = frames_describe(f), *t;
+
+	if (ln->numbered)
+		t = xasprintf("#%-2zu 0x%08llx: %s", i, f->pc, d);
+	else
+		t = xasprintf("%-5s 0x%08llx: %s", f->what, f->pc, d);
+	free(d);
+	return t;
+}
+
 static int
 glob_any(const char *const *globs, size_t n, const char *name)
 {
@@ -505,6 +660,15 @@ frames_match(const struct rule_frames *cond, const struct frame *f, size_t n,
 }
 
 char *
+frames_name(const struct frame *f)
+{
+	const char *fn = f->function != NULL ? f->function : "??";
+
+	/* a demangled C++ name has its parameter list already */
+	return strchr(fn, '(') != NULL ? xstrdup(fn) : xasprintf("%s()", fn);
+}
+
+char *
 frames_describe(const struct frame *f)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -512,8 +676,10 @@ frames_describe(const struct frame *f)
 	if (f->function == NULL && f->file == NULL)
 		strbuf_addf(&sb, "0x%08llx (in no --elf)", f->pc);
 	else {
-		strbuf_addf(&sb, "%s()", f->function != NULL ? f->function :
-		    "??");
+		char *name = frames_name(f);
+
+		strbuf_addf(&sb, "%s", name);
+		free(name);
 		if (f->file != NULL)
 			strbuf_addf(&sb, " at %s:%u", f->file, f->line);
 		if (f->inlined)

@@ -727,7 +727,7 @@ hits_refine_frames(struct analysis *a)
 		for (k = 0; k < ruleset_count(a->rs); k++) {
 			const struct rule *r = ruleset_get(a->rs, k);
 			const struct frame *m, *top = NULL;
-			char num[24];
+			char num[24], *name;
 
 			if (r->form != RULE_FORM_FRAMES)
 				continue;
@@ -743,12 +743,17 @@ hits_refine_frames(struct analysis *a)
 				    !f->frames[j].probable)
 					top = &f->frames[j];
 			/* ${function}/${file}/${line}: the top frame;
-			   ${matched}: the frame the condition found */
-			add_cap(f, "function", top->function);
+			   ${matched}: the frame the condition found (names
+			   as frames_name gives them: "onPulse()") */
+			name = frames_name(top);
+			add_cap(f, "function", name);
+			free(name);
 			add_cap(f, "file", top->file);
 			snprintf(num, sizeof(num), "%u", top->line);
 			add_cap(f, "line", top->file != NULL ? num : "?");
-			add_cap(f, "matched", m->function);
+			name = frames_name(m);
+			add_cap(f, "matched", name);
+			free(name);
 			f->rule = r;
 			f->cause = r->cause;
 			f->severity = r->severity;

@@ -17,6 +17,7 @@
 #include <openssl/evp.h>
 
 #include "coredump.h"
+#include "coreelf.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -30,6 +31,8 @@ struct coredump {
 	unsigned long	 bad_line;
 	int		 too_big;
 	unsigned	 n;		/* blocks so far */
+	struct coreelf_crash crash;	/* of the block that just ended */
+	int		 has_crash;
 };
 
 struct coredump *
@@ -165,6 +168,39 @@ save(struct coredump *cd, struct strbuf *msg)
 	return path;
 }
 
+/* What the ELF core file of a good dump says of the crashed task. */
+static void
+describe_core(struct coredump *cd, const unsigned char *d, size_t n,
+    const char *sum, struct strbuf *msg)
+{
+	const char *why;
+	struct coreelf_crash *c = &cd->crash;
+
+	switch (coreelf_read(d, n, strcmp(sum, "CRC-32") == 0 ? 4 : 32, c,
+	    &why)) {
+	case COREELF_OK:
+		cd->has_crash = 1;
+		strbuf_addf(msg, "; an ELF core dump of %u task%s (%s), the "
+		    "crashed one's TCB at 0x%08x", c->ntasks, c->ntasks == 1 ?
+		    "" : "s", c->xtensa ? "Xtensa" : "RISC-V", c->tcb);
+		if (c->reason[0] != '\0')
+			strbuf_addf(msg, ", panic reason '%s'", c->reason);
+		break;
+	case COREELF_BAD:
+		strbuf_addf(msg, "; its ELF core file is malformed (%s): "
+		    "esp-coredump may still read part of it", why);
+		break;
+	case COREELF_NOT_ELF:
+		break;		/* the binary format: esp-coredump reads it */
+	}
+}
+
+const struct coreelf_crash *
+coredump_crash(const struct coredump *cd)
+{
+	return cd->has_crash ? &cd->crash : NULL;
+}
+
 /* The report of the block that ends (or is cut) here. */
 static char *
 close_block(struct coredump *cd, int ended)
@@ -176,6 +212,7 @@ close_block(struct coredump *cd, int ended)
 	char *path = NULL;
 
 	cd->n++;
+	cd->has_crash = 0;
 	strbuf_addf(&msg, "a UART core dump (lines %lu-%lu): ", cd->first,
 	    cd->last);
 	if (cd->too_big)
@@ -199,8 +236,10 @@ close_block(struct coredump *cd, int ended)
 		else if ((sum = checksum(d, (size_t)n)) == NULL)
 			strbuf_addf(&msg, "%ld bytes, the checksum (CRC-32 or "
 			    "SHA-256) does not match: corrupted", n);
-		else
+		else {
 			strbuf_addf(&msg, "%ld bytes, %s checksum good", n, sum);
+			describe_core(cd, d, (size_t)n, sum, &msg);
+		}
 	}
 	if (sum != NULL && cd->dir != NULL)
 		path = save(cd, &msg);

@@ -7,6 +7,15 @@
  * address, its line table (cached by libdw per unit) and the scopes at the
  * address, whose inlined subroutines carry the call sites.  The SHA-256 is
  * libcrypto's.
+ *
+ * C++ names are shown qualified and demangled, as addr2line -C shows them
+ * ("UpdateClass::write(unsigned char*, unsigned int)"): a function DIE's
+ * DW_AT_linkage_name (through its abstract origin or specification),
+ * demangled, else its DW_AT_name (C); a symbol table name that is mangled
+ * (_Z...), demangled.  The demangler is
+ * libstdc++'s __cxa_demangle (the Itanium C++ ABI's, a C-linkage function
+ * of the runtime every g++ build uses); each mangled string is demangled
+ * once (names, keyed by the string's address in the ELF's mapping).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -28,6 +37,19 @@
 #include "xalloc.h"
 
 #define CACHE_SLOTS 4096	/* addresses remembered (open addressing) */
+
+/* The Itanium C++ ABI demangler (libstdc++; C linkage, cxxabi.h is C++). */
+extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
+    int *status);
+
+/*
+ * A name made for people: owned, keyed by the address of what it was made
+ * from in the ELF's mapping (a mangled string, a declaration's DIE).
+ */
+struct dname {
+	const void	*key;
+	char		*name;		/* owned; NULL: none (use the original) */
+};
 
 struct sym {
 	uint64_t	 addr;
@@ -93,8 +115,78 @@ struct elfsym {
 	size_t		 nspans;
 	struct slot	*cache;		/* CACHE_SLOTS, allocated on first use */
 	size_t		 ncached;
+	struct dname	*names;		/* demangled names (open addressing) */
+	size_t		 capnames;	/* a power of two, or 0 */
+	size_t		 nnames;
 	pthread_mutex_t	 lock;
 };
+
+static size_t
+name_hash(const void *p, size_t cap)
+{
+	return (size_t)(((uintptr_t)p * 0x9E3779B97F4A7C15ull) >> 20) &
+	    (cap - 1);
+}
+
+/*
+ * The slot of key in the name table (grown to stay at most 3/4 full): a
+ * new slot has key set and name NULL, and is counted.
+ */
+static struct dname *
+name_slot(struct elfsym *es, const void *key, int *fresh)
+{
+	size_t h, i;
+
+	if (es->nnames + 1 > es->capnames / 4 * 3) {
+		struct dname *old = es->names;
+		size_t oldcap = es->capnames;
+
+		es->capnames = oldcap > 0 ? oldcap * 2 : 256;
+		es->names = xcalloc(es->capnames, sizeof(*es->names));
+		for (i = 0; i < oldcap; i++) {
+			if (old[i].key == NULL)
+				continue;
+			h = name_hash(old[i].key, es->capnames);
+			while (es->names[h].key != NULL)
+				h = (h + 1) & (es->capnames - 1);
+			es->names[h] = old[i];
+		}
+		free(old);
+	}
+	h = name_hash(key, es->capnames);
+	while (es->names[h].key != NULL && es->names[h].key != key)
+		h = (h + 1) & (es->capnames - 1);
+	*fresh = es->names[h].key == NULL;
+	if (*fresh) {
+		es->names[h].key = key;
+		es->nnames++;
+	}
+	return &es->names[h];
+}
+
+/*
+ * The demangled form of a mangled C++ name (_Z...), or s itself when it is
+ * not one or does not demangle.  s must live in the ELF's mapping (its
+ * address is the key); the result is borrowed until elfsym_free.
+ */
+static const char *
+demangled(struct elfsym *es, const char *s)
+{
+	struct dname *d;
+	int fresh, status = -1;
+
+	if (s == NULL || s[0] != '_' || s[1] != 'Z')
+		return s;
+	d = name_slot(es, s, &fresh);
+	if (fresh) {
+		d->name = __cxa_demangle(s, NULL, NULL, &status);
+		if (status != 0) {
+			free(d->name);
+			d->name = NULL;
+		}
+	}
+	return d->name != NULL ? d->name : s;
+}
 
 static int
 sha256_file(int fd, char hex[65])
@@ -212,7 +304,7 @@ scan_sections(struct elfsym *es, off_t fsize, struct diag_err *err)
 			    sizeof(*es->syms));
 			es->syms[es->nsyms].addr = s.st_value;
 			es->syms[es->nsyms].size = s.st_size;
-			es->syms[es->nsyms].name = name;
+			es->syms[es->nsyms].name = demangled(es, name);
 			es->nsyms++;
 		}
 	}
@@ -246,7 +338,7 @@ cmp_span(const void *x, const void *y)
 	return a->depth < b->depth ? -1 : a->depth > b->depth;
 }
 
-static const char *die_name(Dwarf_Die *die);
+static const char *die_name(struct elfsym *es, Dwarf_Die *die);
 
 struct walk {
 	struct elfsym	*es;
@@ -294,7 +386,7 @@ walk_dies(struct walk *w, Dwarf_Die *parent, long pscope, unsigned depth)
 				    es->nscopes + 1, sizeof(*es->scopes));
 				sc = &es->scopes[es->nscopes];
 				memset(sc, 0, sizeof(*sc));
-				sc->name = die_name(&child);
+				sc->name = die_name(es, &child);
 				sc->inlined = tag == DW_TAG_inlined_subroutine;
 				sc->parent = sc->inlined ? pscope : -1;
 				sc->depth = depth;
@@ -423,6 +515,8 @@ fail:
 void
 elfsym_free(struct elfsym *es)
 {
+	size_t i;
+
 	if (es == NULL)
 		return;
 	if (es->dw != NULL)
@@ -438,6 +532,9 @@ elfsym_free(struct elfsym *es)
 	free(es->scopes);
 	free(es->spans);
 	free(es->cache);
+	for (i = 0; i < es->capnames; i++)
+		free(es->names[i].name);
+	free(es->names);
 	free(es->path);
 	free(es);
 }
@@ -522,11 +619,24 @@ symbol_at(const struct elfsym *es, uint64_t addr)
 	return NULL;
 }
 
+/*
+ * A function's name for people: its linkage name demangled (C++: the
+ * qualified name with its parameters, as addr2line -C shows it), else
+ * DW_AT_name (C, extern "C"); both found through DW_AT_abstract_origin
+ * and DW_AT_specification, so an inlined or out-of-line member function
+ * gets its declaration's.  GCC gives every C++ function that is not
+ * extern "C" a linkage name.
+ */
 static const char *
-die_name(Dwarf_Die *die)
+die_name(struct elfsym *es, Dwarf_Die *die)
 {
 	Dwarf_Attribute at;
+	const char *name;
 
+	if ((dwarf_attr_integrate(die, DW_AT_linkage_name, &at) != NULL ||
+	    dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &at) != NULL) &&
+	    (name = dwarf_formstring(&at)) != NULL)
+		return demangled(es, name);
 	if (dwarf_attr_integrate(die, DW_AT_name, &at) != NULL)
 		return dwarf_formstring(&at);
 	return NULL;

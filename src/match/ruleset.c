@@ -51,10 +51,12 @@ rule_free(struct rule *r)
 	for (i = 0; i < r->nmatch; i++) {
 		free(r->match[i].cap_names);
 		free(r->match[i].cap_values);
+		free(r->match[i].stack);
 	}
 	for (i = 0; i < r->nno_match; i++) {
 		free(r->no_match[i].cap_names);
 		free(r->no_match[i].cap_values);
+		free(r->no_match[i].stack);
 	}
 	free(r->match);
 	free(r->no_match);
@@ -315,7 +317,8 @@ static int
 parse_examples(struct loader *L, json_t *arr, const char *key,
     struct rule_example **out, size_t *n)
 {
-	static const char *const ex_fields[] = {"line", "captures", "field", NULL};
+	static const char *const ex_fields[] = {"line", "captures", "field",
+	    "stack", NULL};
 	json_t *e, *caps, *cv;
 	const char *ck;
 	size_t i, k;
@@ -340,9 +343,14 @@ parse_examples(struct loader *L, json_t *arr, const char *key,
 			    "examples.%s[%zu] must be a string or an object",
 			    key, i);
 		if (loader_check_fields(L, e, ex_fields, "an example") != 0 ||
-		    loader_get_str(L, e, "line", 1, &x->line) != 0 ||
+		    get_strv(L, e, "stack", &x->stack, &x->nstack) != 0 ||
+		    loader_get_str(L, e, "line", x->stack == NULL, &x->line) != 0 ||
 		    loader_get_str(L, e, "field", 0, &x->field) != 0)
 			return -1;
+		if (x->stack != NULL && (x->nstack == 0 || x->line != NULL))
+			return loader_fail(L, DIAG_ESCHEMA, "examples.%s[%zu]: "
+			    "a stack example is {\"stack\": [functions, top "
+			    "first]}, with no line", key, i);
 		caps = json_object_get(e, "captures");
 		if (caps == NULL)
 			continue;
@@ -631,6 +639,7 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 	static const char *const examples_fields[] = {"match", "no_match", NULL};
 	const char *s, *on, *target, *role, *conf;
 	json_t *ex;
+	size_t k;
 	int st;
 
 	r->kind = kind;
@@ -795,6 +804,18 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 	if (r->nmatch == 0)
 		return loader_fail(L, DIAG_ESCHEMA,
 		    "examples.match needs at least one line that must match");
+	/* a frames rule's examples are stacks, every other rule's lines */
+	for (k = 0; k < r->nmatch + r->nno_match; k++) {
+		const struct rule_example *x = k < r->nmatch ? &r->match[k] :
+		    &r->no_match[k - r->nmatch];
+
+		if ((x->stack != NULL) != (r->form == RULE_FORM_FRAMES))
+			return loader_fail(L, DIAG_ESCHEMA, r->form ==
+			    RULE_FORM_FRAMES ? "the examples of a rule with "
+			    "'frames' are stacks: {\"stack\": [\"function\", "
+			    "...]}, top first" : "only a rule with 'frames' has "
+			    "stack examples");
+	}
 	return 0;
 }
 

@@ -66,9 +66,11 @@ expect_frame(const char *elf, uint64_t addr, size_t k)
 
 	testelf_addr2line(elf, addr, &o);
 	cr_assert_lt(k, o.n);
-	snprintf(buf, sizeof(buf), "0x%08llx: %s() at %s:%u%s",
-	    (unsigned long long)addr, o.func[k], o.file[k], o.line[k],
-	    k + 1 < o.n ? " (inlined)" : "");
+	/* a C++ name comes with its parameters: no "()" added */
+	snprintf(buf, sizeof(buf), "0x%08llx: %s%s at %s:%u%s",
+	    (unsigned long long)addr, o.func[k], strchr(o.func[k], '(') !=
+	    NULL ? "" : "()", o.file[k], o.line[k], k + 1 < o.n ?
+	    " (inlined)" : "");
 	return results_keep(buf);
 }
 
@@ -594,6 +596,92 @@ Test(decode, rule_allocation_on_top_is_memory)
 	    "panic.log", NULL });
 	after(o.out, "failed: The crash is a failed memory allocation "
 	    "(alloc-failed, line 3)");
+	proc_out_free(&o);
+}
+
+/*
+ * A C++ build (tests/elf/otaapp.cpp, Arduino's names): the frames carry the
+ * demangled, qualified names, so the Update*, HTTPUpdate* and ArduinoOTA*
+ * globs of rules/crash-frames.json see them.
+ */
+Test(decode, cxx_frames_name_the_update_step)
+{
+	const char *elf = "xtensa-cxx.elf";
+	uint64_t pc = func_addr(elf, "_ZN11UpdateClass5writeEPhj");
+	json_t *f, *fr;
+	struct proc_out o;
+	size_t i;
+
+	/* an address of UpdateClass::write inside the inlined store */
+	for (;; pc++) {
+		struct testelf_a2l a;
+
+		testelf_addr2line(elf, pc, &a);
+		if (a.n == 2)
+			break;
+		cr_assert_lt(pc, func_addr(elf, "_ZN11UpdateClass5writeEPhj") +
+		    0x20, "no inlined ota::Flash::store in UpdateClass::write");
+	}
+	f = first_finding(elf, xtensa_log(elf, pc, func_addr(elf,
+	    "_ZN10HTTPUpdate12handleUpdateER11UpdateClassj") + 0x10,
+	    func_addr(elf, "_ZN15ArduinoOTAClass6handleEv") + 0x10));
+	cr_expect_str_eq(json_string_value(json_object_get(f, "rule")),
+	    "frames-ota-step");
+	cr_expect(strstr(json_string_value(json_object_get(f, "message")),
+	    "inside the update step UpdateClass::write(unsigned char*, "
+	    "unsigned int); the top of the stack is ota::Flash::store(int) "
+	    "at ") != NULL, "%s", json_string_value(json_object_get(f,
+	    "message")));
+	fr = json_object_get(f, "frames");
+	cr_assert_geq(json_array_size(fr), 4);
+	cr_expect_str_eq(json_string_value(json_object_get(json_array_get(fr, 2),
+	    "function")), "HTTPUpdate::handleUpdate(UpdateClass&, unsigned int)");
+	/* handle()'s frame, under whatever was inlined into it there */
+	for (i = 3; i < json_array_size(fr); i++)
+		if (strcmp(json_string_value(json_object_get(json_array_get(fr,
+		    i), "function")), "ArduinoOTAClass::handle()") == 0)
+			break;
+	cr_expect_lt(i, json_array_size(fr), "no ArduinoOTAClass::handle()");
+	json_decref(f);
+	/* the text report: no "()" after a name that has its parameters */
+	o = proc_run((const char *[]){ "analyze", "--elf", testelf_path(elf),
+	    "panic.log", NULL });
+	after(o.out, "#1 UpdateClass::write(unsigned char*, unsigned int) at ");
+	cr_expect(strstr(o.out, ")()") == NULL, "%s", o.out);
+	proc_out_free(&o);
+}
+
+Test(decode, cxx_operator_new_on_top_is_memory)
+{
+	const char *elf = "xtensa-cxx.elf";
+	json_t *f = first_finding(elf, xtensa_log(elf, func_addr(elf, "_Znwj") +
+	    2, func_addr(elf, "_ZN15ArduinoOTAClass6handleEv") + 0x10,
+	    func_addr(elf, "_start") + 2));
+
+	cr_expect_str_eq(json_string_value(json_object_get(f, "rule")),
+	    "frames-alloc-failed");
+	cr_expect(strstr(json_string_value(json_object_get(f, "message")),
+	    "The crash comes from operator new(unsigned int): ") != NULL, "%s",
+	    json_string_value(json_object_get(f, "message")));
+	json_decref(f);
+}
+
+/* Without DWARF, the symbol table's mangled names are demangled too. */
+Test(decode, cxx_symbols_without_lines_are_demangled)
+{
+	const char *elf = "xtensa-cxx-nodebug.elf";
+	const char *log = xtensa_log(elf, func_addr(elf,
+	    "_ZN11UpdateClass5writeEPhj") + 4, func_addr(elf,
+	    "_ZN10HTTPUpdate12handleUpdateER11UpdateClassj") + 0x10,
+	    func_addr(elf, "_ZN15ArduinoOTAClass6handleEv") + 0x10);
+	struct proc_out o = proc_run((const char *[]){ "decode", "--elf",
+	    testelf_path(elf), log, NULL });
+
+	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
+	after(o.out, "#0  0x");
+	after(o.out, ": UpdateClass::write(unsigned char*, unsigned int)\n");
+	after(o.out, ": HTTPUpdate::handleUpdate(UpdateClass&, unsigned int)\n");
+	cr_expect(strstr(o.out, "_ZN") == NULL, "%s", o.out);
 	proc_out_free(&o);
 }
 

@@ -87,6 +87,90 @@ Test(elfsym, riscv_matches_addr2line)
 	agrees_with_addr2line("riscv.elf");
 }
 
+/* C++ (tests/elf/otaapp.cpp): the same names as addr2line -C. */
+Test(elfsym, xtensa_cxx_matches_addr2line)
+{
+	agrees_with_addr2line("xtensa-cxx.elf");
+}
+
+Test(elfsym, riscv_cxx_matches_addr2line)
+{
+	agrees_with_addr2line("riscv-cxx.elf");
+}
+
+/* Qualified and demangled: namespace, class, parameters; from the DWARF
+   and, stripped of it, from the symbol table. */
+static void
+cxx_names(const char *name, int lines)
+{
+	struct elfsym *es = open_ok(name);
+	struct testelf_sym syms[64];
+	size_t nsyms = testelf_functions(name, syms, 64), i;
+	int seen = 0;
+
+	for (i = 0; i < nsyms; i++) {
+		struct elfsym_frame f[ELFSYM_MAX_FRAMES];
+		size_t n = elfsym_lookup(es, syms[i].addr, f, ELFSYM_MAX_FRAMES);
+
+		cr_assert_gt(n, 0, "%s %s", name, syms[i].name);
+		if (strcmp(syms[i].name, "_ZN10HTTPUpdate12handleUpdateER11"
+		    "UpdateClassj") == 0) {
+			cr_expect_str_eq(f[n - 1].function, "HTTPUpdate::"
+			    "handleUpdate(UpdateClass&, unsigned int)");
+			seen++;
+		} else if (strcmp(syms[i].name, "_Znwj") == 0) {
+			cr_expect_str_eq(f[n - 1].function,
+			    "operator new(unsigned int)");
+			seen++;
+		} else if (strcmp(syms[i].name, "_ZN11UpdateClassC2Ev") == 0) {
+			cr_expect_str_eq(f[n - 1].function,
+			    "UpdateClass::UpdateClass()");
+			seen++;
+		}
+		cr_expect_eq(f[n - 1].line != 0, lines, "%s", syms[i].name);
+	}
+	cr_expect_eq(seen, 3, "%s: %d of the three functions", name, seen);
+	elfsym_free(es);
+}
+
+Test(elfsym, cxx_names_qualified_and_demangled)
+{
+	cxx_names("xtensa-cxx.elf", 1);
+	cxx_names("riscv-cxx.elf", 1);
+	cxx_names("xtensa-cxx-nodebug.elf", 0);
+}
+
+/* The inlined static member of a namespaced struct, with its caller. */
+Test(elfsym, cxx_inlined_member_function)
+{
+	struct elfsym *es = open_ok("xtensa-cxx.elf");
+	struct testelf_sym syms[64];
+	size_t nsyms = testelf_functions("xtensa-cxx.elf", syms, 64), i;
+	int found = 0;
+
+	for (i = 0; i < nsyms && !found; i++) {
+		uint64_t a;
+
+		if (strcmp(syms[i].name, "_ZN11UpdateClass5writeEPhj") != 0)
+			continue;
+		for (a = syms[i].addr; a < syms[i].addr + syms[i].size; a++) {
+			struct elfsym_frame f[ELFSYM_MAX_FRAMES];
+			size_t n = elfsym_lookup(es, a, f, ELFSYM_MAX_FRAMES);
+
+			if (n != 2)
+				continue;
+			cr_expect_str_eq(f[0].function, "ota::Flash::store(int)");
+			cr_expect(f[0].inlined);
+			cr_expect_str_eq(f[1].function, "UpdateClass::write("
+			    "unsigned char*, unsigned int)");
+			found = 1;
+			break;
+		}
+	}
+	cr_expect(found, "no address in the inlined ota::Flash::store");
+	elfsym_free(es);
+}
+
 /* The store in store_pulse(), inlined into onPulse(): two frames. */
 static void
 inlined_frames(const char *name)

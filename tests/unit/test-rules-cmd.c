@@ -66,6 +66,38 @@ Test(rules_cmd, test_passes_a_good_user_file)
 	proc_out_free(&o);
 }
 
+Test(rules_cmd, test_runs_the_stack_examples_of_a_frames_rule)
+{
+	struct proc_out o = proc_run((const char *[]){ "rules", "test",
+	    FIXTURES "rules-frames-examples.json", NULL });
+
+	cr_expect_eq(o.status, 1, "exit %d: %s", o.status, o.err);
+	cr_expect_eq(count(o.out, "FAIL "), 2, "%s", o.out);
+	cr_expect(strstr(o.out, "FAIL zz-update-write (" FIXTURES
+	    "rules-frames-examples.json:5): match example 2 does not match: "
+	    "stack #0 memcpy #1 UpdateClass::write(unsigned char*, unsigned "
+	    "int)\n") != NULL, "%s", o.out);
+	cr_expect(strstr(o.out, "no_match example 2 matches: stack #0 "
+	    "UpdateClass::write(unsigned char*, unsigned int) #1 loop()\n") !=
+	    NULL, "%s", o.out);
+	cr_expect(strstr(o.out, "1 rules, 4 examples: 2 passed, 2 failed\n") !=
+	    NULL, "%s", o.out);
+	proc_out_free(&o);
+}
+
+Test(rules_cmd, a_frames_rule_with_a_line_example_does_not_load)
+{
+	struct proc_out o = proc_run((const char *[]){ "rules", "test",
+	    FIXTURES "rules-frames-line-example.json", NULL });
+
+	cr_expect_eq(o.status, 2, "exit %d", o.status);
+	cr_expect_str_eq(o.err, "otadiag: " FIXTURES
+	    "rules-frames-line-example.json:5: error: rule 'zz-frames-line': "
+	    "the examples of a rule with 'frames' are stacks: {\"stack\": "
+	    "[\"function\", ...]}, top first\n");
+	proc_out_free(&o);
+}
+
 Test(rules_cmd, test_of_the_builtin_rules_passes)
 {
 	struct proc_out o = proc_run((const char *[]){ "rules", "test", NULL });

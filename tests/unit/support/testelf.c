@@ -49,7 +49,7 @@ testelf_addr2line(const char *name, uint64_t addr, struct testelf_a2l *out)
 	char cmd[2048], fn[512], loc[1024];
 	FILE *fp;
 
-	snprintf(cmd, sizeof(cmd), "%s-addr2line -f -i -e '%s' 0x%llx",
+	snprintf(cmd, sizeof(cmd), "%s-addr2line -f -i -C -e '%s' 0x%llx",
 	    testelf_prefix(name), testelf_path(name), (unsigned long long)addr);
 	fp = run(cmd);
 	memset(out, 0, sizeof(*out));

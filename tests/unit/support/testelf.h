@@ -13,7 +13,8 @@
 
 #define TESTELF_MAX 8
 
-/* What addr2line -f -i says of an address, innermost first. */
+/* What addr2line -f -i -C says of an address, innermost first (C++ names
+   demangled, as otadiag shows them). */
 struct testelf_a2l {
 	char		 func[TESTELF_MAX][128];	/* "??" when unknown */
 	char		 file[TESTELF_MAX][512];	/* "??" when unknown */
