@@ -76,6 +76,9 @@ struct finding {
 	size_t		 count;		/* repetitions (may exceed nlines) */
 	char		*text;		/* first evidence line, normalised */
 	char		*message;	/* rule message with captures quoted */
+	char		*remedy;	/* rule remedy with captures filled in,
+					   NULL when the rule has none: what
+					   reports print, never rule->remedy */
 	struct capture	*caps;
 	size_t		 ncaps;
 	long long	 dev_ms;	/* device time of the first line, -1 */

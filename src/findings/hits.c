@@ -46,13 +46,14 @@ decode_cap(const struct analysis *a, const struct rule *r,
 	return NULL;
 }
 
-/* Expands ${name}, ${name.name}, ${name.meaning} in the rule's message. */
+/* Expands ${name}, ${name.name}, ${name.meaning} in a text of rule r (its
+   message or remedy) from the captures. */
 static char *
-format_message(const struct analysis *a, const struct rule *r,
+format_text(const struct analysis *a, const struct rule *r, const char *p,
     const struct capture *caps, size_t ncaps)
 {
 	struct strbuf sb = STRBUF_INIT;
-	const char *p = r->message != NULL ? r->message : r->title, *e, *dot;
+	const char *e, *dot;
 	char name[64];
 	size_t n;
 
@@ -97,6 +98,24 @@ format_message(const struct analysis *a, const struct rule *r,
 		p = e + 1;
 	}
 	return strbuf_detach(&sb);
+}
+
+/* The rule's message (or title) with its ${name} filled in. */
+static char *
+format_message(const struct analysis *a, const struct rule *r,
+    const struct capture *caps, size_t ncaps)
+{
+	return format_text(a, r, r->message != NULL ? r->message : r->title,
+	    caps, ncaps);
+}
+
+/* The rule's remedy with its ${name} filled in, or NULL without one. */
+static char *
+format_remedy(const struct analysis *a, const struct rule *r,
+    const struct capture *caps, size_t ncaps)
+{
+	return r->remedy != NULL ? format_text(a, r, r->remedy, caps, ncaps) :
+	    NULL;
 }
 
 static int
@@ -177,6 +196,7 @@ finding_add(struct analysis *a, const struct rule *r, unsigned long line,
 	f->count = 1;
 	f->text = xstrdup(text);
 	f->message = msg;
+	f->remedy = format_remedy(a, r, caps, ncaps);
 	f->dev_ms = dev_ms;
 	f->host_ms = host_ms;
 	f->session = session;
@@ -759,6 +779,8 @@ hits_refine_frames(struct analysis *a)
 			f->severity = r->severity;
 			free(f->message);
 			f->message = format_message(a, r, f->caps, f->ncaps);
+			free(f->remedy);
+			f->remedy = format_remedy(a, r, f->caps, f->ncaps);
 			break;
 		}
 	}

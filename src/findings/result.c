@@ -78,6 +78,7 @@ finding_free(struct finding *f)
 		return;
 	free(f->text);
 	free(f->message);
+	free(f->remedy);
 	for (k = 0; k < f->ncaps; k++) {
 		free(f->caps[k].name);
 		free(f->caps[k].value);

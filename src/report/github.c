@@ -151,8 +151,8 @@ gh_finding(struct gh_notes *ns, const struct input_result *r,
 		strbuf_addf(&m, "\nevidence (line %lu): %s", f->line, f->text);
 	if (f->count > 1)
 		strbuf_addf(&m, " (%zu times)", f->count);
-	if (ru != NULL && ru->remedy != NULL)
-		strbuf_addf(&m, "\nremedy: %s", ru->remedy);
+	if (f->remedy != NULL)
+		strbuf_addf(&m, "\nremedy: %s", f->remedy);
 	for (i = 0; ru != NULL && i < ru->nkconfig; i++)
 		strbuf_addf(&m, "\nkconfig: %s %s%s%s", ru->kconfig[i].option,
 		    ru->kconfig[i].action, ru->kconfig[i].value != NULL ?
@@ -338,10 +338,10 @@ gh_summary_build(struct strbuf *md, struct input_result *const *in, size_t n,
 			    " (consequence)" : "", f->line,
 			    report_util_rule_id(f), report_util_cause(f));
 			gh_md_cell(md, f->message);
-			if (f->rule->remedy != NULL &&
+			if (f->remedy != NULL &&
 			    f->consequence_of == NULL) {
 				strbuf_addstr(md, "<br>**Remedy:** ");
-				gh_md_cell(md, f->rule->remedy);
+				gh_md_cell(md, f->remedy);
 			}
 			strbuf_addstr(md, " | ");
 			gh_md_cell(md, f->text);

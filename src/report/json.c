@@ -41,7 +41,7 @@ finding_json(const struct input_result *r, const struct finding *f)
 	json_object_set_new(o, "count", json_integer((json_int_t)f->count));
 	json_object_set_new(o, "text", json_string(f->text));
 	json_object_set_new(o, "message", json_string(f->message));
-	json_object_set_new(o, "remedy", str_or_null(rule->remedy));
+	json_object_set_new(o, "remedy", str_or_null(f->remedy));
 	for (i = 0; i < rule->nkconfig; i++) {
 		json_t *k = json_object();
 

@@ -65,7 +65,7 @@ jsonl_finding(const struct input_result *r, size_t idx)
 	    json_integer((json_int_t)(f->count > 0 ? f->count : 1)));
 	json_object_set_new(o, "text", jsonl_str(f->text));
 	json_object_set_new(o, "message", jsonl_str(f->message));
-	json_object_set_new(o, "remedy", jsonl_str(ru->remedy));
+	json_object_set_new(o, "remedy", jsonl_str(f->remedy));
 	json_object_set_new(o, "session", result_session_index(r, f->session) >=
 	    0 ? json_integer(result_session_index(r, f->session)) :
 	    json_null());

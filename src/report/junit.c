@@ -186,8 +186,8 @@ junit_details(struct strbuf *d, const struct input_result *r,
 		strbuf_addf(d, "consequence of: %s (line %lu)\n",
 		    report_util_rule_id(f->consequence_of),
 		    f->consequence_of->line);
-	if (ru != NULL && ru->remedy != NULL)
-		strbuf_addf(d, "remedy: %s\n", ru->remedy);
+	if (f->remedy != NULL)
+		strbuf_addf(d, "remedy: %s\n", f->remedy);
 	for (i = 0; ru != NULL && i < ru->nkconfig; i++) {
 		const struct rule_kconfig *k = &ru->kconfig[i];
 

@@ -121,9 +121,9 @@ report_text_block(FILE *fp, const struct input_result *r, size_t idx,
 		    col(o, C_RESET));
 	fprintf(fp, "      %s\n", f->message);
 	frames_out_text(fp, f, o != NULL && o->color);
-	if (rule->remedy != NULL)
+	if (f->remedy != NULL)
 		fprintf(fp, "      %sfix:%s %s\n", col(o, C_GREEN), col(o, C_RESET),
-		    rule->remedy);
+		    f->remedy);
 	for (i = 0; i < rule->nkconfig; i++) {
 		const struct rule_kconfig *k = &rule->kconfig[i];
 

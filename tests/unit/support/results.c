@@ -81,6 +81,8 @@ results_finding(const struct rule *r, unsigned long line, const char *text,
 	f.count = 1;
 	f.text = results_keep(text);
 	f.message = results_keep(msg);
+	f.remedy = r != NULL && r->remedy != NULL ? results_keep(r->remedy) :
+	    NULL;
 	f.dev_ms = f.host_ms = -1;
 	f.node = -1;
 	return f;
