@@ -57,7 +57,9 @@ struct matcher {
 	uint8_t		 cls[256];	/* byte -> class (0: in no needle) */
 	size_t		 ncls;
 	int32_t		*delta;		/* nstates * ncls; high bit: the target
-					   state has outputs */
+					   state has outputs; AC_UNKNOWN: not
+					   resolved yet */
+	int32_t		*fail;		/* failure link per state */
 	struct ac_out	*out;		/* per state */
 	size_t		 nstates;
 	uint32_t	*always;	/* rules without a needle */
@@ -98,14 +100,34 @@ out_add(struct ac_out *o, uint32_t r)
  * table needs one column per distinct needle byte plus one.  Memory is
  * states x classes, never states x 256, and stays in the cache for the
  * usual rule sets.
+ *
+ * Only the trie's own edges, the root's row and the failure links are
+ * built here (work in the needles' length); every other transition is
+ * AC_UNKNOWN until a line first takes it (ac_resolve), so start-up does
+ * not pay for the states x classes cells a short log never visits.
  */
+#define AC_UNKNOWN	0x7f7f7f7f	/* memset(0x7f): not resolved yet */
+
+/* The transition from s on class k, resolved through the failure links
+   and remembered; s's row may hold AC_UNKNOWN, the root's never does. */
+static int32_t
+ac_resolve(struct matcher *m, int32_t s, size_t k)
+{
+	int32_t *cell = &m->delta[(size_t)s * m->ncls + k];
+
+	if (*cell == AC_UNKNOWN)
+		*cell = ac_resolve(m, m->fail[s], k);
+	return *cell;
+}
+
 static int
 build_prefilter(struct matcher *m)
 {
-	size_t i, cap = 64, n = 1, head, tail, ncls, k;
-	int32_t *go;
-	int32_t *fail;
-	uint32_t *queue;
+	size_t i, cap = 64, n = 1, ncls, k, d, maxd = 0;
+	int32_t *go, *parent, *fail;
+	uint8_t *kcls;
+	size_t *depth, *count;
+	uint32_t *order;
 	const unsigned char *p;
 	int c;
 
@@ -125,7 +147,11 @@ build_prefilter(struct matcher *m)
 	m->ncls = ncls;
 
 	go = xmalloc(cap * ncls * sizeof(int32_t));
-	memset(go, 0xff, ncls * sizeof(int32_t));
+	memset(go, 0x7f, ncls * sizeof(int32_t));
+	parent = xmalloc(cap * sizeof(int32_t));
+	kcls = xmalloc(cap);
+	depth = xmalloc(cap * sizeof(size_t));
+	depth[0] = 0;
 	m->out = xcalloc(cap, sizeof(*m->out));
 	m->always = xcalloc(m->nrules + 1, sizeof(uint32_t));
 	for (i = 0; i < m->nrules; i++) {
@@ -140,62 +166,73 @@ build_prefilter(struct matcher *m)
 		}
 		for (p = (const unsigned char *)needle; *p != '\0'; p++) {
 			k = m->cls[*p];
-			if (go[(size_t)s * ncls + k] < 0) {
+			if (go[(size_t)s * ncls + k] == AC_UNKNOWN) {
 				if (n == cap) {
 					size_t oc = cap;
 
 					cap *= 2;
 					go = xrealloc(go, cap * ncls * sizeof(int32_t));
+					parent = xrealloc(parent, cap * sizeof(int32_t));
+					kcls = xrealloc(kcls, cap);
+					depth = xrealloc(depth, cap * sizeof(size_t));
 					m->out = xrealloc(m->out, cap * sizeof(*m->out));
 					memset(m->out + oc, 0, (cap - oc) * sizeof(*m->out));
 				}
-				memset(go + n * ncls, 0xff, ncls * sizeof(int32_t));
+				memset(go + n * ncls, 0x7f, ncls * sizeof(int32_t));
+				parent[n] = s;
+				kcls[n] = (uint8_t)k;
+				depth[n] = depth[s] + 1;
+				if (depth[n] > maxd)
+					maxd = depth[n];
 				go[(size_t)s * ncls + k] = (int32_t)n++;
 			}
 			s = go[(size_t)s * ncls + k];
 		}
 		out_add(&m->out[s], (uint32_t)i);
 	}
-	/* breadth-first: failure links, full transitions, merged outputs */
-	fail = xcalloc(n, sizeof(int32_t));
-	queue = xmalloc(n * sizeof(uint32_t));
-	head = tail = 0;
-	go[0] = 0;		/* class 0: in no needle */
-	for (k = 1; k < ncls; k++) {
-		int32_t t = go[k];
-
-		if (t < 0)
+	/* the root's row is complete: a class with no edge stays at the root */
+	for (k = 0; k < ncls; k++)
+		if (go[k] == AC_UNKNOWN)
 			go[k] = 0;
-		else {
-			fail[t] = 0;
-			queue[tail++] = (uint32_t)t;
-		}
-	}
-	while (head < tail) {
-		uint32_t s = queue[head++];
-		size_t j;
+	/* states by depth (a counting sort), so that a state's failure
+	   target, always shallower, is done before it */
+	count = xcalloc(maxd + 2, sizeof(size_t));
+	for (i = 1; i < n; i++)
+		count[depth[i] + 1]++;
+	for (d = 1; d <= maxd + 1; d++)
+		count[d] += count[d - 1];
+	order = xmalloc(n * sizeof(uint32_t));
+	for (i = 1; i < n; i++)
+		order[count[depth[i]]++] = (uint32_t)i;
+	fail = xcalloc(n, sizeof(int32_t));
+	for (i = 0; i + 1 < n; i++) {
+		uint32_t t = order[i];
+		int32_t f = fail[parent[t]], v;
 
-		for (j = 0; j < m->out[fail[s]].n; j++)
-			out_add(&m->out[s], m->out[fail[s]].rules[j]);
-		for (k = 0; k < ncls; k++) {
-			int32_t t = go[(size_t)s * ncls + k];
-			int32_t f = go[(size_t)fail[s] * ncls + k];
-
-			if (t < 0)
-				go[(size_t)s * ncls + k] = f;
-			else {
-				fail[t] = f;
-				queue[tail++] = (uint32_t)t;
-			}
+		if (parent[t] != 0) {
+			/* the longest proper suffix that is a trie path */
+			while ((v = go[(size_t)f * ncls + kcls[t]]) == AC_UNKNOWN)
+				f = fail[f];
+			fail[t] = v;
 		}
+		for (k = 0; k < m->out[fail[t]].n; k++)
+			out_add(&m->out[t], m->out[fail[t]].rules[k]);
 	}
-	free(fail);
-	free(queue);
-	/* high bit: the target state has outputs */
-	for (i = 0; i < n * ncls; i++)
-		if (m->out[go[i]].n > 0)
-			go[i] |= INT32_MIN;
+	/* high bit: the target state has outputs (the trie's edges and the
+	   root's row; a resolved cell copies a known one) */
+	for (i = 1; i < n; i++)
+		if (m->out[i].n > 0)
+			go[(size_t)parent[i] * ncls + kcls[i]] |= INT32_MIN;
+	for (k = 0; k < ncls; k++)
+		if (m->out[go[k] & INT32_MAX].n > 0)
+			go[k] |= INT32_MIN;
+	free(count);
+	free(order);
+	free(parent);
+	free(kcls);
+	free(depth);
 	m->delta = go;
+	m->fail = fail;
 	m->nstates = n;
 	return 0;
 }
@@ -340,6 +377,7 @@ matcher_free(struct matcher *m)
 			free(m->out[i].rules);
 	free(m->out);
 	free(m->delta);
+	free(m->fail);
 	free(m->always);
 	free(m->stamp);
 	free(m->cand);
@@ -510,7 +548,11 @@ matcher_run(struct matcher *m, const struct record *rec, matcher_fn fn,
 	matcher_next_run(m);
 	gen = m->gen;
 	for (; *p != '\0'; p++) {
-		s = m->delta[(size_t)s * m->ncls + m->cls[*p]];
+		int32_t t = m->delta[(size_t)s * m->ncls + m->cls[*p]];
+
+		if (t == AC_UNKNOWN)
+			t = ac_resolve(m, s, m->cls[*p]);
+		s = t;
 		if (s < 0) {
 			const struct ac_out *o;
 

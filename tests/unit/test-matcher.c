@@ -532,3 +532,47 @@ Test(matcher, builtin_ruleset_compiles)
 	matcher_free(m);
 	ruleset_free(rs);
 }
+
+/*
+ * The automaton's transitions off the trie are resolved when a line first
+ * takes them: needles that overlap (one a suffix of another's prefix, one
+ * inside another) are found through the failure links on the first line
+ * and again, from the remembered cells, on later lines.
+ */
+Test(matcher, overlapping_needles_found_through_failure_links)
+{
+	static const char json[] = HEAD
+	    R("n-abcd", "\"needle\": \"abcd\", \"pattern\": \".\"") ",\n"
+	    R("n-bcx", "\"needle\": \"bcx\", \"pattern\": \".\"") ",\n"
+	    R("n-cde", "\"needle\": \"cde\", \"pattern\": \".\"") ",\n"
+	    R("n-b", "\"needle\": \"b\", \"pattern\": \".\"") TAIL;
+	static const struct {
+		const char	*line;
+		const char	*ids;
+	} rows[] = {
+		{"abcde", "n-abcd n-cde n-b"},
+		{"abcx", "n-bcx n-b"},
+		{"xxabcabcx", "n-bcx n-b"},
+		{"ABCDE", "n-abcd n-cde n-b"},
+		{"abc de", "n-b"},
+		{"cd e", ""},
+		{"abcde", "n-abcd n-cde n-b"},
+	};
+	struct fixture f;
+	struct hit h;
+	size_t i, k;
+	char got[256];
+
+	setup_rules(&f, json);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		h = run(&f, rows[i].line);
+		got[0] = '\0';
+		for (k = 0; k < h.n; k++) {
+			if (k > 0)
+				strcat(got, " ");
+			strcat(got, h.ids[k]);
+		}
+		cr_expect_str_eq(got, rows[i].ids, "line '%s'", rows[i].line);
+	}
+	teardown_rules(&f);
+}
