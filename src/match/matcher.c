@@ -123,7 +123,7 @@ ac_resolve(struct matcher *m, int32_t s, size_t k)
 static int
 build_prefilter(struct matcher *m)
 {
-	size_t i, cap = 64, n = 1, ncls, k, d, maxd = 0;
+	size_t i, cap = 1, n = 1, ncls, k, d, maxd = 0;
 	int32_t *go, *parent, *fail;
 	uint8_t *kcls;
 	size_t *depth, *count;
@@ -141,11 +141,13 @@ build_prefilter(struct matcher *m)
 		for (p = (const unsigned char *)needle; *p != '\0'; p++)
 			if (m->cls[lc(*p)] == 0)
 				m->cls[lc(*p)] = (uint8_t)ncls++;
+		cap += (size_t)(p - (const unsigned char *)needle);
 	}
 	for (c = 'A'; c <= 'Z'; c++)
 		m->cls[c] = m->cls[c + 32];
 	m->ncls = ncls;
 
+	/* cap: at most one state per needle byte, so no table is grown */
 	go = xmalloc(cap * ncls * sizeof(int32_t));
 	memset(go, 0x7f, ncls * sizeof(int32_t));
 	parent = xmalloc(cap * sizeof(int32_t));
@@ -167,17 +169,6 @@ build_prefilter(struct matcher *m)
 		for (p = (const unsigned char *)needle; *p != '\0'; p++) {
 			k = m->cls[*p];
 			if (go[(size_t)s * ncls + k] == AC_UNKNOWN) {
-				if (n == cap) {
-					size_t oc = cap;
-
-					cap *= 2;
-					go = xrealloc(go, cap * ncls * sizeof(int32_t));
-					parent = xrealloc(parent, cap * sizeof(int32_t));
-					kcls = xrealloc(kcls, cap);
-					depth = xrealloc(depth, cap * sizeof(size_t));
-					m->out = xrealloc(m->out, cap * sizeof(*m->out));
-					memset(m->out + oc, 0, (cap - oc) * sizeof(*m->out));
-				}
 				memset(go + n * ncls, 0x7f, ncls * sizeof(int32_t));
 				parent[n] = s;
 				kcls[n] = (uint8_t)k;
