@@ -62,6 +62,9 @@ void	 frames_free(struct frames *fr);
  * crash block that is still open, else 0.
  */
 int	 frames_feed(struct frames *fr, unsigned long lineno, const char *text);
+/* A crash block or a stack dump is open: every line counts (else a line
+   without a bt_needles literal changes nothing and may be skipped). */
+int	 frames_busy(const struct frames *fr);
 /* Ends the input: an open block is decoded. */
 void	 frames_flush(struct frames *fr);
 /* Decoded crashes kept so far; borrowed until frames_forget/free. */

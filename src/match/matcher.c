@@ -15,6 +15,8 @@
 
 #include <pcre2.h>
 
+#include "backtrace.h"
+#include "coredump.h"
 #include "matcher.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -63,6 +65,11 @@ struct matcher {
 	struct ac_out	*out;		/* per state */
 	size_t		 nstates;
 	uint32_t	*always;	/* rules without a needle */
+	/* signals: an output index nrules + b is signal bit b */
+	unsigned	 sig;		/* of the last pass */
+	const char	*pass_text;	/* the record of a matcher_prefilter() */
+	unsigned long	 pass_lineno;
+	size_t		 pass_nc;
 	size_t		 nalways;
 	/* per-run scratch */
 	uint32_t	*stamp;
@@ -106,7 +113,8 @@ out_add(struct ac_out *o, uint32_t r)
  * AC_UNKNOWN until a line first takes it (ac_resolve), so start-up does
  * not pay for the states x classes cells a short log never visits.
  */
-#define AC_UNKNOWN	0x7f7f7f7f	/* memset(0x7f): not resolved yet */
+#define AC_UNKNOWN	0x7f7f7f7f
+#define MATCHER_NSIG	8	/* signal bits, output indices nrules + b */	/* memset(0x7f): not resolved yet */
 
 /* The transition from s on class k, resolved through the failure links
    and remembered; s's row may hold AC_UNKNOWN, the root's never does. */
@@ -120,111 +128,160 @@ ac_resolve(struct matcher *m, int32_t s, size_t k)
 	return *cell;
 }
 
+/* The needles of the signals (MATCHER_SIG_*): the i-th, NULL past the
+   last; *sig is the index of its signal bit. */
+static const char *
+sig_needle(size_t i, unsigned *sig)
+{
+	size_t n;
+
+	*sig = 0;	/* MATCHER_SIG_CRASH, the only one */
+	for (n = 0; bt_needles[n] != NULL; n++)
+		if (n == i)
+			return bt_needles[n];
+	return i == n ? coredump_needle : NULL;
+}
+
+/* The trie under construction (build_prefilter). */
+struct trie {
+	int32_t		*go;		/* the automaton's table */
+	int32_t		*parent;
+	uint8_t		*kcls;		/* class of the edge from the parent */
+	size_t		*depth;
+	size_t		 n, maxd, ncls;
+	const uint8_t	*cls;
+};
+
+/* Adds needle's path; returns its last state. */
+static int32_t
+trie_add(struct trie *t, const char *needle)
+{
+	const unsigned char *p;
+	int32_t s = 0;
+	size_t k, n;
+
+	for (p = (const unsigned char *)needle; *p != '\0'; p++) {
+		k = t->cls[*p];
+		if (t->go[(size_t)s * t->ncls + k] == AC_UNKNOWN) {
+			n = t->n++;
+			memset(t->go + n * t->ncls, 0x7f, t->ncls * sizeof(int32_t));
+			t->parent[n] = s;
+			t->kcls[n] = (uint8_t)k;
+			t->depth[n] = t->depth[s] + 1;
+			if (t->depth[n] > t->maxd)
+				t->maxd = t->depth[n];
+			t->go[(size_t)s * t->ncls + k] = (int32_t)n;
+		}
+		s = t->go[(size_t)s * t->ncls + k];
+	}
+	return s;
+}
+
+/* Gives every byte of needle a class; returns its length. */
+static size_t
+classes_add(struct matcher *m, const char *needle)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)needle; *p != '\0'; p++)
+		if (m->cls[lc(*p)] == 0)
+			m->cls[lc(*p)] = (uint8_t)m->ncls++;
+	return (size_t)(p - (const unsigned char *)needle);
+}
+
 static int
 build_prefilter(struct matcher *m)
 {
-	size_t i, cap = 1, n = 1, ncls, k, d, maxd = 0;
-	int32_t *go, *parent, *fail;
-	uint8_t *kcls;
-	size_t *depth, *count;
+	struct trie t;
+	size_t i, cap = 1, k, d, *count;
 	uint32_t *order;
-	const unsigned char *p;
+	int32_t *go, *fail;
+	const char *sn;
+	unsigned sig;
 	int c;
 
 	memset(m->cls, 0, sizeof(m->cls));
-	ncls = 1;
-	for (i = 0; i < m->nrules; i++) {
-		const char *needle = m->rules[i].rule->needle;
-
-		if (needle == NULL || !rule_matches_lines(m->rules[i].rule))
-			continue;
-		for (p = (const unsigned char *)needle; *p != '\0'; p++)
-			if (m->cls[lc(*p)] == 0)
-				m->cls[lc(*p)] = (uint8_t)ncls++;
-		cap += (size_t)(p - (const unsigned char *)needle);
-	}
+	m->ncls = 1;
+	for (i = 0; i < m->nrules; i++)
+		if (m->rules[i].rule->needle != NULL &&
+		    rule_matches_lines(m->rules[i].rule))
+			cap += classes_add(m, m->rules[i].rule->needle);
+	for (i = 0; (sn = sig_needle(i, &sig)) != NULL; i++)
+		cap += classes_add(m, sn);
 	for (c = 'A'; c <= 'Z'; c++)
 		m->cls[c] = m->cls[c + 32];
-	m->ncls = ncls;
 
 	/* cap: at most one state per needle byte, so no table is grown */
-	go = xmalloc(cap * ncls * sizeof(int32_t));
-	memset(go, 0x7f, ncls * sizeof(int32_t));
-	parent = xmalloc(cap * sizeof(int32_t));
-	kcls = xmalloc(cap);
-	depth = xmalloc(cap * sizeof(size_t));
-	depth[0] = 0;
+	memset(&t, 0, sizeof(t));
+	t.ncls = m->ncls;
+	t.cls = m->cls;
+	t.go = go = xmalloc(cap * t.ncls * sizeof(int32_t));
+	memset(go, 0x7f, t.ncls * sizeof(int32_t));
+	t.parent = xmalloc(cap * sizeof(int32_t));
+	t.kcls = xmalloc(cap);
+	t.depth = xmalloc(cap * sizeof(size_t));
+	t.depth[0] = 0;
+	t.n = 1;
 	m->out = xcalloc(cap, sizeof(*m->out));
 	m->always = xcalloc(m->nrules + 1, sizeof(uint32_t));
 	for (i = 0; i < m->nrules; i++) {
 		const char *needle = m->rules[i].rule->needle;
-		int32_t s = 0;
 
 		if (!rule_matches_lines(m->rules[i].rule))
 			continue;	/* fired by markers or the model */
-		if (needle == NULL || *needle == '\0') {
+		if (needle == NULL || *needle == '\0')
 			m->always[m->nalways++] = (uint32_t)i;
-			continue;
-		}
-		for (p = (const unsigned char *)needle; *p != '\0'; p++) {
-			k = m->cls[*p];
-			if (go[(size_t)s * ncls + k] == AC_UNKNOWN) {
-				memset(go + n * ncls, 0x7f, ncls * sizeof(int32_t));
-				parent[n] = s;
-				kcls[n] = (uint8_t)k;
-				depth[n] = depth[s] + 1;
-				if (depth[n] > maxd)
-					maxd = depth[n];
-				go[(size_t)s * ncls + k] = (int32_t)n++;
-			}
-			s = go[(size_t)s * ncls + k];
-		}
-		out_add(&m->out[s], (uint32_t)i);
+		else
+			out_add(&m->out[trie_add(&t, needle)], (uint32_t)i);
 	}
+	/* a signal's output: nrules + its bit's index */
+	for (i = 0; (sn = sig_needle(i, &sig)) != NULL; i++)
+		out_add(&m->out[trie_add(&t, sn)], (uint32_t)m->nrules + sig);
 	/* the root's row is complete: a class with no edge stays at the root */
-	for (k = 0; k < ncls; k++)
+	for (k = 0; k < t.ncls; k++)
 		if (go[k] == AC_UNKNOWN)
 			go[k] = 0;
 	/* states by depth (a counting sort), so that a state's failure
 	   target, always shallower, is done before it */
-	count = xcalloc(maxd + 2, sizeof(size_t));
-	for (i = 1; i < n; i++)
-		count[depth[i] + 1]++;
-	for (d = 1; d <= maxd + 1; d++)
+	count = xcalloc(t.maxd + 2, sizeof(size_t));
+	for (i = 1; i < t.n; i++)
+		count[t.depth[i] + 1]++;
+	for (d = 1; d <= t.maxd + 1; d++)
 		count[d] += count[d - 1];
-	order = xmalloc(n * sizeof(uint32_t));
-	for (i = 1; i < n; i++)
-		order[count[depth[i]]++] = (uint32_t)i;
-	fail = xcalloc(n, sizeof(int32_t));
-	for (i = 0; i + 1 < n; i++) {
-		uint32_t t = order[i];
-		int32_t f = fail[parent[t]], v;
+	order = xmalloc(t.n * sizeof(uint32_t));
+	for (i = 1; i < t.n; i++)
+		order[count[t.depth[i]]++] = (uint32_t)i;
+	fail = xcalloc(t.n, sizeof(int32_t));
+	for (i = 0; i + 1 < t.n; i++) {
+		uint32_t st = order[i];
+		int32_t f = fail[t.parent[st]], v;
 
-		if (parent[t] != 0) {
+		if (t.parent[st] != 0) {
 			/* the longest proper suffix that is a trie path */
-			while ((v = go[(size_t)f * ncls + kcls[t]]) == AC_UNKNOWN)
+			while ((v = go[(size_t)f * t.ncls + t.kcls[st]]) ==
+			    AC_UNKNOWN)
 				f = fail[f];
-			fail[t] = v;
+			fail[st] = v;
 		}
-		for (k = 0; k < m->out[fail[t]].n; k++)
-			out_add(&m->out[t], m->out[fail[t]].rules[k]);
+		for (k = 0; k < m->out[fail[st]].n; k++)
+			out_add(&m->out[st], m->out[fail[st]].rules[k]);
 	}
 	/* high bit: the target state has outputs (the trie's edges and the
 	   root's row; a resolved cell copies a known one) */
-	for (i = 1; i < n; i++)
+	for (i = 1; i < t.n; i++)
 		if (m->out[i].n > 0)
-			go[(size_t)parent[i] * ncls + kcls[i]] |= INT32_MIN;
-	for (k = 0; k < ncls; k++)
+			go[(size_t)t.parent[i] * t.ncls + t.kcls[i]] |= INT32_MIN;
+	for (k = 0; k < t.ncls; k++)
 		if (m->out[go[k] & INT32_MAX].n > 0)
 			go[k] |= INT32_MIN;
 	free(count);
 	free(order);
-	free(parent);
-	free(kcls);
-	free(depth);
+	free(t.parent);
+	free(t.kcls);
+	free(t.depth);
 	m->delta = go;
 	m->fail = fail;
-	m->nstates = n;
+	m->nstates = t.n;
 	return 0;
 }
 
@@ -332,7 +389,7 @@ matcher_new_flags(const struct ruleset *rs, unsigned flags,
 			c->lazy = 1;
 	}
 	build_prefilter(m);
-	m->stamp = xcalloc(m->nrules + 1, sizeof(uint32_t));
+	m->stamp = xcalloc(m->nrules + MATCHER_NSIG, sizeof(uint32_t));
 	m->cand = xcalloc(m->nrules + 1, sizeof(uint32_t));
 	m->md = pcre2_match_data_create(2 * MATCHER_MAX_CAPS + 2, NULL);
 	m->mctx = pcre2_match_context_create(NULL);
@@ -509,7 +566,8 @@ matcher_next_run(struct matcher *m)
 	size_t i;
 
 	if (++m->gen == 0) {
-		memset(m->stamp, 0, m->nrules * sizeof(uint32_t));
+		memset(m->stamp, 0, (m->nrules + MATCHER_NSIG) *
+		    sizeof(uint32_t));
 		for (i = 0; i < m->nrules; i++)
 			m->rules[i].limited_gen = 0;
 		m->gen = 1;
@@ -525,16 +583,16 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int
-matcher_run(struct matcher *m, const struct record *rec, matcher_fn fn,
-    void *ctx)
+/* The prefilter pass: a new run, the candidates in m->cand (m->pass_nc
+   of them, unsorted), the signals in m->sig. */
+static void
+prefilter_pass(struct matcher *m, const struct record *rec)
 {
 	const unsigned char *p = (const unsigned char *)rec->text;
 	int32_t s = 0;
-	size_t nc = 0, i, k;
-	uint32_t gen;
-	struct match mt;
-	int rc, pass;
+	size_t nc = 0, k;
+	uint32_t gen, r, nrules = (uint32_t)m->nrules;
+	unsigned sig = 0;
 
 	matcher_next_run(m);
 	gen = m->gen;
@@ -550,13 +608,44 @@ matcher_run(struct matcher *m, const struct record *rec, matcher_fn fn,
 			s &= INT32_MAX;
 			o = &m->out[s];
 
-			for (k = 0; k < o->n; k++)
-				if (m->stamp[o->rules[k]] != gen) {
-					m->stamp[o->rules[k]] = gen;
-					m->cand[nc++] = o->rules[k];
-				}
+			for (k = 0; k < o->n; k++) {
+				r = o->rules[k];
+				if (m->stamp[r] == gen)
+					continue;
+				m->stamp[r] = gen;
+				if (r < nrules)
+					m->cand[nc++] = r;
+				else
+					sig |= 1u << (r - nrules);
+			}
 		}
 	}
+	m->pass_nc = nc;
+	m->sig = sig;
+}
+
+unsigned
+matcher_prefilter(struct matcher *m, const struct record *rec)
+{
+	prefilter_pass(m, rec);
+	m->pass_text = rec->text;
+	m->pass_lineno = rec->lineno;
+	return m->sig;
+}
+
+int
+matcher_run(struct matcher *m, const struct record *rec, matcher_fn fn,
+    void *ctx)
+{
+	size_t nc, i;
+	struct match mt;
+	int rc, pass;
+
+	/* the pass of a matcher_prefilter() of this record, or a new one */
+	if (m->pass_text != rec->text || m->pass_lineno != rec->lineno)
+		prefilter_pass(m, rec);
+	m->pass_text = NULL;
+	nc = m->pass_nc;
 	for (i = 0; i < m->nalways; i++)
 		m->cand[nc++] = m->always[i];
 	if (nc == 0)
