@@ -583,6 +583,22 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Insertion sort: a line's few candidates, without qsort's calls through
+   a pointer (qsort was 3.8 % of analyze on bench's log). */
+static void
+sort_small(uint32_t *v, size_t n)
+{
+	size_t i, j;
+	uint32_t x;
+
+	for (i = 1; i < n; i++) {
+		x = v[i];
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
 /* The prefilter pass: a new run, the candidates in m->cand (m->pass_nc
    of them, unsorted), the signals in m->sig. */
 static void
@@ -650,8 +666,10 @@ matcher_run(struct matcher *m, const struct record *rec, matcher_fn fn,
 		m->cand[nc++] = m->always[i];
 	if (nc == 0)
 		return 0;
-	if (nc > 1)
+	if (nc > 16)
 		qsort(m->cand, nc, sizeof(uint32_t), cmp_u32);
+	else
+		sort_small(m->cand, nc);
 	/* the platforms' own rules first, then the generic tier, so a
 	   caller can let the specific evidence speak for a line */
 	for (pass = 0; pass < 2; pass++)
