@@ -24,6 +24,9 @@
 #define MATCH_LIMIT	200000u
 #define DEPTH_LIMIT	5000u
 #define HEAP_LIMIT	(20u * 1024u)	/* KiB */
+#define JIT_RE		0x1u	/* struct crule's jit_ok */
+#define JIT_TAG		0x2u
+#define JIT_IGNORE(k)	(0x4u << (k))
 
 struct crule {
 	const struct rule *rule;
@@ -41,6 +44,8 @@ struct crule {
 	const pcre2_code *lim_re;
 	struct strbuf	 lim_subject;
 	int		 jitted;	/* JIT-compiled on first use */
+	unsigned	 jit_ok;	/* the patterns JIT took: bit 0 re, 1
+					   tag_re, 2 + k ignore[k] (k < 30) */
 	int		 lazy;		/* a built-in rule: compiled when a line
 					   first asks for it (the table's own
 					   test compiles every one) */
@@ -113,8 +118,8 @@ out_add(struct ac_out *o, uint32_t r)
  * AC_UNKNOWN until a line first takes it (ac_resolve), so start-up does
  * not pay for the states x classes cells a short log never visits.
  */
-#define AC_UNKNOWN	0x7f7f7f7f
-#define MATCHER_NSIG	8	/* signal bits, output indices nrules + b */	/* memset(0x7f): not resolved yet */
+#define AC_UNKNOWN	0x7f7f7f7f	/* memset(0x7f): not resolved yet */
+#define MATCHER_NSIG	8	/* signal bits, output indices nrules + b */
 
 /* The transition from s on class k, resolved through the failure links
    and remembered; s's row may hold AC_UNKNOWN, the root's never does. */
@@ -450,7 +455,8 @@ note_limit(struct matcher *m, struct crule *c)
 
 /* 1 match, 0 no match, -1 limit hit. */
 static int
-run_re(struct matcher *m, struct crule *c, pcre2_code *re, const char *s)
+run_re(struct matcher *m, struct crule *c, pcre2_code *re, const char *s,
+    unsigned jit)
 {
 	size_t n = strlen(s);
 	int rc;
@@ -460,8 +466,14 @@ run_re(struct matcher *m, struct crule *c, pcre2_code *re, const char *s)
 		note_limit(m, c);
 		return -1;
 	}
-	rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
-	    m->md, m->mctx);
+	/* a JIT-compiled pattern straight to its code: pcre2_match() would
+	   call it too, after checks that cost more than most matches */
+	if (jit)
+		rc = pcre2_jit_match(re, (PCRE2_SPTR)s, n, 0, 0, m->md,
+		    m->mctx);
+	else
+		rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
+		    m->md, m->mctx);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
@@ -512,16 +524,21 @@ try_rule(struct matcher *m, struct crule *c, const struct record *rec,
 	if (!c->jitted) {
 		/* JIT only the rules a line asks for: with many rules most
 		   never run, and compiling them all cost seconds and memory */
-		(void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);
-		if (c->tag_re != NULL)
-			(void)pcre2_jit_compile(c->tag_re, PCRE2_JIT_COMPLETE);
+		if (pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE) == 0)
+			c->jit_ok |= JIT_RE;
+		if (c->tag_re != NULL &&
+		    pcre2_jit_compile(c->tag_re, PCRE2_JIT_COMPLETE) == 0)
+			c->jit_ok |= JIT_TAG;
 		for (k = 0; k < c->nignore; k++)
-			(void)pcre2_jit_compile(c->ignore[k], PCRE2_JIT_COMPLETE);
+			if (pcre2_jit_compile(c->ignore[k], PCRE2_JIT_COMPLETE) ==
+			    0 && k < 30)
+				c->jit_ok |= JIT_IGNORE(k);
 		c->jitted = 1;
 	}
-	if (c->tag_re != NULL && run_re(m, c, c->tag_re, rec->tag) != 1)
+	if (c->tag_re != NULL && run_re(m, c, c->tag_re, rec->tag,
+	    c->jit_ok & JIT_TAG) != 1)
 		return 0;
-	if ((rc = run_re(m, c, c->re, subject)) != 1)
+	if ((rc = run_re(m, c, c->re, subject, c->jit_ok & JIT_RE)) != 1)
 		return rc;
 	/* captures, copied before the ignore patterns reuse match data */
 	strbuf_reset(&m->capbuf);
@@ -554,7 +571,8 @@ try_rule(struct matcher *m, struct crule *c, const struct record *rec,
 		out->ncaps = j;
 	}
 	for (k = 0; k < c->nignore; k++)
-		if (run_re(m, c, c->ignore[k], subject) == 1)
+		if (run_re(m, c, c->ignore[k], subject, k < 30 ?
+		    c->jit_ok & JIT_IGNORE(k) : 0) == 1)
 			return 0;
 	return 1;
 }
