@@ -623,7 +623,13 @@ static void
 prefilter_pass(struct matcher *m, const struct record *rec)
 {
 	const unsigned char *p = (const unsigned char *)rec->text;
-	int32_t s = 0;
+	/* in locals: the stores below cannot then make the compiler load
+	   them again for every byte */
+	const int32_t *delta = m->delta;
+	const uint8_t *cls = m->cls;
+	const size_t ncls = m->ncls;
+	uint32_t *stamp = m->stamp, *cand = m->cand;
+	int32_t s = 0, t;
 	size_t nc = 0, k;
 	uint32_t gen, r, nrules = (uint32_t)m->nrules;
 	unsigned sig = 0;
@@ -631,24 +637,22 @@ prefilter_pass(struct matcher *m, const struct record *rec)
 	matcher_next_run(m);
 	gen = m->gen;
 	for (; *p != '\0'; p++) {
-		int32_t t = m->delta[(size_t)s * m->ncls + m->cls[*p]];
-
+		t = delta[(size_t)s * ncls + cls[*p]];
 		if (t == AC_UNKNOWN)
-			t = ac_resolve(m, s, m->cls[*p]);
+			t = ac_resolve(m, s, cls[*p]);
 		s = t;
 		if (s < 0) {
 			const struct ac_out *o;
 
 			s &= INT32_MAX;
 			o = &m->out[s];
-
 			for (k = 0; k < o->n; k++) {
 				r = o->rules[k];
-				if (m->stamp[r] == gen)
+				if (stamp[r] == gen)
 					continue;
-				m->stamp[r] = gen;
+				stamp[r] = gen;
 				if (r < nrules)
-					m->cand[nc++] = r;
+					cand[nc++] = r;
 				else
 					sig |= 1u << (r - nrules);
 			}
