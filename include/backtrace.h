@@ -68,6 +68,16 @@ struct bt_state {
 	int		 in_stack;	/* inside a stack dump */
 };
 
+/*
+ * Literals one of which every line that bt_parse() gives a kind holds (ASCII
+ * case-insensitive; "0x" stands for every address), when no stack dump is
+ * open (st->in_stack == 0): a line without any is BT_NONE and leaves the
+ * state as it was, so a caller may skip it (the prefilter finds them, see
+ * matcher_prefilter).  NULL-terminated; test-backtrace checks it on every
+ * row of its table.
+ */
+extern const char *const bt_needles[];
+
 /* Parses one normalised log line (NUL-terminated) into *out. */
 void	 bt_parse(struct bt_state *st, const char *text, struct bt_line *out);
 

@@ -1,21 +1,20 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * builtin: the rule files compiled into the binary (generated at build time
- * from rules/NAME.json by cmake/embed_rules.cmake).  Prefix: builtin_.
+ * builtin: the rule set compiled into the binary (generated at build time
+ * from rules/NAME.json by otadiag-rulegen, tools/rulegen.c, with the rule
+ * loader itself).  Prefix: builtin_.
  */
 #ifndef OTADIAG_BUILTIN_H
 #define OTADIAG_BUILTIN_H
 
 #include <stddef.h>
 
-struct builtin_file {
-	const char	*name;	/* "rules/NAME.json" */
-	const char	*data;	/* NUL-terminated JSON */
-	size_t		 len;
-};
+#include "ruleset.h"
 
-/* Terminated by an entry whose name is NULL. */
-extern const struct builtin_file builtin_rules[];
+/* The rules and code tables of every rules/NAME.json (ruleset_load_builtin). */
+extern const struct ruleset_image builtin_image;
+/* How many rule files it was made of. */
+extern const size_t builtin_rules_nfiles;
 /* The rule set's version: the first 12 hex digits of a SHA-256 over every
    rule file's name and bytes, so two builds with the same rules agree. */
 extern const char builtin_rules_digest[];

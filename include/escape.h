@@ -93,6 +93,14 @@ void	 escape_init(struct escape_scan *sc, const char *s, size_t n,
 	    unsigned flags);
 /* Fills *tok with the next token and returns 1; 0 at the end. */
 int	 escape_next(struct escape_scan *sc, struct escape_tok *tok);
+/*
+ * Length of the run of plain text at the start of s[0..n): printable ASCII
+ * that starts no escape, printed or real (not '[', '<', '\\', '^').  When
+ * it is n, the scanner would return the whole of s as one ESCAPE_TEXT
+ * token with nothing in it to strip or to show otherwise: a caller may
+ * take s as it is (the fast path of a log line).
+ */
+size_t	 escape_plain_len(const char *s, size_t n);
 /* "text", "c0", "c1", "bad", "csi", "string", "intro", "esc", ... */
 const char *escape_kind_name(enum escape_kind kind);
 /* Length of a valid UTF-8 sequence at s (1..4), or 0 if invalid. */

@@ -89,6 +89,9 @@ char	*frames_coredump(struct frames *fr, const struct coreelf_crash *cc);
  * "PC    0x400d1234: ..." (a register).  Owned.
  */
 char	*frames_line_text(const struct frames_line *ln, size_t i);
+/* A crash block or a stack dump is open: every line counts (else a line
+   without a bt_needles literal changes nothing and may be skipped). */
+int	 frames_busy(const struct frames *fr);
 /* Ends the input: an open block is decoded. */
 void	 frames_flush(struct frames *fr);
 /* Decoded crashes kept so far; borrowed until frames_forget/free. */

@@ -53,6 +53,16 @@ void	 matcher_free(struct matcher *m);
    order, then the generic tier's in ruleset order. */
 int	 matcher_run(struct matcher *m, const struct record *rec,
 	    matcher_fn fn, void *ctx);
+/*
+ * The prefilter pass of matcher_run() alone, for a caller that must know
+ * before the rules run what kind of line rec may be: returns the signals
+ * among MATCHER_SIG_* whose needles rec's text holds.  A matcher_run() of
+ * the same record next reuses the pass.
+ */
+#define MATCHER_SIG_CRASH	1u	/* a literal of bt_needles or
+					   coredump_needle: a crash or core
+					   dump line may start here */
+unsigned matcher_prefilter(struct matcher *m, const struct record *rec);
 /* Matches one rule only (rules test); 1 match, 0 no match, <0 limit hit. */
 int	 matcher_run_rule(struct matcher *m, const struct rule *r,
 	    const struct record *rec, struct match *out);

@@ -243,8 +243,37 @@ struct ruleset;
 
 struct ruleset *ruleset_new(void);
 void	 ruleset_free(struct ruleset *rs);
-/* Loads the rule files compiled into the binary. */
+/* Loads the rule set compiled into the binary (src/match/builtin.c): no
+   JSON is parsed, the rules are read from the image otadiag-rulegen made
+   of rules/NAME.json at build time. */
 int	 ruleset_load_builtin(struct ruleset *rs, struct diag_err *err);
+
+/* One rule file in memory, for ruleset_load_files(). */
+struct ruleset_file {
+	const char	*name;		/* "rules/NAME.json", for messages */
+	const char	*data;		/* JSON, len bytes */
+	size_t		 len;
+};
+/* Loads n files as one source: an id may appear in only one of them (what
+   the built-in set is; otadiag-rulegen loads rules/NAME.json with it). */
+int	 ruleset_load_files(struct ruleset *rs, const struct ruleset_file *f,
+	    size_t n, struct diag_err *err);
+
+/*
+ * A loaded rule set as C data (tools/rulegen.c writes it): rules and
+ * tables whose strings and arrays are static.  ruleset_load_image() copies
+ * the rules into one block owned by the ruleset (their arrays and strings
+ * stay borrowed from the image, which must outlive the ruleset) and the
+ * code tables into owned tables; the rules count as one source.
+ */
+struct ruleset_image {
+	const struct rule *rules;
+	size_t		 nrules;
+	const struct code_table *tables;
+	size_t		 ntables;
+};
+int	 ruleset_load_image(struct ruleset *rs, const struct ruleset_image *img,
+	    struct diag_err *err);
 /* A .json file, or every *.json file of a folder (sorted by name). */
 int	 ruleset_load_path(struct ruleset *rs, const char *path,
 	    struct diag_err *err);

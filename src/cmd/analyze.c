@@ -86,6 +86,9 @@ struct shared {
 	size_t		 nwork;
 	size_t		 next;
 	pthread_mutex_t	 lock;
+	struct matcher	*m;		/* the pipeline's, for the one worker
+					   that runs in the calling thread, or
+					   NULL: each worker makes its own */
 };
 
 static int
@@ -238,7 +241,7 @@ worker(void *arg)
 {
 	struct shared *sh = arg;
 	struct diag_err err;
-	struct matcher *m = matcher_new(sh->rs, &err);
+	struct matcher *m = sh->m != NULL ? sh->m : matcher_new(sh->rs, &err);
 	size_t i;
 
 	for (;;) {
@@ -250,7 +253,8 @@ worker(void *arg)
 		sh->work[i].res = analyze_one(sh->rs, m, &sh->aopts,
 		    sh->work[i].path);
 	}
-	matcher_free(m);
+	if (m != sh->m)
+		matcher_free(m);
 	return NULL;
 }
 
@@ -382,8 +386,11 @@ cmd_analyze(const struct cmd *cmd, int argc, char **argv)
 	pthread_mutex_init(&sh.lock, NULL);
 	if (nthreads > npaths)
 		nthreads = npaths;
-	if (nthreads <= 1)
+	if (nthreads <= 1) {
+		/* one input: the pipeline's matcher, not a second one */
+		sh.m = p.m;
 		worker(&sh);
+	}
 	else {
 		for (i = 0; i < nthreads; i++)
 			if (pthread_create(&tids[i], NULL, worker, &sh) != 0)

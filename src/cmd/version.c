@@ -23,10 +23,8 @@ cli_print_version(FILE *fp)
 {
 	const curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
 	char pcre[64] = "?";
-	size_t nfiles = 0;
+	size_t nfiles = builtin_rules_nfiles;
 
-	while (builtin_rules[nfiles].name != NULL)
-		nfiles++;
 	if (pcre2_config(PCRE2_CONFIG_VERSION, pcre) < 0)
 		strcpy(pcre, "?");
 	fprintf(fp, "otadiag %s", OTADIAG_VERSION);

@@ -259,7 +259,12 @@ process_record(struct analysis *a, const struct record *rec)
 		a->last_dev_line = rec->lineno;
 	}
 	a->node = rec->node;
-	if (rec->fmt != RECORD_JOB) {
+	/* the crash parsers see a line the prefilter says may be theirs, or
+	   every line while a crash block or a core dump is open: any other
+	   line is nothing to them (bt_needles, coredump_needle) */
+	if (rec->fmt != RECORD_JOB && ((matcher_prefilter(a->m, rec) &
+	    MATCHER_SIG_CRASH) || frames_busy(a->frames) ||
+	    coredump_busy(a->cd))) {
 		unsigned long cl = 0;
 		char *t;
 

@@ -423,6 +423,12 @@ open_block(struct frames *fr, unsigned long lineno)
 }
 
 int
+frames_busy(const struct frames *fr)
+{
+	return fr->open || fr->st.in_stack;
+}
+
+int
 frames_feed(struct frames *fr, unsigned long lineno, const char *text)
 {
 	struct bt_line bl;

@@ -261,6 +261,14 @@ close_block(struct coredump *cd, int ended)
 	return strbuf_detach(&msg);
 }
 
+const char coredump_needle[] = "CORE DUMP START";
+
+int
+coredump_busy(const struct coredump *cd)
+{
+	return cd->open;
+}
+
 char *
 coredump_feed(struct coredump *cd, unsigned long lineno, const char *text,
     unsigned long *line)
@@ -269,7 +277,7 @@ coredump_feed(struct coredump *cd, unsigned long lineno, const char *text,
 	size_t i, n;
 
 	if (!cd->open) {
-		if (strstr(text, "CORE DUMP START") == NULL)
+		if (strstr(text, coredump_needle) == NULL)
 			return NULL;
 		cd->open = 1;
 		cd->first = lineno;

@@ -366,6 +366,28 @@ parse_sha(const char *text, struct bt_line *out)
 	return 1;
 }
 
+/* What the parsers below look for first (see backtrace.h): keep it in step
+   with them. */
+const char *const bt_needles[] = {
+	"0x",			/* addresses: registers, decoded frames, epc1=,
+				   abort() at PC, rst:0x */
+	"Backtrace:",
+	"ELF file SHA256:",
+	"assert failed: ",
+	"failed: file \"",	/* newlib's assertion */
+	"(inlined by) ",
+	"Stack memory:",
+	">>>stack>>>",
+	"Guru Meditation Error",
+	"Exception (",
+	"register dump:",
+	"Rebooting...",
+	"CPU halted.",
+	"ets ",
+	"ESP-ROM:",
+	NULL
+};
+
 void
 bt_parse(struct bt_state *st, const char *text, struct bt_line *out)
 {

@@ -695,11 +695,17 @@ record_parse(struct record_parser *p, unsigned long lineno, const char *raw,
 	out->node = -1;
 	out->field = "";
 	out->flags = flags & RECORD_TRUNCATED;
-	out->flags |= strip_escapes(&p->clean, raw, len);
-	out->flags |= byte_flags(p->clean.buf, p->clean.len);
-
 	strbuf_reset(&p->text);
-	sanitize_append(&p->text, p->clean.buf, p->clean.len);
+	if (escape_plain_len(raw, len) == len) {
+		/* plain ASCII that starts no escape (most lines): nothing to
+		   strip, flag or show otherwise, one copy instead of three
+		   passes */
+		strbuf_add(&p->text, raw, len);
+	} else {
+		out->flags |= strip_escapes(&p->clean, raw, len);
+		out->flags |= byte_flags(p->clean.buf, p->clean.len);
+		sanitize_append(&p->text, p->clean.buf, p->clean.len);
+	}
 	/* trailing blanks are noise for matching */
 	while (p->text.len > 0 && p->text.buf[p->text.len - 1] == ' ')
 		strbuf_setlen(&p->text, p->text.len - 1);

@@ -68,7 +68,7 @@ codes_load(struct loader *L, json_t *arr)
 	    "cause", "note", NULL};
 	struct ruleset *rs = L->rs;
 	json_t *o, *entries, *e;
-	size_t i, k, j;
+	size_t i, k;
 	struct code_table *t;
 
 	if (!json_is_array(arr))
@@ -128,28 +128,36 @@ codes_load(struct loader *L, json_t *arr)
 			}
 			t->nentries++;
 		}
-		/* a table of the same name from a later source extends it */
-		for (j = 0; j < rs->ntables; j++)
-			if (strcmp(rs->tables[j]->name, t->name) == 0)
-				break;
-		if (j < rs->ntables) {
-			struct code_table *old = rs->tables[j];
-
-			old->entries = xrealloc(old->entries, (old->nentries +
-			    t->nentries + 1) * sizeof(*old->entries));
-			memcpy(old->entries + old->nentries, t->entries,
-			    t->nentries * sizeof(*t->entries));
-			old->nentries += t->nentries;
-			code_table_free(t);
-		} else {
-			rs->tables = xgrow(rs->tables, &rs->captables,
-			    rs->ntables + 1, sizeof(*rs->tables));
-			rs->tables[rs->ntables++] = t;
-		}
+		codes_add(rs, t);
 	}
 	L->rule_id = NULL;
 	L->rule_line = 0;
 	return 0;
+}
+
+void
+codes_add(struct ruleset *rs, struct code_table *t)
+{
+	size_t j;
+
+	/* a table of the same name from a later source extends it */
+	for (j = 0; j < rs->ntables; j++)
+		if (strcmp(rs->tables[j]->name, t->name) == 0)
+			break;
+	if (j < rs->ntables) {
+		struct code_table *old = rs->tables[j];
+
+		old->entries = xrealloc(old->entries, (old->nentries +
+		    t->nentries + 1) * sizeof(*old->entries));
+		memcpy(old->entries + old->nentries, t->entries,
+		    t->nentries * sizeof(*t->entries));
+		old->nentries += t->nentries;
+		code_table_free(t);
+	} else {
+		rs->tables = xgrow(rs->tables, &rs->captables,
+		    rs->ntables + 1, sizeof(*rs->tables));
+		rs->tables[rs->ntables++] = t;
+	}
 }
 
 size_t

@@ -25,6 +25,10 @@ struct ruleset {
 	size_t		 caprsrc;
 	size_t		*hash;		/* open addressing: rule index + 1 */
 	size_t		 caphash;	/* a power of two, or 0 */
+	struct rule	**blocks;	/* ruleset_load_image(): one block of
+					   rules each, freed whole */
+	size_t		*nblock;
+	size_t		 nblocks;
 };
 
 /* Top-level arrays whose elements index_build() finds lines for. */
@@ -59,6 +63,8 @@ long	 loader_line(const struct loader *L, int sect, size_t i);
 
 /* codetable.c: loads the "codes" array of one file into L->rs. */
 int	 codes_load(struct loader *L, json_t *arr);
+/* Adds an owned table to rs, or extends the table of that name. */
+void	 codes_add(struct ruleset *rs, struct code_table *t);
 void	 code_table_free(struct code_table *t);
 
 #endif

@@ -15,6 +15,8 @@
 
 #include <pcre2.h>
 
+#include "backtrace.h"
+#include "coredump.h"
 #include "matcher.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -22,6 +24,9 @@
 #define MATCH_LIMIT	200000u
 #define DEPTH_LIMIT	5000u
 #define HEAP_LIMIT	(20u * 1024u)	/* KiB */
+#define JIT_RE		0x1u	/* struct crule's jit_ok */
+#define JIT_TAG		0x2u
+#define JIT_IGNORE(k)	(0x4u << (k))
 
 struct crule {
 	const struct rule *rule;
@@ -39,6 +44,8 @@ struct crule {
 	const pcre2_code *lim_re;
 	struct strbuf	 lim_subject;
 	int		 jitted;	/* JIT-compiled on first use */
+	unsigned	 jit_ok;	/* the patterns JIT took: bit 0 re, 1
+					   tag_re, 2 + k ignore[k] (k < 30) */
 	int		 lazy;		/* a built-in rule: compiled when a line
 					   first asks for it (the table's own
 					   test compiles every one) */
@@ -57,10 +64,17 @@ struct matcher {
 	uint8_t		 cls[256];	/* byte -> class (0: in no needle) */
 	size_t		 ncls;
 	int32_t		*delta;		/* nstates * ncls; high bit: the target
-					   state has outputs */
+					   state has outputs; AC_UNKNOWN: not
+					   resolved yet */
+	int32_t		*fail;		/* failure link per state */
 	struct ac_out	*out;		/* per state */
 	size_t		 nstates;
 	uint32_t	*always;	/* rules without a needle */
+	/* signals: an output index nrules + b is signal bit b */
+	unsigned	 sig;		/* of the last pass */
+	const char	*pass_text;	/* the record of a matcher_prefilter() */
+	unsigned long	 pass_lineno;
+	size_t		 pass_nc;
 	size_t		 nalways;
 	/* per-run scratch */
 	uint32_t	*stamp;
@@ -98,105 +112,181 @@ out_add(struct ac_out *o, uint32_t r)
  * table needs one column per distinct needle byte plus one.  Memory is
  * states x classes, never states x 256, and stays in the cache for the
  * usual rule sets.
+ *
+ * Only the trie's own edges, the root's row and the failure links are
+ * built here (work in the needles' length); every other transition is
+ * AC_UNKNOWN until a line first takes it (ac_resolve), so start-up does
+ * not pay for the states x classes cells a short log never visits.
  */
+#define AC_UNKNOWN	0x7f7f7f7f	/* memset(0x7f): not resolved yet */
+#define MATCHER_NSIG	8	/* signal bits, output indices nrules + b */
+
+/* The transition from s on class k, resolved through the failure links
+   and remembered; s's row may hold AC_UNKNOWN, the root's never does. */
+static int32_t
+ac_resolve(struct matcher *m, int32_t s, size_t k)
+{
+	int32_t *cell = &m->delta[(size_t)s * m->ncls + k];
+
+	if (*cell == AC_UNKNOWN)
+		*cell = ac_resolve(m, m->fail[s], k);
+	return *cell;
+}
+
+/* The needles of the signals (MATCHER_SIG_*): the i-th, NULL past the
+   last; *sig is the index of its signal bit. */
+static const char *
+sig_needle(size_t i, unsigned *sig)
+{
+	size_t n;
+
+	*sig = 0;	/* MATCHER_SIG_CRASH, the only one */
+	for (n = 0; bt_needles[n] != NULL; n++)
+		if (n == i)
+			return bt_needles[n];
+	return i == n ? coredump_needle : NULL;
+}
+
+/* The trie under construction (build_prefilter). */
+struct trie {
+	int32_t		*go;		/* the automaton's table */
+	int32_t		*parent;
+	uint8_t		*kcls;		/* class of the edge from the parent */
+	size_t		*depth;
+	size_t		 n, maxd, ncls;
+	const uint8_t	*cls;
+};
+
+/* Adds needle's path; returns its last state. */
+static int32_t
+trie_add(struct trie *t, const char *needle)
+{
+	const unsigned char *p;
+	int32_t s = 0;
+	size_t k, n;
+
+	for (p = (const unsigned char *)needle; *p != '\0'; p++) {
+		k = t->cls[*p];
+		if (t->go[(size_t)s * t->ncls + k] == AC_UNKNOWN) {
+			n = t->n++;
+			memset(t->go + n * t->ncls, 0x7f, t->ncls * sizeof(int32_t));
+			t->parent[n] = s;
+			t->kcls[n] = (uint8_t)k;
+			t->depth[n] = t->depth[s] + 1;
+			if (t->depth[n] > t->maxd)
+				t->maxd = t->depth[n];
+			t->go[(size_t)s * t->ncls + k] = (int32_t)n;
+		}
+		s = t->go[(size_t)s * t->ncls + k];
+	}
+	return s;
+}
+
+/* Gives every byte of needle a class; returns its length. */
+static size_t
+classes_add(struct matcher *m, const char *needle)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)needle; *p != '\0'; p++)
+		if (m->cls[lc(*p)] == 0)
+			m->cls[lc(*p)] = (uint8_t)m->ncls++;
+	return (size_t)(p - (const unsigned char *)needle);
+}
+
 static int
 build_prefilter(struct matcher *m)
 {
-	size_t i, cap = 64, n = 1, head, tail, ncls, k;
-	int32_t *go;
-	int32_t *fail;
-	uint32_t *queue;
-	const unsigned char *p;
+	struct trie t;
+	size_t i, cap = 1, k, d, *count;
+	uint32_t *order;
+	int32_t *go, *fail;
+	const char *sn;
+	unsigned sig;
 	int c;
 
 	memset(m->cls, 0, sizeof(m->cls));
-	ncls = 1;
-	for (i = 0; i < m->nrules; i++) {
-		const char *needle = m->rules[i].rule->needle;
-
-		if (needle == NULL || !rule_matches_lines(m->rules[i].rule))
-			continue;
-		for (p = (const unsigned char *)needle; *p != '\0'; p++)
-			if (m->cls[lc(*p)] == 0)
-				m->cls[lc(*p)] = (uint8_t)ncls++;
-	}
+	m->ncls = 1;
+	for (i = 0; i < m->nrules; i++)
+		if (m->rules[i].rule->needle != NULL &&
+		    rule_matches_lines(m->rules[i].rule))
+			cap += classes_add(m, m->rules[i].rule->needle);
+	for (i = 0; (sn = sig_needle(i, &sig)) != NULL; i++)
+		cap += classes_add(m, sn);
 	for (c = 'A'; c <= 'Z'; c++)
 		m->cls[c] = m->cls[c + 32];
-	m->ncls = ncls;
 
-	go = xmalloc(cap * ncls * sizeof(int32_t));
-	memset(go, 0xff, ncls * sizeof(int32_t));
+	/* cap: at most one state per needle byte, so no table is grown */
+	memset(&t, 0, sizeof(t));
+	t.ncls = m->ncls;
+	t.cls = m->cls;
+	t.go = go = xmalloc(cap * t.ncls * sizeof(int32_t));
+	memset(go, 0x7f, t.ncls * sizeof(int32_t));
+	t.parent = xmalloc(cap * sizeof(int32_t));
+	t.kcls = xmalloc(cap);
+	t.depth = xmalloc(cap * sizeof(size_t));
+	t.depth[0] = 0;
+	t.n = 1;
 	m->out = xcalloc(cap, sizeof(*m->out));
 	m->always = xcalloc(m->nrules + 1, sizeof(uint32_t));
 	for (i = 0; i < m->nrules; i++) {
 		const char *needle = m->rules[i].rule->needle;
-		int32_t s = 0;
 
 		if (!rule_matches_lines(m->rules[i].rule))
 			continue;	/* fired by markers or the model */
-		if (needle == NULL || *needle == '\0') {
+		if (needle == NULL || *needle == '\0')
 			m->always[m->nalways++] = (uint32_t)i;
-			continue;
-		}
-		for (p = (const unsigned char *)needle; *p != '\0'; p++) {
-			k = m->cls[*p];
-			if (go[(size_t)s * ncls + k] < 0) {
-				if (n == cap) {
-					size_t oc = cap;
-
-					cap *= 2;
-					go = xrealloc(go, cap * ncls * sizeof(int32_t));
-					m->out = xrealloc(m->out, cap * sizeof(*m->out));
-					memset(m->out + oc, 0, (cap - oc) * sizeof(*m->out));
-				}
-				memset(go + n * ncls, 0xff, ncls * sizeof(int32_t));
-				go[(size_t)s * ncls + k] = (int32_t)n++;
-			}
-			s = go[(size_t)s * ncls + k];
-		}
-		out_add(&m->out[s], (uint32_t)i);
+		else
+			out_add(&m->out[trie_add(&t, needle)], (uint32_t)i);
 	}
-	/* breadth-first: failure links, full transitions, merged outputs */
-	fail = xcalloc(n, sizeof(int32_t));
-	queue = xmalloc(n * sizeof(uint32_t));
-	head = tail = 0;
-	go[0] = 0;		/* class 0: in no needle */
-	for (k = 1; k < ncls; k++) {
-		int32_t t = go[k];
-
-		if (t < 0)
+	/* a signal's output: nrules + its bit's index */
+	for (i = 0; (sn = sig_needle(i, &sig)) != NULL; i++)
+		out_add(&m->out[trie_add(&t, sn)], (uint32_t)m->nrules + sig);
+	/* the root's row is complete: a class with no edge stays at the root */
+	for (k = 0; k < t.ncls; k++)
+		if (go[k] == AC_UNKNOWN)
 			go[k] = 0;
-		else {
-			fail[t] = 0;
-			queue[tail++] = (uint32_t)t;
-		}
-	}
-	while (head < tail) {
-		uint32_t s = queue[head++];
-		size_t j;
+	/* states by depth (a counting sort), so that a state's failure
+	   target, always shallower, is done before it */
+	count = xcalloc(t.maxd + 2, sizeof(size_t));
+	for (i = 1; i < t.n; i++)
+		count[t.depth[i] + 1]++;
+	for (d = 1; d <= t.maxd + 1; d++)
+		count[d] += count[d - 1];
+	order = xmalloc(t.n * sizeof(uint32_t));
+	for (i = 1; i < t.n; i++)
+		order[count[t.depth[i]]++] = (uint32_t)i;
+	fail = xcalloc(t.n, sizeof(int32_t));
+	for (i = 0; i + 1 < t.n; i++) {
+		uint32_t st = order[i];
+		int32_t f = fail[t.parent[st]], v;
 
-		for (j = 0; j < m->out[fail[s]].n; j++)
-			out_add(&m->out[s], m->out[fail[s]].rules[j]);
-		for (k = 0; k < ncls; k++) {
-			int32_t t = go[(size_t)s * ncls + k];
-			int32_t f = go[(size_t)fail[s] * ncls + k];
-
-			if (t < 0)
-				go[(size_t)s * ncls + k] = f;
-			else {
-				fail[t] = f;
-				queue[tail++] = (uint32_t)t;
-			}
+		if (t.parent[st] != 0) {
+			/* the longest proper suffix that is a trie path */
+			while ((v = go[(size_t)f * t.ncls + t.kcls[st]]) ==
+			    AC_UNKNOWN)
+				f = fail[f];
+			fail[st] = v;
 		}
+		for (k = 0; k < m->out[fail[st]].n; k++)
+			out_add(&m->out[st], m->out[fail[st]].rules[k]);
 	}
-	free(fail);
-	free(queue);
-	/* high bit: the target state has outputs */
-	for (i = 0; i < n * ncls; i++)
-		if (m->out[go[i]].n > 0)
-			go[i] |= INT32_MIN;
+	/* high bit: the target state has outputs (the trie's edges and the
+	   root's row; a resolved cell copies a known one) */
+	for (i = 1; i < t.n; i++)
+		if (m->out[i].n > 0)
+			go[(size_t)t.parent[i] * t.ncls + t.kcls[i]] |= INT32_MIN;
+	for (k = 0; k < t.ncls; k++)
+		if (m->out[go[k] & INT32_MAX].n > 0)
+			go[k] |= INT32_MIN;
+	free(count);
+	free(order);
+	free(t.parent);
+	free(t.kcls);
+	free(t.depth);
 	m->delta = go;
-	m->nstates = n;
+	m->fail = fail;
+	m->nstates = t.n;
 	return 0;
 }
 
@@ -304,7 +394,7 @@ matcher_new_flags(const struct ruleset *rs, unsigned flags,
 			c->lazy = 1;
 	}
 	build_prefilter(m);
-	m->stamp = xcalloc(m->nrules + 1, sizeof(uint32_t));
+	m->stamp = xcalloc(m->nrules + MATCHER_NSIG, sizeof(uint32_t));
 	m->cand = xcalloc(m->nrules + 1, sizeof(uint32_t));
 	m->md = pcre2_match_data_create(2 * MATCHER_MAX_CAPS + 2, NULL);
 	m->mctx = pcre2_match_context_create(NULL);
@@ -340,6 +430,7 @@ matcher_free(struct matcher *m)
 			free(m->out[i].rules);
 	free(m->out);
 	free(m->delta);
+	free(m->fail);
 	free(m->always);
 	free(m->stamp);
 	free(m->cand);
@@ -364,7 +455,8 @@ note_limit(struct matcher *m, struct crule *c)
 
 /* 1 match, 0 no match, -1 limit hit. */
 static int
-run_re(struct matcher *m, struct crule *c, pcre2_code *re, const char *s)
+run_re(struct matcher *m, struct crule *c, pcre2_code *re, const char *s,
+    unsigned jit)
 {
 	size_t n = strlen(s);
 	int rc;
@@ -374,8 +466,14 @@ run_re(struct matcher *m, struct crule *c, pcre2_code *re, const char *s)
 		note_limit(m, c);
 		return -1;
 	}
-	rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
-	    m->md, m->mctx);
+	/* a JIT-compiled pattern straight to its code: pcre2_match() would
+	   call it too, after checks that cost more than most matches */
+	if (jit)
+		rc = pcre2_jit_match(re, (PCRE2_SPTR)s, n, 0, 0, m->md,
+		    m->mctx);
+	else
+		rc = pcre2_match(re, (PCRE2_SPTR)s, n, 0, PCRE2_NO_UTF_CHECK,
+		    m->md, m->mctx);
 	if (rc >= 0)
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
@@ -426,16 +524,21 @@ try_rule(struct matcher *m, struct crule *c, const struct record *rec,
 	if (!c->jitted) {
 		/* JIT only the rules a line asks for: with many rules most
 		   never run, and compiling them all cost seconds and memory */
-		(void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);
-		if (c->tag_re != NULL)
-			(void)pcre2_jit_compile(c->tag_re, PCRE2_JIT_COMPLETE);
+		if (pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE) == 0)
+			c->jit_ok |= JIT_RE;
+		if (c->tag_re != NULL &&
+		    pcre2_jit_compile(c->tag_re, PCRE2_JIT_COMPLETE) == 0)
+			c->jit_ok |= JIT_TAG;
 		for (k = 0; k < c->nignore; k++)
-			(void)pcre2_jit_compile(c->ignore[k], PCRE2_JIT_COMPLETE);
+			if (pcre2_jit_compile(c->ignore[k], PCRE2_JIT_COMPLETE) ==
+			    0 && k < 30)
+				c->jit_ok |= JIT_IGNORE(k);
 		c->jitted = 1;
 	}
-	if (c->tag_re != NULL && run_re(m, c, c->tag_re, rec->tag) != 1)
+	if (c->tag_re != NULL && run_re(m, c, c->tag_re, rec->tag,
+	    c->jit_ok & JIT_TAG) != 1)
 		return 0;
-	if ((rc = run_re(m, c, c->re, subject)) != 1)
+	if ((rc = run_re(m, c, c->re, subject, c->jit_ok & JIT_RE)) != 1)
 		return rc;
 	/* captures, copied before the ignore patterns reuse match data */
 	strbuf_reset(&m->capbuf);
@@ -468,7 +571,8 @@ try_rule(struct matcher *m, struct crule *c, const struct record *rec,
 		out->ncaps = j;
 	}
 	for (k = 0; k < c->nignore; k++)
-		if (run_re(m, c, c->ignore[k], subject) == 1)
+		if (run_re(m, c, c->ignore[k], subject, k < 30 ?
+		    c->jit_ok & JIT_IGNORE(k) : 0) == 1)
 			return 0;
 	return 1;
 }
@@ -480,7 +584,8 @@ matcher_next_run(struct matcher *m)
 	size_t i;
 
 	if (++m->gen == 0) {
-		memset(m->stamp, 0, m->nrules * sizeof(uint32_t));
+		memset(m->stamp, 0, (m->nrules + MATCHER_NSIG) *
+		    sizeof(uint32_t));
 		for (i = 0; i < m->nrules; i++)
 			m->rules[i].limited_gen = 0;
 		m->gen = 1;
@@ -496,40 +601,97 @@ cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-int
-matcher_run(struct matcher *m, const struct record *rec, matcher_fn fn,
-    void *ctx)
+/* Insertion sort: a line's few candidates, without qsort's calls through
+   a pointer (qsort was 3.8 % of analyze on bench's log). */
+static void
+sort_small(uint32_t *v, size_t n)
+{
+	size_t i, j;
+	uint32_t x;
+
+	for (i = 1; i < n; i++) {
+		x = v[i];
+		for (j = i; j > 0 && v[j - 1] > x; j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+}
+
+/* The prefilter pass: a new run, the candidates in m->cand (m->pass_nc
+   of them, unsorted), the signals in m->sig. */
+static void
+prefilter_pass(struct matcher *m, const struct record *rec)
 {
 	const unsigned char *p = (const unsigned char *)rec->text;
-	int32_t s = 0;
-	size_t nc = 0, i, k;
-	uint32_t gen;
-	struct match mt;
-	int rc, pass;
+	/* in locals: the stores below cannot then make the compiler load
+	   them again for every byte */
+	const int32_t *delta = m->delta;
+	const uint8_t *cls = m->cls;
+	const size_t ncls = m->ncls;
+	uint32_t *stamp = m->stamp, *cand = m->cand;
+	int32_t s = 0, t;
+	size_t nc = 0, k;
+	uint32_t gen, r, nrules = (uint32_t)m->nrules;
+	unsigned sig = 0;
 
 	matcher_next_run(m);
 	gen = m->gen;
 	for (; *p != '\0'; p++) {
-		s = m->delta[(size_t)s * m->ncls + m->cls[*p]];
+		t = delta[(size_t)s * ncls + cls[*p]];
+		if (t == AC_UNKNOWN)
+			t = ac_resolve(m, s, cls[*p]);
+		s = t;
 		if (s < 0) {
 			const struct ac_out *o;
 
 			s &= INT32_MAX;
 			o = &m->out[s];
-
-			for (k = 0; k < o->n; k++)
-				if (m->stamp[o->rules[k]] != gen) {
-					m->stamp[o->rules[k]] = gen;
-					m->cand[nc++] = o->rules[k];
-				}
+			for (k = 0; k < o->n; k++) {
+				r = o->rules[k];
+				if (stamp[r] == gen)
+					continue;
+				stamp[r] = gen;
+				if (r < nrules)
+					cand[nc++] = r;
+				else
+					sig |= 1u << (r - nrules);
+			}
 		}
 	}
+	m->pass_nc = nc;
+	m->sig = sig;
+}
+
+unsigned
+matcher_prefilter(struct matcher *m, const struct record *rec)
+{
+	prefilter_pass(m, rec);
+	m->pass_text = rec->text;
+	m->pass_lineno = rec->lineno;
+	return m->sig;
+}
+
+int
+matcher_run(struct matcher *m, const struct record *rec, matcher_fn fn,
+    void *ctx)
+{
+	size_t nc, i;
+	struct match mt;
+	int rc, pass;
+
+	/* the pass of a matcher_prefilter() of this record, or a new one */
+	if (m->pass_text != rec->text || m->pass_lineno != rec->lineno)
+		prefilter_pass(m, rec);
+	m->pass_text = NULL;
+	nc = m->pass_nc;
 	for (i = 0; i < m->nalways; i++)
 		m->cand[nc++] = m->always[i];
 	if (nc == 0)
 		return 0;
-	if (nc > 1)
+	if (nc > 16)
 		qsort(m->cand, nc, sizeof(uint32_t), cmp_u32);
+	else
+		sort_small(m->cand, nc);
 	/* the platforms' own rules first, then the generic tier, so a
 	   caller can let the specific evidence speak for a line */
 	for (pass = 0; pass < 2; pass++)

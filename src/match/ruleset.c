@@ -3,7 +3,9 @@
  * ruleset: strict loading of rule files (see ruleset.h, rules/README.md).
  *
  * Strings of a rule point into the jansson document it came from; the
- * ruleset keeps every document alive until ruleset_free().
+ * ruleset keeps every document alive until ruleset_free().  Rules of a
+ * compiled image (ruleset_load_image) live in one block per image and
+ * borrow their strings and arrays from it.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -15,7 +17,6 @@
 
 #include <jansson.h>
 
-#include "builtin.h"
 #include "jsonpos.h"
 #include "loader.h"
 #include "ruleset.h"
@@ -63,6 +64,18 @@ rule_free(struct rule *r)
 	free(r);
 }
 
+/* Frees r unless it lives in an image's block (freed whole). */
+static void
+rule_drop(struct ruleset *rs, struct rule *r)
+{
+	size_t i;
+
+	for (i = 0; i < rs->nblocks; i++)
+		if (r >= rs->blocks[i] && r < rs->blocks[i] + rs->nblock[i])
+			return;
+	rule_free(r);
+}
+
 void
 ruleset_free(struct ruleset *rs)
 {
@@ -71,7 +84,11 @@ ruleset_free(struct ruleset *rs)
 	if (rs == NULL)
 		return;
 	for (i = 0; i < rs->nrules; i++)
-		rule_free(rs->rules[i]);
+		rule_drop(rs, rs->rules[i]);
+	for (i = 0; i < rs->nblocks; i++)
+		free(rs->blocks[i]);
+	free(rs->blocks);
+	free(rs->nblock);
 	for (i = 0; i < rs->ntables; i++)
 		code_table_free(rs->tables[i]);
 	for (i = 0; i < rs->ndocs; i++)
@@ -886,7 +903,7 @@ ruleset_keep_generic(struct ruleset *rs)
 
 		/* raised by the session model or fired by a stage: kept */
 		if (!r->generic && rule_matches_lines(r)) {
-			rule_free(r);
+			rule_drop(rs, r);
 			dropped++;
 			continue;
 		}
@@ -955,7 +972,7 @@ load_rules(struct loader *L, json_t *arr, enum rule_kind kind)
 			r->index = old->index;
 			rs->rules[old->index] = r;
 			rs->rule_source[old->index] = rs->source;
-			rule_free(old);
+			rule_drop(rs, old);
 		} else
 			add_rule(rs, r);
 	}
@@ -1031,31 +1048,73 @@ out:
 }
 
 int
-ruleset_load_builtin(struct ruleset *rs, struct diag_err *err)
+ruleset_load_files(struct ruleset *rs, const struct ruleset_file *f, size_t n,
+    struct diag_err *err)
 {
-	const struct builtin_file *f;
-	int rc;
+	size_t k;
+	int rc, src = rs->source + 1;
 
-	/* all built-in files count as one source: ids are unique across them */
-	for (f = builtin_rules; f->name != NULL; f++) {
-		int src = rs->source;
-
-		if ((rc = ruleset_load_string(rs, f->name, f->data, f->len,
-		    err)) != 0)
+	/* the files count as one source (ruleset_load_string() starts the
+	   next one): ids are unique across them */
+	for (k = 0; k < n; k++) {
+		rs->source = src - 1;
+		if ((rc = ruleset_load_string(rs, f[k].name, f[k].data,
+		    f[k].len, err)) != 0)
 			return rc;
-		if (f != builtin_rules) {
-			size_t i;
+	}
+	return 0;
+}
 
-			/* fold this file's source id into the first one's */
-			for (i = 0; i < rs->nrules; i++)
-				if (rs->rule_source[i] == rs->source)
-					rs->rule_source[i] = src;
-			rs->source = src;
+int
+ruleset_load_image(struct ruleset *rs, const struct ruleset_image *img,
+    struct diag_err *err)
+{
+	struct rule *block, *old;
+	struct code_table *t;
+	size_t i;
+
+	diag_clear(err);
+	rs->source++;
+	if (img->nrules > 0) {
+		block = xmalloc(img->nrules * sizeof(*block));
+		memcpy(block, img->rules, img->nrules * sizeof(*block));
+		rs->blocks = xrealloc(rs->blocks, (rs->nblocks + 1) *
+		    sizeof(*rs->blocks));
+		rs->nblock = xrealloc(rs->nblock, (rs->nblocks + 1) *
+		    sizeof(*rs->nblock));
+		rs->blocks[rs->nblocks] = block;
+		rs->nblock[rs->nblocks++] = img->nrules;
+		hash_grow(rs, rs->nrules + img->nrules);
+		for (i = 0; i < img->nrules; i++) {
+			struct rule *r = &block[i];
+
+			r->user = 0;
+			if ((old = (struct rule *)ruleset_find(rs, r->id)) ==
+			    NULL) {
+				add_rule(rs, r);
+				continue;
+			}
+			if (rs->rule_source[old->index] == rs->source)
+				return diag_set(err, DIAG_ESCHEMA, r->origin,
+				    r->origin_line, 0, "rule '%s': duplicate id "
+				    "(first defined in %s line %ld)", r->id,
+				    old->origin, old->origin_line);
+			r->index = old->index;
+			rs->rules[old->index] = r;
+			rs->rule_source[old->index] = rs->source;
+			rule_drop(rs, old);
 		}
 	}
-	for (rc = 0; (size_t)rc < rs->nrules; rc++)
-		if (rs->rule_source[rc] == rs->source)
-			rs->rules[rc]->user = 0;
+	for (i = 0; i < img->ntables; i++) {
+		const struct code_table *it = &img->tables[i];
+
+		t = xmalloc(sizeof(*t));
+		*t = *it;
+		t->entries = xcalloc(it->nentries + 1, sizeof(*t->entries));
+		memcpy(t->entries, it->entries, it->nentries *
+		    sizeof(*t->entries));
+		codes_add(rs, t);
+	}
 	return 0;
 }
 

@@ -302,6 +302,17 @@ static const unsigned char plain[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,	/* 0x70 */
 };
 
+size_t
+escape_plain_len(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t k = 0;
+
+	while (k < n && plain[u[k]])
+		k++;
+	return k;
+}
+
 /* A run of text from s[i]: stops before anything that is not text. */
 static size_t
 text_len(const struct escape_scan *sc, size_t i)

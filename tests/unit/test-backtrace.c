@@ -6,6 +6,7 @@
  */
 #include <criterion/criterion.h>
 
+#include <dirent.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -209,4 +210,133 @@ Test(backtrace, frames_a_monitor_decoded)
 	cr_expect_str_eq(bl.func, "onPulse", "() dropped");
 	cr_expect_str_eq(bl.file, "C:\\proj\\main.cpp");
 	cr_expect_eq(bl.line, 31);
+}
+
+/*
+ * bt_needles is what lets analyze skip the crash parsers on most lines: a
+ * line that holds none must be BT_NONE and open no stack dump.  Checked on
+ * a line of every kind and on every line of every fixture log.
+ */
+static int
+holds_needle(const char *text)
+{
+	char low[4096];
+	size_t i, k;
+
+	for (i = 0; text[i] != '\0' && i < sizeof(low) - 1; i++)
+		low[i] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] + 32 :
+		    text[i]);
+	low[i] = '\0';
+	for (k = 0; bt_needles[k] != NULL; k++) {
+		char nl[64];
+		size_t j;
+
+		for (j = 0; bt_needles[k][j] != '\0' && j < sizeof(nl) - 1; j++)
+			nl[j] = (char)(bt_needles[k][j] >= 'A' &&
+			    bt_needles[k][j] <= 'Z' ? bt_needles[k][j] + 32 :
+			    bt_needles[k][j]);
+		nl[j] = '\0';
+		if (strstr(low, nl) != NULL)
+			return 1;
+	}
+	return 0;
+}
+
+/* 1 if the line is something to the parser from the idle state. */
+static int
+is_crash_line(const char *text)
+{
+	struct bt_state st = {0};
+	struct bt_line bl;
+
+	bt_parse(&st, text, &bl);
+	return bl.kind != BT_NONE || st.in_stack != 0;
+}
+
+Test(backtrace, needles_cover_every_kind)
+{
+	static const char *const lines[] = {
+		"Backtrace: 0x400d0047:0x3ffb1f80 0x400d0068:0x3ffb1fa0",
+		"PC      : 0x400d1a2b  PS      : 0x00060030  A0      : 0x800d1b2c",
+		"MEPC    : 0x4200004a  RA      : 0x42000062  SP      : 0x3fc8f6a0",
+		"Stack memory:",
+		">>>stack>>>",
+		"Exception (29):",
+		"epc1=0x400d0047 epc2=0x00000000 epc3=0x00000000 excvaddr=0x0",
+		"abort() was called at PC 0x400d2f5b on core 0",
+		"assert failed: app_main main.c:12 (x == 1)",
+		"assertion \"x\" failed: file \"main.c\", line 12, function: f",
+		"ELF file SHA256: 8ee3d5a8d1c0e1f2",
+		"Guru Meditation Error: Core  0 panic'ed (LoadProhibited).",
+		"Core  0 register dump:",
+		"Rebooting...",
+		"CPU halted.",
+		"ets Jun  8 2016 00:22:57",
+		"ESP-ROM:esp32c3-api1-20210207",
+		"rst:0x1 (POWERON_RESET),boot:0x13 (SPI_FAST_FLASH_BOOT)",
+		"0x400d1234: onPulse() at src/main.cpp:31",
+		"#0  0x400d1234:0x3ffb1f80 in onPulse() at src/main.cpp:31",
+		"(inlined by) loop at src/main.cpp:40",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		cr_expect(is_crash_line(lines[i]), "not a crash line: %s",
+		    lines[i]);
+		cr_expect(holds_needle(lines[i]), "no needle in: %s", lines[i]);
+	}
+	cr_expect(!holds_needle("I (123) wifi: connected, rssi -40"));
+}
+
+static void
+check_file(const char *path, size_t *nlines, size_t *ncrash)
+{
+	FILE *fp = fopen(path, "rb");
+	char line[8192];
+	size_t n;
+
+	if (fp == NULL)
+		return;
+	while (fgets(line, sizeof(line), fp) != NULL) {
+		n = strcspn(line, "\r\n");
+		line[n] = '\0';
+		(*nlines)++;
+		if (!is_crash_line(line))
+			continue;
+		(*ncrash)++;
+		cr_expect(holds_needle(line), "%s: a crash line without a "
+		    "needle of bt_needles: %s", path, line);
+	}
+	fclose(fp);
+}
+
+Test(backtrace, needles_cover_every_fixture_crash_line)
+{
+	static const char *const dirs[] = {"fixtures/corpus", "fixtures/logs",
+	    "fixtures/jobs/logs", "fixtures/field/idf",
+	    "fixtures/field/platforms", "fixtures/field/sessions",
+	    "fixtures/field/fresh"};
+	char path[1024];
+	size_t i, l, nlines = 0, ncrash = 0, nfiles = 0;
+	DIR *d;
+	struct dirent *de;
+
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", OTADIAG_SOURCE_DIR,
+		    dirs[i]);
+		cr_assert_not_null(d = opendir(path), "%s", path);
+		while ((de = readdir(d)) != NULL) {
+			l = strlen(de->d_name);
+			if (l < 5 || strcmp(de->d_name + l - 4, ".log") != 0)
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/%s",
+			    OTADIAG_SOURCE_DIR, dirs[i], de->d_name);
+			check_file(path, &nlines, &ncrash);
+			nfiles++;
+		}
+		closedir(d);
+	}
+	cr_expect_gt(nfiles, 200, "fixture logs read: %zu", nfiles);
+	cr_expect_gt(ncrash, 100, "crash lines among their %zu lines: %zu",
+	    nlines, ncrash);
 }

@@ -13,6 +13,7 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -504,4 +505,65 @@ Test(rawtty, not_a_terminal)
 	rawtty_free(NULL);
 	close(fd[0]);
 	close(fd[1]);
+}
+
+/*
+ * record_parse() takes a line that escape_plain_len() says is plain as it
+ * is: that is right only if the scanner makes one text token of it that
+ * sanitising keeps byte for byte, and if plain stops at every byte that
+ * could start anything.  Checked on every byte value after a plain prefix
+ * and on lines that look plain but are not.
+ */
+Test(escape, plain_lines_are_one_text_token)
+{
+	static const char *const lines[] = {
+		"I (1234) esp_https_ota: Starting OTA...",
+		"E (5) wifi: reason 201, no AP found (code=0x3, 100%)",
+		"   leading blanks and 'quotes' \"too\" {} | ~ ` @ # $ & * ( ) ! ?",
+		"",
+	};
+	static const char *const not_plain[] = {
+		"\x1b[0;31mE (1) x: y", "[0;31mE (1)", "tab\there", "a <0x1b>[0m b", "\\e[1m",
+		"^[[0m", "caf\xc3\xa9", "nul\x7f",
+	};
+	struct escape_scan sc;
+	struct escape_tok t;
+	char buf[64], *dup;
+	size_t i, len, nplain = 0;
+	int c;
+
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		len = strlen(lines[i]);
+		cr_assert_eq(escape_plain_len(lines[i], len), len, "%s", lines[i]);
+		escape_init(&sc, lines[i], len, 0);
+		if (len > 0) {
+			cr_assert(escape_next(&sc, &t));
+			cr_expect_eq(t.kind, ESCAPE_TEXT);
+			cr_expect_eq(t.len, len, "%s", lines[i]);
+		}
+		cr_expect_not(escape_next(&sc, &t), "%s", lines[i]);
+		dup = sanitize_dup(lines[i], len);
+		cr_expect_str_eq(dup, lines[i]);
+		free(dup);
+	}
+	for (i = 0; i < sizeof(not_plain) / sizeof(not_plain[0]); i++)
+		cr_expect_lt(escape_plain_len(not_plain[i], strlen(not_plain[i])),
+		    strlen(not_plain[i]), "%s", not_plain[i]);
+	/* any byte between "ab" and "cd": plain only where the scanner sees
+	   one text token that sanitising keeps */
+	for (c = 1; c < 256; c++) {
+		snprintf(buf, sizeof(buf), "ab%ccd", c);
+		len = strlen(buf);
+		if (escape_plain_len(buf, len) != len)
+			continue;
+		escape_init(&sc, buf, len, 0);
+		cr_assert(escape_next(&sc, &t));
+		cr_expect(t.kind == ESCAPE_TEXT && t.len == len, "byte 0x%02x", c);
+		dup = sanitize_dup(buf, len);
+		cr_expect_str_eq(dup, buf, "byte 0x%02x", c);
+		free(dup);
+		nplain++;
+	}
+	/* printable ASCII but '[', '<', '\\', '^' */
+	cr_expect_eq(nplain, 91, "plain bytes: %zu", nplain);
 }

@@ -532,3 +532,86 @@ Test(matcher, builtin_ruleset_compiles)
 	matcher_free(m);
 	ruleset_free(rs);
 }
+
+/*
+ * The automaton's transitions off the trie are resolved when a line first
+ * takes them: needles that overlap (one a suffix of another's prefix, one
+ * inside another) are found through the failure links on the first line
+ * and again, from the remembered cells, on later lines.
+ */
+Test(matcher, overlapping_needles_found_through_failure_links)
+{
+	static const char json[] = HEAD
+	    R("n-abcd", "\"needle\": \"abcd\", \"pattern\": \".\"") ",\n"
+	    R("n-bcx", "\"needle\": \"bcx\", \"pattern\": \".\"") ",\n"
+	    R("n-cde", "\"needle\": \"cde\", \"pattern\": \".\"") ",\n"
+	    R("n-b", "\"needle\": \"b\", \"pattern\": \".\"") TAIL;
+	static const struct {
+		const char	*line;
+		const char	*ids;
+	} rows[] = {
+		{"abcde", "n-abcd n-cde n-b"},
+		{"abcx", "n-bcx n-b"},
+		{"xxabcabcx", "n-bcx n-b"},
+		{"ABCDE", "n-abcd n-cde n-b"},
+		{"abc de", "n-b"},
+		{"cd e", ""},
+		{"abcde", "n-abcd n-cde n-b"},
+	};
+	struct fixture f;
+	struct hit h;
+	size_t i, k;
+	char got[256];
+
+	setup_rules(&f, json);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		h = run(&f, rows[i].line);
+		got[0] = '\0';
+		for (k = 0; k < h.n; k++) {
+			if (k > 0)
+				strcat(got, " ");
+			strcat(got, h.ids[k]);
+		}
+		cr_expect_str_eq(got, rows[i].ids, "line '%s'", rows[i].line);
+	}
+	teardown_rules(&f);
+}
+
+/* The crash signal comes from the same pass as the rules' candidates, and
+   a matcher_run() after matcher_prefilter() finds what it finds alone. */
+Test(matcher, prefilter_signals_crash_lines)
+{
+	static const char json[] = HEAD
+	    R("n-rebooting", "\"needle\": \"rebooting\", \"pattern\": \"ebooting\"")
+	    TAIL;
+	static const struct {
+		const char	*line;
+		unsigned	 sig;
+		size_t		 hits;
+	} rows[] = {
+		{"Rebooting...", MATCHER_SIG_CRASH, 1},
+		{"I (12) wifi: connected", 0, 0},
+		{"Backtrace: 0x400d0047:0x3ffb1f80", MATCHER_SIG_CRASH, 0},
+		{"E (9) x: error 0X1503", MATCHER_SIG_CRASH, 0},
+		{"===== CORE DUMP START =====", MATCHER_SIG_CRASH, 0},
+		{"rebooting the device now", 0, 1},
+	};
+	struct fixture f;
+	struct record rec;
+	struct hit h;
+	size_t i;
+
+	setup_rules(&f, json);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		record_parse(f.p, i + 1, rows[i].line, strlen(rows[i].line), 0,
+		    &rec);
+		cr_expect_eq(matcher_prefilter(f.m, &rec), rows[i].sig,
+		    "line '%s'", rows[i].line);
+		memset(&h, 0, sizeof(h));
+		cr_assert_eq(matcher_run(f.m, &rec, on_match, &h), 0);
+		cr_expect_eq(h.n, rows[i].hits, "line '%s'", rows[i].line);
+		h = run(&f, rows[i].line);
+		cr_expect_eq(h.n, rows[i].hits, "line '%s' alone", rows[i].line);
+	}
+	teardown_rules(&f);
+}

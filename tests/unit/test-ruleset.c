@@ -667,3 +667,125 @@ Test(ruleset, many_rules_load_in_linear_time, .timeout = 20)
 	ruleset_free(rs);
 	free(json);
 }
+
+/*
+ * The built-in set is compiled at build time (otadiag-rulegen) and read
+ * back without JSON: it must be the set the loader makes of rules/*.json,
+ * rule for rule, in the same order, with the same lines.
+ */
+static const char *
+base_name(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s != NULL ? s + 1 : path;
+}
+
+#define STR_EQ(a, b) cr_expect((a) == NULL ? (b) == NULL : (b) != NULL &&  \
+	strcmp((a), (b)) == 0, "rule %s: %s", id, #a)
+
+Test(ruleset, builtin_image_is_the_rule_files)
+{
+	struct ruleset *img = ruleset_new(), *js = ruleset_new();
+	struct diag_err err;
+	size_t i, k;
+
+	cr_assert_eq(ruleset_load_builtin(img, &err), 0, "%s", err.text);
+	cr_assert_eq(ruleset_load_path(js, OTADIAG_SOURCE_DIR "/rules", &err),
+	    0, "%s", err.text);
+	cr_assert_eq(ruleset_count(img), ruleset_count(js));
+	for (i = 0; i < ruleset_count(js); i++) {
+		const struct rule *a = ruleset_get(img, i), *b = ruleset_get(js, i);
+		const char *id = b->id;
+
+		STR_EQ(a->id, b->id);
+		cr_expect_eq(a->index, i);
+		cr_expect_eq(a->user, 0, "rule %s: a built-in rule", id);
+		cr_expect_str_eq(base_name(a->origin), base_name(b->origin));
+		cr_expect_eq(a->origin_line, b->origin_line, "rule %s", id);
+		cr_expect(a->kind == b->kind && a->form == b->form &&
+		    a->severity == b->severity && a->role == b->role &&
+		    a->stage == b->stage && a->trigger == b->trigger &&
+		    a->targets == b->targets && a->on_text == b->on_text &&
+		    a->generic == b->generic && a->has_context ==
+		    b->has_context, "rule %s: a scalar differs", id);
+		STR_EQ(a->cause, b->cause);
+		STR_EQ(a->title, b->title);
+		STR_EQ(a->needle, b->needle);
+		STR_EQ(a->pattern, b->pattern);
+		STR_EQ(a->tag_pattern, b->tag_pattern);
+		STR_EQ(a->message, b->message);
+		STR_EQ(a->remedy, b->remedy);
+		STR_EQ(a->levels, b->levels);
+		STR_EQ(a->ctx.reset, b->ctx.reset);
+		cr_expect(a->nignore == b->nignore && a->nkconfig ==
+		    b->nkconfig && a->nreferences == b->nreferences &&
+		    a->ndecode == b->ndecode && a->noverlaps == b->noverlaps &&
+		    a->noverrides == b->noverrides && a->nmatch == b->nmatch &&
+		    a->nno_match == b->nno_match && a->ctx.nrequires ==
+		    b->ctx.nrequires && a->ctx.nexcludes == b->ctx.nexcludes &&
+		    a->frames.ntop == b->frames.ntop && a->frames.nany ==
+		    b->frames.nany, "rule %s: an array's length differs", id);
+		for (k = 0; k < a->nmatch && k < b->nmatch; k++) {
+			STR_EQ(a->match[k].line, b->match[k].line);
+			cr_expect_eq(a->match[k].ncaps, b->match[k].ncaps);
+			if (a->match[k].ncaps > 0)
+				STR_EQ(a->match[k].cap_values[a->match[k].ncaps -
+				    1], b->match[k].cap_values[b->match[k].ncaps -
+				    1]);
+		}
+		for (k = 0; k < a->nkconfig && k < b->nkconfig; k++)
+			STR_EQ(a->kconfig[k].value, b->kconfig[k].value);
+		for (k = 0; k < a->ctx.nrequires && k < b->ctx.nrequires; k++)
+			cr_expect(a->ctx.requires[k].before_lines ==
+			    b->ctx.requires[k].before_lines &&
+			    a->ctx.requires[k].within_ms ==
+			    b->ctx.requires[k].within_ms, "rule %s", id);
+		cr_expect_eq(ruleset_find(img, id), a);
+	}
+	cr_assert_eq(ruleset_ntables(img), ruleset_ntables(js));
+	for (i = 0; i < ruleset_ntables(js); i++) {
+		const struct code_table *a = ruleset_table(img, i);
+		const struct code_table *b = ruleset_table(js, i);
+		const char *id = b->name;
+
+		STR_EQ(a->name, b->name);
+		cr_assert_eq(a->nentries, b->nentries);
+		for (k = 0; k < a->nentries; k++) {
+			cr_expect_eq(a->entries[k].value, b->entries[k].value);
+			STR_EQ(a->entries[k].meaning, b->entries[k].meaning);
+		}
+	}
+	ruleset_free(img);
+	ruleset_free(js);
+}
+
+/* The image's rules live in one block: dropping one (--generic-only),
+   replacing one, extending an image's code table must not free it. */
+Test(ruleset, builtin_image_rules_dropped_replaced_extended)
+{
+	static const char codes[] = "{\"codes\": [{\"table\": \"esp_err\", "
+	    "\"entries\": [{\"code\": \"0x7777\", \"name\": \"MY_ERR\", "
+	    "\"meaning\": \"mine\"}]}]}";
+	static const char json[] = FILE_HEAD
+	    RULE("idf-https-ota-file-not-found", "http-error",
+	    "\"message\": \"mine\", \"remedy\": \"r\",") FILE_TAIL;
+	struct ruleset *rs = ruleset_new();
+	struct diag_err err;
+	const struct code_table *t;
+	size_t n;
+
+	cr_assert_eq(ruleset_load_builtin(rs, &err), 0, "%s", err.text);
+	n = ruleset_count(rs);
+	cr_assert_eq(load(rs, "mine.json", json, &err), 0, "%s", err.text);
+	cr_assert_eq(load(rs, "codes.json", codes, &err), 0, "%s", err.text);
+	t = ruleset_find_table(rs, "esp_err");
+	cr_assert_not_null(code_table_lookup(t, "0x7777"));
+	cr_expect_str_eq(code_table_lookup(t, "0x1503")->name,
+	    "ESP_ERR_OTA_VALIDATE_FAILED");
+	cr_expect_gt(ruleset_keep_generic(rs), 0);
+	cr_expect_lt(ruleset_count(rs), n);
+	cr_expect_null(ruleset_find(rs, "idf-https-ota-file-not-found"),
+	    "the user's rule is not generic either");
+	ruleset_free(rs);
+}
