@@ -352,6 +352,47 @@ Test(job, sniff_rejects_logs)
 	cr_expect_eq(job_sniff("{\"a\": 1}", 8), 0);
 }
 
+/* The entries of a parsed job, as job_foreach() hands them out. */
+struct got {
+	char		**ids;
+	unsigned long	*lines;
+	size_t		 n;
+};
+
+static void
+got_entry(void *ctx, const struct job_entry *e, size_t i)
+{
+	struct got *g = ctx;
+
+	cr_assert_eq(i, g->n);
+	g->ids = realloc(g->ids, (g->n + 1) * sizeof(*g->ids));
+	g->lines = realloc(g->lines, (g->n + 1) * sizeof(*g->lines));
+	cr_assert(g->ids != NULL && g->lines != NULL);
+	g->ids[g->n] = strdup(e->node_id);
+	g->lines[g->n++] = e->line;
+}
+
+static void
+got_all(struct job *j, struct got *g)
+{
+	struct diag_err err;
+
+	memset(g, 0, sizeof(*g));
+	cr_assert_eq(job_foreach(j, got_entry, g, &err), 0, "%s", err.text);
+	cr_assert_eq(g->n, job_count(j));
+}
+
+static void
+got_free(struct got *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		free(g->ids[i]);
+	free(g->ids);
+	free(g->lines);
+}
+
 static struct job *
 parse_text(const char *text, size_t len)
 {
@@ -385,24 +426,29 @@ Test(job, entry_lines_point_at_the_node)
 	    " {\"thingArn\": \"arn:aws:iot:eu-west-1:1:thing/dev-2\",\n"
 	    "  \"jobExecutionSummary\": {\"status\": \"FAILED\"}}]}\n";
 	struct job *j = parse_text(rmk, strlen(rmk));
+	struct got g;
 	size_t i;
 	static const struct { const char *id; unsigned long line; } want[] = {
 		{"n10", 3}, {"ota", 4}, {"n1", 7},
 	};
 
 	cr_assert_eq(job_count(j), 3);
+	got_all(j, &g);
 	for (i = 0; i < 3; i++) {
-		cr_expect_str_eq(job_get(j, i)->node_id, want[i].id);
-		cr_expect_eq(job_get(j, i)->line, want[i].line, "%s on line %lu",
-		    want[i].id, job_get(j, i)->line);
+		cr_expect_str_eq(g.ids[i], want[i].id);
+		cr_expect_eq(g.lines[i], want[i].line, "%s on line %lu",
+		    want[i].id, g.lines[i]);
 	}
+	got_free(&g);
 	job_free(j);
 	j = parse_text(aws, strlen(aws));
 	cr_assert_eq(job_count(j), 2);
-	cr_expect_str_eq(job_get(j, 0)->node_id, "dev-1");
-	cr_expect_eq(job_get(j, 0)->line, 2);
-	cr_expect_str_eq(job_get(j, 1)->node_id, "dev-2");
-	cr_expect_eq(job_get(j, 1)->line, 4);
+	got_all(j, &g);
+	cr_expect_str_eq(g.ids[0], "dev-1");
+	cr_expect_eq(g.lines[0], 2);
+	cr_expect_str_eq(g.ids[1], "dev-2");
+	cr_expect_eq(g.lines[1], 4);
+	got_free(&g);
 	job_free(j);
 }
 
@@ -416,6 +462,7 @@ Test(job, entry_lines_in_linear_time, .timeout = 30)
 	size_t cap = (size_t)N * 96 + 64, len = 0, i;
 	char *text = malloc(cap);
 	struct job *j;
+	struct got g;
 
 	cr_assert_not_null(text);
 	len += (size_t)snprintf(text + len, cap - len, "[\n");
@@ -428,10 +475,12 @@ Test(job, entry_lines_in_linear_time, .timeout = 30)
 	len += (size_t)snprintf(text + len, cap - len, "]\n");
 	j = parse_text(text, len);
 	cr_assert_eq(job_count(j), N);
+	got_all(j, &g);
 	for (i = 0; i < N; i += 2)
-		if (job_get(j, i)->line != 2 + i)
+		if (g.lines[i] != 2 + i)
 			cr_assert_fail("n%zu on line %lu, want %zu", i,
-			    job_get(j, i)->line, 2 + i);
+			    g.lines[i], 2 + i);
+	got_free(&g);
 	job_free(j);
 	free(text);
 }
