@@ -12,6 +12,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "analysis.h"
 #include "cmd.h"
@@ -248,6 +251,43 @@ fail:
 		fclose(fp);
 	strbuf_release(&sb);
 	return NULL;
+}
+
+/*
+ * A regular file is mapped, not copied: the job reader gives the pages
+ * behind it back (JOB_MAPPED), so a job of any size is read in bounded
+ * memory.  Standard input and anything that cannot be mapped are read
+ * into memory (read_input).  *mapped says which; unmap with input_free().
+ */
+static char *
+map_input(const char *path, size_t *len, int *mapped, struct diag_err *err)
+{
+	struct stat st;
+	void *p;
+	int fd;
+
+	*mapped = 0;
+	if (strcmp(path, "-") == 0 || (fd = open(path, O_RDONLY)) < 0)
+		return read_input(path, len, err);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
+	    (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+	    0)) == MAP_FAILED) {
+		close(fd);
+		return read_input(path, len, err);
+	}
+	close(fd);
+	*len = (size_t)st.st_size;
+	*mapped = 1;
+	return p;
+}
+
+static void
+input_free(char *buf, size_t len, int mapped)
+{
+	if (mapped)
+		munmap(buf, len);
+	else
+		free(buf);
 }
 
 /* The token: --token-file (first line) or $OTADIAG_RMAKER_TOKEN. */
@@ -506,7 +546,7 @@ cmd_job(const struct cmd *cmd, int argc, char **argv)
 	const char *path;
 	size_t len = 0;
 	long long trig, now;
-	int rc;
+	int rc, mapped = 0;
 
 	diag_clear(&err);
 	memset(&p, 0, sizeof(p));
@@ -519,13 +559,14 @@ cmd_job(const struct cmd *cmd, int argc, char **argv)
 		path = a.save != NULL ? a.save : "rainmaker-api";
 	} else {
 		path = a.file;
-		if ((buf = read_input(path, &len, &err)) == NULL) {
+		if ((buf = map_input(path, &len, &mapped, &err)) == NULL) {
 			diag_print(stderr, &err);
 			rc = EXIT_INPUT;
 			goto out;
 		}
 	}
-	if (job_parse(path, buf, len, &j, &err) != 0) {
+	if (job_parse_flags(path, buf, len, mapped ? JOB_MAPPED : 0, &j,
+	    &err) != 0) {
 		diag_print(stderr, &err);
 		rc = EXIT_INPUT;
 		goto out;
@@ -566,6 +607,6 @@ out:
 	analysis_free(an);
 	pipeline_free(&p);
 	job_free(j);
-	free(buf);
+	input_free(buf, len, mapped);
 	return rc;
 }

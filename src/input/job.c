@@ -1389,7 +1389,9 @@ job_parse_flags(const char *path, const char *buf, size_t n, int flags,
 			goto out;
 		}
 		if (jsonpos_skip(&c) >= 0) {
-			if (!looks_jsonl(buf, n)) {
+			/* JSON Lines: the first value is all of line 1 */
+			if (v.line != 1 || memchr(v.s, '\n', v.len) != NULL ||
+			    !looks_jsonl(buf, n)) {
 				rc = diag_set(err, DIAG_ESYNTAX, path,
 				    (long)c.line, (long)(c.off - c.bol) + 1,
 				    "invalid JSON: end of file expected");
