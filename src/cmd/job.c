@@ -47,6 +47,7 @@ struct job_args {
 	const char	*save;
 	long		 timeout;
 	long		 total_timeout;
+	long		 max_requests;
 	long		 retries;
 	long		 max_size;
 };
@@ -79,6 +80,8 @@ static const struct cli_option job_options[] = {
 	    "total time per request (default 30)"},
 	{"total-timeout", 0, "secs", OPT(total_timeout), opt_fetch, 1, 86400,
 	    "time for the whole fetch, every page (default 1800)"},
+	{"max-requests", 0, "n", OPT(max_requests), opt_fetch, 1, 1000000,
+	    "requests for the whole fetch, retries too (default 20000)"},
 	{"retries", 0, "n", OPT(retries), opt_fetch, 0, 10,
 	    "retries on 429/5xx/network errors (default 3)"},
 	{"max-size", 0, "bytes", OPT(max_size), opt_fetch, 1024, 1L << 30,
@@ -94,8 +97,8 @@ static const struct cli_spec job_spec = {
     "usage: otadiag job [options] [--job-timeout TIME] [--logs DIR] FILE|-\n"
     "       otadiag job fetch --job-id ID [--node-id NODE] [--api URL]\n"
     "           [--token-file FILE] [--cacert FILE] [--timeout SECS]\n"
-    "           [--total-timeout SECS] [--retries N] [--max-size BYTES]\n"
-    "           [--save FILE]\n"
+    "           [--total-timeout SECS] [--max-requests N] [--retries N]\n"
+    "           [--max-size BYTES] [--save FILE]\n"
     "           [--job-timeout TIME] [--logs DIR] [options]\n",
 	.about =
     "Diagnoses every node of a cloud OTA job (ESP RainMaker, AWS IoT Jobs,\n"
@@ -406,6 +409,7 @@ fetch(const struct job_args *a, char **buf, size_t *len)
 	f.http.auth = token;
 	f.http.timeout_s = a->timeout;
 	f.total_timeout_s = a->total_timeout;
+	f.max_requests = a->max_requests;
 	f.http.retries = (int)a->retries;
 	f.http.max_bytes = a->max_size;
 	prog.on = !a->c.quiet && isatty(STDERR_FILENO);

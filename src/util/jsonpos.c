@@ -242,7 +242,8 @@ jsonpos_value(struct jsonpos_cur *c, struct jsonpos_span *v,
 		case '[':
 			if (depth == JSONPOS_MAXDEPTH)
 				return fail(e, JSONPOS_EDEPTH, c->line,
-				    col_of(c, c->off), "nested too deeply", NULL);
+				    col_of(c, c->off), "nested too deeply "
+				    "(maximum depth 2048)", NULL);
 			if (depth == 0) {
 				oline[0] = c->line;
 				oline[1] = col_of(c, c->off);
