@@ -195,13 +195,14 @@ skip_string(struct jsonpos_cur *c, struct jsonpos_error *e)
 			c->off++;
 			return 0;
 		}
-		if (ch == '\\')
-			c->off++;
-		else if (ch == '\n') {
+		if (ch == '\\' && c->off + 1 < c->len)
+			ch = t[++c->off];	/* escaped: no quote, a line
+						   (invalid JSON) still counts */
+		if (ch == '\n') {
 			c->line++;
 			c->bol = c->off + 1;
 		}
-		if ((c->off & 0xffff) == 0)
+		if (c->off >= c->next_mark)
 			mark(c);
 	}
 	return fail(e, JSONPOS_ETRUNC, line, col, "the string starting here "
@@ -231,6 +232,9 @@ jsonpos_value(struct jsonpos_cur *c, struct jsonpos_span *v,
 	v->s = c->text + start;
 	v->line = c->line;
 	v->col = col_of(c, start);
+	if (ch == ',' || ch == ':' || ch == '}' || ch == ']')
+		return fail(e, JSONPOS_ETOKEN, c->line, v->col, "a value "
+		    "expected, not ", show(b, sizeof(b), ch));
 	for (;;) {
 		mark(c);
 		switch (ch) {

@@ -537,6 +537,9 @@ static const struct bad_big bad_bigs[] = {
 	    "]}\n", 0, 34, DIAG_ESYNTAX, "',' or ']' expected" },
 	{ "{\"node_id\": \"x\", \"status\": \"ok\"},", "]}\n", 0, 34,
 	    DIAG_ESYNTAX, "a value expected after ','" },
+	/* a member without a value, in the split top level */
+	{ "{\"node_id\": \"x\", \"status\": \"ok\"}],", "\"total\": }\n",
+	    0, 44, DIAG_ESYNTAX, "a value expected, not '}'" },
 	/* duplicate keys: in the split top level, inside an element */
 	{ "{\"node_id\": \"x\", \"status\": \"ok\"}],",
 	    "\n\"node_ota_status\": []}\n", 1, 1, DIAG_ESYNTAX,
