@@ -65,13 +65,23 @@ struct job;
 int	 job_sniff(const char *buf, size_t n);
 
 /*
- * Parses buf (named path in errors).  Fails with DIAG_ESYNTAX (bad JSON,
- * with line and column), DIAG_EFORMAT (JSON but not a job of any known
- * format; the text names the formats expected) or DIAG_ESCHEMA (a known
- * format with a missing or mistyped field).  *out is NULL on failure.
+ * Checks buf (named path in errors) from end to end, learns its format and
+ * counts its nodes, without keeping them: job_foreach() hands them out.
+ * A large text is scanned (jsonpos_walk) and parsed one element of its node
+ * list at a time, so memory does not grow with the number of nodes; buf is
+ * borrowed until job_free().  With JOB_MAPPED, buf is a read-only private
+ * file mapping (mmap) whose pages behind the reader are given back as it
+ * goes.  Fails with DIAG_ESYNTAX (bad JSON, with line and column),
+ * DIAG_EFORMAT (JSON but not a job of any known format; the text names the
+ * formats expected) or DIAG_ESCHEMA (a known format with a missing or
+ * mistyped field).  *out is NULL on failure.
  */
+#define JOB_MAPPED	1
+
 int	 job_parse(const char *path, const char *buf, size_t n,
 	    struct job **out, struct diag_err *err);
+int	 job_parse_flags(const char *path, const char *buf, size_t n,
+	    int flags, struct job **out, struct diag_err *err);
 void	 job_free(struct job *j);
 /* "rainmaker-job", "aws-iot-job", ... (static). */
 const char *job_format(const struct job *j);
@@ -80,8 +90,17 @@ const char *job_id(const struct job *j);
 /* Earliest trigger time known (unix s): triggered_timestamp, else the
  * earliest node timestamp; -1 if none. */
 long long job_trigger_time(const struct job *j);
+/* Number of entries job_foreach() hands out. */
 size_t	 job_count(const struct job *j);
-const struct job_entry *job_get(const struct job *j, size_t i);
+
+/* e is borrowed: valid during the call only.  index counts from 0. */
+typedef void (*job_entry_fn)(void *ctx, const struct job_entry *e,
+    size_t index);
+
+/* Reads the job again, calling fn for each entry in order.  Returns 0, or
+ * an error as job_parse() (only if buf changed since). */
+int	 job_foreach(struct job *j, job_entry_fn fn, void *ctx,
+	    struct diag_err *err);
 
 /* The outcome a cloud status string stands for (any case, '-' or '_'). */
 enum outcome job_status_outcome(const char *status);
@@ -103,7 +122,7 @@ struct job_opts {
  * caller then calls analysis_finish() and, on the result, job_set_age().
  * Returns 0 or DIAG_EIO (logs folder unreadable, err filled).
  */
-int	 job_feed(const struct job *j, struct analysis *a,
+int	 job_feed(struct job *j, struct analysis *a,
 	    const struct job_opts *o, struct diag_err *err);
 
 /*

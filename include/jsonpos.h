@@ -42,4 +42,66 @@ typedef int (*jsonpos_fn)(void *ctx, const struct jsonpos_token *t);
 
 int	 jsonpos_scan(const char *text, size_t len, jsonpos_fn fn, void *ctx);
 
+/*
+ * Walking one container without parsing its contents: jsonpos_walk() checks
+ * the structure of the object or array at c (brackets, commas, colons,
+ * strings and their escapes) and hands each member or element to fn as a
+ * span of raw text, so a caller can parse large documents one element at a
+ * time (job.c gives each to jansson).  Memory is constant: nesting is
+ * tracked in a fixed stack (JSONPOS_MAXDEPTH, as deep as jansson goes).
+ * Errors name the line and column (1-based, in bytes) of the problem.
+ */
+#define JSONPOS_MAXDEPTH 2048
+
+struct jsonpos_cur {
+	const char	*text;
+	size_t		 len;
+	size_t		 off;		/* next byte to read */
+	unsigned long	 line;		/* line of text[off] */
+	size_t		 bol;		/* offset where that line starts */
+	/* optional: called as the cursor passes each JSONPOS_STEP bytes
+	   (a reader of a mapped file gives back the pages behind it) */
+	void		(*passed)(void *ctx, size_t off);
+	void		*passed_ctx;
+	size_t		 next_mark;
+};
+
+#define JSONPOS_STEP	((size_t)1 << 20)
+
+struct jsonpos_span {
+	const char	*s;		/* the raw text of the value (a key:
+					   with its quotes) */
+	size_t		 len;
+	unsigned long	 line, col;	/* where it starts */
+};
+
+enum jsonpos_err {
+	JSONPOS_ETRUNC = -1,		/* the text ends inside a value */
+	JSONPOS_EUNBALANCED = -2,	/* a '}' or ']' that closes nothing,
+					   or the wrong kind */
+	JSONPOS_ETOKEN = -3,		/* a byte where it cannot be */
+	JSONPOS_EDEPTH = -4,		/* nested deeper than MAXDEPTH */
+};
+
+struct jsonpos_error {
+	unsigned long	 line, col;
+	char		 text[160];
+};
+
+/* Called per member (key set) or element (key NULL); a non-zero return
+ * stops the walk and is returned. */
+typedef int (*jsonpos_walk_fn)(void *ctx, const struct jsonpos_span *key,
+    const struct jsonpos_span *value);
+
+void	 jsonpos_cur_init(struct jsonpos_cur *c, const char *text, size_t len);
+/* Skips blanks and newlines; returns the next byte, or -1 at the end. */
+int	 jsonpos_skip(struct jsonpos_cur *c);
+/* Spans the value at c (after blanks) and moves past it: 0 or an
+ * enum jsonpos_err with e filled. */
+int	 jsonpos_value(struct jsonpos_cur *c, struct jsonpos_span *v,
+	    struct jsonpos_error *e);
+/* Walks the object or array at c (after blanks), moves past it. */
+int	 jsonpos_walk(struct jsonpos_cur *c, jsonpos_walk_fn fn, void *ctx,
+	    struct jsonpos_error *e);
+
 #endif

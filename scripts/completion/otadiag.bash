@@ -93,7 +93,7 @@ _otadiag()
 		compopt -o filenames 2>/dev/null
 		return ;;
 	-j | --jobs | --max-line | --baud | -b | --timeout | --total-timeout | --retries | \
-	    --max-size | --job-id | --node-id | --api | --job-timeout)
+	    --max-requests | --max-size | --job-id | --node-id | --api | --job-timeout)
 		return ;;
 	--chip)
 		COMPREPLY=($(compgen -W "esp32 esp32s2 esp32s3 esp32c2 esp32c3
@@ -149,7 +149,7 @@ _otadiag()
 		if [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "$common --job-timeout --logs
 			    --job-id --node-id --api --token-file --cacert
-			    --timeout --total-timeout --retries --max-size --save" -- "$cur"))
+			    --timeout --total-timeout --max-requests --retries --max-size --save" -- "$cur"))
 		else
 			COMPREPLY=($(compgen -W "fetch" -- "$cur") \
 			    $(compgen -f -- "$cur"))

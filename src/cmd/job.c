@@ -12,6 +12,9 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "analysis.h"
 #include "cmd.h"
@@ -44,6 +47,7 @@ struct job_args {
 	const char	*save;
 	long		 timeout;
 	long		 total_timeout;
+	long		 max_requests;
 	long		 retries;
 	long		 max_size;
 };
@@ -76,6 +80,8 @@ static const struct cli_option job_options[] = {
 	    "total time per request (default 30)"},
 	{"total-timeout", 0, "secs", OPT(total_timeout), opt_fetch, 1, 86400,
 	    "time for the whole fetch, every page (default 1800)"},
+	{"max-requests", 0, "n", OPT(max_requests), opt_fetch, 1, 1000000,
+	    "requests for the whole fetch, retries too (default 20000)"},
 	{"retries", 0, "n", OPT(retries), opt_fetch, 0, 10,
 	    "retries on 429/5xx/network errors (default 3)"},
 	{"max-size", 0, "bytes", OPT(max_size), opt_fetch, 1024, 1L << 30,
@@ -91,8 +97,8 @@ static const struct cli_spec job_spec = {
     "usage: otadiag job [options] [--job-timeout TIME] [--logs DIR] FILE|-\n"
     "       otadiag job fetch --job-id ID [--node-id NODE] [--api URL]\n"
     "           [--token-file FILE] [--cacert FILE] [--timeout SECS]\n"
-    "           [--total-timeout SECS] [--retries N] [--max-size BYTES]\n"
-    "           [--save FILE]\n"
+    "           [--total-timeout SECS] [--max-requests N] [--retries N]\n"
+    "           [--max-size BYTES] [--save FILE]\n"
     "           [--job-timeout TIME] [--logs DIR] [options]\n",
 	.about =
     "Diagnoses every node of a cloud OTA job (ESP RainMaker, AWS IoT Jobs,\n"
@@ -250,6 +256,43 @@ fail:
 	return NULL;
 }
 
+/*
+ * A regular file is mapped, not copied: the job reader gives the pages
+ * behind it back (JOB_MAPPED), so a job of any size is read in bounded
+ * memory.  Standard input and anything that cannot be mapped are read
+ * into memory (read_input).  *mapped says which; unmap with input_free().
+ */
+static char *
+map_input(const char *path, size_t *len, int *mapped, struct diag_err *err)
+{
+	struct stat st;
+	void *p;
+	int fd;
+
+	*mapped = 0;
+	if (strcmp(path, "-") == 0 || (fd = open(path, O_RDONLY)) < 0)
+		return read_input(path, len, err);
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
+	    (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+	    0)) == MAP_FAILED) {
+		close(fd);
+		return read_input(path, len, err);
+	}
+	close(fd);
+	*len = (size_t)st.st_size;
+	*mapped = 1;
+	return p;
+}
+
+static void
+input_free(char *buf, size_t len, int mapped)
+{
+	if (mapped)
+		munmap(buf, len);
+	else
+		free(buf);
+}
+
 /* The token: --token-file (first line) or $OTADIAG_RMAKER_TOKEN. */
 static char *
 read_token(const char *file, struct diag_err *err, int *io_error)
@@ -366,6 +409,7 @@ fetch(const struct job_args *a, char **buf, size_t *len)
 	f.http.auth = token;
 	f.http.timeout_s = a->timeout;
 	f.total_timeout_s = a->total_timeout;
+	f.max_requests = a->max_requests;
 	f.http.retries = (int)a->retries;
 	f.http.max_bytes = a->max_size;
 	prog.on = !a->c.quiet && isatty(STDERR_FILENO);
@@ -506,7 +550,7 @@ cmd_job(const struct cmd *cmd, int argc, char **argv)
 	const char *path;
 	size_t len = 0;
 	long long trig, now;
-	int rc;
+	int rc, mapped = 0;
 
 	diag_clear(&err);
 	memset(&p, 0, sizeof(p));
@@ -519,13 +563,14 @@ cmd_job(const struct cmd *cmd, int argc, char **argv)
 		path = a.save != NULL ? a.save : "rainmaker-api";
 	} else {
 		path = a.file;
-		if ((buf = read_input(path, &len, &err)) == NULL) {
+		if ((buf = map_input(path, &len, &mapped, &err)) == NULL) {
 			diag_print(stderr, &err);
 			rc = EXIT_INPUT;
 			goto out;
 		}
 	}
-	if (job_parse(path, buf, len, &j, &err) != 0) {
+	if (job_parse_flags(path, buf, len, mapped ? JOB_MAPPED : 0, &j,
+	    &err) != 0) {
 		diag_print(stderr, &err);
 		rc = EXIT_INPUT;
 		goto out;
@@ -566,6 +611,6 @@ out:
 	analysis_free(an);
 	pipeline_free(&p);
 	job_free(j);
-	free(buf);
+	input_free(buf, len, mapped);
 	return rc;
 }

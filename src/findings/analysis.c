@@ -343,6 +343,16 @@ analysis_mark_gap(struct analysis *a, const char *why)
 	    a->lineno, why);
 }
 
+static size_t
+node_cap(size_t n)
+{
+	size_t c = 8;
+
+	while (c < n)
+		c *= 2;
+	return c;
+}
+
 void
 analysis_set_job(struct analysis *a, const char *format, const char *job_id,
     const struct job_node *nodes, size_t nnodes)
@@ -354,8 +364,11 @@ analysis_set_job(struct analysis *a, const char *format, const char *job_id,
 	r->format = format;
 	free(r->job_id);
 	r->job_id = job_id != NULL ? xstrdup(job_id) : NULL;
-	r->nodes = xrealloc(r->nodes, (r->nnodes + nnodes + 1) *
-	    sizeof(*r->nodes));
+	/* capacity in powers of two: a job is added a node at a time */
+	if (r->nodes == NULL || node_cap(r->nnodes + 1) <
+	    r->nnodes + nnodes + 1)
+		r->nodes = xrealloc(r->nodes, node_cap(r->nnodes + nnodes + 1) *
+		    sizeof(*r->nodes));
 	for (i = 0; i < nnodes; i++) {
 		struct job_node *d = &r->nodes[r->nnodes + i];
 		const struct job_node *s = &nodes[i];

@@ -12,6 +12,9 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <stdint.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -22,13 +25,53 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
+/*
+ * A job is read without holding it: job_parse() walks the text once to
+ * check it, learn its shape and count its nodes, and job_foreach() walks
+ * it again handing out one entry at a time.  A value larger than
+ * JOB_SPLIT_MIN is not given to jansson whole: an object is split into its
+ * members, an array is left as a stub (an empty array in the skeleton
+ * tree, with the span of its text) whose elements are parsed one at a
+ * time when a walk reaches it.  Smaller values (every real single record,
+ * every small job) are parsed as one, as before.
+ */
+#define JOB_SPLIT_MIN	(64 * 1024)
+#define JOB_SPLIT_DEPTH	4	/* deeper objects are parsed whole */
+
+struct stub {
+	const json_t	*arr;		/* the empty array standing for it */
+	struct jsonpos_span span;	/* its text */
+};
+
+struct line_finder;
+
 struct job {
+	const char	*path;		/* borrowed, for messages */
+	const char	*buf;		/* borrowed: the text */
+	size_t		 n;
+	int		 mapped;	/* JOB_MAPPED: give pages back */
+	size_t		 released;	/* pages before this are given back */
 	const char	*format;	/* static */
 	char		*job_id;	/* or NULL */
 	long long	 trigger_s;	/* -1 if unknown */
+	long long	 first_s;	/* earliest node time, -1 */
 	long long	 total;		/* nodes in the job per the cloud, -1 */
-	struct job_entry *entries;
-	size_t		 n, cap;
+	size_t		 count;		/* entries (from job_parse) */
+	int		 jsonl;
+	json_t		*root;		/* the skeleton, NULL for JSON Lines */
+	struct stub	*stubs;
+	size_t		 nstubs, capstubs;
+	struct diag_err	*err;		/* of the walk in progress */
+	/* the walk in progress: entries go to fn (NULL: only counted) */
+	job_entry_fn	 fn;
+	void		*ctx;
+	size_t		 index;
+	struct job_entry cur;		/* the entry being filled */
+	int		 have_cur;
+	unsigned long	 cur_line;	/* JSON Lines: its line */
+	struct line_finder *doc;	/* lines in a document not split */
+	struct line_finder *elem;	/* lines in the element being read */
+	const struct jsonpos_span *elem_span;
 };
 
 #define EXPECTED_TEXT \
@@ -218,19 +261,23 @@ job_status_outcome(const char *status)
 
 /* ---- the job object ------------------------------------------------- */
 
+static void	flush(struct job *);
+
+/* The entry the record being read fills (the previous one is handed out
+ * first). */
 static struct job_entry *
 add_entry(struct job *j, const char *node_id)
 {
-	struct job_entry *e;
+	struct job_entry *e = &j->cur;
 
-	j->entries = xgrow(j->entries, &j->cap, j->n + 1, sizeof(*e));
-	e = &j->entries[j->n++];
+	flush(j);
 	memset(e, 0, sizeof(*e));
 	e->node_id = clean(node_id != NULL && node_id[0] != '\0' ? node_id :
 	    "(unnamed)");
 	e->status = xstrdup("");
 	e->time_s = -1;
 	e->count = 1;
+	j->have_cur = 1;
 	return e;
 }
 
@@ -264,21 +311,32 @@ set_time(struct job_entry *e, const json_t *v)
 	e->time_s = t;
 }
 
+static void
+entry_release(struct job_entry *e)
+{
+	size_t k;
+
+	free(e->node_id);
+	free(e->status);
+	free(e->timestamp);
+	for (k = 0; k < e->nfields; k++)
+		free(e->fields[k].value);
+	memset(e, 0, sizeof(*e));
+}
+
+static void	finder_free(struct line_finder *);
+
 void
 job_free(struct job *j)
 {
-	size_t i, k;
-
 	if (j == NULL)
 		return;
-	for (i = 0; i < j->n; i++) {
-		free(j->entries[i].node_id);
-		free(j->entries[i].status);
-		free(j->entries[i].timestamp);
-		for (k = 0; k < j->entries[i].nfields; k++)
-			free(j->entries[i].fields[k].value);
-	}
-	free(j->entries);
+	if (j->have_cur)
+		entry_release(&j->cur);
+	finder_free(j->doc);
+	finder_free(j->elem);
+	json_decref(j->root);
+	free(j->stubs);
 	free(j->job_id);
 	free(j);
 }
@@ -298,28 +356,13 @@ job_id(const struct job *j)
 size_t
 job_count(const struct job *j)
 {
-	return j->n;
-}
-
-const struct job_entry *
-job_get(const struct job *j, size_t i)
-{
-	return i < j->n ? &j->entries[i] : NULL;
+	return j->count;
 }
 
 long long
 job_trigger_time(const struct job *j)
 {
-	long long t = j->trigger_s;
-	size_t i;
-
-	if (t > 0)
-		return t;
-	for (i = 0; i < j->n; i++)
-		if (j->entries[i].time_s > 0 &&
-		    (t < 0 || j->entries[i].time_s < t))
-			t = j->entries[i].time_s;
-	return t;
+	return j->trigger_s > 0 ? j->trigger_s : j->first_s;
 }
 
 static void
@@ -703,10 +746,11 @@ finder_token(void *ctx, const struct jsonpos_token *t)
 	return 0;
 }
 
-static void
-finder_init(struct line_finder *f, const char *buf, size_t len)
+static struct line_finder *
+finder_new(const char *buf, size_t len)
 {
-	memset(f, 0, sizeof(*f));
+	struct line_finder *f = xcalloc(1, sizeof(*f));
+
 	f->buf = buf;
 	f->len = len;
 	f->curline = 1;
@@ -714,6 +758,16 @@ finder_init(struct line_finder *f, const char *buf, size_t len)
 	(void)jsonpos_scan(buf, len, finder_token, f);
 	if (f->nlits > 1)
 		qsort(f->lits, f->nlits, sizeof(*f->lits), cmp_lit);
+	return f;
+}
+
+static void
+finder_free(struct line_finder *f)
+{
+	if (f == NULL)
+		return;
+	free(f->lits);
+	free(f);
 }
 
 /* The first occurrence of needle[0..nl) in p[0..n), or NULL. */
@@ -801,50 +855,329 @@ finder_find(struct line_finder *f, const char *id)
 	return finder_line(f, off);
 }
 
-/* Gives entries from index from on a line number by finding their node id
- * in the text, in order. */
-static void
-assign_lines(struct job *j, size_t from, const char *buf, size_t len)
-{
-	struct line_finder f;
-	size_t i;
+/* ---- reading in parts ------------------------------------------------ */
 
-	finder_init(&f, buf, len);
-	for (i = from; i < j->n; i++)
-		j->entries[i].line = finder_find(&f, j->entries[i].node_id);
-	free(f.lits);
+/* A mapped file: the pages behind the reader go back to the system. */
+static void
+give_back(void *ctx, size_t off)
+{
+	struct job *j = ctx;
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE), upto = off / pg * pg;
+
+	if (!j->mapped || upto < j->released + JSONPOS_STEP)
+		return;
+	(void)madvise((char *)(uintptr_t)j->buf + j->released,
+	    upto - j->released, MADV_DONTNEED);
+	j->released = upto;
+}
+
+/* A cursor over the whole text, at span v. */
+static void
+cur_at(struct job *j, const struct jsonpos_span *v, struct jsonpos_cur *c)
+{
+	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
+
+	jsonpos_cur_init(c, j->buf, j->n);
+	c->off = (size_t)(v->s - j->buf);
+	c->line = v->line;
+	c->bol = c->off - (v->col - 1);
+	c->next_mark = c->off + JSONPOS_STEP;
+	c->passed = give_back;
+	c->passed_ctx = j;
+	j->released = c->off / pg * pg;
 }
 
 static int
-parse_array(struct job *j, const json_t *arr, const char *path,
-    struct diag_err *err)
+syntax(struct job *j, const struct jsonpos_error *pe)
 {
-	const json_t *o;
-	const char *shape, *first = NULL;
-	size_t i;
+	return diag_set(j->err, DIAG_ESYNTAX, j->path, (long)pe->line,
+	    (long)pe->col, "invalid JSON: %s", pe->text);
+}
 
-	json_array_foreach(arr, i, o) {
-		if (!add_record(j, o, &shape))
-			return diag_set(err, DIAG_EFORMAT, path, 0, 0,
-			    "element %zu of the array is not a job record; %s",
-			    i + 1, EXPECTED_TEXT);
-		if (first == NULL)
-			first = shape;
+/* Parses the text of one value with jansson; errors name the line and
+ * column in the whole text. */
+static int
+load_span(struct job *j, const struct jsonpos_span *v, json_t **out)
+{
+	json_error_t je;
+
+	*out = json_loadb(v->s, v->len, JSON_DECODE_ANY |
+	    JSON_REJECT_DUPLICATES, &je);
+	if (*out != NULL)
+		return 0;
+	return diag_set(j->err, DIAG_ESYNTAX, j->path, (long)v->line +
+	    (je.line > 1 ? je.line - 1 : 0), je.line > 1 ? je.column :
+	    (long)v->col + (je.column > 0 ? je.column - 1 : 0),
+	    "invalid JSON: %s", je.text);
+}
+
+static json_t	*skel(struct job *, const struct jsonpos_span *, int, int *);
+
+struct skel_ctx {
+	struct job	*j;
+	json_t		*obj;
+	int		 depth;
+	int		 rc;
+};
+
+static int
+skel_member(void *ctx, const struct jsonpos_span *key,
+    const struct jsonpos_span *val)
+{
+	struct skel_ctx *sc = ctx;
+	json_t *k, *v;
+
+	if ((sc->rc = load_span(sc->j, key, &k)) != 0)
+		return 1;
+	/* what JSON_REJECT_DUPLICATES does for a document parsed whole */
+	if (json_object_get(sc->obj, json_string_value(k)) != NULL) {
+		sc->rc = diag_set(sc->j->err, DIAG_ESYNTAX, sc->j->path,
+		    (long)key->line, (long)key->col, "invalid JSON: duplicate "
+		    "object key near '%.*s'", key->len > 64 ? 64 :
+		    (int)key->len, key->s);
+		json_decref(k);
+		return 1;
 	}
+	if ((v = skel(sc->j, val, sc->depth + 1, &sc->rc)) == NULL) {
+		json_decref(k);
+		return 1;
+	}
+	json_object_set_new(sc->obj, json_string_value(k), v);
+	json_decref(k);
+	return 0;
+}
+
+/*
+ * The skeleton of value v: parsed whole when small (or deep), else an
+ * object of its members' skeletons, or for an array a stub whose elements
+ * each() parses one at a time.  NULL with *rc set on error.
+ */
+static json_t *
+skel(struct job *j, const struct jsonpos_span *v, int depth, int *rc)
+{
+	struct jsonpos_error pe;
+	struct jsonpos_cur c;
+	json_t *o;
+	int r;
+
+	if (v->len > JOB_SPLIT_MIN && depth < JOB_SPLIT_DEPTH &&
+	    v->s[0] == '[') {
+		o = json_array();
+		j->stubs = xgrow(j->stubs, &j->capstubs, j->nstubs + 1,
+		    sizeof(*j->stubs));
+		j->stubs[j->nstubs].arr = o;
+		j->stubs[j->nstubs++].span = *v;
+		return o;
+	}
+	if (v->len > JOB_SPLIT_MIN && depth < JOB_SPLIT_DEPTH &&
+	    v->s[0] == '{') {
+		struct skel_ctx sc = { j, json_object(), depth, 0 };
+
+		cur_at(j, v, &c);
+		if ((r = jsonpos_walk(&c, skel_member, &sc, &pe)) != 0) {
+			*rc = r == 1 ? sc.rc : syntax(j, &pe);
+			json_decref(sc.obj);
+			return NULL;
+		}
+		return sc.obj;
+	}
+	if ((*rc = load_span(j, v, &o)) != 0)
+		return NULL;
+	return o;
+}
+
+/* The line of the entry being handed out. */
+static unsigned long
+entry_line(struct job *j, const char *id)
+{
+	const struct jsonpos_span *sp = j->elem_span;
+	unsigned long l;
+
+	if (j->jsonl)
+		return j->cur_line;
+	if (sp != NULL) {
+		if (j->elem == NULL)
+			j->elem = finder_new(sp->s, sp->len);
+		l = finder_find(j->elem, id);
+		return l > 0 ? sp->line + l - 1 : 0;
+	}
+	if (j->nstubs > 0 || j->n > JOB_SPLIT_MIN)
+		return 0;	/* read in parts: only elements are searched */
+	if (j->doc == NULL)
+		j->doc = finder_new(j->buf, j->n);
+	return finder_find(j->doc, id);
+}
+
+/* Hands the entry filled so far to the walk's function (job_parse only
+ * counts it). */
+static void
+flush(struct job *j)
+{
+	struct job_entry *e = &j->cur;
+
+	if (!j->have_cur)
+		return;
+	j->have_cur = 0;
+	if (j->fn == NULL) {
+		j->count++;
+		if (e->time_s > 0 && (j->first_s < 0 || e->time_s < j->first_s))
+			j->first_s = e->time_s;
+	} else {
+		e->line = entry_line(j, e->node_id);
+		j->fn(j->ctx, e, j->index++);
+	}
+	entry_release(e);
+}
+
+/* Calls fn for each element of arr: from the tree, or, for a stub, parsed
+ * one at a time from the text.  Returns 0 or fn's error. */
+typedef int (*elem_fn)(struct job *j, const json_t *o, size_t i, void *arg);
+
+struct each_ctx {
+	struct job	*j;
+	elem_fn		 fn;
+	void		*arg;
+	size_t		 i;
+	int		 rc;
+};
+
+static int
+each_elem(void *ctx, const struct jsonpos_span *key,
+    const struct jsonpos_span *v)
+{
+	struct each_ctx *ec = ctx;
+	struct job *j = ec->j;
+	json_t *o;
+
+	(void)key;
+	if ((ec->rc = load_span(j, v, &o)) != 0)
+		return 1;
+	j->elem_span = v;
+	ec->rc = ec->fn(j, o, ec->i++, ec->arg);
+	flush(j);
+	j->elem_span = NULL;
+	finder_free(j->elem);
+	j->elem = NULL;
+	json_decref(o);
+	give_back(j, (size_t)(v->s + v->len - j->buf));
+	return ec->rc != 0;
+}
+
+static int
+each(struct job *j, const json_t *arr, elem_fn fn, void *arg)
+{
+	struct each_ctx ec = { j, fn, arg, 0, 0 };
+	struct jsonpos_error pe;
+	struct jsonpos_cur c;
+	size_t k;
+	int r;
+
+	for (k = 0; arr != NULL && k < j->nstubs; k++)
+		if (j->stubs[k].arr == arr) {
+			cur_at(j, &j->stubs[k].span, &c);
+			r = jsonpos_walk(&c, each_elem, &ec, &pe);
+			if (r == 1)
+				return ec.rc;
+			return r != 0 ? syntax(j, &pe) : 0;
+		}
+	for (k = 0; k < json_array_size(arr); k++)
+		if ((r = fn(j, json_array_get(arr, k), k, arg)) != 0)
+			return r;
+	return 0;
+}
+
+/* The line of the element being read, for messages; 0 if not known. */
+static long
+elem_line(const struct job *j)
+{
+	return j->elem_span != NULL ? (long)j->elem_span->line : 0;
+}
+
+/* ---- whole documents, element by element ------------------------------ */
+
+static int
+array_elem(struct job *j, const json_t *o, size_t i, void *arg)
+{
+	const char **first = arg, *shape;
+
+	if (!add_record(j, o, &shape))
+		return diag_set(j->err, DIAG_EFORMAT, j->path, elem_line(j), 0,
+		    "element %zu of the array is not a job record; %s", i + 1,
+		    EXPECTED_TEXT);
+	if (*first == NULL)
+		*first = shape;
+	return 0;
+}
+
+static int
+parse_array(struct job *j, const json_t *arr)
+{
+	const char *first = NULL;
+	int rc;
+
+	if ((rc = each(j, arr, array_elem, &first)) != 0)
+		return rc;
 	if (first == NULL)
-		return diag_set(err, DIAG_EFORMAT, path, 0, 0,
+		return diag_set(j->err, DIAG_EFORMAT, j->path, 0, 0,
 		    "empty array; %s", EXPECTED_TEXT);
 	j->format = first;
 	return 0;
 }
 
 static int
-parse_object(struct job *j, const json_t *root, const char *path,
-    struct diag_err *err)
+rmk_elem(struct job *j, const json_t *o, size_t i, void *arg)
+{
+	(void)arg;
+	if (!json_is_object(o) || jstr(o, "node_id") == NULL ||
+	    jstr(o, "status") == NULL)
+		return diag_set(j->err, DIAG_ESCHEMA, j->path, elem_line(j), 0,
+		    "node_ota_status[%zu] needs string \"node_id\" and "
+		    "\"status\"", i);
+	rmk_node_record(j, o);
+	return 0;
+}
+
+static int
+aws_elem(struct job *j, const json_t *o, size_t i, void *arg)
+{
+	const json_t *sum = json_object_get(o, "jobExecutionSummary");
+
+	(void)arg;
+	if (!json_is_object(sum) || !aws_record(j, sum, o))
+		return diag_set(j->err, DIAG_ESCHEMA, j->path, elem_line(j), 0,
+		    "executionSummaries[%zu] has no jobExecutionSummary with "
+		    "an AWS status", i);
+	return 0;
+}
+
+/* GetPendingJobExecutions: summaries without status (arg: the status) */
+static int
+pending_elem(struct job *j, const json_t *o, size_t i, void *arg)
+{
+	struct job_entry *e = add_entry(j, jstr(o, "jobId"));
+
+	(void)i;
+	set_status(e, arg);
+	set_time(e, json_object_get(o, "lastUpdatedAt"));
+	return 0;
+}
+
+static int
+ali_elem(struct job *j, const json_t *o, size_t i, void *arg)
+{
+	(void)arg;
+	if (!ali_record(j, o))
+		return diag_set(j->err, DIAG_ESCHEMA, j->path, elem_line(j), 0,
+		    "SimpleOTATaskInfo[%zu] has no \"TaskStatus\"", i);
+	return 0;
+}
+
+static int
+parse_object(struct job *j, const json_t *root)
 {
 	const json_t *x, *o;
 	const char *shape, *s;
-	size_t i;
+	int rc;
 
 	if (json_is_array(x = json_object_get(root, "node_ota_status"))) {
 		j->format = "rainmaker-job";
@@ -855,14 +1188,8 @@ parse_object(struct job *j, const json_t *root, const char *path,
 			j->trigger_s = json_time(o, &t);
 			free(t);
 		}
-		json_array_foreach(x, i, o) {
-			if (!json_is_object(o) || jstr(o, "node_id") == NULL ||
-			    jstr(o, "status") == NULL)
-				return diag_set(err, DIAG_ESCHEMA, path, 0, 0,
-				    "node_ota_status[%zu] needs string "
-				    "\"node_id\" and \"status\"", i);
-			rmk_node_record(j, o);
-		}
+		if ((rc = each(j, x, rmk_elem, NULL)) != 0)
+			return rc;
 		if (json_is_integer(o = json_object_get(root, "total")))
 			j->total = (long long)json_integer_value(o);
 		return 0;
@@ -875,40 +1202,16 @@ parse_object(struct job *j, const json_t *root, const char *path,
 	if (json_is_array(x = json_object_get(root, "executionSummaries"))) {
 		j->format = "aws-iot-job";
 		set_job_id(j, jstr(root, "jobId"));
-		json_array_foreach(x, i, o) {
-			const json_t *sum = json_object_get(o,
-			    "jobExecutionSummary");
-
-			if (!json_is_object(sum) || !aws_record(j, sum, o))
-				return diag_set(err, DIAG_ESCHEMA, path, 0, 0,
-				    "executionSummaries[%zu] has no "
-				    "jobExecutionSummary with an AWS status",
-				    i);
-		}
-		return 0;
+		return each(j, x, aws_elem, NULL);
 	}
 	if (json_is_array(x = json_object_get(root, "inProgressJobs")) ||
 	    json_is_array(json_object_get(root, "queuedJobs"))) {
-		/* GetPendingJobExecutions: summaries without status */
-		static const char *const lists[] = {
-			"inProgressJobs", "queuedJobs",
-		};
-		size_t l;
-
 		j->format = "aws-iot-job";
-		for (l = 0; l < 2; l++) {
-			x = json_object_get(root, lists[l]);
-			json_array_foreach(x, i, o) {
-				struct job_entry *e = add_entry(j,
-				    jstr(o, "jobId"));
-
-				set_status(e, l == 0 ? "IN_PROGRESS" :
-				    "QUEUED");
-				set_time(e, json_object_get(o,
-				    "lastUpdatedAt"));
-			}
-		}
-		return 0;
+		if ((rc = each(j, json_object_get(root, "inProgressJobs"),
+		    pending_elem, (void *)(uintptr_t)"IN_PROGRESS")) != 0)
+			return rc;
+		return each(j, json_object_get(root, "queuedJobs"),
+		    pending_elem, (void *)(uintptr_t)"QUEUED");
 	}
 	if (json_is_object(x = json_object_get(root, "Data")) ||
 	    json_is_array(json_object_get(root, "SimpleOTATaskInfo"))) {
@@ -921,25 +1224,19 @@ parse_object(struct job *j, const json_t *root, const char *path,
 			list = json_object_get(list, "SimpleOTATaskInfo");
 		if (json_is_array(list)) {
 			j->format = "aliyun-ota";
-			json_array_foreach(list, i, o) {
-				if (!ali_record(j, o))
-					return diag_set(err, DIAG_ESCHEMA,
-					    path, 0, 0, "SimpleOTATaskInfo[%zu] "
-					    "has no \"TaskStatus\"", i);
-			}
-			return 0;
+			return each(j, list, ali_elem, NULL);
 		}
 	}
 	if (json_object_get(root, "Success") == json_false() &&
 	    (s = jstr(root, "ErrorMessage")) != NULL)
-		return diag_set(err, DIAG_ESCHEMA, path, 0, 0,
+		return diag_set(j->err, DIAG_ESCHEMA, j->path, 0, 0,
 		    "Alibaba Cloud API error response (%s: %s), not a task "
 		    "list", jstr(root, "Code") != NULL ? jstr(root, "Code") :
 		    "no code", s);
 	if (jstr(root, "error_code") != NULL ||
 	    json_is_integer(json_object_get(root, "error_code"))) {
 		s = jstr(root, "description");
-		return diag_set(err, DIAG_ESCHEMA, path, 0, 0,
+		return diag_set(j->err, DIAG_ESCHEMA, j->path, 0, 0,
 		    "RainMaker API error response (%s), not a job status",
 		    s != NULL ? s : "no description");
 	}
@@ -947,21 +1244,20 @@ parse_object(struct job *j, const json_t *root, const char *path,
 		j->format = shape;
 		return 0;
 	}
-	return diag_set(err, DIAG_EFORMAT, path, 0, 0,
+	return diag_set(j->err, DIAG_EFORMAT, j->path, 0, 0,
 	    "JSON of an unknown shape; %s", EXPECTED_TEXT);
 }
 
 static int
-parse_jsonl(struct job *j, const char *path, const char *buf, size_t n,
-    struct diag_err *err)
+parse_jsonl(struct job *j)
 {
-	size_t pos = 0;
+	const char *buf = j->buf, *shape;
+	size_t pos = 0, n = j->n, nrec = 0;
 	unsigned long line = 0;
-	const char *shape;
 
 	j->format = "jsonl";
 	while (pos < n) {
-		size_t end = pos, before = j->n, k;
+		size_t end = pos, k;
 		json_t *o;
 		json_error_t je;
 
@@ -975,22 +1271,24 @@ parse_jsonl(struct job *j, const char *path, const char *buf, size_t n,
 			o = json_loadb(buf + k, end - k,
 			    JSON_REJECT_DUPLICATES, &je);
 			if (o == NULL)
-				return diag_set(err, DIAG_ESYNTAX, path,
+				return diag_set(j->err, DIAG_ESYNTAX, j->path,
 				    (long)line, je.column, "%s", je.text);
+			j->cur_line = line;
 			if (!add_record(j, o, &shape)) {
 				json_decref(o);
-				return diag_set(err, DIAG_EFORMAT, path,
+				return diag_set(j->err, DIAG_EFORMAT, j->path,
 				    (long)line, 0, "not a job record; %s",
 				    EXPECTED_TEXT);
 			}
+			flush(j);
 			json_decref(o);
-			for (; before < j->n; before++)
-				j->entries[before].line = line;
+			nrec++;
 		}
 		pos = end + 1;
+		give_back(j, pos);
 	}
-	if (j->n == 0)
-		return diag_set(err, DIAG_EFORMAT, path, 0, 0,
+	if (nrec == 0)
+		return diag_set(j->err, DIAG_EFORMAT, j->path, 0, 0,
 		    "no records; %s", EXPECTED_TEXT);
 	return 0;
 }
@@ -1013,44 +1311,97 @@ looks_jsonl(const char *buf, size_t n)
 	return lines >= 2;
 }
 
-int
-job_parse(const char *path, const char *buf, size_t n, struct job **out,
-    struct diag_err *err)
+/* One walk over the whole job; entries go to j->fn (NULL: counted). */
+static int
+walk(struct job *j)
 {
-	struct job *j;
-	json_t *root;
-	json_error_t je;
 	int rc;
+
+	j->index = 0;
+	j->released = 0;
+	if (j->jsonl)
+		rc = parse_jsonl(j);
+	else if (json_is_array(j->root))
+		rc = parse_array(j, j->root);
+	else if (json_is_object(j->root))
+		rc = parse_object(j, j->root);
+	else
+		rc = diag_set(j->err, DIAG_EFORMAT, j->path, 1, 1,
+		    "a bare JSON value; %s", EXPECTED_TEXT);
+	if (rc == 0)
+		flush(j);
+	else if (j->have_cur) {
+		entry_release(&j->cur);
+		j->have_cur = 0;
+	}
+	j->elem_span = NULL;
+	finder_free(j->elem);
+	j->elem = NULL;
+	finder_free(j->doc);
+	j->doc = NULL;
+	return rc;
+}
+
+int
+job_parse_flags(const char *path, const char *buf, size_t n, int flags,
+    struct job **out, struct diag_err *err)
+{
+	struct jsonpos_error pe;
+	struct jsonpos_span v;
+	struct jsonpos_cur c;
+	struct job *j;
+	json_error_t je;
+	int rc = 0;
 
 	*out = NULL;
 	j = xcalloc(1, sizeof(*j));
+	j->path = path;
+	j->buf = buf;
+	j->n = n;
+	j->mapped = (flags & JOB_MAPPED) != 0;
 	j->trigger_s = -1;
+	j->first_s = -1;
 	j->total = -1;
-	/* a repeated key would silently replace the first (a whole
-	   node_ota_status array could vanish): refuse it */
-	root = json_loadb(buf, n, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
-	    &je);
-	if (root == NULL) {
-		/* not one JSON value: JSON Lines? */
-		if (looks_jsonl(buf, n) &&
-		    strstr(je.text, "end of file expected") != NULL) {
-			rc = parse_jsonl(j, path, buf, n, err);
+	j->err = err;
+	if (n <= JOB_SPLIT_MIN) {
+		/* a repeated key would silently replace the first (a whole
+		   node_ota_status array could vanish): refuse it */
+		j->root = json_loadb(buf, n, JSON_DECODE_ANY |
+		    JSON_REJECT_DUPLICATES, &je);
+		if (j->root == NULL) {
+			/* not one JSON value: JSON Lines? */
+			if (looks_jsonl(buf, n) &&
+			    strstr(je.text, "end of file expected") != NULL)
+				j->jsonl = 1;
+			else {
+				rc = diag_set(err, DIAG_ESYNTAX, path, je.line,
+				    je.column, "invalid JSON: %s", je.text);
+				goto out;
+			}
+		}
+	} else {
+		/* large: checked by the scanner, parsed in parts (skel) */
+		jsonpos_cur_init(&c, buf, n);
+		c.passed = give_back;
+		c.passed_ctx = j;
+		if (jsonpos_value(&c, &v, &pe) != 0) {
+			rc = syntax(j, &pe);
 			goto out;
 		}
-		rc = diag_set(err, DIAG_ESYNTAX, path, je.line, je.column,
-		    "invalid JSON: %s", je.text);
-		goto out;
+		if (jsonpos_skip(&c) >= 0) {
+			/* JSON Lines: the first value is all of line 1 */
+			if (v.line != 1 || memchr(v.s, '\n', v.len) != NULL ||
+			    !looks_jsonl(buf, n)) {
+				rc = diag_set(err, DIAG_ESYNTAX, path,
+				    (long)c.line, (long)(c.off - c.bol) + 1,
+				    "invalid JSON: end of file expected");
+				goto out;
+			}
+			j->jsonl = 1;
+		} else if ((j->root = skel(j, &v, 0, &rc)) == NULL)
+			goto out;
 	}
-	if (json_is_array(root))
-		rc = parse_array(j, root, path, err);
-	else if (json_is_object(root))
-		rc = parse_object(j, root, path, err);
-	else
-		rc = diag_set(err, DIAG_EFORMAT, path, 1, 1,
-		    "a bare JSON value; %s", EXPECTED_TEXT);
-	json_decref(root);
-	if (rc == 0)
-		assign_lines(j, 0, buf, n);
+	rc = walk(j);
 out:
 	if (rc != 0) {
 		job_free(j);
@@ -1058,6 +1409,27 @@ out:
 	}
 	*out = j;
 	return 0;
+}
+
+int
+job_parse(const char *path, const char *buf, size_t n, struct job **out,
+    struct diag_err *err)
+{
+	return job_parse_flags(path, buf, n, 0, out, err);
+}
+
+int
+job_foreach(struct job *j, job_entry_fn fn, void *ctx, struct diag_err *err)
+{
+	int rc;
+
+	j->fn = fn;
+	j->ctx = ctx;
+	j->err = err;
+	rc = walk(j);
+	j->fn = NULL;
+	j->ctx = NULL;
+	return rc;
 }
 
 int

@@ -252,87 +252,97 @@ claim_findings(struct analysis *a, size_t before, int node)
 			r->findings[k]->node = node;
 }
 
+struct feed {
+	struct analysis	*a;
+	const struct job_opts *o;
+	const struct job *j;
+	const struct logdir *logs;	/* or NULL */
+	long long	 now, age;
+};
+
+/* One node: its records through the rules, then the node itself. */
+static void
+feed_entry(void *ctx, const struct job_entry *e, size_t i)
+{
+	struct feed *fd = ctx;
+	const struct job_opts *o = fd->o;
+	struct analysis *a = fd->a;
+	size_t k, before = analysis_result(a)->nfindings;
+	struct job_node jn;
+
+	if (e->status[0] != '\0')
+		feed_field(a, e, i, "status", e->status);
+	for (k = 0; k < e->nfields; k++)
+		feed_field(a, e, i, e->fields[k].name, e->fields[k].value);
+	if (o->timeout_s > 0 && unfinished(job_status_outcome(e->status))) {
+		long long nage = fd->age;
+		char text[160];
+
+		if (nage < 0 && e->time_s > 0 && fd->now >= e->time_s)
+			nage = fd->now - e->time_s;
+		if (nage > o->timeout_s) {
+			snprintf(text, sizeof(text), "no final status %lld s "
+			    "after the job was triggered (limit %lld s)", nage,
+			    o->timeout_s);
+			feed_field(a, e, i, "timeout", text);
+		}
+	}
+	claim_findings(a, before, (int)i);
+
+	/* The node as the cloud reports it; rank.c decides its primary
+	 * cause, outcome and any disagreement with its log when the
+	 * analysis finishes. */
+	memset(&jn, 0, sizeof(jn));
+	jn.node_id = e->node_id;
+	jn.status = e->status;
+	jn.outcome = job_status_outcome(e->status);
+	jn.info = (char *)(uintptr_t)entry_info(e);
+	jn.timestamp = e->timestamp;
+	jn.line = e->line;
+	jn.primary = NULL;
+	jn.log_outcome = OUTCOME_UNKNOWN;
+	if (fd->logs != NULL) {
+		const struct logfile *lf = logdir_find(fd->logs, e->node_id);
+
+		if (lf != NULL)
+			analyse_log(lf, o, &jn);
+	}
+	analysis_set_job(a, job_format(fd->j), job_id(fd->j), &jn, 1);
+	free(jn.log_path);
+}
+
 int
-job_feed(const struct job *j, struct analysis *a, const struct job_opts *o,
+job_feed(struct job *j, struct analysis *a, const struct job_opts *o,
     struct diag_err *err)
 {
 	static const struct job_opts none;
-	struct job_node *nodes = NULL;
 	struct logdir logs;
-	size_t i, k, n = job_count(j);
-	long long now, trig, age = -1;
-	int rc = 0, have_logs = 0;
+	struct feed fd;
+	long long trig;
+	int rc;
 
 	if (o == NULL)
 		o = &none;
 	memset(&logs, 0, sizeof(logs));
+	memset(&fd, 0, sizeof(fd));
 	if (o->logs_dir != NULL) {
 		if ((rc = logdir_load(&logs, o->logs_dir, err)) != 0)
 			return rc;
-		have_logs = 1;
+		fd.logs = &logs;
 	}
-	now = o->now > 0 ? o->now : (long long)time(NULL);
+	fd.a = a;
+	fd.o = o;
+	fd.j = j;
+	fd.now = o->now > 0 ? o->now : (long long)time(NULL);
+	fd.age = -1;
 	trig = job_trigger_time(j);
-	if (trig > 0 && now >= trig)
-		age = now - trig;
-
-	for (i = 0; i < n; i++) {
-		const struct job_entry *e = job_get(j, i);
-		size_t before = analysis_result(a)->nfindings;
-
-		if (e->status[0] != '\0')
-			feed_field(a, e, i, "status", e->status);
-		for (k = 0; k < e->nfields; k++)
-			feed_field(a, e, i, e->fields[k].name,
-			    e->fields[k].value);
-		if (o->timeout_s > 0 &&
-		    unfinished(job_status_outcome(e->status))) {
-			long long nage = age;
-			char text[160];
-
-			if (nage < 0 && e->time_s > 0 && now >= e->time_s)
-				nage = now - e->time_s;
-			if (nage > o->timeout_s) {
-				snprintf(text, sizeof(text), "no final status "
-				    "%lld s after the job was triggered "
-				    "(limit %lld s)", nage, o->timeout_s);
-				feed_field(a, e, i, "timeout", text);
-			}
-		}
-		claim_findings(a, before, (int)i);
-	}
-
-	/* The nodes as the cloud reports them; rank.c decides each one's
-	 * primary cause, outcome and any disagreement with its log when the
-	 * analysis finishes. */
-	nodes = xcalloc(n > 0 ? n : 1, sizeof(*nodes));
-	for (i = 0; i < n; i++) {
-		const struct job_entry *e = job_get(j, i);
-		struct job_node *jn = &nodes[i];
-		const char *info = entry_info(e);
-
-		jn->node_id = e->node_id;
-		jn->status = e->status;
-		jn->outcome = job_status_outcome(e->status);
-		jn->info = (char *)(uintptr_t)info;
-		jn->timestamp = e->timestamp;
-		jn->line = e->line;
-		jn->primary = NULL;
-		jn->log_outcome = OUTCOME_UNKNOWN;
-		if (have_logs) {
-			const struct logfile *lf = logdir_find(&logs,
-			    e->node_id);
-
-			if (lf != NULL)
-				analyse_log(lf, o, jn);
-		}
-	}
-	analysis_set_job(a, job_format(j), job_id(j), nodes, n);
-	for (i = 0; i < n; i++)
-		free(nodes[i].log_path);
-	free(nodes);
+	if (trig > 0 && fd.now >= trig)
+		fd.age = fd.now - trig;
+	/* the nodes are read one at a time, never all held (job.h) */
+	analysis_set_job(a, job_format(j), job_id(j), NULL, 0);
+	rc = job_foreach(j, feed_entry, &fd, err);
 	logdir_free(&logs);
-	return 0;
+	return rc;
 }
 
 int

@@ -80,7 +80,8 @@ get_json(const char *url, const struct rmaker_fetch *f, struct budget *b,
 		    "(%ld requests)", where, b->total_s, b->requests);
 	if (b->requests >= b->max_requests)
 		return diag_set(err, DIAG_ELIMIT, "", 0, 0,
-		    "%.200s: gave up after %ld requests (the request budget)",
+		    "%.200s: gave up after %ld requests (the request budget, "
+		    "--max-requests)",
 		    where, b->requests);
 	/* no request may outlive the walk's time, nor retry past the budget */
 	ho.deadline_ms = b->deadline_ms;

@@ -35,8 +35,16 @@
 #define OTADIAG_VERSION "0.0.0"
 #endif
 
+/* A suite's counts: the first pass over a result computes them (fp NULL),
+ * the second writes the suite with them in its <testsuite> and each case
+ * as it comes, so no suite is ever held in memory. */
+struct junit_counts {
+	unsigned	 tests, failures, errors;
+};
+
 struct junit_suite {
-	struct strbuf	 body;
+	FILE		*fp;		/* NULL: only count */
+	struct strbuf	 body;		/* the case being written */
 	struct strmap	 names;		/* test names used, each counted */
 	char		*name;		/* the last unique name */
 	char		*classname;
@@ -134,12 +142,18 @@ junit_case(struct junit_suite *s, const char *name, const char *kind,
 {
 	struct strbuf *b = &s->body;
 
+	if (s->fp == NULL) {
+		s->tests++;
+		return;
+	}
+	strbuf_reset(b);
 	strbuf_addstr(b, "    <testcase");
 	junit_attr(b, "classname", s->classname);
 	junit_attr(b, "name", junit_unique(s, name));
 	strbuf_addstr(b, " time=\"0\"");
 	if (kind == NULL && (details == NULL || *details == '\0')) {
 		strbuf_addstr(b, "/>\n");
+		fwrite(b->buf, 1, b->len, s->fp);
 		s->tests++;
 		return;
 	}
@@ -157,6 +171,7 @@ junit_case(struct junit_suite *s, const char *name, const char *kind,
 		strbuf_addstr(b, "</system-out>\n");
 	}
 	strbuf_addstr(b, "    </testcase>\n");
+	fwrite(b->buf, 1, b->len, s->fp);
 	s->tests++;
 }
 
@@ -264,9 +279,11 @@ junit_outcome(struct junit_suite *s, const struct input_result *r,
 	strbuf_release(&d);
 }
 
+/* Counts the suite of r into *c (fp NULL), or writes it with those
+ * counts. */
 static void
 junit_suite(FILE *fp, const struct input_result *r, const struct report_opts *o,
-    unsigned *tests, unsigned *failures, unsigned *errors)
+    struct junit_counts *c)
 {
 	struct junit_suite s;
 	struct strbuf	 d = STRBUF_INIT, name = STRBUF_INIT, head = STRBUF_INIT;
@@ -274,11 +291,34 @@ junit_suite(FILE *fp, const struct input_result *r, const struct report_opts *o,
 	char		*p;
 
 	memset(&s, 0, sizeof(s));
+	s.fp = fp;
 	strbuf_init(&s.body, 1024);
 	s.classname = xasprintf("otadiag.%s", r->path);
 	for (p = s.classname + 8; *p != '\0'; p++)
 		if (*p == '.')
 			*p = '_';
+
+	if (fp != NULL) {
+		strbuf_reset(&head);
+		strbuf_addstr(&head, "  <testsuite");
+		junit_attr(&head, "name", r->path);
+		strbuf_addf(&head, " tests=\"%u\" failures=\"%u\" "
+		    "errors=\"%u\" skipped=\"0\">\n", c->tests, c->failures,
+		    c->errors);
+		strbuf_addstr(&head, "    <properties>\n");
+		strbuf_addstr(&head, "      <property name=\"otadiag\" value=\""
+		    OTADIAG_VERSION "\"/>\n");
+		strbuf_addf(&head, "      <property name=\"outcome\" "
+		    "value=\"%s\"/>\n", outcome_name(r->outcome));
+		if (r->primary != NULL) {
+			strbuf_addstr(&head, "      <property "
+			    "name=\"primary_cause\"");
+			junit_attr(&head, "value", r->primary->cause);
+			strbuf_addstr(&head, "/>\n");
+		}
+		strbuf_addstr(&head, "    </properties>\n");
+		fputs(head.buf, fp);
+	}
 
 	if (r->error) {
 		strbuf_addf(&d, "%s: %s\n", r->path, r->error_text != NULL ?
@@ -293,7 +333,8 @@ junit_suite(FILE *fp, const struct input_result *r, const struct report_opts *o,
 
 		strbuf_reset(&d);
 		strbuf_reset(&name);
-		junit_details(&d, r, f);
+		if (fp != NULL)		/* counting needs no text */
+			junit_details(&d, r, f);
 		strbuf_addstr(&name, report_util_rule_id(f));
 		if (r->kind == INPUT_JOB && f->node >= 0 &&
 		    (size_t)f->node < r->nnodes && r->nodes[f->node].node_id)
@@ -344,29 +385,13 @@ junit_suite(FILE *fp, const struct input_result *r, const struct report_opts *o,
 	}
 	junit_outcome(&s, r, o);
 
-	strbuf_reset(&head);
-	strbuf_addstr(&head, "  <testsuite");
-	junit_attr(&head, "name", r->path);
-	strbuf_addf(&head, " tests=\"%u\" failures=\"%u\" errors=\"%u\" "
-	    "skipped=\"0\">\n", s.tests, s.failures, s.errors);
-	strbuf_addstr(&head, "    <properties>\n");
-	strbuf_addstr(&head, "      <property name=\"otadiag\" value=\""
-	    OTADIAG_VERSION "\"/>\n");
-	strbuf_addf(&head, "      <property name=\"outcome\" value=\"%s\"/>\n",
-	    outcome_name(r->outcome));
-	if (r->primary != NULL) {
-		strbuf_addstr(&head, "      <property name=\"primary_cause\"");
-		junit_attr(&head, "value", r->primary->cause);
-		strbuf_addstr(&head, "/>\n");
+	if (fp != NULL)
+		fputs("  </testsuite>\n", fp);
+	else {
+		c->tests = s.tests;
+		c->failures = s.failures;
+		c->errors = s.errors;
 	}
-	strbuf_addstr(&head, "    </properties>\n");
-	fputs(head.buf, fp);
-	fputs(s.body.buf, fp);
-	fputs("  </testsuite>\n", fp);
-
-	*tests += s.tests;
-	*failures += s.failures;
-	*errors += s.errors;
 	strmap_release(&s.names);
 	free(s.name);
 	free(s.classname);
@@ -380,30 +405,28 @@ int
 report_junit(FILE *fp, struct input_result *const *in, size_t n,
     const struct report_opts *o)
 {
+	struct junit_counts *c = xcalloc(n > 0 ? n : 1, sizeof(*c));
 	unsigned tests = 0, failures = 0, errors = 0;
 	size_t	 i;
-	FILE	*mem;
-	char	*buf = NULL;
-	size_t	 len = 0;
 	int	 rc = 0;
 
-	/* The totals go on <testsuites>, so the suites are written first. */
-	if ((mem = open_memstream(&buf, &len)) == NULL)
-		return DIAG_EIO;
-	for (i = 0; i < n; i++)
-		junit_suite(mem, in[i], o, &tests, &failures, &errors);
-	if (fclose(mem) != 0) {
-		free(buf);
-		return DIAG_EIO;
+	/* The totals go on <testsuites> and each suite's on its
+	 * <testsuite>: counted first, then everything is written as it
+	 * comes. */
+	for (i = 0; i < n; i++) {
+		junit_suite(NULL, in[i], o, &c[i]);
+		tests += c[i].tests;
+		failures += c[i].failures;
+		errors += c[i].errors;
 	}
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", fp);
 	fprintf(fp, "<testsuites name=\"otadiag\" tests=\"%u\" failures=\"%u\" "
 	    "errors=\"%u\">\n", tests, failures, errors);
-	if (len > 0)
-		fwrite(buf, 1, len, fp);
+	for (i = 0; i < n; i++)
+		junit_suite(fp, in[i], o, &c[i]);
 	fputs("</testsuites>\n", fp);
 	if (fflush(fp) != 0 || ferror(fp))
 		rc = DIAG_EIO;
-	free(buf);
+	free(c);
 	return rc;
 }

@@ -480,6 +480,23 @@ Test(http, request_budget_ends_an_endless_walk)
 	cr_expect_eq(server_hits("endless"), 5);
 }
 
+/* --max-requests is that budget, end to end: the command stops after
+   that many requests and says so. */
+Test(http, max_requests_option_ends_an_endless_walk)
+{
+	struct run r;
+	const char *args[] = { "job", "fetch", "--job-id", "job-fleet-1",
+	    "--api", api_for("http", "endless"), "--max-requests", "3",
+	    "--retries", "0", NULL };
+
+	run_otadiag(&r, TOKEN, args);
+	cr_expect_eq(r.status, 3, "stderr: %s", r.err);
+	cr_expect_not_null(strstr(r.err, "gave up after 3 requests (the "
+	    "request budget, --max-requests)"), "stderr: %s", r.err);
+	cr_expect_eq(server_hits("endless"), 3);
+	run_free(&r);
+}
+
 Test(http, duplicate_key_in_a_page_is_refused)
 {
 	struct run r;

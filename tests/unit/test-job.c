@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "analysis.h"
 #include "job.h"
@@ -353,6 +354,51 @@ Test(job, sniff_rejects_logs)
 	cr_expect_eq(job_sniff("{\"a\": 1}", 8), 0);
 }
 
+/* The entries of a parsed job, as job_foreach() hands them out. */
+struct got {
+	char		**ids;
+	unsigned long	*lines;
+	size_t		 n;
+};
+
+static void
+got_entry(void *ctx, const struct job_entry *e, size_t i)
+{
+	struct got *g = ctx;
+
+	cr_assert_eq(i, g->n);
+	if ((g->n & (g->n - 1)) == 0) {	/* 0, 1, 2, 4, ...: doubled */
+		size_t cap = g->n > 0 ? 2 * g->n : 1;
+
+		g->ids = realloc(g->ids, cap * sizeof(*g->ids));
+		g->lines = realloc(g->lines, cap * sizeof(*g->lines));
+		cr_assert(g->ids != NULL && g->lines != NULL);
+	}
+	g->ids[g->n] = strdup(e->node_id);
+	g->lines[g->n++] = e->line;
+}
+
+static void
+got_all(struct job *j, struct got *g)
+{
+	struct diag_err err;
+
+	memset(g, 0, sizeof(*g));
+	cr_assert_eq(job_foreach(j, got_entry, g, &err), 0, "%s", err.text);
+	cr_assert_eq(g->n, job_count(j));
+}
+
+static void
+got_free(struct got *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->n; i++)
+		free(g->ids[i]);
+	free(g->ids);
+	free(g->lines);
+}
+
 static struct job *
 parse_text(const char *text, size_t len)
 {
@@ -386,24 +432,29 @@ Test(job, entry_lines_point_at_the_node)
 	    " {\"thingArn\": \"arn:aws:iot:eu-west-1:1:thing/dev-2\",\n"
 	    "  \"jobExecutionSummary\": {\"status\": \"FAILED\"}}]}\n";
 	struct job *j = parse_text(rmk, strlen(rmk));
+	struct got g;
 	size_t i;
 	static const struct { const char *id; unsigned long line; } want[] = {
 		{"n10", 3}, {"ota", 4}, {"n1", 7},
 	};
 
 	cr_assert_eq(job_count(j), 3);
+	got_all(j, &g);
 	for (i = 0; i < 3; i++) {
-		cr_expect_str_eq(job_get(j, i)->node_id, want[i].id);
-		cr_expect_eq(job_get(j, i)->line, want[i].line, "%s on line %lu",
-		    want[i].id, job_get(j, i)->line);
+		cr_expect_str_eq(g.ids[i], want[i].id);
+		cr_expect_eq(g.lines[i], want[i].line, "%s on line %lu",
+		    want[i].id, g.lines[i]);
 	}
+	got_free(&g);
 	job_free(j);
 	j = parse_text(aws, strlen(aws));
 	cr_assert_eq(job_count(j), 2);
-	cr_expect_str_eq(job_get(j, 0)->node_id, "dev-1");
-	cr_expect_eq(job_get(j, 0)->line, 2);
-	cr_expect_str_eq(job_get(j, 1)->node_id, "dev-2");
-	cr_expect_eq(job_get(j, 1)->line, 4);
+	got_all(j, &g);
+	cr_expect_str_eq(g.ids[0], "dev-1");
+	cr_expect_eq(g.lines[0], 2);
+	cr_expect_str_eq(g.ids[1], "dev-2");
+	cr_expect_eq(g.lines[1], 4);
+	got_free(&g);
 	job_free(j);
 }
 
@@ -417,6 +468,7 @@ Test(job, entry_lines_in_linear_time, .timeout = 30)
 	size_t cap = (size_t)N * 96 + 64, len = 0, i;
 	char *text = malloc(cap);
 	struct job *j;
+	struct got g;
 
 	cr_assert_not_null(text);
 	len += (size_t)snprintf(text + len, cap - len, "[\n");
@@ -429,10 +481,214 @@ Test(job, entry_lines_in_linear_time, .timeout = 30)
 	len += (size_t)snprintf(text + len, cap - len, "]\n");
 	j = parse_text(text, len);
 	cr_assert_eq(job_count(j), N);
+	got_all(j, &g);
 	for (i = 0; i < N; i += 2)
-		if (job_get(j, i)->line != 2 + i)
+		if (g.lines[i] != 2 + i)
 			cr_assert_fail("n%zu on line %lu, want %zu", i,
-			    job_get(j, i)->line, 2 + i);
+			    g.lines[i], 2 + i);
+	got_free(&g);
+	job_free(j);
+	free(text);
+}
+
+/*
+ * A job larger than 64 KiB is scanned and read one node at a time
+ * (job.h).  big() makes one: a RainMaker job whose node N (0-based) is on
+ * line N + 2, then `last` on line n + 2 and `tail` after it.
+ */
+static char *
+big(size_t n, const char *last, const char *tail, size_t *len)
+{
+	size_t cap = n * 64 + strlen(last) + strlen(tail) + 64, i;
+	char *text = malloc(cap);
+
+	cr_assert_not_null(text);
+	*len = (size_t)snprintf(text, cap, "{\"node_ota_status\": [\n");
+	for (i = 0; i < n; i++)
+		*len += (size_t)snprintf(text + *len, cap - *len,
+		    "{\"node_id\": \"n%06zu\", \"status\": \"success\"},\n", i);
+	*len += (size_t)snprintf(text + *len, cap - *len, "%s%s", last, tail);
+	return text;
+}
+
+struct bad_big {
+	const char	*last;		/* on line 2002 */
+	const char	*tail;
+	long		 line;		/* 2002 + this */
+	long		 col;		/* the column, 0: not checked */
+	int		 code;
+	const char	*says;
+};
+
+static const struct bad_big bad_bigs[] = {
+	/* truncated: inside a string, inside an element, after one */
+	{ "{\"node_id\": \"x\", \"stat", "", 0, 18, DIAG_ESYNTAX,
+	    "string starting here is not closed" },
+	{ "{\"node_id\": \"x\", \"status\": \"ok\"", "", 0, 0, DIAG_ESYNTAX,
+	    "ends inside the value that starts at line 1, column 1" },
+	{ "{\"node_id\": \"x\", \"status\": \"ok\"}", "\n", 1, 0,
+	    DIAG_ESYNTAX, "ends inside the value" },
+	/* unbalanced */
+	{ "{\"node_id\": \"x\", \"status\": \"ok\"]", "]}\n", 0, 32,
+	    DIAG_ESYNTAX, "where '}' should close an object" },
+	{ "{\"node_id\": \"x\", \"status\": \"ok\"}]}}", "\n", 0, 35,
+	    DIAG_ESYNTAX, "end of file expected" },
+	/* structure between elements */
+	{ "{\"node_id\": \"x\", \"status\": \"ok\"} {\"node_id\": \"y\"}",
+	    "]}\n", 0, 34, DIAG_ESYNTAX, "',' or ']' expected" },
+	{ "{\"node_id\": \"x\", \"status\": \"ok\"},", "]}\n", 0, 34,
+	    DIAG_ESYNTAX, "a value expected after ','" },
+	/* a member without a value, in the split top level */
+	{ "{\"node_id\": \"x\", \"status\": \"ok\"}],", "\"total\": }\n",
+	    0, 44, DIAG_ESYNTAX, "a value expected, not '}'" },
+	/* duplicate keys: in the split top level, inside an element */
+	{ "{\"node_id\": \"x\", \"status\": \"ok\"}],",
+	    "\n\"node_ota_status\": []}\n", 1, 1, DIAG_ESYNTAX,
+	    "duplicate object key near '\"node_ota_status\"'" },
+	{ "{\"node_id\": \"x\", \"node_id\": \"y\", \"status\": \"ok\"}", "]}\n",
+	    0, 0, DIAG_ESYNTAX, "duplicate object key" },
+	/* bad tokens: inside an element (jansson), at the top */
+	{ "{\"node_id\": \"x\", \"status\": tru}", "]}\n", 0, 0,
+	    DIAG_ESYNTAX, "invalid token" },
+	{ "{\"node_id\": \"x\", \"status\": \"ok\"}", "]\x01}\n", 0, 34,
+	    DIAG_ESYNTAX, "byte 0x01" },
+	/* well-formed, but not a job record */
+	{ "{\"node_id\": \"x\"}", "]}\n", 0, 0, DIAG_ESCHEMA,
+	    "node_ota_status[2000] needs string" },
+};
+
+/* Each error of the scanner and of the parts names file, line, column. */
+Test(job, large_job_errors)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(bad_bigs) / sizeof(bad_bigs[0]); k++) {
+		const struct bad_big *b = &bad_bigs[k];
+		struct diag_err err;
+		struct job *j = (struct job *)1;
+		size_t len;
+		char *text = big(2000, b->last, b->tail, &len);
+		int rc;
+
+		cr_assert_gt(len, 64 * 1024);
+		rc = job_parse("big.json", text, len, &j, &err);
+		cr_expect_null(j);
+		cr_expect_eq(rc, b->code, "'%s': rc %d: %s", b->last, rc,
+		    err.text);
+		cr_expect_str_eq(err.file, "big.json");
+		cr_expect_not_null(strstr(err.text, b->says), "'%s': %s",
+		    b->last, err.text);
+		if (b->code == DIAG_ESYNTAX || b->line != 0)
+			cr_expect_eq(err.line, 2002 + b->line, "'%s': line "
+			    "%ld: %s", b->last, err.line, err.text);
+		if (b->col != 0)
+			cr_expect_eq(err.col, b->col, "'%s': column %ld: %s",
+			    b->last, err.col, err.text);
+		free(text);
+	}
+}
+
+/* A 4 MiB string (escapes, a quote inside) is read whole, and a huge
+ * string never closed is an error at its start. */
+Test(job, huge_strings)
+{
+	enum { HUGE = 4 << 20 };
+	struct diag_err err;
+	struct job *j;
+	struct got g;
+	size_t len, i;
+	char *s = malloc(HUGE + 128), *text;
+
+	cr_assert_not_null(s);
+	i = (size_t)sprintf(s, "{\"node_id\": \"h\", \"status\": \"failed\", "
+	    "\"additional_info\": \"");
+	memset(s + i, 'a', HUGE);
+	memcpy(s + i + HUGE / 2, "\\\"]}", 4);	/* \" then ]} in the string */
+	strcpy(s + i + HUGE, "\"}");
+	text = big(10, s, "]}\n", &len);
+	cr_assert_eq(job_parse("huge.json", text, len, &j, &err), 0, "%s",
+	    err.text);
+	cr_expect_eq(job_count(j), 11);
+	got_all(j, &g);
+	cr_expect_str_eq(g.ids[10], "h");
+	cr_expect_eq(g.lines[10], 12);
+	got_free(&g);
+	job_free(j);
+	free(text);
+
+	s[i + HUGE] = '\0';	/* never closed */
+	text = big(10, s, "", &len);
+	j = (struct job *)1;
+	cr_expect_eq(job_parse("huge.json", text, len, &j, &err), DIAG_ESYNTAX);
+	cr_expect_null(j);
+	cr_expect_eq(err.line, 12);
+	cr_expect_eq(err.col, (long)i);
+	cr_expect_not_null(strstr(err.text, "not closed"), "%s", err.text);
+	free(text);
+	free(s);
+}
+
+/* Nesting beyond what jansson reads is refused, not recursed into. */
+Test(job, large_job_nested_too_deep)
+{
+	struct diag_err err;
+	struct job *j = (struct job *)1;
+	size_t n = 3000, len = 0, i;
+	char *text = malloc(2 * n + 70000);
+
+	cr_assert_not_null(text);
+	for (i = 0; i < n; i++)
+		text[len++] = '[';
+	memset(text + len, ' ', 70000);
+	len += 70000;
+	for (i = 0; i < n; i++)
+		text[len++] = ']';
+	cr_expect_eq(job_parse("deep.json", text, len, &j, &err), DIAG_ESYNTAX);
+	cr_expect_null(j);
+	cr_expect_eq(err.line, 1);
+	cr_expect_eq(err.col, 2049);
+	cr_expect_not_null(strstr(err.text, "nested too deeply"), "%s",
+	    err.text);
+	free(text);
+}
+
+static void
+count_entry(void *ctx, const struct job_entry *e, size_t i)
+{
+	(void)e;
+	(void)i;
+	(*(size_t *)ctx)++;
+}
+
+/*
+ * Reading a job takes memory for one node at a time, not for all: under
+ * a data limit of the text's size plus 24 MiB, 300 000 nodes (a 21 MB
+ * text; a jansson tree of it alone takes over 100 MB) are checked and
+ * handed out.  A limit, not a time: it cannot fail for a slow machine.
+ */
+Test(job, large_job_read_in_bounded_memory)
+{
+	struct diag_err err;
+	struct rlimit rl;
+	struct job *j;
+	size_t len, n = 0;
+	char *text;
+
+#ifdef __SANITIZE_ADDRESS__
+	cr_skip_test("AddressSanitizer's shadow memory counts as data");
+#endif
+	text = big(300000, "{\"node_id\": \"last\", \"status\": \"ok\"}",
+	    "]}\n", &len);
+
+	rl.rlim_cur = rl.rlim_max = len + (24u << 20) + (16u << 20);
+	/* the test binary's own data (Criterion, the libraries) is the
+	   second term; measured at about 4 MiB */
+	cr_assert_eq(setrlimit(RLIMIT_DATA, &rl), 0);
+	cr_assert_eq(job_parse("big.json", text, len, &j, &err), 0, "%s",
+	    err.text);
+	cr_expect_eq(job_count(j), 300001);
+	cr_assert_eq(job_foreach(j, count_entry, &n, &err), 0, "%s", err.text);
+	cr_expect_eq(n, 300001);
 	job_free(j);
 	free(text);
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -289,4 +290,70 @@ Test(junit, names_do_not_change_when_the_log_grows)
 	    "the testcase changed:\n%.120s\n%.120s", xa, ya);
 	cr_assert_not_null(strstr(y, "ota.log:112:"), "the line is in the "
 	    "details: %s", y);
+}
+
+/* VmData of this process, in bytes (what RLIMIT_DATA limits). */
+static size_t
+vm_data(void)
+{
+	FILE *fp = fopen("/proc/self/status", "r");
+	char line[256];
+	size_t kb = 0;
+
+	cr_assert_not_null(fp);
+	while (fgets(line, sizeof(line), fp) != NULL)
+		if (sscanf(line, "VmData: %zu kB", &kb) == 1)
+			break;
+	fclose(fp);
+	cr_assert_gt(kb, 0);
+	return kb * 1024;
+}
+
+/*
+ * The suite of a job of 200 000 nodes (about 60 MB of XML) is written as
+ * it goes, not built in memory first: 24 MiB more than the result itself
+ * is enough (the case names, kept to make them unique, are the rest).
+ * A limit, not a time.
+ */
+Test(junit, large_suite_is_streamed)
+{
+	enum { N = 200000 };
+	struct job_node	*nodes;
+	char		*ids;
+	struct input_result a;
+	struct input_result *in[1] = { &a };
+	struct report_opts o = results_opts();
+	struct rlimit	 rl;
+	FILE		*fp;
+	size_t		 i;
+
+#ifdef __SANITIZE_ADDRESS__
+	cr_skip_test("AddressSanitizer's shadow memory counts as data");
+#endif
+	nodes = calloc(N, sizeof(*nodes));
+	ids = malloc((size_t)N * 16);
+	cr_assert(nodes != NULL && ids != NULL);
+	for (i = 0; i < N; i++) {
+		snprintf(ids + i * 16, 16, "node-%07zu", i);
+		nodes[i].node_id = ids + i * 16;
+		nodes[i].status = "failed";
+		nodes[i].outcome = OUTCOME_FAILED;
+		nodes[i].info = "Download failed: ESP_ERR_HTTP_CONNECT, the "
+		    "server closed the connection after 12 s";
+		nodes[i].primary = NULL;
+	}
+	results_input(&a, "job.json", OUTCOME_FAILED, NULL, 0);
+	a.kind = INPUT_JOB;
+	a.nodes = nodes;
+	a.nnodes = N;
+	rl.rlim_cur = rl.rlim_max = vm_data() + (24u << 20);
+	cr_assert_eq(setrlimit(RLIMIT_DATA, &rl), 0);
+	fp = fopen("big.xml", "w");
+	cr_assert_not_null(fp);
+	cr_assert_eq(report_junit(fp, in, 1, &o), 0);
+	cr_expect_gt(ftell(fp), 50L << 20, "%ld bytes", ftell(fp));
+	fclose(fp);
+	unlink("big.xml");
+	free(nodes);
+	free(ids);
 }

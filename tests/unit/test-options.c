@@ -132,6 +132,7 @@ static const struct opt_row rows[] = {
 	{{"job", "fetch"}, "cacert", 0, "/dev/null", HELP, 0},
 	{{"job", "fetch"}, "timeout", 0, "5", HELP, 0},
 	{{"job", "fetch"}, "total-timeout", 0, "60", HELP, 0},
+	{{"job", "fetch"}, "max-requests", 0, "100", HELP, 0},
 	{{"job", "fetch"}, "retries", 0, "0", HELP, 0},
 	{{"job", "fetch"}, "max-size", 0, "4096", HELP, 0},
 	{{"job", "fetch"}, "save", 0, "/dev/null", HELP, 0},
