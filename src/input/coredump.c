@@ -18,6 +18,7 @@
 
 #include "coredump.h"
 #include "coreelf.h"
+#include "le.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -115,12 +116,6 @@ crc32_ieee(const unsigned char *d, size_t n)
 	return c ^ 0xffffffffu;
 }
 
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
 
 /* "CRC-32", "SHA-256" when the trailing checksum matches, else NULL. */
 static const char *

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "coreelf.h"
+#include "le.h"
 
 #define EM_XTENSA_	94
 #define EM_RISCV_	243
@@ -21,18 +22,7 @@
 #define XT_A0		64	/* Xtensa a0 in pr_reg (words) */
 #define MAX_NOTES	4096	/* notes looked at */
 
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
 
-static uint16_t
-le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
 
 struct core {
 	const unsigned char *e;		/* the ELF core file */

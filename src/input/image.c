@@ -13,6 +13,7 @@
 #include <openssl/evp.h>
 
 #include "image.h"
+#include "le.h"
 #include "xalloc.h"
 
 /* chip_id of esp_image_header_t (esp_chip_id_t), catalog 10.1. */
@@ -162,18 +163,7 @@ image_md5(const unsigned char *buf, size_t n, unsigned char *out)
 	digest("MD5", buf, n, out);
 }
 
-static uint32_t
-le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	    (uint32_t)p[3] << 24;
-}
 
-static unsigned
-le16(const unsigned char *p)
-{
-	return (unsigned)p[0] | (unsigned)p[1] << 8;
-}
 
 static void
 cstr(char *dst, size_t cap, const unsigned char *src, size_t n)
