@@ -409,6 +409,18 @@ digest(const struct ruleset_file *f, size_t n, char out[13])
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
+static void
+files_free(struct ruleset_file *files, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free((char *)files[i].name);
+		free((char *)files[i].data);
+	}
+	free(files);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -442,6 +454,8 @@ main(int argc, char **argv)
 	if (ruleset_load_files(rs, files, n, &err) != 0) {
 		fprintf(stderr, "otadiag-rulegen: %s:%ld: error: %s\n", err.file,
 		    err.line, err.text);
+		ruleset_free(rs);
+		files_free(files, n);
 		return 1;
 	}
 	digest(files, n, sum);
@@ -481,10 +495,6 @@ main(int argc, char **argv)
 	free(body);
 	free(tbody);
 	ruleset_free(rs);
-	for (i = 0; i < n; i++) {
-		free((char *)files[i].name);
-		free((char *)files[i].data);
-	}
-	free(files);
+	files_free(files, n);
 	return 0;
 }

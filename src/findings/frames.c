@@ -560,6 +560,7 @@ frames_coredump(struct frames *fr, const struct coreelf_crash *cc)
 	struct strbuf sb = STRBUF_INIT;
 	const struct elfsym *mismatch;
 	struct frames_line ln;
+	char *out;
 	struct decoded o;
 	struct bt_addr a;
 	int *usable;
@@ -600,7 +601,9 @@ frames_coredump(struct frames *fr, const struct coreelf_crash *cc)
 	}
 	frames_line_release(&ln);
 	free(usable);
-	return sanitize_dup(sb.buf, sb.len);
+	out = sanitize_dup(sb.buf, sb.len);
+	strbuf_release(&sb);
+	return out;
 }
 
 void
