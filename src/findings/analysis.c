@@ -478,5 +478,6 @@ analysis_take_result(struct analysis *a)
 	a->res = xcalloc(1, sizeof(*a->res));
 	a->res->path = xstrdup(r->path);
 	a->nlimits = 0;		/* their notes went with r */
+	a->cur = 0;		/* its sessions went with r too */
 	return r;
 }

@@ -995,6 +995,7 @@ session_error(struct analysis *a, const struct record *rec,
 	struct evctx c;
 	unsigned eff;
 	enum cause_class cls = cause_class(cause);
+	struct session *s;
 
 	*benign = 0;
 	*fire = 0;
@@ -1020,8 +1021,8 @@ session_error(struct analysis *a, const struct record *rec,
 		return 0;
 	}
 	*fire = (eff & MF_FIRE) != 0;
-	if (a->cur != 0 && rec->lineno > cur(a)->end_line)
-		cur(a)->end_line = rec->lineno;
+	if ((s = cur(a)) != NULL && rec->lineno > s->end_line)
+		s->end_line = rec->lineno;
 	return a->cur;
 }
 
