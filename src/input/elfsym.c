@@ -27,8 +27,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
+#include "cryptoapi.h"
 #include "elfapi.h"
 #include "elfsym.h"
 #include "xalloc.h"
@@ -184,16 +183,17 @@ demangled(struct elfsym *es, const char *s)
 }
 
 static int
-sha256_file(int fd, char hex[65])
+sha256_file(const struct cryptoapi *cr, int fd, char hex[65])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX *ctx = cr->EVP_MD_CTX_new();
 	unsigned char md[32];
 	unsigned mdlen = 0, i;
 	char *buf = xmalloc(1 << 20);
 	ssize_t n;
 	int rc = -1;
 
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+	if (ctx == NULL ||
+	    cr->EVP_DigestInit_ex(ctx, cr->EVP_sha256(), NULL) != 1)
 		goto out;
 	for (;;) {
 		n = read(fd, buf, 1 << 20);
@@ -203,10 +203,10 @@ sha256_file(int fd, char hex[65])
 			goto out;
 		if (n == 0)
 			break;
-		if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1)
+		if (cr->EVP_DigestUpdate(ctx, buf, (size_t)n) != 1)
 			goto out;
 	}
-	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
+	if (cr->EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
 		goto out;
 	for (i = 0; i < 32; i++) {
 		hex[2 * i] = "0123456789abcdef"[md[i] >> 4];
@@ -216,7 +216,7 @@ sha256_file(int fd, char hex[65])
 	rc = 0;
 out:
 	free(buf);
-	EVP_MD_CTX_free(ctx);
+	cr->EVP_MD_CTX_free(ctx);
 	return rc;
 }
 
@@ -467,6 +467,7 @@ elfsym_open(const char *path, struct diag_err *err)
 {
 	struct elfsym *es = xcalloc(1, sizeof(*es));
 	const struct elfapi *ea;
+	const struct cryptoapi *cr;
 	struct stat st;
 	char ident[EI_NIDENT];
 	ssize_t n;
@@ -474,7 +475,8 @@ elfsym_open(const char *path, struct diag_err *err)
 	es->path = xstrdup(path);
 	es->fd = -1;
 	pthread_mutex_init(&es->lock, NULL);
-	if ((es->ea = ea = elfapi_get(err)) == NULL)
+	if ((es->ea = ea = elfapi_get(err)) == NULL ||
+	    (cr = cryptoapi_get(err)) == NULL)
 		goto fail;
 	if ((es->fd = open(path, O_RDONLY)) < 0 || fstat(es->fd, &st) != 0) {
 		diag_set(err, DIAG_EIO, path, 0, 0, "cannot open: %s",
@@ -492,7 +494,8 @@ elfsym_open(const char *path, struct diag_err *err)
 		    ".bin image");
 		goto fail;
 	}
-	if (lseek(es->fd, 0, SEEK_SET) != 0 || sha256_file(es->fd, es->sha) != 0) {
+	if (lseek(es->fd, 0, SEEK_SET) != 0 || sha256_file(cr, es->fd,
+	    es->sha) != 0) {
 		diag_set(err, DIAG_EIO, path, 0, 0, "read error: %s",
 		    strerror(errno));
 		goto fail;
