@@ -40,7 +40,8 @@ struct dynlib_sym {
 
 struct dynlib {
 	const char		*soname;	/* "libcurl.so.4" */
-	const char		*package;	/* Debian package shipping it */
+	const char		*package;	/* Debian package shipping it
+						   (cmake/dlopen.cmake) */
 	const struct dynlib_sym	*syms;
 	size_t			 nsyms;
 };

@@ -41,6 +41,7 @@ cli_print_version(FILE *fp)
 	    builtin_rules_digest, nfiles);
 	fprintf(fp, "PCRE2 %s, libcurl %s, jansson %s, libserialport %s\n",
 	    pcre, cv != NULL ? cv->version : cu == NULL ?
-	    "missing (apt install libcurl4)" : "?", jansson_version_str(),
+	    "missing (apt install " OTADIAG_PKG_LIBCURL_SO_4 ")" : "?",
+	    jansson_version_str(),
 	    sp_get_package_version_string());
 }

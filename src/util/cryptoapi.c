@@ -20,9 +20,8 @@ static const struct dynlib_sym syms[] = {
 };
 #undef S
 
-/* Debian 12's package (Ubuntu 24.04 calls it libssl3t64). */
 static const struct dynlib lib = {
-	"libcrypto.so.3", "libssl3", syms, sizeof(syms) / sizeof(syms[0]),
+	"libcrypto.so.3", OTADIAG_PKG_LIBCRYPTO_SO_3, syms, sizeof(syms) / sizeof(syms[0]),
 };
 
 /* Written once by dynlib_load under state's lock, read-only after. */

@@ -22,7 +22,7 @@ static const struct dynlib_sym syms[] = {
 #undef S
 
 static const struct dynlib lib = {
-	CURLAPI_SONAME, "libcurl4", syms, sizeof(syms) / sizeof(syms[0]),
+	CURLAPI_SONAME, OTADIAG_PKG_LIBCURL_SO_4, syms, sizeof(syms) / sizeof(syms[0]),
 };
 
 /* Written once by dynlib_load under state's lock, read-only after. */

@@ -29,11 +29,12 @@ static const struct dynlib_sym cxx_syms[] = {
 };
 #undef S
 
-/* Debian 12 sonames and packages (elfutils' sonames have never changed). */
+/* elfutils' sonames have never changed; packages: cmake/dlopen.cmake */
 static const struct dynlib libs[] = {
-	{ "libelf.so.1", "libelf1", elf_syms, N(elf_syms) },
-	{ "libdw.so.1", "libdw1", dw_syms, N(dw_syms) },
-	{ "libstdc++.so.6", "libstdc++6", cxx_syms, N(cxx_syms) },
+	{ "libelf.so.1", OTADIAG_PKG_LIBELF_SO_1, elf_syms, N(elf_syms) },
+	{ "libdw.so.1", OTADIAG_PKG_LIBDW_SO_1, dw_syms, N(dw_syms) },
+	{ "libstdc++.so.6", OTADIAG_PKG_LIBSTDC___SO_6, cxx_syms,
+	    N(cxx_syms) },
 };
 
 _Static_assert(N(libs) == 3, "one DYNLIB_STATE_INIT per library below");
