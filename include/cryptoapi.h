@@ -29,7 +29,8 @@ struct cryptoapi {
 
 /*
  * The loaded table (borrowed, valid until exit), or NULL with err filled
- * (DIAG_ELIB: "checksums (SHA-256, MD5) need libcrypto.so.3 (apt install libssl3): ...").
+ * (DIAG_ELIB: "checksums (SHA-256, MD5) need libcrypto.so.3 (apt install
+ * libssl3): ...").
  */
 const struct cryptoapi *cryptoapi_get(struct diag_err *err);
 

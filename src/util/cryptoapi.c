@@ -21,7 +21,8 @@ static const struct dynlib_sym syms[] = {
 #undef S
 
 static const struct dynlib lib = {
-	"libcrypto.so.3", OTADIAG_PKG_LIBCRYPTO_SO_3, syms, sizeof(syms) / sizeof(syms[0]),
+	"libcrypto.so.3", OTADIAG_PKG_LIBCRYPTO_SO_3, syms,
+	sizeof(syms) / sizeof(syms[0]),
 };
 
 /* Written once by dynlib_load under state's lock, read-only after. */
@@ -31,7 +32,8 @@ static struct dynlib_state state = DYNLIB_STATE_INIT;
 const struct cryptoapi *
 cryptoapi_get(struct diag_err *err)
 {
-	if (dynlib_load(&lib, &state, &table, "checksums (SHA-256, MD5) need", err) != 0)
+	if (dynlib_load(&lib, &state, &table, "checksums (SHA-256, MD5) need",
+	    err) != 0)
 		return NULL;
 	return &table;
 }

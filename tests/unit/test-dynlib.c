@@ -6,6 +6,7 @@
  * libdw.so.1, libelf.so.1, libstdc++.so.6 or libcrypto.so.3 (a text file, or
  * libm under the library's name): the command that needs the library fails
  * with one line naming it and its package, exit 3, and the others still run.
+ * test-needs: gcc python3
  */
 #include <criterion/criterion.h>
 
@@ -113,7 +114,7 @@ Test(dynlib, a_missing_symbol_is_named)
 static const char *
 bogus(const char *soname, int as_libm)
 {
-	char dir[1024], path[1200], cmd[2600];
+	char dir[1024], path[1200], cmd[2600], env[1100];
 	FILE *fp;
 
 	snprintf(dir, sizeof(dir), "%s/lib-%s-%d", results_tmpdir(), soname,
@@ -130,8 +131,8 @@ bogus(const char *soname, int as_libm)
 		fputs("not a library\n", fp);
 		fclose(fp);
 	}
-	snprintf(cmd, sizeof(cmd), "LD_LIBRARY_PATH=%s", dir);
-	return results_keep(cmd);
+	snprintf(env, sizeof(env), "LD_LIBRARY_PATH=%s", dir);
+	return results_keep(env);
 }
 
 /* The one line a missing library gives, for the text file under dir. */
