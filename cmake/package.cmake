@@ -22,6 +22,9 @@ set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# libcurl, libdw, libelf, libcrypto and libstdc++ are opened on first use,
+# not linked, so dpkg-shlibdeps does not see them (cmake/dlopen.cmake).
+string(REPLACE ";" ", " CPACK_DEBIAN_PACKAGE_DEPENDS "${OTADIAG_DLOPEN_PACKAGES}")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
 set(CPACK_STRIP_FILES ON)
 include(CPack)

@@ -23,6 +23,7 @@ enum diag_code {
 	DIAG_ENET = -6,		/* network or HTTP failure */
 	DIAG_ELIMIT = -7,	/* a size or time limit was hit */
 	DIAG_EUSAGE = -8,	/* a bad argument */
+	DIAG_ELIB = -9,		/* a shared library could not be loaded */
 };
 
 struct diag_err {

@@ -140,7 +140,8 @@ const char *image_spi_size_name(unsigned v);
 /* The segment's memory region: "DROM", "IRAM", ... for its load address. */
 const char *image_region_name(unsigned chip_id, uint32_t addr);
 
-/* Digests (libcrypto): out must hold 32 and 16 bytes. */
+/* Digests (libcrypto, loaded first with cryptoapi_get: zeros if it is
+   missing): out must hold 32 and 16 bytes. */
 void	 image_sha256(const unsigned char *buf, size_t n, unsigned char *out);
 void	 image_md5(const unsigned char *buf, size_t n, unsigned char *out);
 

@@ -17,6 +17,7 @@
 
 #include <jansson.h>
 
+#include "cryptoapi.h"
 #include "analysis.h"
 #include "cmd.h"
 #include "diag.h"
@@ -269,6 +270,11 @@ cmd_image(const struct cmd *cmd, int argc, char **argv)
 		cli_usage_error("image", "--running reads the version and project "
 		    "from the image: give it or --running-version/-project");
 		return EXIT_USAGE;
+	}
+	/* the image's SHA-256 and the table's MD5 (image.h) */
+	if (cryptoapi_get(&err) == NULL) {
+		diag_print(stderr, &err);
+		return EXIT_INPUT;
 	}
 	if (stat(argv[0], &st) == 0 && S_ISDIR(st.st_mode)) {
 		if (nops > 1) {

@@ -393,9 +393,9 @@ fetch(const struct job_args *a, char **buf, size_t *len)
 		api = getenv("OTADIAG_RMAKER_API");
 	if (api == NULL || api[0] == '\0')
 		api = RMAKER_DEFAULT_API;
-	if (http_url_allowed(api, &err) != 0) {
+	if ((rc = http_url_allowed(api, &err)) != 0) {
 		diag_print(stderr, &err);
-		return EXIT_USAGE;
+		return rc == DIAG_ELIB ? EXIT_INPUT : EXIT_USAGE;
 	}
 	if ((token = read_token(a->token_file, &err, &io_error)) == NULL) {
 		diag_print(stderr, &err);

@@ -14,10 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
-
 #include "coredump.h"
 #include "coreelf.h"
+#include "cryptoapi.h"
 #include "le.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -117,16 +116,23 @@ crc32_ieee(const unsigned char *d, size_t n)
 }
 
 
-/* "CRC-32", "SHA-256" when the trailing checksum matches, else NULL. */
+/*
+ * "CRC-32", "SHA-256" when the trailing checksum matches, else NULL; also
+ * NULL, with err filled, when the SHA-256 cannot be computed (libcrypto
+ * missing: the core dump is then reported unchecked, analyze goes on).
+ */
 static const char *
-checksum(const unsigned char *d, size_t n)
+checksum(const unsigned char *d, size_t n, struct diag_err *err)
 {
+	const struct cryptoapi *cr;
 	unsigned char md[32];
 	unsigned mdlen = 0;
 
 	if (n >= 8 && crc32_ieee(d, n - 4) == le32(d + n - 4))
 		return "CRC-32";
-	if (n >= 36 && EVP_Digest(d, n - 32, md, &mdlen, EVP_sha256(), NULL) ==
+	if (n < 36 || (cr = cryptoapi_get(err)) == NULL)
+		return NULL;
+	if (cr->EVP_Digest(d, n - 32, md, &mdlen, cr->EVP_sha256(), NULL) ==
 	    1 && mdlen == 32 && memcmp(md, d + n - 32, 32) == 0)
 		return "SHA-256";
 	return NULL;
@@ -205,7 +211,9 @@ close_block(struct coredump *cd, int ended)
 	long n = -1;
 	const char *sum = NULL;
 	char *path = NULL;
+	struct diag_err err;
 
+	diag_clear(&err);
 	cd->n++;
 	cd->has_crash = 0;
 	strbuf_addf(&msg, "a UART core dump (lines %lu-%lu): ", cd->first,
@@ -228,7 +236,11 @@ close_block(struct coredump *cd, int ended)
 			strbuf_addf(&msg, "%ld bytes, but its header says %lu: "
 			    "truncated or corrupted", n, n >= 4 ?
 			    (unsigned long)le32(d) : 0ul);
-		else if ((sum = checksum(d, (size_t)n)) == NULL)
+		else if ((sum = checksum(d, (size_t)n, &err)) == NULL &&
+		    err.text[0] != '\0')
+			strbuf_addf(&msg, "%ld bytes, the checksum is not "
+			    "checked: %s", n, err.text);
+		else if (sum == NULL)
 			strbuf_addf(&msg, "%ld bytes, the checksum (CRC-32 or "
 			    "SHA-256) does not match: corrupted", n);
 		else {

@@ -27,20 +27,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <dwarf.h>
-#include <elfutils/libdw.h>
-#include <gelf.h>
-#include <libelf.h>
-#include <openssl/evp.h>
-
+#include "cryptoapi.h"
+#include "elfapi.h"
 #include "elfsym.h"
 #include "xalloc.h"
 
 #define CACHE_SLOTS 4096	/* addresses remembered (open addressing) */
-
-/* The Itanium C++ ABI demangler (libstdc++; C linkage, cxxabi.h is C++). */
-extern char *__cxa_demangle(const char *mangled, char *buf, size_t *len,
-    int *status);
 
 /*
  * A name made for people: owned, keyed by the address of what it was made
@@ -96,6 +88,7 @@ struct slot {
 };
 
 struct elfsym {
+	const struct elfapi *ea;	/* the libraries, loaded (elfapi.h) */
 	char		*path;
 	char		 sha[65];
 	int		 fd;
@@ -172,6 +165,7 @@ name_slot(struct elfsym *es, const void *key, int *fresh)
 static const char *
 demangled(struct elfsym *es, const char *s)
 {
+	const struct elfapi *ea = es->ea;
 	struct dname *d;
 	int fresh, status = -1;
 
@@ -179,7 +173,7 @@ demangled(struct elfsym *es, const char *s)
 		return s;
 	d = name_slot(es, s, &fresh);
 	if (fresh) {
-		d->name = __cxa_demangle(s, NULL, NULL, &status);
+		d->name = ea->__cxa_demangle(s, NULL, NULL, &status);
 		if (status != 0) {
 			free(d->name);
 			d->name = NULL;
@@ -189,16 +183,17 @@ demangled(struct elfsym *es, const char *s)
 }
 
 static int
-sha256_file(int fd, char hex[65])
+sha256_file(const struct cryptoapi *cr, int fd, char hex[65])
 {
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	EVP_MD_CTX *ctx = cr->EVP_MD_CTX_new();
 	unsigned char md[32];
 	unsigned mdlen = 0, i;
 	char *buf = xmalloc(1 << 20);
 	ssize_t n;
 	int rc = -1;
 
-	if (ctx == NULL || EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+	if (ctx == NULL ||
+	    cr->EVP_DigestInit_ex(ctx, cr->EVP_sha256(), NULL) != 1)
 		goto out;
 	for (;;) {
 		n = read(fd, buf, 1 << 20);
@@ -208,10 +203,10 @@ sha256_file(int fd, char hex[65])
 			goto out;
 		if (n == 0)
 			break;
-		if (EVP_DigestUpdate(ctx, buf, (size_t)n) != 1)
+		if (cr->EVP_DigestUpdate(ctx, buf, (size_t)n) != 1)
 			goto out;
 	}
-	if (EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
+	if (cr->EVP_DigestFinal_ex(ctx, md, &mdlen) != 1 || mdlen != 32)
 		goto out;
 	for (i = 0; i < 32; i++) {
 		hex[2 * i] = "0123456789abcdef"[md[i] >> 4];
@@ -221,7 +216,7 @@ sha256_file(int fd, char hex[65])
 	rc = 0;
 out:
 	free(buf);
-	EVP_MD_CTX_free(ctx);
+	cr->EVP_MD_CTX_free(ctx);
 	return rc;
 }
 
@@ -240,36 +235,37 @@ cmp_sym(const void *x, const void *y)
 static int
 scan_sections(struct elfsym *es, off_t fsize, struct diag_err *err)
 {
+	const struct elfapi *ea = es->ea;
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
 	GElf_Ehdr eh;
 	size_t shstrndx, cap = 0, ccap = 0;
 
-	if (gelf_getehdr(es->elf, &eh) == NULL)
+	if (ea->gelf_getehdr(es->elf, &eh) == NULL)
 		return diag_set(err, DIAG_EFORMAT, es->path, 0, 0,
-		    "not a usable ELF: %s", elf_errmsg(-1));
+		    "not a usable ELF: %s", ea->elf_errmsg(-1));
 	if (eh.e_shoff == 0 || eh.e_shoff > (uint64_t)fsize ||
 	    (uint64_t)eh.e_shnum * eh.e_shentsize > (uint64_t)fsize - eh.e_shoff)
 		return diag_set(err, DIAG_EFORMAT, es->path, 0, 0,
 		    "truncated ELF: its section headers (byte %llu) are past "
 		    "the end of the file (%lld bytes)",
 		    (unsigned long long)eh.e_shoff, (long long)fsize);
-	if (elf_getshdrstrndx(es->elf, &shstrndx) != 0)
+	if (ea->elf_getshdrstrndx(es->elf, &shstrndx) != 0)
 		return diag_set(err, DIAG_EFORMAT, es->path, 0, 0,
-		    "not a usable ELF: %s", elf_errmsg(-1));
-	while ((scn = elf_nextscn(es->elf, scn)) != NULL) {
+		    "not a usable ELF: %s", ea->elf_errmsg(-1));
+	while ((scn = ea->elf_nextscn(es->elf, scn)) != NULL) {
 		Elf_Data *d;
 		size_t i, n;
 
-		if (gelf_getshdr(scn, &sh) == NULL)
+		if (ea->gelf_getshdr(scn, &sh) == NULL)
 			return diag_set(err, DIAG_EFORMAT, es->path, 0, 0,
-			    "not a usable ELF: %s", elf_errmsg(-1));
+			    "not a usable ELF: %s", ea->elf_errmsg(-1));
 		if (sh.sh_type != SHT_NOBITS &&
 		    (sh.sh_offset > (uint64_t)fsize ||
 		    sh.sh_size > (uint64_t)fsize - sh.sh_offset))
 			return diag_set(err, DIAG_EFORMAT, es->path, 0, 0,
 			    "truncated ELF: section %zu ends at byte %llu, the "
-			    "file has %lld", elf_ndxscn(scn),
+			    "file has %lld", ea->elf_ndxscn(scn),
 			    (unsigned long long)(sh.sh_offset + sh.sh_size),
 			    (long long)fsize);
 		if ((sh.sh_flags & SHF_EXECINSTR) && (sh.sh_flags & SHF_ALLOC) &&
@@ -282,7 +278,7 @@ scan_sections(struct elfsym *es, off_t fsize, struct diag_err *err)
 		}
 		if (sh.sh_type != SHT_SYMTAB || sh.sh_entsize == 0)
 			continue;
-		if ((d = elf_getdata(scn, NULL)) == NULL)
+		if ((d = ea->elf_getdata(scn, NULL)) == NULL)
 			continue;
 		n = sh.sh_size / sh.sh_entsize;
 		for (i = 0; i < n; i++) {
@@ -290,10 +286,10 @@ scan_sections(struct elfsym *es, off_t fsize, struct diag_err *err)
 			const char *name;
 			int type;
 
-			if (gelf_getsym(d, (int)i, &s) == NULL)
+			if (ea->gelf_getsym(d, (int)i, &s) == NULL)
 				break;
 			type = GELF_ST_TYPE(s.st_info);
-			name = elf_strptr(es->elf, sh.sh_link, s.st_name);
+			name = ea->elf_strptr(es->elf, sh.sh_link, s.st_name);
 			if (name == NULL || name[0] == '\0')
 				continue;
 			if (strcmp(name, "esp_app_desc") == 0)
@@ -352,12 +348,13 @@ static void
 walk_dies(struct walk *w, Dwarf_Die *parent, long pscope, unsigned depth)
 {
 	struct elfsym *es = w->es;
+	const struct elfapi *ea = es->ea;
 	Dwarf_Die child;
 
-	if (depth > 64 || dwarf_child(parent, &child) != 0)
+	if (depth > 64 || ea->dwarf_child(parent, &child) != 0)
 		return;
 	do {
-		int tag = dwarf_tag(&child);
+		int tag = ea->dwarf_tag(&child);
 		long me = pscope;
 
 		if (tag == DW_TAG_subprogram || tag == DW_TAG_inlined_subroutine) {
@@ -365,7 +362,7 @@ walk_dies(struct walk *w, Dwarf_Die *parent, long pscope, unsigned depth)
 			ptrdiff_t off = 0;
 			size_t first = es->nspans;
 
-			while ((off = dwarf_ranges(&child, off, &base, &lo,
+			while ((off = ea->dwarf_ranges(&child, off, &base, &lo,
 			    &hi)) > 0) {
 				if (hi <= lo)
 					continue;
@@ -390,56 +387,59 @@ walk_dies(struct walk *w, Dwarf_Die *parent, long pscope, unsigned depth)
 				sc->inlined = tag == DW_TAG_inlined_subroutine;
 				sc->parent = sc->inlined ? pscope : -1;
 				sc->depth = depth;
-				if (dwarf_formudata(dwarf_attr(&child,
+				if (ea->dwarf_formudata(ea->dwarf_attr(&child,
 				    DW_AT_call_line, &at), &v) == 0)
 					sc->call_line = (unsigned)v;
-				if (dwarf_formudata(dwarf_attr(&child,
+				if (ea->dwarf_formudata(ea->dwarf_attr(&child,
 				    DW_AT_call_file, &at), &v) == 0 &&
 				    v < w->nfiles)
-					sc->call_file = dwarf_filesrc(w->files, v,
-					    NULL, NULL);
+					sc->call_file = ea->dwarf_filesrc(
+					    w->files, v, NULL, NULL);
 				me = (long)es->nscopes++;
 			}
 		}
 		walk_dies(w, &child, me, depth + 1);
-	} while (dwarf_siblingof(&child, &child) == 0);
+	} while (ea->dwarf_siblingof(&child, &child) == 0);
 }
 
 /* The line tables and the scopes of every compile unit, indexed once. */
 static void
 build_index(struct elfsym *es)
 {
+	const struct elfapi *ea = es->ea;
 	Dwarf_Off off = 0, next;
 	size_t hsize, caprows = 0, i, order = 0;
 	struct walk w;
 
 	memset(&w, 0, sizeof(w));
 	w.es = es;
-	while (dwarf_nextcu(es->dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+	while (ea->dwarf_nextcu(es->dw, off, &next, &hsize, NULL, NULL,
+	    NULL) == 0) {
 		Dwarf_Die cu;
 		Dwarf_Lines *lines;
 		size_t nl;
 
-		if (dwarf_offdie(es->dw, off + hsize, &cu) == NULL) {
+		if (ea->dwarf_offdie(es->dw, off + hsize, &cu) == NULL) {
 			off = next;
 			continue;
 		}
-		if (dwarf_getsrclines(&cu, &lines, &nl) == 0)
+		if (ea->dwarf_getsrclines(&cu, &lines, &nl) == 0)
 			for (i = 0; i < nl; i++) {
-				Dwarf_Line *ln = dwarf_onesrcline(lines, i);
+				Dwarf_Line *ln = ea->dwarf_onesrcline(lines, i);
 				Dwarf_Addr a;
 				bool end = false;
 				int no = 0;
 
-				if (ln == NULL || dwarf_lineaddr(ln, &a) != 0)
+				if (ln == NULL ||
+				    ea->dwarf_lineaddr(ln, &a) != 0)
 					continue;
-				dwarf_lineendsequence(ln, &end);
-				dwarf_lineno(ln, &no);
+				ea->dwarf_lineendsequence(ln, &end);
+				ea->dwarf_lineno(ln, &no);
 				es->rows = xgrow(es->rows, &caprows, es->nrows + 1,
 				    sizeof(*es->rows));
 				es->rows[es->nrows].addr = a;
-				es->rows[es->nrows].file = dwarf_linesrc(ln, NULL,
-				    NULL);
+				es->rows[es->nrows].file =
+				    ea->dwarf_linesrc(ln, NULL, NULL);
 				es->rows[es->nrows].line = no > 0 ? (unsigned)no : 0;
 				es->rows[es->nrows].end = end;
 				es->rows[es->nrows].order = order++;
@@ -447,7 +447,7 @@ build_index(struct elfsym *es)
 			}
 		w.files = NULL;
 		w.nfiles = 0;
-		if (dwarf_getsrcfiles(&cu, &w.files, &w.nfiles) != 0)
+		if (ea->dwarf_getsrcfiles(&cu, &w.files, &w.nfiles) != 0)
 			w.files = NULL, w.nfiles = 0;
 		walk_dies(&w, &cu, -1, 0);
 		off = next;
@@ -466,6 +466,8 @@ struct elfsym *
 elfsym_open(const char *path, struct diag_err *err)
 {
 	struct elfsym *es = xcalloc(1, sizeof(*es));
+	const struct elfapi *ea;
+	const struct cryptoapi *cr;
 	struct stat st;
 	char ident[EI_NIDENT];
 	ssize_t n;
@@ -473,6 +475,9 @@ elfsym_open(const char *path, struct diag_err *err)
 	es->path = xstrdup(path);
 	es->fd = -1;
 	pthread_mutex_init(&es->lock, NULL);
+	if ((es->ea = ea = elfapi_get(err)) == NULL ||
+	    (cr = cryptoapi_get(err)) == NULL)
+		goto fail;
 	if ((es->fd = open(path, O_RDONLY)) < 0 || fstat(es->fd, &st) != 0) {
 		diag_set(err, DIAG_EIO, path, 0, 0, "cannot open: %s",
 		    strerror(errno));
@@ -489,21 +494,22 @@ elfsym_open(const char *path, struct diag_err *err)
 		    ".bin image");
 		goto fail;
 	}
-	if (lseek(es->fd, 0, SEEK_SET) != 0 || sha256_file(es->fd, es->sha) != 0) {
+	if (lseek(es->fd, 0, SEEK_SET) != 0 || sha256_file(cr, es->fd,
+	    es->sha) != 0) {
 		diag_set(err, DIAG_EIO, path, 0, 0, "read error: %s",
 		    strerror(errno));
 		goto fail;
 	}
-	elf_version(EV_CURRENT);
-	if ((es->elf = elf_begin(es->fd, ELF_C_READ_MMAP, NULL)) == NULL ||
-	    elf_kind(es->elf) != ELF_K_ELF) {
+	ea->elf_version(EV_CURRENT);
+	if ((es->elf = ea->elf_begin(es->fd, ELF_C_READ_MMAP, NULL)) == NULL ||
+	    ea->elf_kind(es->elf) != ELF_K_ELF) {
 		diag_set(err, DIAG_EFORMAT, path, 0, 0, "not a usable ELF: %s",
-		    elf_errmsg(-1));
+		    ea->elf_errmsg(-1));
 		goto fail;
 	}
 	if (scan_sections(es, st.st_size, err) != 0)
 		goto fail;
-	es->dw = dwarf_begin_elf(es->elf, DWARF_C_READ, NULL);
+	es->dw = ea->dwarf_begin_elf(es->elf, DWARF_C_READ, NULL);
 	if (es->dw != NULL)
 		build_index(es);
 	return es;
@@ -519,10 +525,10 @@ elfsym_free(struct elfsym *es)
 
 	if (es == NULL)
 		return;
-	if (es->dw != NULL)
-		dwarf_end(es->dw);
+	if (es->dw != NULL)	/* set: es->ea is too */
+		es->ea->dwarf_end(es->dw);
 	if (es->elf != NULL)
-		elf_end(es->elf);
+		es->ea->elf_end(es->elf);
 	if (es->fd >= 0)
 		close(es->fd);
 	pthread_mutex_destroy(&es->lock);
@@ -630,15 +636,17 @@ symbol_at(const struct elfsym *es, uint64_t addr)
 static const char *
 die_name(struct elfsym *es, Dwarf_Die *die)
 {
+	const struct elfapi *ea = es->ea;
 	Dwarf_Attribute at;
 	const char *name;
 
-	if ((dwarf_attr_integrate(die, DW_AT_linkage_name, &at) != NULL ||
-	    dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name, &at) != NULL) &&
-	    (name = dwarf_formstring(&at)) != NULL)
+	if ((ea->dwarf_attr_integrate(die, DW_AT_linkage_name, &at) != NULL ||
+	    ea->dwarf_attr_integrate(die, DW_AT_MIPS_linkage_name,
+	    &at) != NULL) &&
+	    (name = ea->dwarf_formstring(&at)) != NULL)
 		return demangled(es, name);
-	if (dwarf_attr_integrate(die, DW_AT_name, &at) != NULL)
-		return dwarf_formstring(&at);
+	if (ea->dwarf_attr_integrate(die, DW_AT_name, &at) != NULL)
+		return ea->dwarf_formstring(&at);
 	return NULL;
 }
 

@@ -10,8 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include <curl/curl.h>
-
+#include "curlapi.h"
 #include "diag.h"
 #include "http.h"
 #include "sanitize.h"
@@ -103,22 +102,25 @@ host_is_loopback(const char *h)
 int
 http_url_allowed(const char *url, struct diag_err *err)
 {
+	const struct curlapi *cu;
 	CURLU *u;
 	char *scheme = NULL, *host = NULL, *user = NULL, *pass = NULL;
 	int rc = 0;
 
-	if ((u = curl_url()) == NULL)
+	if ((cu = curlapi_get(err)) == NULL)
+		return DIAG_ELIB;
+	if ((u = cu->curl_url()) == NULL)
 		return diag_set(err, DIAG_ENET, "", 0, 0,
 		    "libcurl could not be initialised");
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+	if (cu->curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    cu->curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
 	    (strcmp(scheme, "https") != 0 && strcmp(scheme, "http") != 0)) {
 		rc = diag_set(err, DIAG_EUSAGE, "", 0, 0,
 		    "API URL must be an https:// URL (got '%.200s')", url);
 		goto out;
 	}
-	(void)curl_url_get(u, CURLUPART_USER, &user, 0);
-	(void)curl_url_get(u, CURLUPART_PASSWORD, &pass, 0);
+	(void)cu->curl_url_get(u, CURLUPART_USER, &user, 0);
+	(void)cu->curl_url_get(u, CURLUPART_PASSWORD, &pass, 0);
 	if (user != NULL || pass != NULL) {
 		/* never echo the URL: the part before '@' may be a secret */
 		rc = diag_set(err, DIAG_EUSAGE, "", 0, 0,
@@ -126,7 +128,7 @@ http_url_allowed(const char *url, struct diag_err *err)
 		    "'...@' part); the token goes in OTADIAG_RMAKER_TOKEN");
 		goto out;
 	}
-	if (curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
+	if (cu->curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK) {
 		rc = diag_set(err, DIAG_EUSAGE, "", 0, 0,
 		    "API URL has no host (got '%.200s')", url);
 		goto out;
@@ -136,11 +138,11 @@ http_url_allowed(const char *url, struct diag_err *err)
 		    "plain http:// is allowed only to 127.0.0.1, localhost or "
 		    "[::1]; use https:// for '%.200s'", host);
 out:
-	curl_free(scheme);
-	curl_free(host);
-	curl_free(user);
-	curl_free(pass);
-	curl_url_cleanup(u);
+	cu->curl_free(scheme);
+	cu->curl_free(host);
+	cu->curl_free(user);
+	cu->curl_free(pass);
+	cu->curl_url_cleanup(u);
 	return rc;
 }
 
@@ -198,6 +200,7 @@ int
 http_get(const char *url, const struct http_opts *opts,
     struct http_response *res, struct diag_err *err)
 {
+	const struct curlapi *cu = NULL;
 	CURL *c = NULL;
 	struct curl_slist *hdrs = NULL;
 	struct sink s;
@@ -212,7 +215,8 @@ http_get(const char *url, const struct http_opts *opts,
 	strbuf_init(&s.sb, 0);
 	url_path(url, where, sizeof(where));
 	if ((rc = http_url_allowed(url, err)) != 0)
-		goto out;
+		goto out;	/* refused, or libcurl missing (cu is NULL) */
+	cu = curlapi_get(err);	/* loaded by http_url_allowed */
 	timeout = opts->timeout_s > 0 ? opts->timeout_s : HTTP_DEFAULT_TIMEOUT_S;
 	connect = opts->connect_timeout_s > 0 ? opts->connect_timeout_s :
 	    HTTP_DEFAULT_CONNECT_S;
@@ -225,20 +229,20 @@ http_get(const char *url, const struct http_opts *opts,
 	    HTTP_DEFAULT_BACKOFF_MS;
 	maxb = opts->max_bytes > 0 ? opts->max_bytes : HTTP_DEFAULT_MAX_BYTES;
 
-	if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+	if (cu->curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
 		rc = diag_set(err, DIAG_ENET, "", 0, 0,
 		    "libcurl could not be initialised");
 		goto out;
 	}
-	if ((c = curl_easy_init()) == NULL) {
+	if ((c = cu->curl_easy_init()) == NULL) {
 		rc = diag_set(err, DIAG_ENET, "", 0, 0,
 		    "libcurl could not be initialised");
 		goto out;
 	}
-	hdrs = curl_slist_append(hdrs, "Accept: application/json");
+	hdrs = cu->curl_slist_append(hdrs, "Accept: application/json");
 	if (opts->auth != NULL && opts->auth[0] != '\0') {
 		hdr = xasprintf("Authorization: %s", opts->auth);
-		hdrs = curl_slist_append(hdrs, hdr);
+		hdrs = cu->curl_slist_append(hdrs, hdr);
 	}
 
 	for (attempt = 0; attempt <= retries; attempt++) {
@@ -265,38 +269,38 @@ http_get(const char *url, const struct http_opts *opts,
 		s.over = 0;
 		s.retry_after = -1;
 		errbuf[0] = '\0';
-		curl_easy_reset(c);
-		curl_easy_setopt(c, CURLOPT_URL, url);
-		curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_write_cb);
-		curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
-		curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_header_cb);
-		curl_easy_setopt(c, CURLOPT_HEADERDATA, &s);
-		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
-		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
-		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
-		curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, tmo_ms);
-		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+		cu->curl_easy_reset(c);
+		cu->curl_easy_setopt(c, CURLOPT_URL, url);
+		cu->curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+		cu->curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdrs);
+		cu->curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, http_write_cb);
+		cu->curl_easy_setopt(c, CURLOPT_WRITEDATA, &s);
+		cu->curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, http_header_cb);
+		cu->curl_easy_setopt(c, CURLOPT_HEADERDATA, &s);
+		cu->curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+		cu->curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+		cu->curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+		cu->curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+		cu->curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+		cu->curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, tmo_ms);
+		cu->curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
 		    connect * 1000 < tmo_ms ? connect * 1000 : tmo_ms);
-		curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
+		cu->curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE,
 		    (curl_off_t)maxb);
-		curl_easy_setopt(c, CURLOPT_USERAGENT,
+		cu->curl_easy_setopt(c, CURLOPT_USERAGENT,
 		    "otadiag/" OTADIAG_VERSION);
 #if LIBCURL_VERSION_NUM >= 0x075500
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+		cu->curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 #else
-		curl_easy_setopt(c, CURLOPT_PROTOCOLS,
+		cu->curl_easy_setopt(c, CURLOPT_PROTOCOLS,
 		    (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
 #endif
 		if (opts->cacert != NULL)
-			curl_easy_setopt(c, CURLOPT_CAINFO, opts->cacert);
+			cu->curl_easy_setopt(c, CURLOPT_CAINFO, opts->cacert);
 
-		cc = curl_easy_perform(c);
+		cc = cu->curl_easy_perform(c);
 		res->attempts = attempt + 1;
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+		cu->curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
 		res->status = status;
 
 		if (s.over || cc == CURLE_FILESIZE_EXCEEDED) {
@@ -306,7 +310,7 @@ http_get(const char *url, const struct http_opts *opts,
 		}
 		if (cc != CURLE_OK) {
 			const char *why = errbuf[0] != '\0' ? errbuf :
-			    curl_easy_strerror(cc);
+			    cu->curl_easy_strerror(cc);
 
 			if (cc == CURLE_OPERATION_TIMEDOUT)
 				rc = diag_set(err, DIAG_ELIMIT, "", 0, 0,
@@ -352,9 +356,10 @@ out:
 		memset(hdr, 0, strlen(hdr));
 		free(hdr);
 	}
-	curl_slist_free_all(hdrs);
+	if (cu != NULL)
+		cu->curl_slist_free_all(hdrs);
 	if (c != NULL)
-		curl_easy_cleanup(c);
+		cu->curl_easy_cleanup(c);
 	return rc;
 }
 

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <openssl/evp.h>
 
+#include "cryptoapi.h"
 #include "image.h"
 #include "le.h"
 #include "xalloc.h"
@@ -139,14 +139,16 @@ image_region_name(unsigned chip_id, uint32_t a)
 	return "?";
 }
 
+/* libcrypto is loaded before any image is read (cmd/image.c). */
 static void
 digest(const char *name, const unsigned char *buf, size_t n,
     unsigned char *out)
 {
+	const struct cryptoapi *cr = cryptoapi_get(NULL);
 	unsigned len = 0;
 
-	if (EVP_Digest(buf, n, out, &len, EVP_get_digestbyname(name),
-	    NULL) != 1)
+	if (cr == NULL || cr->EVP_Digest(buf, n, out, &len,
+	    cr->EVP_get_digestbyname(name), NULL) != 1)
 		/* only if libcrypto lacks SHA-256 or MD5 */
 		memset(out, 0, strcmp(name, "MD5") == 0 ? 16 : 32);
 }

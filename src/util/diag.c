@@ -59,6 +59,8 @@ diag_code_text(enum diag_code code)
 		return "limit exceeded";
 	case DIAG_EUSAGE:
 		return "bad argument";
+	case DIAG_ELIB:
+		return "shared library missing";
 	}
 	return "unknown error";
 }
