@@ -349,10 +349,17 @@ int
 job_load(struct analysis *a, const char *path, const char *buf, size_t n,
     struct diag_err *err)
 {
+	return job_load_flags(a, path, buf, n, 0, err);
+}
+
+int
+job_load_flags(struct analysis *a, const char *path, const char *buf,
+    size_t n, int flags, struct diag_err *err)
+{
 	struct job *j;
 	int rc;
 
-	if ((rc = job_parse(path, buf, n, &j, err)) != 0)
+	if ((rc = job_parse_flags(path, buf, n, flags, &j, err)) != 0)
 		return rc;
 	rc = job_feed(j, a, NULL, err);
 	job_free(j);
