@@ -103,6 +103,10 @@ typedef void (*job_entry_fn)(void *ctx, const struct job_entry *e,
 int	 job_foreach(struct job *j, job_entry_fn fn, void *ctx,
 	    struct diag_err *err);
 
+/* 1 if two status spellings are one (IN_PROGRESS, In-Progress,
+   in progress), else 0. */
+int	 job_status_same(const char *a, const char *b);
+
 /* The outcome a cloud status string stands for (any case, '-' or '_'). */
 enum outcome job_status_outcome(const char *status);
 
