@@ -33,6 +33,12 @@ int	 spool_new(struct spool **out, struct diag_err *err);
 int	 spool_write(struct spool *s, const void *p, size_t n,
 	    struct diag_err *err);
 
+/* Bytes written so far. */
+size_t	 spool_written(const struct spool *s);
+/* Reads back up to n bytes written at off (before or after spool_map).
+   The bytes read, or -1 (errno set). */
+long	 spool_pread(const struct spool *s, void *buf, size_t n, size_t off);
+
 /* Called after each chunk copied, with the bytes copied so far (a test
    changes the source there). */
 typedef void (*spool_chunk_fn)(void *ctx, size_t done);

@@ -2,6 +2,7 @@
 /*
  * job_fetch: the RainMaker OTA job API client (see http.h).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,16 +195,109 @@ out:
 }
 
 /*
+ * The node ids of the walk so far, in memory that does not hold the ids:
+ * 16 bytes a node (its id's 64-bit FNV-1a hash, and where its text is in
+ * the spool).  Two ids with the same hash are told apart by reading the
+ * earlier node back from the spool, so no node is taken for another.
+ */
+struct idslot {
+	uint64_t	 h;
+	uint64_t	 where;		/* offset << 24 | length; 0: empty */
+};
+
+struct idset {
+	struct idslot	*v;
+	size_t		 cap, len;	/* cap: a power of two, or 0 */
+};
+
+#define IDSET_LEN_MAX	((1u << 24) - 1)
+
+static uint64_t
+id_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void
+idset_put(struct idslot *v, size_t cap, uint64_t h, uint64_t where)
+{
+	size_t i = (size_t)h & (cap - 1);
+
+	while (v[i].where != 0)
+		i = (i + 1) & (cap - 1);
+	v[i].h = h;
+	v[i].where = where;
+}
+
+static void
+idset_add(struct idset *s, uint64_t h, size_t off, size_t len)
+{
+	if ((s->len + 1) * 4 > s->cap * 3) {
+		size_t ncap = s->cap > 0 ? s->cap * 2 : 1024, i;
+		struct idslot *nv = xcalloc(ncap, sizeof(*nv));
+
+		for (i = 0; i < s->cap; i++)
+			if (s->v[i].where != 0)
+				idset_put(nv, ncap, s->v[i].h, s->v[i].where);
+		free(s->v);
+		s->v = nv;
+		s->cap = ncap;
+	}
+	idset_put(s->v, s->cap, h, (uint64_t)off << 24 |
+	    (len < IDSET_LEN_MAX ? len : IDSET_LEN_MAX));
+	s->len++;
+}
+
+/* Is the node written at where the node id?  A node that cannot be read
+   back counts as another: at worst a node is kept twice, never lost. */
+static int
+written_id_is(struct spool *sp, uint64_t where, const char *id)
+{
+	size_t off = (size_t)(where >> 24), len = (size_t)(where & IDSET_LEN_MAX);
+	char *buf = xmalloc(len + 1);
+	json_t *o = NULL, *v;
+	int same = 0;
+
+	if (spool_pread(sp, buf, len, off) == (long)len &&
+	    (o = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, NULL)) != NULL) {
+		v = json_object_get(o, "node_id");
+		same = json_is_string(v) && strcmp(json_string_value(v), id) ==
+		    0;
+	}
+	json_decref(o);
+	free(buf);
+	return same;
+}
+
+static int
+idset_has(const struct idset *s, struct spool *sp, uint64_t h,
+    const char *id)
+{
+	size_t i;
+
+	if (s->cap == 0)
+		return 0;
+	for (i = (size_t)h & (s->cap - 1); s->v[i].where != 0;
+	    i = (i + 1) & (s->cap - 1))
+		if (s->v[i].h == h && written_id_is(sp, s->v[i].where, id))
+			return 1;
+	return 0;
+}
+
+/*
  * Writes the nodes of a page not seen before to out, as elements of the
- * node list (*nodes_out counts them); returns 0 or DIAG_EIO.  seen is a
- * JSON object used as a set of node ids (jansson's hash table).  A node
+ * node list (*nodes_out counts them); returns 0 or DIAG_EIO.  A node
  * without a string node_id cannot be told apart: it counts as new.
  */
 static int
-add_new_nodes(struct spool *out, size_t *nodes_out, json_t *seen,
+add_new_nodes(struct spool *out, size_t *nodes_out, struct idset *seen,
     json_t *nodes, size_t *added, struct diag_err *err)
 {
-	size_t i;
+	size_t i, off;
 	json_t *n;
 	int rc;
 
@@ -211,16 +305,21 @@ add_new_nodes(struct spool *out, size_t *nodes_out, json_t *seen,
 	json_array_foreach(nodes, i, n) {
 		json_t *id = json_is_object(n) ? json_object_get(n, "node_id") :
 		    NULL;
+		uint64_t h = 0;
 
 		if (json_is_string(id)) {
-			if (json_object_get(seen, json_string_value(id)) != NULL)
+			h = id_hash(json_string_value(id));
+			if (idset_has(seen, out, h, json_string_value(id)))
 				continue;
-			json_object_set_new(seen, json_string_value(id),
-			    json_true());
 		}
 		if ((rc = put_str(out, *nodes_out > 0 ? ",\n    " : "\n    ",
-		    err)) != 0 || (rc = put_json(out, n, 4, err)) != 0)
+		    err)) != 0)
 			return rc;
+		off = spool_written(out);
+		if ((rc = put_json(out, n, 4, err)) != 0)
+			return rc;
+		if (json_is_string(id))
+			idset_add(seen, h, off, spool_written(out) - off);
 		(*nodes_out)++;
 		(*added)++;
 	}
@@ -245,7 +344,8 @@ rmaker_fetch_job(const struct rmaker_fetch *f, struct spool *out,
     struct diag_err *err)
 {
 	char *base = NULL, *jid = NULL, *start = NULL, *tail = NULL;
-	json_t *groups = NULL, *seen = NULL, *cursors = NULL;
+	json_t *groups = NULL, *cursors = NULL;
+	struct idset seen = { NULL, 0, 0 };
 	struct budget b;
 	size_t page, total = 0, nnodes = 0;
 	int rc = 0;
@@ -266,7 +366,6 @@ rmaker_fetch_job(const struct rmaker_fetch *f, struct spool *out,
 		goto out;
 	}
 	jid = http_escape(f->job_id);
-	seen = json_object();
 	cursors = json_object();
 	/* the merged document is written as the pages come, never held: as
 	   json_dumps(JSON_INDENT(2)) wrote it whole ({"ota_job_id",
@@ -318,7 +417,7 @@ rmaker_fetch_job(const struct rmaker_fetch *f, struct spool *out,
 			    "\"node_ota_status\" array", base, page);
 			goto out;
 		}
-		if ((rc = add_new_nodes(out, &nnodes, seen, nodes, &added,
+		if ((rc = add_new_nodes(out, &nnodes, &seen, nodes, &added,
 		    err)) != 0) {
 			json_decref(root);
 			goto out;
@@ -366,7 +465,7 @@ rmaker_fetch_job(const struct rmaker_fetch *f, struct spool *out,
 	rc = put_str(out, tail, err);
 out:
 	json_decref(groups);
-	json_decref(seen);
+	free(seen.v);
 	json_decref(cursors);
 	free(tail);
 	free(start);

@@ -85,6 +85,23 @@ spool_write(struct spool *s, const void *p, size_t n, struct diag_err *err)
 	return 0;
 }
 
+size_t
+spool_written(const struct spool *s)
+{
+	return s->len;
+}
+
+long
+spool_pread(const struct spool *s, void *buf, size_t n, size_t off)
+{
+	ssize_t r;
+
+	do
+		r = pread(s->fd, buf, n, (off_t)off);
+	while (r < 0 && errno == EINTR);
+	return (long)r;
+}
+
 int
 spool_copy_fd(struct spool *s, int fd, const char *path, spool_chunk_fn fn,
     void *ctx, struct diag_err *err)
