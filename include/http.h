@@ -89,6 +89,8 @@ char	*http_escape(const char *s);
 typedef void (*rmaker_progress_fn)(void *ctx, size_t page, size_t nodes,
     size_t total);
 
+struct spool;
+
 struct rmaker_fetch {
 	const char	*api;		/* base URL, ".../v1" */
 	const char	*job_id;	/* required */
@@ -109,11 +111,13 @@ struct rmaker_fetch {
  * seen before (a node on two pages is kept once), and with DIAG_ELIMIT
  * beyond RMAKER_MAX_PAGES pages, max_requests requests or total_timeout_s
  * seconds (each request's own time-out is cut to what is left).  With node_id: GET {api}/user/nodes/ota_status
- * ?node_id=N&ota_job_id=ID (one node record).  *json is the owned
- * serialised result.  Errors name the URL path, the HTTP status and the
- * API's {"status","error_code","description"} body when there is one.
+ * ?node_id=N&ota_job_id=ID (one node record).  Errors name the URL path,
+ * the HTTP status and the API's {"status","error_code","description"}
+ * body when there is one.  The result is written to out as the pages come (a JSON text as
+ * json_dumps(JSON_INDENT(2)) writes it), never held whole in memory; on
+ * failure out holds part of it.
  */
-int	 rmaker_fetch_job(const struct rmaker_fetch *f, char **json,
-	    size_t *len, struct diag_err *err);
+int	 rmaker_fetch_job(const struct rmaker_fetch *f, struct spool *out,
+	    struct diag_err *err);
 
 #endif

@@ -71,7 +71,8 @@ int	 job_sniff(const char *buf, size_t n);
  * list at a time, so memory does not grow with the number of nodes; buf is
  * borrowed until job_free().  With JOB_MAPPED, buf is a read-only private
  * file mapping (mmap) whose pages behind the reader are given back as it
- * goes.  Fails with DIAG_ESYNTAX (bad JSON, with line and column),
+ * goes: map a private copy (spool.h), never a file another program can
+ * truncate under the reader (SIGBUS).  Fails with DIAG_ESYNTAX (bad JSON, with line and column),
  * DIAG_EFORMAT (JSON but not a job of any known format; the text names the
  * formats expected) or DIAG_ESCHEMA (a known format with a missing or
  * mistyped field).  *out is NULL on failure.
@@ -102,6 +103,10 @@ typedef void (*job_entry_fn)(void *ctx, const struct job_entry *e,
 int	 job_foreach(struct job *j, job_entry_fn fn, void *ctx,
 	    struct diag_err *err);
 
+/* 1 if two status spellings are one (IN_PROGRESS, In-Progress,
+   in progress), else 0. */
+int	 job_status_same(const char *a, const char *b);
+
 /* The outcome a cloud status string stands for (any case, '-' or '_'). */
 enum outcome job_status_outcome(const char *status);
 
@@ -131,6 +136,9 @@ int	 job_feed(struct job *j, struct analysis *a,
  */
 int	 job_load(struct analysis *a, const char *path, const char *buf,
 	    size_t n, struct diag_err *err);
+/* The same with job_parse_flags() flags (JOB_MAPPED). */
+int	 job_load_flags(struct analysis *a, const char *path, const char *buf,
+	    size_t n, int flags, struct diag_err *err);
 
 /*
  * After analysis_finish(), on a job result: the job's age in seconds since

@@ -218,6 +218,43 @@ struct job_node {
 	int		 disagree;	/* job and log disagree */
 };
 
+/*
+ * A job of more than JOB_MAX_LISTED_NODES nodes lists that many (failed
+ * and rolled-back nodes first, then unfinished ones, then successful
+ * ones; each group in input order) and counts the others here as they are
+ * read, their findings folded into counts, so memory and reports stay
+ * bounded however many nodes a job has.  Nothing is dropped silently: the
+ * reports say how many were summarised and what they were.
+ */
+#define JOB_MAX_LISTED_NODES	10000
+
+struct status_count {
+	char		*status;	/* owned, as the first node wrote it;
+					   "(other)" beyond NODE_SUMMARY_STATUSES */
+	size_t		 n;
+};
+
+#define NODE_SUMMARY_STATUSES	64
+
+struct node_summary {
+	size_t		 n;		/* nodes summarised */
+	size_t		 by_outcome[OUTCOME_NOT_ATTEMPTED + 1];
+	struct status_count *by_status;	/* spellings of one status are one */
+	size_t		 nstatus;
+	struct cause_count *by_cause;	/* primary cause of each node that
+					   has one; "unknown" for a failed
+					   or rolled-back node without */
+	size_t		 ncause;
+	struct cause_count *by_failed_cause; /* the same, failed and
+					   rolled-back nodes only (what the
+					   job's primary cause is chosen by) */
+	size_t		 nfailed_cause;
+	size_t		 ntimed_out;	/* with a job time-out finding */
+	size_t		 ndisagree;	/* cloud and --logs log disagree */
+	size_t		 nfindings;	/* their findings, folded */
+	size_t		 nerrors;	/* of which at severity error */
+};
+
 enum input_kind {
 	INPUT_LOG = 0,
 	INPUT_JOB,
@@ -245,6 +282,7 @@ struct input_result {
 	size_t		 nnotes;
 	struct job_node	*nodes;
 	size_t		 nnodes;
+	struct node_summary nodes_summarised; /* nodes only counted */
 	char		*job_id;	/* or NULL */
 	long long	 job_age_s;	/* job: seconds since trigger, -1 */
 	int		 job_timed_out;
@@ -269,6 +307,8 @@ int	 finding_is_job_timeout(const struct finding *f);
 void	 session_release(struct session *s);
 /* Records that finding f has evidence in session s (once). */
 void	 session_saw(struct session *s, struct finding *f);
+/* Frees what a job node owns (not the node itself). */
+void	 result_node_release(struct job_node *n);
 /* Frees a finding and what it owns; NULL is fine. */
 void	 finding_free(struct finding *f);
 /* Appends a new zeroed finding (no links) and returns it. */

@@ -25,10 +25,10 @@
 #include "job.h"
 #include "matcher.h"
 #include "pipeline.h"
+#include "spool.h"
 #include "xalloc.h"
 
 #define CHUNK		(256u * 1024u)
-#define JOB_MAX		(256u * 1024u * 1024u)
 
 struct analyze_opts {
 	long		 jobs;		/* -j */
@@ -91,39 +91,6 @@ struct shared {
 					   NULL: each worker makes its own */
 };
 
-static int
-read_all(int fd, char **out, size_t *len, size_t cap)
-{
-	size_t n = 0, sz = CHUNK;
-	char *buf = xmalloc(sz + 1);
-	ssize_t r;
-
-	for (;;) {
-		if (n == sz) {
-			if (sz >= cap) {
-				free(buf);
-				return -2;
-			}
-			sz *= 2;
-			buf = xrealloc(buf, sz + 1);
-		}
-		r = read(fd, buf + n, sz - n);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			free(buf);
-			return -1;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	buf[n] = '\0';
-	*out = buf;
-	*len = n;
-	return 0;
-}
-
 /* Analyses one input into a result (never NULL). */
 static struct input_result *
 analyze_one(const struct ruleset *rs, struct matcher *m,
@@ -176,28 +143,20 @@ analyze_one(const struct ruleset *rs, struct matcher *m,
 	}
 	is_job = first > 0 && job_sniff(buf, first);
 	if (is_job) {
-		char *rest = NULL, *all;
-		size_t rlen = 0;
-		int rc = read_all(fd, &rest, &rlen, JOB_MAX);
+		/* read twice (job.h): held in a private file, not in memory,
+		   and never cut short under the reader (spool.h) */
+		struct spool *sp = NULL;
 
-		if (rc != 0) {
-			analysis_set_error(a, rc == -2 ? "job JSON larger than 256 MiB" :
-			    strerror(errno));
-			diag_input_error(path, "%s",
-			    rc == -2 ? "job JSON larger than 256 MiB" :
-			    "read error");
-		} else {
-			all = xmalloc(first + rlen + 1);
-			memcpy(all, buf, first);
-			memcpy(all + first, rest, rlen);
-			all[first + rlen] = '\0';
-			if (job_load(a, path, all, first + rlen, &err) != 0) {
-				analysis_set_error(a, err.text);
-				diag_print(stderr, &err);
-			}
-			free(all);
-			free(rest);
+		if (spool_new(&sp, &err) != 0 ||
+		    spool_write(sp, buf, first, &err) != 0 ||
+		    spool_copy_fd(sp, fd, path, NULL, NULL, &err) != 0 ||
+		    spool_map(sp, &err) != 0 ||
+		    job_load_flags(a, path, spool_data(sp), spool_len(sp),
+		    JOB_MAPPED, &err) != 0) {
+			analysis_set_error(a, err.text);
+			diag_print(stderr, &err);
 		}
+		spool_free(sp);
 	} else {
 		if (first > 0)
 			analysis_feed(a, buf, first);

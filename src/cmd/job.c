@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "analysis.h"
@@ -27,6 +26,7 @@
 #include "ruleset.h"
 #include "strbuf.h"
 #include "safefile.h"
+#include "spool.h"
 #include "xalloc.h"
 
 #define JOB_INPUT_MAX	(256L * 1024 * 1024)
@@ -256,43 +256,6 @@ fail:
 	return NULL;
 }
 
-/*
- * A regular file is mapped, not copied: the job reader gives the pages
- * behind it back (JOB_MAPPED), so a job of any size is read in bounded
- * memory.  Standard input and anything that cannot be mapped are read
- * into memory (read_input).  *mapped says which; unmap with input_free().
- */
-static char *
-map_input(const char *path, size_t *len, int *mapped, struct diag_err *err)
-{
-	struct stat st;
-	void *p;
-	int fd;
-
-	*mapped = 0;
-	if (strcmp(path, "-") == 0 || (fd = open(path, O_RDONLY)) < 0)
-		return read_input(path, len, err);
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0 ||
-	    (p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
-	    0)) == MAP_FAILED) {
-		close(fd);
-		return read_input(path, len, err);
-	}
-	close(fd);
-	*len = (size_t)st.st_size;
-	*mapped = 1;
-	return p;
-}
-
-static void
-input_free(char *buf, size_t len, int mapped)
-{
-	if (mapped)
-		munmap(buf, len);
-	else
-		free(buf);
-}
-
 /* The token: --token-file (first line) or $OTADIAG_RMAKER_TOKEN. */
 static char *
 read_token(const char *file, struct diag_err *err, int *io_error)
@@ -362,7 +325,7 @@ show_progress(void *ctx, size_t page, size_t nodes, size_t total)
 
 /* --save: complete or absent, as a report (safefile.h). */
 static int
-write_file(const char *path, int force, const char *buf, size_t len,
+write_file(const char *path, int force, const struct spool *sp,
     struct diag_err *err)
 {
 	struct safefile *sf;
@@ -371,15 +334,16 @@ write_file(const char *path, int force, const char *buf, size_t len,
 
 	if ((rc = safefile_open(path, force, &sf, &fp, err)) != 0)
 		return rc;
-	if (fwrite(buf, 1, len, fp) != len || fputc('\n', fp) == EOF) {
+	if (spool_write_to(sp, fp) != 0 || fputc('\n', fp) == EOF) {
 		safefile_abort(sf);
 		return diag_set(err, DIAG_EIO, path, 0, 0, "write error");
 	}
 	return safefile_commit(sf, err);
 }
 
+/* Fetches the job into *sp (owned, mapped) and saves it (--save). */
 static int
-fetch(const struct job_args *a, char **buf, size_t *len)
+fetch(const struct job_args *a, struct spool **sp)
 {
 	struct rmaker_fetch f;
 	struct diag_err err;
@@ -417,7 +381,10 @@ fetch(const struct job_args *a, char **buf, size_t *len)
 	prog.job = a->job_id;
 	f.progress = show_progress;
 	f.progress_ctx = &prog;
-	rc = rmaker_fetch_job(&f, buf, len, &err);
+	if ((rc = spool_new(sp, &err)) == 0)
+		rc = rmaker_fetch_job(&f, *sp, &err);
+	if (rc == 0)
+		rc = spool_map(*sp, &err);
 	if (prog.shown)
 		fputc('\n', stderr);
 	memset(token, 0, strlen(token));
@@ -426,11 +393,9 @@ fetch(const struct job_args *a, char **buf, size_t *len)
 		diag_print(stderr, &err);
 		return rc == DIAG_EUSAGE ? EXIT_USAGE : EXIT_INPUT;
 	}
-	if (a->save != NULL && write_file(a->save, a->c.force, *buf, *len,
+	if (a->save != NULL && write_file(a->save, a->c.force, *sp,
 	    &err) != 0) {
 		diag_print(stderr, &err);
-		free(*buf);
-		*buf = NULL;
 		return EXIT_INPUT;
 	}
 	return EXIT_OK;
@@ -546,11 +511,10 @@ cmd_job(const struct cmd *cmd, int argc, char **argv)
 	struct input_result *r = NULL;
 	struct job *j = NULL;
 	struct job_opts jo;
-	char *buf = NULL;
+	struct spool *sp = NULL;
 	const char *path;
-	size_t len = 0;
 	long long trig, now;
-	int rc, mapped = 0;
+	int rc;
 
 	diag_clear(&err);
 	memset(&p, 0, sizeof(p));
@@ -558,19 +522,21 @@ cmd_job(const struct cmd *cmd, int argc, char **argv)
 		return rc == CLI_HELP ? EXIT_OK : EXIT_USAGE;
 
 	if (a.fetch) {
-		if ((rc = fetch(&a, &buf, &len)) != EXIT_OK)
+		if ((rc = fetch(&a, &sp)) != EXIT_OK)
 			goto out;
 		path = a.save != NULL ? a.save : "rainmaker-api";
 	} else {
+		/* a private copy on disk: read twice, never cut short by
+		   another program, never held in memory (spool.h) */
 		path = a.file;
-		if ((buf = map_input(path, &len, &mapped, &err)) == NULL) {
+		if (spool_open(path, &sp, &err) != 0) {
 			diag_print(stderr, &err);
 			rc = EXIT_INPUT;
 			goto out;
 		}
 	}
-	if (job_parse_flags(path, buf, len, mapped ? JOB_MAPPED : 0, &j,
-	    &err) != 0) {
+	if (job_parse_flags(path, spool_data(sp), spool_len(sp), JOB_MAPPED,
+	    &j, &err) != 0) {
 		diag_print(stderr, &err);
 		rc = EXIT_INPUT;
 		goto out;
@@ -611,6 +577,6 @@ out:
 	analysis_free(an);
 	pipeline_free(&p);
 	job_free(j);
-	input_free(buf, len, mapped);
+	spool_free(sp);
 	return rc;
 }

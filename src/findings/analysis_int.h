@@ -196,6 +196,11 @@ void	 rank_findings(struct analysis *a);
    summarised session is counted under), NULL if none. */
 struct finding *rank_session_primary(struct input_result *r,
 	    const struct session *s);
+/* The primary finding of job node `node` among its findings f[0..n) (as
+   the ranking picks it; an info finding when nothing worse), NULL if
+   none: what a summarised node is counted under (fleet.c). */
+struct finding *rank_node_primary(struct input_result *r, int node,
+	    struct finding *const *f, size_t n);
 /* Crash findings with a decoded stack: the first "frames" rule that
    matches it refines the finding (hits.c). */
 void	 hits_refine_frames(struct analysis *a);

@@ -165,6 +165,16 @@ rank_session_primary(struct input_result *r, const struct session *s)
 	return pick(r, &sc);
 }
 
+struct finding *
+rank_node_primary(struct input_result *r, int node, struct finding *const *f,
+    size_t n)
+{
+	struct scope sc = { NULL, node, f, n };
+	struct finding *p = pick(r, &sc);
+
+	return p != NULL ? p : pick_at(r, &sc, RULE_INFO);
+}
+
 /* Causes that explain a rollback when they happen in the same session. */
 static int
 explains_rollback(const char *cause)
@@ -255,13 +265,15 @@ cmp_str(const void *x, const void *y)
 	return strcmp(*(const char *const *)x, *(const char *const *)y);
 }
 
-/* The cause most failed or rolled-back nodes share (ties: the cause id
-   first in order), then the first node with it: the job's primary. */
+/* The cause most failed or rolled-back nodes share, the summarised ones
+   counted too (ties: the cause id first in order), then the first listed
+   node with it: the job's primary. */
 static struct finding *
 job_primary(const struct input_result *r)
 {
+	const struct node_summary *sm = &r->nodes_summarised;
 	const char **causes;
-	size_t i, n = 0, run, best = 0;
+	size_t i, k, n = 0, run, best = 0;
 	const char *key = NULL;
 
 	causes = xcalloc(r->nnodes + 1, sizeof(*causes));
@@ -271,11 +283,18 @@ job_primary(const struct input_result *r)
 			causes[n++] = r->nodes[i].primary->cause;
 	qsort(causes, n, sizeof(*causes), cmp_str);
 	for (i = 0; i < n; i += run) {
+		size_t all;
+
 		for (run = 1; i + run < n && strcmp(causes[i],
 		    causes[i + run]) == 0; run++)
 			;
-		if (run > best) {
-			best = run;
+		all = run;
+		for (k = 0; k < sm->nfailed_cause; k++)
+			if (strcmp(sm->by_failed_cause[k].cause,
+			    causes[i]) == 0)
+				all += sm->by_failed_cause[k].n;
+		if (all > best) {
+			best = all;
 			key = causes[i];
 		}
 	}
@@ -359,6 +378,11 @@ rank_job(struct input_result *r)
 	free(start);
 	free(fill);
 	free(byn);
+	/* the nodes only counted (result.h: node_summary) */
+	for (k = 0; k <= OUTCOME_NOT_ATTEMPTED; k++)
+		count[k] += r->nodes_summarised.by_outcome[k];
+	if (r->nodes_summarised.ntimed_out > 0)
+		r->job_timed_out = 1;
 	if (count[OUTCOME_FAILED] > 0 || r->job_timed_out)
 		r->outcome = OUTCOME_FAILED;
 	else if (count[OUTCOME_ROLLED_BACK] > 0)
@@ -367,7 +391,8 @@ rank_job(struct input_result *r)
 		r->outcome = OUTCOME_IN_PROGRESS;
 	else if (count[OUTCOME_NOT_ATTEMPTED] > 0)
 		r->outcome = OUTCOME_NOT_ATTEMPTED;
-	else if (r->nnodes > 0 && count[OUTCOME_SUCCESS] == r->nnodes)
+	else if (r->nnodes + r->nodes_summarised.n > 0 &&
+	    count[OUTCOME_SUCCESS] == r->nnodes + r->nodes_summarised.n)
 		r->outcome = OUTCOME_SUCCESS;
 	else
 		r->outcome = OUTCOME_UNKNOWN;

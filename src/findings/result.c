@@ -275,18 +275,29 @@ result_free(struct input_result *r)
 	for (i = 0; i < r->nnotes; i++)
 		free(r->notes[i].text);
 	free(r->notes);
-	for (i = 0; i < r->nnodes; i++) {
-		free(r->nodes[i].node_id);
-		free(r->nodes[i].status);
-		free(r->nodes[i].info);
-		free(r->nodes[i].timestamp);
-		free(r->nodes[i].log_path);
-	}
+	for (i = 0; i < r->nnodes; i++)
+		result_node_release(&r->nodes[i]);
 	free(r->nodes);
+	for (i = 0; i < r->nodes_summarised.nstatus; i++)
+		free(r->nodes_summarised.by_status[i].status);
+	free(r->nodes_summarised.by_status);
+	free(r->nodes_summarised.by_cause);
+	free(r->nodes_summarised.by_failed_cause);
 	free(r->job_id);
 	free(r->error_text);
 	free(r->path);
 	free(r);
+}
+
+void
+result_node_release(struct job_node *n)
+{
+	free(n->node_id);
+	free(n->status);
+	free(n->info);
+	free(n->timestamp);
+	free(n->log_path);
+	memset(n, 0, sizeof(*n));
 }
 
 int

@@ -16,6 +16,7 @@
 
 #include "analysis.h"
 #include "diag.h"
+#include "fleet.h"
 #include "job.h"
 #include "record.h"
 #include "result.h"
@@ -254,6 +255,7 @@ claim_findings(struct analysis *a, size_t before, int node)
 
 struct feed {
 	struct analysis	*a;
+	struct fleet	*fl;		/* which nodes stay listed */
 	const struct job_opts *o;
 	const struct job *j;
 	const struct logdir *logs;	/* or NULL */
@@ -309,6 +311,7 @@ feed_entry(void *ctx, const struct job_entry *e, size_t i)
 	}
 	analysis_set_job(a, job_format(fd->j), job_id(fd->j), &jn, 1);
 	free(jn.log_path);
+	fleet_node_done(fd->fl, before);
 }
 
 int
@@ -340,7 +343,10 @@ job_feed(struct job *j, struct analysis *a, const struct job_opts *o,
 		fd.age = fd.now - trig;
 	/* the nodes are read one at a time, never all held (job.h) */
 	analysis_set_job(a, job_format(j), job_id(j), NULL, 0);
+	fd.fl = fleet_new(a, JOB_MAX_LISTED_NODES);
 	rc = job_foreach(j, feed_entry, &fd, err);
+	fleet_finish(fd.fl);
+	fleet_free(fd.fl);
 	logdir_free(&logs);
 	return rc;
 }
@@ -349,10 +355,17 @@ int
 job_load(struct analysis *a, const char *path, const char *buf, size_t n,
     struct diag_err *err)
 {
+	return job_load_flags(a, path, buf, n, 0, err);
+}
+
+int
+job_load_flags(struct analysis *a, const char *path, const char *buf,
+    size_t n, int flags, struct diag_err *err)
+{
 	struct job *j;
 	int rc;
 
-	if ((rc = job_parse(path, buf, n, &j, err)) != 0)
+	if ((rc = job_parse_flags(path, buf, n, flags, &j, err)) != 0)
 		return rc;
 	rc = job_feed(j, a, NULL, err);
 	job_free(j);
@@ -375,8 +388,8 @@ job_set_age(struct input_result *r, long long age_s)
 /* ---- summary -------------------------------------------------------- */
 
 /* Status spellings: IN_PROGRESS, In-Progress and in progress are one. */
-static int
-same_status(const char *a, const char *b)
+int
+job_status_same(const char *a, const char *b)
 {
 	for (;;) {
 		while (*a == '_' || *a == '-' || *a == ' ')
@@ -398,7 +411,7 @@ count_key(struct job_count **v, size_t *n, const char *key, size_t add,
 	size_t i;
 
 	for (i = 0; i < *n; i++)
-		if (status ? same_status((*v)[i].key, key) :
+		if (status ? job_status_same((*v)[i].key, key) :
 		    strcmp((*v)[i].key, key) == 0) {
 			(*v)[i].n += add;
 			return;
@@ -434,6 +447,7 @@ node_weight(const struct job_node *jn)
 void
 job_summary_build(const struct input_result *r, struct job_summary *s)
 {
+	const struct node_summary *sm = &r->nodes_summarised;
 	size_t i;
 	unsigned char *timed_out;
 
@@ -466,6 +480,18 @@ job_summary_build(const struct input_result *r, struct job_summary *s)
 			s->ntimed_out += w;
 	}
 	free(timed_out);
+	/* the nodes only counted (result.h: node_summary) */
+	s->total += sm->n;
+	for (i = 0; i <= OUTCOME_NOT_ATTEMPTED; i++)
+		s->by_outcome[i] += sm->by_outcome[i];
+	for (i = 0; i < sm->nstatus; i++)
+		count_key(&s->by_status, &s->nstatus, sm->by_status[i].status,
+		    sm->by_status[i].n, 1);
+	for (i = 0; i < sm->ncause; i++)
+		count_key(&s->by_cause, &s->ncause, sm->by_cause[i].cause,
+		    sm->by_cause[i].n, 0);
+	s->ntimed_out += sm->ntimed_out;
+	s->ndisagree += sm->ndisagree;
 	if (s->nstatus > 1)
 		qsort(s->by_status, s->nstatus, sizeof(*s->by_status),
 		    cmp_count);

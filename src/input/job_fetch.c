@@ -2,6 +2,7 @@
 /*
  * job_fetch: the RainMaker OTA job API client (see http.h).
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "diag.h"
 #include "http.h"
 #include "sanitize.h"
+#include "spool.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -131,9 +133,38 @@ base_url(const char *api)
 	return xstrndup(api, n);
 }
 
+/* Writes v as json_dumps(JSON_INDENT(2)) does, every line after the first
+ * indented by ind more spaces: as it would be at that depth of a document
+ * dumped whole. */
+static int
+put_json(struct spool *out, const json_t *v, int ind, struct diag_err *err)
+{
+	char *s = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	    JSON_ENCODE_ANY);
+	struct strbuf sb = STRBUF_INIT;
+	const char *p, *nl;
+	int rc;
+
+	for (p = s; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		strbuf_add(&sb, p, (size_t)(nl - p) + 1);
+		strbuf_addf(&sb, "%*s", ind, "");
+	}
+	strbuf_addstr(&sb, p);
+	rc = spool_write(out, sb.buf, sb.len, err);
+	strbuf_release(&sb);
+	free(s);
+	return rc;
+}
+
+static int
+put_str(struct spool *out, const char *s, struct diag_err *err)
+{
+	return spool_write(out, s, strlen(s), err);
+}
+
 static int
 fetch_node(const struct rmaker_fetch *f, const char *base, struct budget *b,
-    char **json, size_t *len, struct diag_err *err)
+    struct spool *out, struct diag_err *err)
 {
 	char *nid = http_escape(f->node_id), *jid = http_escape(f->job_id);
 	char *url = xasprintf("%s/user/nodes/ota_status?node_id=%s"
@@ -154,8 +185,7 @@ fetch_node(const struct rmaker_fetch *f, const char *base, struct budget *b,
 		json_object_set_new(root, "node_id", json_string(f->node_id));
 	if (f->progress != NULL)
 		f->progress(f->progress_ctx, 1, 1, 1);
-	*json = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	*len = strlen(*json);
+	rc = put_json(out, root, 0, err);
 out:
 	json_decref(root);
 	free(url);
@@ -165,30 +195,135 @@ out:
 }
 
 /*
- * Appends the nodes of a page not seen before to list; returns how many.
- * seen is a JSON object used as a set of node ids (jansson's hash table).
- * A node without a string node_id cannot be told apart: it counts as new.
+ * The node ids of the walk so far, in memory that does not hold the ids:
+ * 16 bytes a node (its id's 64-bit FNV-1a hash, and where its text is in
+ * the spool).  Two ids with the same hash are told apart by reading the
+ * earlier node back from the spool, so no node is taken for another.
  */
-static size_t
-add_new_nodes(json_t *list, json_t *seen, json_t *nodes)
-{
-	size_t i, added = 0;
-	json_t *n;
+struct idslot {
+	uint64_t	 h;
+	uint64_t	 where;		/* offset << 24 | length; 0: empty */
+};
 
+struct idset {
+	struct idslot	*v;
+	size_t		 cap, len;	/* cap: a power of two, or 0 */
+};
+
+#define IDSET_LEN_MAX	((1u << 24) - 1)
+
+static uint64_t
+id_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+	return h;
+}
+
+static void
+idset_put(struct idslot *v, size_t cap, uint64_t h, uint64_t where)
+{
+	size_t i = (size_t)h & (cap - 1);
+
+	while (v[i].where != 0)
+		i = (i + 1) & (cap - 1);
+	v[i].h = h;
+	v[i].where = where;
+}
+
+static void
+idset_add(struct idset *s, uint64_t h, size_t off, size_t len)
+{
+	if ((s->len + 1) * 4 > s->cap * 3) {
+		size_t ncap = s->cap > 0 ? s->cap * 2 : 1024, i;
+		struct idslot *nv = xcalloc(ncap, sizeof(*nv));
+
+		for (i = 0; i < s->cap; i++)
+			if (s->v[i].where != 0)
+				idset_put(nv, ncap, s->v[i].h, s->v[i].where);
+		free(s->v);
+		s->v = nv;
+		s->cap = ncap;
+	}
+	idset_put(s->v, s->cap, h, (uint64_t)off << 24 |
+	    (len < IDSET_LEN_MAX ? len : IDSET_LEN_MAX));
+	s->len++;
+}
+
+/* Is the node written at where the node id?  A node that cannot be read
+   back counts as another: at worst a node is kept twice, never lost. */
+static int
+written_id_is(struct spool *sp, uint64_t where, const char *id)
+{
+	size_t off = (size_t)(where >> 24), len = (size_t)(where & IDSET_LEN_MAX);
+	char *buf = xmalloc(len + 1);
+	json_t *o = NULL, *v;
+	int same = 0;
+
+	if (spool_pread(sp, buf, len, off) == (long)len &&
+	    (o = json_loadb(buf, len, JSON_DISABLE_EOF_CHECK, NULL)) != NULL) {
+		v = json_object_get(o, "node_id");
+		same = json_is_string(v) && strcmp(json_string_value(v), id) ==
+		    0;
+	}
+	json_decref(o);
+	free(buf);
+	return same;
+}
+
+static int
+idset_has(const struct idset *s, struct spool *sp, uint64_t h,
+    const char *id)
+{
+	size_t i;
+
+	if (s->cap == 0)
+		return 0;
+	for (i = (size_t)h & (s->cap - 1); s->v[i].where != 0;
+	    i = (i + 1) & (s->cap - 1))
+		if (s->v[i].h == h && written_id_is(sp, s->v[i].where, id))
+			return 1;
+	return 0;
+}
+
+/*
+ * Writes the nodes of a page not seen before to out, as elements of the
+ * node list (*nodes_out counts them); returns 0 or DIAG_EIO.  A node
+ * without a string node_id cannot be told apart: it counts as new.
+ */
+static int
+add_new_nodes(struct spool *out, size_t *nodes_out, struct idset *seen,
+    json_t *nodes, size_t *added, struct diag_err *err)
+{
+	size_t i, off;
+	json_t *n;
+	int rc;
+
+	*added = 0;
 	json_array_foreach(nodes, i, n) {
 		json_t *id = json_is_object(n) ? json_object_get(n, "node_id") :
 		    NULL;
+		uint64_t h = 0;
 
 		if (json_is_string(id)) {
-			if (json_object_get(seen, json_string_value(id)) != NULL)
+			h = id_hash(json_string_value(id));
+			if (idset_has(seen, out, h, json_string_value(id)))
 				continue;
-			json_object_set_new(seen, json_string_value(id),
-			    json_true());
 		}
-		json_array_append(list, n);
-		added++;
+		if ((rc = put_str(out, *nodes_out > 0 ? ",\n    " : "\n    ",
+		    err)) != 0)
+			return rc;
+		off = spool_written(out);
+		if ((rc = put_json(out, n, 4, err)) != 0)
+			return rc;
+		if (json_is_string(id))
+			idset_add(seen, h, off, spool_written(out) - off);
+		(*nodes_out)++;
+		(*added)++;
 	}
-	return added;
+	return 0;
 }
 
 /* The page's next_id as a query value (owned), or NULL at the end. */
@@ -205,17 +340,16 @@ next_cursor(json_t *root)
 }
 
 int
-rmaker_fetch_job(const struct rmaker_fetch *f, char **json, size_t *len,
+rmaker_fetch_job(const struct rmaker_fetch *f, struct spool *out,
     struct diag_err *err)
 {
-	char *base = NULL, *jid = NULL, *start = NULL;
-	json_t *all = NULL, *list, *seen = NULL, *cursors = NULL;
+	char *base = NULL, *jid = NULL, *start = NULL, *tail = NULL;
+	json_t *groups = NULL, *cursors = NULL;
+	struct idset seen = { NULL, 0, 0 };
 	struct budget b;
-	size_t page, total = 0;
+	size_t page, total = 0, nnodes = 0;
 	int rc = 0;
 
-	*json = NULL;
-	*len = 0;
 	if (f->job_id == NULL || f->job_id[0] == '\0')
 		return diag_set(err, DIAG_EUSAGE, "", 0, 0, "no job id");
 	memset(&b, 0, sizeof(b));
@@ -228,16 +362,24 @@ rmaker_fetch_job(const struct rmaker_fetch *f, char **json, size_t *len,
 	if ((rc = http_url_allowed(base, err)) != 0)
 		goto out;
 	if (f->node_id != NULL) {
-		rc = fetch_node(f, base, &b, json, len, err);
+		rc = fetch_node(f, base, &b, out, err);
 		goto out;
 	}
 	jid = http_escape(f->job_id);
-	all = json_object();
-	list = json_array();
-	seen = json_object();
 	cursors = json_object();
-	json_object_set_new(all, "ota_job_id", json_string(f->job_id));
-	json_object_set_new(all, "node_ota_status", list);
+	/* the merged document is written as the pages come, never held: as
+	   json_dumps(JSON_INDENT(2)) wrote it whole ({"ota_job_id",
+	   "node_ota_status", "node_groups" of the first page, "total"}) */
+	{
+		json_t *id = json_string(f->job_id);
+
+		if ((rc = put_str(out, "{\n  \"ota_job_id\": ", err)) == 0 &&
+		    (rc = put_json(out, id, 2, err)) == 0)
+			rc = put_str(out, ",\n  \"node_ota_status\": [", err);
+		json_decref(id);
+		if (rc != 0)
+			goto out;
+	}
 
 	for (page = 1; ; page++) {
 		char *url;
@@ -275,16 +417,19 @@ rmaker_fetch_job(const struct rmaker_fetch *f, char **json, size_t *len,
 			    "\"node_ota_status\" array", base, page);
 			goto out;
 		}
-		added = add_new_nodes(list, seen, nodes);
+		if ((rc = add_new_nodes(out, &nnodes, &seen, nodes, &added,
+		    err)) != 0) {
+			json_decref(root);
+			goto out;
+		}
 		if ((tot = json_object_get(root, "total")) != NULL &&
 		    json_is_integer(tot) && json_integer_value(tot) > 0)
 			total = (size_t)json_integer_value(tot);
 		if ((tot = json_object_get(root, "node_groups")) != NULL &&
-		    json_object_get(all, "node_groups") == NULL)
-			json_object_set(all, "node_groups", tot);
+		    groups == NULL)
+			groups = json_incref(tot);
 		if (f->progress != NULL)
-			f->progress(f->progress_ctx, page,
-			    json_array_size(list), total);
+			f->progress(f->progress_ctx, page, nnodes, total);
 		free(start);
 		start = next_cursor(root);
 		json_decref(root);
@@ -297,7 +442,7 @@ rmaker_fetch_job(const struct rmaker_fetch *f, char **json, size_t *len,
 			    "%s/admin/otajob/status: page %zu repeats the "
 			    "next_id of an earlier page: the server's paging "
 			    "goes round in circles (%zu nodes so far)", base,
-			    page, json_array_size(list));
+			    page, nnodes);
 			goto out;
 		}
 		if (added == 0) {
@@ -305,20 +450,24 @@ rmaker_fetch_job(const struct rmaker_fetch *f, char **json, size_t *len,
 			    "%s/admin/otajob/status: page %zu has a next_id but "
 			    "no node not seen before: the server's paging does "
 			    "not advance (%zu nodes so far)", base, page,
-			    json_array_size(list));
+			    nnodes);
 			goto out;
 		}
 		json_object_set_new(cursors, start, json_true());
 	}
-	json_object_set_new(all, "total",
-	    json_integer((json_int_t)(total > json_array_size(list) ? total :
-	    json_array_size(list))));
-	*json = json_dumps(all, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	*len = strlen(*json);
+	if ((rc = put_str(out, nnodes > 0 ? "\n  ]" : "]", err)) != 0)
+		goto out;
+	if (groups != NULL && ((rc = put_str(out, ",\n  \"node_groups\": ",
+	    err)) != 0 || (rc = put_json(out, groups, 2, err)) != 0))
+		goto out;
+	tail = xasprintf(",\n  \"total\": %zu\n}", total > nnodes ? total :
+	    nnodes);
+	rc = put_str(out, tail, err);
 out:
-	json_decref(all);
-	json_decref(seen);
+	json_decref(groups);
+	free(seen.v);
 	json_decref(cursors);
+	free(tail);
 	free(start);
 	free(jid);
 	free(base);

@@ -335,6 +335,11 @@ input_write(struct jw *w, const struct input_result *r)
 		jw_array(w, in, "nodes", r->nnodes, node_elem, r, &ni, &first);
 		free(ni.start);
 		free(ni.idx);
+		/* only when there are some: a job under the limit reads as
+		   it always did */
+		if (r->nodes_summarised.n > 0)
+			jw_member(w, in, "nodes_summarised",
+			    report_util_nodes_summarised(r), &first);
 	}
 	jw_raw(w, "\n", 1);
 	jw_indent(w, in - 2);

@@ -7,6 +7,9 @@
  *    "message":..,"remedy":..,"session":N|null,"node":..|null,
  *    "primary":bool,"consequence_of":N|null}
  *   {"type":"error","path":..,"kind":"log","error":".."}
+ *   {"type":"nodes_summarised","path":..,"kind":"job","count":N,
+ *    "by_outcome":{..},"by_status":{..},"by_cause":{..},"timed_out":N,
+ *    "disagree":N,"findings":N,"errors":N}   (a job's nodes not listed)
  *
  * Every key is always present, in this order (null when absent), so lines
  * can be read with a fixed schema; otadiag-report(5) is the contract.
@@ -104,6 +107,19 @@ report_jsonl(FILE *fp, struct input_result *const *in, size_t n,
 		for (j = 0; j < r->nfindings; j++)
 			if (jsonl_put(fp, jsonl_finding(r, j)) != 0)
 				return DIAG_EIO;
+		if (r->kind == INPUT_JOB && r->nodes_summarised.n > 0) {
+			/* the nodes only counted, after the listed ones'
+			   findings */
+			e = json_object();
+			json_object_set_new(e, "type",
+			    json_string("nodes_summarised"));
+			json_object_set_new(e, "path", jsonl_str(r->path));
+			json_object_set_new(e, "kind", json_string("job"));
+			json_object_update_new(e,
+			    report_util_nodes_summarised(r));
+			if (jsonl_put(fp, e) != 0)
+				return DIAG_EIO;
+		}
 	}
 	if (fflush(fp) != 0 || ferror(fp))
 		return DIAG_EIO;

@@ -383,6 +383,39 @@ junit_suite(FILE *fp, const struct input_result *r, const struct report_opts *o,
 		if (fail)
 			s.failures++;
 	}
+	if (r->kind == INPUT_JOB && r->nodes_summarised.n > 0) {
+		/* the nodes only counted: one case for them all */
+		const struct node_summary *sm = &r->nodes_summarised;
+		size_t nbad = sm->by_outcome[OUTCOME_FAILED] +
+		    sm->by_outcome[OUTCOME_ROLLED_BACK], k;
+		int	 fail, want;
+
+		if (o != NULL && o->expect != NULL) {
+			want = outcome_from_name(o->expect);
+			nbad = sm->n - (want >= 0 ? sm->by_outcome[want] : 0);
+			fail = nbad > 0;
+		} else
+			fail = nbad > 0 && !(o != NULL && (o->fail_never ||
+			    (int)o->fail_on < 0));
+		strbuf_reset(&d);
+		strbuf_reset(&head);
+		for (k = 0; k <= OUTCOME_NOT_ATTEMPTED; k++)
+			if (sm->by_outcome[k] > 0)
+				strbuf_addf(&d, "outcome %s: %zu\n",
+				    outcome_name((enum outcome)k),
+				    sm->by_outcome[k]);
+		for (k = 0; k < sm->ncause; k++)
+			strbuf_addf(&d, "cause %s: %zu\n", sm->by_cause[k].cause,
+			    sm->by_cause[k].n);
+		strbuf_addf(&d, "findings folded: %zu\n", sm->nfindings);
+		strbuf_addf(&head, "%zu nodes summarised, not listed: %zu %s",
+		    sm->n, nbad, o != NULL && o->expect != NULL ?
+		    "not as expected" : "failed or rolled back");
+		junit_case(&s, "nodes summarised", fail ? "outcome" : NULL,
+		    head.buf, d.buf);
+		if (fail)
+			s.failures++;
+	}
 	junit_outcome(&s, r, o);
 
 	if (fp != NULL)

@@ -186,3 +186,36 @@ jw_member(struct jw *w, int indent, const char *key, json_t *v, int *first)
 	jw_value(w, v, indent);
 }
 
+/* The job nodes counted, not listed (result.h: node_summary). */
+json_t *
+report_util_nodes_summarised(const struct input_result *r)
+{
+	const struct node_summary *sm = &r->nodes_summarised;
+	json_t *o = json_object(), *by = json_object(), *bs = json_object(),
+	    *bc = json_object();
+	size_t k;
+
+	json_object_set_new(o, "count", json_integer((json_int_t)sm->n));
+	for (k = 0; k <= OUTCOME_NOT_ATTEMPTED; k++)
+		if (sm->by_outcome[k] > 0)
+			json_object_set_new(by, outcome_name((enum outcome)k),
+			    json_integer((json_int_t)sm->by_outcome[k]));
+	json_object_set_new(o, "by_outcome", by);
+	for (k = 0; k < sm->nstatus; k++)
+		json_object_set_new(bs, sm->by_status[k].status,
+		    json_integer((json_int_t)sm->by_status[k].n));
+	json_object_set_new(o, "by_status", bs);
+	for (k = 0; k < sm->ncause; k++)
+		json_object_set_new(bc, sm->by_cause[k].cause,
+		    json_integer((json_int_t)sm->by_cause[k].n));
+	json_object_set_new(o, "by_cause", bc);
+	json_object_set_new(o, "timed_out", json_integer((json_int_t)
+	    sm->ntimed_out));
+	json_object_set_new(o, "disagree", json_integer((json_int_t)
+	    sm->ndisagree));
+	json_object_set_new(o, "findings", json_integer((json_int_t)
+	    sm->nfindings));
+	json_object_set_new(o, "errors", json_integer((json_int_t)
+	    sm->nerrors));
+	return o;
+}

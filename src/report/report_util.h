@@ -49,6 +49,8 @@ int	 report_util_json_put(FILE *fp, json_t *obj, size_t flags);
  */
 struct input_result;
 int	*report_cons_links(const struct input_result *r);
+/* A job's nodes_summarised object (otadiag-report(5)), new reference. */
+json_t	*report_util_nodes_summarised(const struct input_result *r);
 
 /*
  * Streaming JSON: a report written as it is made, element by element,

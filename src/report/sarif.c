@@ -458,6 +458,35 @@ sarif_notification(const struct input_result *in, const char *cwd)
 	return n;
 }
 
+/* A job's nodes counted, not listed: results cover the listed ones. */
+static json_t *
+sarif_summarised(const struct input_result *in, const char *cwd)
+{
+	const struct node_summary *sm = &in->nodes_summarised;
+	struct strbuf	 sb = STRBUF_INIT;
+	json_t		*n;
+	size_t		 k;
+
+	strbuf_addf(&sb, "%s: %zu nodes summarised, not listed, with %zu "
+	    "finding%s:", strcmp(in->path, "-") == 0 ? "stdin" : in->path,
+	    sm->n, sm->nfindings, sm->nfindings == 1 ? "" : "s");
+	for (k = 0; k <= OUTCOME_NOT_ATTEMPTED; k++)
+		if (sm->by_outcome[k] > 0)
+			strbuf_addf(&sb, " %s %zu", outcome_name((enum outcome)k),
+			    sm->by_outcome[k]);
+	for (k = 0; k < sm->ncause; k++)
+		strbuf_addf(&sb, "%s %s %zu", k == 0 ? "; causes" : ",",
+		    sm->by_cause[k].cause, sm->by_cause[k].n);
+	n = json_pack("{s:s,s:o,s:[{s:{s:o}}],s:{s:s}}",
+	    "level", "note",
+	    "message", sarif_text(sb.buf, "nodes summarised"),
+	    "locations", "physicalLocation", "artifactLocation",
+	    sarif_artifact(in->path, cwd),
+	    "descriptor", "id", "nodes-summarised");
+	strbuf_release(&sb);
+	return n;
+}
+
 /*
  * The log is written as it is made: the rule descriptors first (one pass
  * over the findings finds them), then each result as it is built, so a
@@ -480,6 +509,9 @@ sarif_write(struct jw *w, struct input_result *const *in, size_t n,
 			json_array_append_new(notes, sarif_notification(in[i],
 			    cwd));
 		}
+		if (in[i]->kind == INPUT_JOB && in[i]->nodes_summarised.n > 0)
+			json_array_append_new(notes, sarif_summarised(in[i],
+			    cwd));
 		for (j = 0; j < in[i]->nfindings; j++)
 			(void)sarif_rule_index(&rs, in[i]->findings[j]);
 	}

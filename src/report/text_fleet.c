@@ -106,6 +106,29 @@ node_groups(FILE *fp, const struct input_result *r)
 	free(ids);
 }
 
+/* The nodes only counted (result.h: node_summary): one line for them. */
+static void
+summarised_nodes(FILE *fp, const struct input_result *r)
+{
+	const struct node_summary *sm = &r->nodes_summarised;
+	size_t i, k;
+
+	if (sm->n == 0)
+		return;
+	fprintf(fp, "    %-12s %zu node%s not listed (failed and rolled-back "
+	    "nodes are listed first):", "summarised", sm->n,
+	    sm->n == 1 ? "" : "s");
+	for (i = 0, k = 0; i <= OUTCOME_NOT_ATTEMPTED; i++)
+		if (sm->by_outcome[i] > 0)
+			fprintf(fp, "%s %s %zu", k++ > 0 ? "," : "",
+			    outcome_name((enum outcome)i), sm->by_outcome[i]);
+	for (i = 0; i < sm->ncause; i++)
+		fprintf(fp, "%s %s %zu", i == 0 ? "; causes" : ",",
+		    sm->by_cause[i].cause, sm->by_cause[i].n);
+	fprintf(fp, "; %zu finding%s folded\n", sm->nfindings,
+	    sm->nfindings == 1 ? "" : "s");
+}
+
 /* Findings that are no consequence, by diagnosis: rule, cause, severity. */
 struct fkey {
 	size_t		 idx;
@@ -204,9 +227,10 @@ diagnoses(FILE *fp, const struct input_result *r, const struct report_opts *o)
 		hidden_nodes += g[i].n;
 	if (shown < ng)
 		fprintf(fp, "  ... %zu more diagnos%s (%zu finding%s) not shown: "
-		    "--top 0 shows all, --format json lists every node\n",
+		    "--top 0 shows all%s\n",
 		    ng - shown, ng - shown == 1 ? "is" : "es", hidden_nodes,
-		    hidden_nodes == 1 ? "" : "s");
+		    hidden_nodes == 1 ? "" : "s", r->nodes_summarised.n > 0 ?
+		    "" : ", --format json lists every node");
 	free(k);
 	free(g);
 	free(nodes);
@@ -217,8 +241,17 @@ void
 report_text_job(FILE *fp, const struct input_result *r,
     const struct report_opts *o)
 {
-	fprintf(fp, "  job %s: %zu node%s\n", r->job_id != NULL ? r->job_id :
-	    "(no id)", r->nnodes, r->nnodes == 1 ? "" : "s");
+	const struct node_summary *sm = &r->nodes_summarised;
+	size_t all = r->nnodes + sm->n;
+
+	if (sm->n == 0)
+		fprintf(fp, "  job %s: %zu node%s\n", r->job_id != NULL ?
+		    r->job_id : "(no id)", r->nnodes, r->nnodes == 1 ? "" : "s");
+	else
+		fprintf(fp, "  job %s: %zu nodes, %zu listed, %zu summarised\n",
+		    r->job_id != NULL ? r->job_id : "(no id)", all, r->nnodes,
+		    sm->n);
 	node_groups(fp, r);
+	summarised_nodes(fp, r);
 	diagnoses(fp, r, o);
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "http.h"
+#include "spool.h"
 
 extern char **environ;
 
@@ -464,20 +465,20 @@ Test(http, request_budget_ends_an_endless_walk)
 {
 	struct rmaker_fetch f;
 	struct diag_err err;
-	char *json = NULL;
-	size_t len = 0;
+	struct spool *sp;
 
+	cr_assert_eq(spool_new(&sp, &err), 0, "%s", err.text);
 	memset(&f, 0, sizeof(f));
 	f.api = api_for("http", "endless");
 	f.job_id = "job-fleet-1";
 	f.http.auth = TOKEN;
 	f.http.retries = -1;
 	f.max_requests = 5;
-	cr_expect_eq(rmaker_fetch_job(&f, &json, &len, &err), DIAG_ELIMIT);
-	cr_expect_null(json);
+	cr_expect_eq(rmaker_fetch_job(&f, sp, &err), DIAG_ELIMIT);
 	cr_expect_not_null(strstr(err.text, "after 5 requests"), "%s",
 	    err.text);
 	cr_expect_eq(server_hits("endless"), 5);
+	spool_free(sp);
 }
 
 /* --max-requests is that budget, end to end: the command stops after

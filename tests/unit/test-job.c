@@ -10,10 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "analysis.h"
 #include "job.h"
 #include "matcher.h"
+#include "proc.h"
 #include "result.h"
 #include "ruleset.h"
 
@@ -690,5 +692,204 @@ Test(job, large_job_read_in_bounded_memory)
 	cr_assert_eq(job_foreach(j, count_entry, &n, &err), 0, "%s", err.text);
 	cr_expect_eq(n, 300001);
 	job_free(j);
+	free(text);
+}
+
+/* A job of nsucc successful nodes, then nfail failed ones whose
+   additional_info is an invalid image (cause invalid-image). */
+static char *
+fleet_text(size_t nsucc, size_t nfail, size_t *len)
+{
+	size_t cap = (nsucc + nfail) * 160 + 64, i;
+	char *text = malloc(cap);
+
+	cr_assert_not_null(text);
+	*len = (size_t)snprintf(text, cap, "{\"ota_job_id\": \"fleet\", "
+	    "\"node_ota_status\": [\n");
+	for (i = 0; i < nsucc + nfail; i++)
+		*len += (size_t)snprintf(text + *len, cap - *len,
+		    "%s{\"node_id\": \"n%06zu\", \"status\": \"%s\"%s}\n",
+		    i > 0 ? "," : "", i, i < nsucc ? "success" : "failed",
+		    i < nsucc ? "" : ", \"additional_info\": \"Image "
+		    "validation failed: invalid magic byte\"");
+	*len += (size_t)snprintf(text + *len, cap - *len, "]}\n");
+	return text;
+}
+
+static struct input_result *
+analyse_text(struct env *e, const char *text, size_t len)
+{
+	struct diag_err err;
+	struct job *j;
+	struct analysis *a;
+	struct input_result *r;
+
+	cr_assert_eq(job_parse("fleet.json", text, len, &j, &err), 0, "%s",
+	    err.text);
+	a = analysis_new(e->rs, e->m, "fleet.json", NULL);
+	cr_assert_eq(job_feed(j, a, NULL, &err), 0, "%s", err.text);
+	analysis_finish(a);
+	r = analysis_take_result(a);
+	analysis_free(a);
+	job_free(j);
+	return r;
+}
+
+/* Every listed node's primary finding is its own, and every finding
+   belongs to a listed node. */
+static void
+expect_links(const struct input_result *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nnodes; i++)
+		(void)cause_of(r, &r->nodes[i]);
+	for (i = 0; i < r->nfindings; i++) {
+		cr_assert_geq(r->findings[i]->node, 0);
+		cr_assert_lt((size_t)r->findings[i]->node, r->nnodes);
+		cr_assert_eq(r->findings[i]->pos, i);
+	}
+}
+
+/*
+ * A job of more nodes than JOB_MAX_LISTED_NODES lists that many; the
+ * failed nodes come first even when they are read last, and the others
+ * are counted by outcome and status, none lost: the fleet summary adds
+ * up to every node.
+ */
+Test(job, nodes_beyond_the_limit_are_summarised, .timeout = 120)
+{
+	const size_t nsucc = JOB_MAX_LISTED_NODES + 2000, nfail = 3000;
+	struct env e;
+	struct input_result *r;
+	struct job_summary s;
+	size_t len, i, failed = 0;
+	char *text = fleet_text(nsucc, nfail, &len);
+
+	env_init(&e);
+	r = analyse_text(&e, text, len);
+	cr_expect_eq(r->nnodes, JOB_MAX_LISTED_NODES);
+	cr_expect_eq(r->nodes_summarised.n, nsucc + nfail -
+	    JOB_MAX_LISTED_NODES);
+	cr_expect_eq(r->nodes_summarised.by_outcome[OUTCOME_SUCCESS],
+	    r->nodes_summarised.n);
+	for (i = 0; i < r->nnodes; i++)
+		if (r->nodes[i].outcome == OUTCOME_FAILED)
+			failed++;
+	cr_expect_eq(failed, nfail, "every failed node is listed");
+	/* listed nodes keep their input order */
+	for (i = 1; i < r->nnodes; i++)
+		cr_assert_lt(strcmp(r->nodes[i - 1].node_id,
+		    r->nodes[i].node_id), 0);
+	expect_links(r);
+	cr_expect_eq(r->outcome, OUTCOME_FAILED);
+	cr_assert_not_null(r->primary);
+	cr_expect_str_eq(r->primary->cause, "invalid-image");
+	job_summary_build(r, &s);
+	cr_expect_eq(s.total, nsucc + nfail);
+	cr_expect_eq(s.by_outcome[OUTCOME_SUCCESS], nsucc);
+	cr_expect_eq(s.by_outcome[OUTCOME_FAILED], nfail);
+	job_summary_release(&s);
+	result_free(r);
+	free(text);
+	env_free(&e);
+}
+
+/* More failed nodes than the limit: the first ones are listed, the rest
+   counted under their cause with their findings folded, and what is
+   kept stays bounded. */
+Test(job, failed_nodes_beyond_the_limit_are_counted_by_cause,
+    .timeout = 120)
+{
+	const size_t nfail = JOB_MAX_LISTED_NODES + 500;
+	struct env e;
+	struct input_result *r;
+	struct job_summary s;
+	size_t len, i;
+	char *text = fleet_text(0, nfail, &len);
+
+	env_init(&e);
+	r = analyse_text(&e, text, len);
+	cr_expect_eq(r->nnodes, JOB_MAX_LISTED_NODES);
+	cr_expect_str_eq(r->nodes[0].node_id, "n000000");
+	cr_expect_eq(r->nodes_summarised.n, 500);
+	cr_expect_eq(r->nodes_summarised.by_outcome[OUTCOME_FAILED], 500);
+	cr_expect_geq(r->nodes_summarised.nfindings, 500);
+	cr_expect_leq(r->nfindings, 4 * JOB_MAX_LISTED_NODES);
+	cr_assert_eq(r->nodes_summarised.ncause, 1);
+	cr_expect_str_eq(r->nodes_summarised.by_cause[0].cause,
+	    "invalid-image");
+	cr_expect_eq(r->nodes_summarised.by_cause[0].n, 500);
+	expect_links(r);
+	job_summary_build(r, &s);
+	cr_expect_eq(s.total, nfail);
+	for (i = 0; i < s.ncause; i++)
+		if (strcmp(s.by_cause[i].key, "invalid-image") == 0)
+			cr_expect_eq(s.by_cause[i].n, nfail);
+	job_summary_release(&s);
+	result_free(r);
+	free(text);
+	env_free(&e);
+}
+
+/* What a user sees of a job beyond the limit, in every report format: the
+   count of nodes not listed, and what they were. */
+Test(job, summarised_nodes_in_every_report, .timeout = 300)
+{
+	const size_t nfail = JOB_MAX_LISTED_NODES + 300;
+	char path[] = "/tmp/otadiag-fleet-XXXXXX";
+	size_t len;
+	char *text = fleet_text(0, nfail, &len);
+	int fd = mkstemp(path);
+	struct proc_out o;
+	const char *json[] = { "job", "--format", "json", path, NULL };
+	const char *txt[] = { "job", "--format", "text", path, NULL };
+	const char *jsonl[] = { "job", "--format", "jsonl", path, NULL };
+	const char *junit[] = { "job", "--format", "junit", path, NULL };
+	const char *sarif[] = { "job", "--format", "sarif", path, NULL };
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, text, len), (ssize_t)len);
+	close(fd);
+
+	o = proc_run(json);
+	cr_expect_eq(o.status, 1, "%s", o.err);
+	cr_expect_not_null(strstr(o.out, "\"nodes_summarised\": {\n"
+	    "        \"count\": 300,"), "%.2000s", strrchr(o.out, '[') );
+	cr_expect_not_null(strstr(o.out, "\"invalid-image\": 300"));
+	proc_out_free(&o);
+
+	o = proc_run(txt);
+	cr_expect_not_null(strstr(o.out, "job fleet: 10300 nodes, 10000 "
+	    "listed, 300 summarised\n"), "%.600s", o.out);
+	cr_expect_not_null(strstr(o.out, "    summarised   300 nodes not "
+	    "listed (failed and rolled-back nodes are listed first): failed "
+	    "300; causes invalid-image 300;"), "%.600s", o.out);
+	cr_expect_not_null(strstr(o.out, "note: 300 of the job's 10300 nodes "
+	    "are summarised"));
+	cr_expect_not_null(strstr(o.out, "job fleet (rainmaker-job): 10300 "
+	    "nodes\n  outcome     failed 10300\n"), "%s",
+	    strstr(o.out, "job fleet ("));
+	proc_out_free(&o);
+
+	o = proc_run(jsonl);
+	cr_expect_not_null(strstr(o.out, "{\"type\":\"nodes_summarised\","
+	    "\"path\":\""), "%s", o.err);
+	cr_expect_not_null(strstr(o.out, "\"count\":300,\"by_outcome\":"
+	    "{\"failed\":300}"));
+	proc_out_free(&o);
+
+	o = proc_run(junit);
+	cr_expect_not_null(strstr(o.out, "name=\"nodes summarised\""));
+	cr_expect_not_null(strstr(o.out, "300 nodes summarised, not listed: "
+	    "300 failed or rolled back"));
+	proc_out_free(&o);
+
+	o = proc_run(sarif);
+	cr_expect_not_null(strstr(o.out, "\"nodes-summarised\""));
+	cr_expect_not_null(strstr(o.out, "300 nodes summarised, not listed"));
+	proc_out_free(&o);
+
+	unlink(path);
 	free(text);
 }
