@@ -703,6 +703,7 @@ struct needle_hits {
 	unsigned long	*hits;		/* per rule: lines holding a needle */
 	unsigned long	*matched;	/* ... of them, lines it matched */
 	unsigned long	 nlines;
+	uint32_t	*cand;		/* a line's candidates, one per rule */
 	struct record_parser *parser;
 	struct matcher	*m;
 	const struct ruleset *rs;
@@ -715,16 +716,15 @@ hits_line(void *ctx, const char *line, size_t len, unsigned flags)
 	struct record rec;
 	struct match mt;
 	const uint32_t *idx;
-	uint32_t cand[1024];
+	uint32_t *cand = h->cand;
 	size_t n, k;
 
 	(void)flags;
 	h->nlines++;
 	record_parse(h->parser, h->nlines, line, len, 0, &rec);
+	/* at most one per rule; copied, as a rule's run reuses idx */
 	n = matcher_candidates(h->m, &rec, &idx);
-	if (n > sizeof(cand) / sizeof(cand[0]))
-		n = sizeof(cand) / sizeof(cand[0]);
-	memcpy(cand, idx, n * sizeof(*cand));	/* the next pass reuses idx */
+	memcpy(cand, idx, n * sizeof(*cand));
 	for (k = 0; k < n; k++) {
 		h->hits[cand[k]]++;
 		if (matcher_run_rule(h->m, ruleset_get(h->rs, cand[k]), &rec,
@@ -750,6 +750,7 @@ count_hits(struct needle_hits *h, const char *path)
 	}
 	ls = linesplit_new(0);
 	h->parser = record_parser_new();
+	h->cand = xcalloc(ruleset_count(h->rs) + 1, sizeof(*h->cand));
 	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
 		linesplit_feed(ls, buf, n, hits_line, h);
 	linesplit_flush(ls, hits_line, h);
@@ -759,6 +760,7 @@ count_hits(struct needle_hits *h, const char *path)
 	fclose(fp);
 	linesplit_free(ls);
 	record_parser_free(h->parser);
+	free(h->cand);
 	return bad ? -1 : 0;
 }
 
