@@ -95,7 +95,8 @@ void	 escape_init(struct escape_scan *sc, const char *s, size_t n,
 int	 escape_next(struct escape_scan *sc, struct escape_tok *tok);
 /*
  * Length of the run of plain text at the start of s[0..n): printable ASCII
- * that starts no escape, printed or real (not '[', '<', '\\', '^').  When
+ * that starts no escape, printed or real ('[', '<', '\\', '^' only where
+ * no printed form such as "[0;31m" or "<0x1b>" starts at them).  When
  * it is n, the scanner would return the whole of s as one ESCAPE_TEXT
  * token with nothing in it to strip or to show otherwise: a caller may
  * take s as it is (the fast path of a log line).

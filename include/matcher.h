@@ -12,6 +12,7 @@
 #define OTADIAG_MATCHER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 #include "record.h"
@@ -63,6 +64,14 @@ int	 matcher_run(struct matcher *m, const struct record *rec,
 					   coredump_needle: a crash or core
 					   dump line may start here */
 unsigned matcher_prefilter(struct matcher *m, const struct record *rec);
+/*
+ * The prefilter pass alone, as matcher_prefilter(): the rules (ruleset
+ * indices, *idx borrowed until the next call, unordered) one of whose
+ * needles rec's text holds; rules without a needle are not among them.
+ * For `rules check --log`, which measures how often each needle hits.
+ */
+size_t	 matcher_candidates(struct matcher *m, const struct record *rec,
+	    const uint32_t **idx);
 /* Matches one rule only (rules test); 1 match, 0 no match, <0 limit hit. */
 int	 matcher_run_rule(struct matcher *m, const struct rule *r,
 	    const struct record *rec, struct match *out);

@@ -191,7 +191,12 @@ struct rule {
 	const char	*levels;	/* allowed levels, or NULL for any */
 	const char	*tag_pattern;	/* or NULL */
 	const char	*field;		/* job field name constraint, or NULL */
-	const char	*needle;	/* literal prefilter, or NULL */
+	const char	*needle;	/* the "needle" field as written, or NULL */
+	const char	**needles;	/* every prefilter literal: the needle,
+					   or the "needles" list (any of them) */
+	size_t		 nneedles;	/* 0: the pattern runs on every line */
+	const char	*needle_note;	/* why a short or common needle is
+					   needed (rules check), or NULL */
 	const char	*pattern;	/* NULL for RULE_FORM_STAGE and _SESSION */
 	const char	**ignore;
 	size_t		 nignore;

@@ -303,6 +303,8 @@ put_rule(struct gen *g, FILE *fp, const struct rule *x)
 	F_STR(tag_pattern);
 	F_STR(field);
 	F_STR(needle);
+	F_STRV(needles, nneedles);
+	F_STR(needle_note);
 	F_STR(pattern);
 	F_STRV(ignore, nignore);
 	F_STR(message);

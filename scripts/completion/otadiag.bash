@@ -162,8 +162,10 @@ _otadiag()
 		elif [ "$sub" = list ] && [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "$rulesopts --format --ids
 			    --help" -- "$cur"))
-		elif { [ "$sub" = test ] || [ "$sub" = check ]; } &&
-		    [[ $cur == -* ]]; then
+		elif [ "$sub" = check ] && [[ $cur == -* ]]; then
+			COMPREPLY=($(compgen -W "$rulesopts --log --max-miss
+			    --help" -- "$cur"))
+		elif [ "$sub" = test ] && [[ $cur == -* ]]; then
 			COMPREPLY=($(compgen -W "$rulesopts --help" -- "$cur"))
 		elif [ "$sub" = show ]; then
 			COMPREPLY=($(compgen -W "$(_otadiag_rule_ids)" -- "$cur"))

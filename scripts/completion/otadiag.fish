@@ -75,6 +75,8 @@ complete -c otadiag -n "__fish_seen_subcommand_from rules; and not __fish_seen_s
 complete -c otadiag -n "__fish_seen_subcommand_from show" -a '(otadiag rules list --ids 2>/dev/null)'
 complete -c otadiag -n "__fish_seen_subcommand_from test check" -F
 complete -c otadiag -n "__fish_seen_subcommand_from list" -l ids
+complete -c otadiag -n "__fish_seen_subcommand_from check" -l log -r -F
+complete -c otadiag -n "__fish_seen_subcommand_from check" -l max-miss -x
 complete -c otadiag -n "__fish_seen_subcommand_from list" -l format -x -a 'text json'
 
 # explain

@@ -10,6 +10,7 @@
  *   otadiag rules model
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "cmd.h"
 #include "diag.h"
 #include "frames.h"
+#include "linesplit.h"
 #include "matcher.h"
 #include "model.h"
 #include "record.h"
@@ -45,10 +47,29 @@ static const struct cli_option list_options[] = {
 	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
 };
 
+struct check_opts {
+	const char	*log;
+	int		 max_rate;
+};
+
+#define CHECK_ROWS \
+	{"log", 0, "file", offsetof(struct check_opts, log), cli_set_string, \
+	    0, 0, "measure each needle's hit rate on this log's lines"}, \
+	{"max-miss", 0, "pct", offsetof(struct check_opts, max_rate), \
+	    cli_set_int, 0, 100, "share of lines a needle may bring its " \
+	    "pattern to in vain (1)"}
+
+static const struct cli_option check_options[] = {
+	CHECK_ROWS,
+	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
+};
+
 /* For 'otadiag rules --help': every subcommand's own options. */
 static const struct cli_option rules_options[] = {
 	{NULL, 0, NULL, 0, NULL, 0, 0, " list:"},
 	LIST_ROWS,
+	{NULL, 0, NULL, 0, NULL, 0, 0, " check:"},
+	CHECK_ROWS,
 	{NULL, 0, NULL, 0, NULL, 0, 0, NULL},
 };
 
@@ -60,14 +81,14 @@ static const struct cli_option rules_options[] = {
     "usage: otadiag rules test [--rules path] [--no-default-rules]\n" \
     "                          [--generic-only] [path...]\n"
 #define RULES_USAGE_CHECK \
-    "usage: otadiag rules check [--rules path] [--no-default-rules]\n" \
-    "                           [--generic-only] [path...]\n"
+    "usage: otadiag rules check [--log file] [--max-miss pct] [--rules path]\n" \
+    "                           [--no-default-rules] [--generic-only] [path...]\n"
 #define RULES_USAGE_FIELDS "usage: otadiag rules fields\n"
 #define RULES_USAGE_MODEL "usage: otadiag rules model\n"
 #define RULES_EXITS \
     "Exit status:\n" \
     "  0  success; for test, every example passed\n" \
-    "  1  a rule example failed (test)\n" \
+    "  1  a rule example failed (test), a needle was rejected (check)\n" \
     "  2  usage error, no such rule (show), or a rule set that does not load"
 
 static const struct cli_spec rules_spec = {
@@ -112,9 +133,13 @@ static const struct cli_spec test_spec = {
 static const struct cli_spec check_spec = {
 	.name = "rules check", .usage = RULES_USAGE_CHECK,
 	.about =
-    "Loads the rules strictly, compiles them and warns about missing or\n"
-    "short needles and missing no_match examples.\n",
-	.exits = RULES_EXITS, .page = "otadiag-rules(1)",
+    "Loads the rules strictly, compiles them, warns about missing needles\n"
+    "and no_match examples and rejects needles shorter than 4 bytes; with\n"
+    "--log, also needles that bring their pattern to more than --max-miss\n"
+    "percent of the log's lines in vain (unless the rule's needle_note says\n"
+    "why).\n",
+	.options = check_options, .exits = RULES_EXITS,
+	.page = "otadiag-rules(1)",
 };
 
 static const struct cli_spec fields_spec = {
@@ -201,6 +226,15 @@ cmd_rules_list(const struct cmd *cmd, int argc, char **argv)
 			    "text" : "message"));
 			json_object_set_new(o, "needle", r->needle != NULL ?
 			    json_string(r->needle) : json_null());
+			{
+				json_t *nv = json_array();
+				size_t k;
+
+				for (k = 0; k < r->nneedles; k++)
+					json_array_append_new(nv,
+					    json_string(r->needles[k]));
+				json_object_set_new(o, "needles", nv);
+			}
 			json_object_set_new(o, "target", json_string(
 			    r->targets == (RULE_TARGET_LOG | RULE_TARGET_JOB) ?
 			    "any" : r->targets == RULE_TARGET_JOB ? "job" :
@@ -273,6 +307,16 @@ cmd_rules_show(const struct cmd *cmd, int argc, char **argv)
 	printf("origin:    %s:%ld\n", r->origin, r->origin_line);
 	if (r->needle != NULL)
 		printf("needle:    %s\n", r->needle);
+	else if (r->nneedles > 0) {
+		size_t k;
+
+		printf("needles:   ");
+		for (k = 0; k < r->nneedles; k++)
+			printf("%s%s", k > 0 ? " | " : "", r->needles[k]);
+		printf("\n");
+	}
+	if (r->needle_note != NULL)
+		printf("note:      %s\n", r->needle_note);
 	if (r->form == RULE_FORM_FRAMES)
 		printf("matched:   a crash's decoded stack (frames)\n");
 	else if (r->targets == 0)
@@ -345,8 +389,8 @@ cmd_rules_show(const struct cmd *cmd, int argc, char **argv)
  */
 static struct ruleset *
 load_compiled(const struct cli_spec *spec, const struct cmd *cmd,
-    struct cli_common *c, int argc, char **argv, struct matcher **m,
-    int *status)
+    void *ctx, struct cli_common *c, int argc, char **argv,
+    struct matcher **m, int *status)
 {
 	struct ruleset *rs;
 	struct diag_err err;
@@ -354,7 +398,7 @@ load_compiled(const struct cli_spec *spec, const struct cmd *cmd,
 
 	*m = NULL;
 	cli_common_init(c);
-	if ((*status = parse_sub(spec, cmd, NULL, c, argc, argv, 0, -1,
+	if ((*status = parse_sub(spec, cmd, ctx, c, argc, argv, 0, -1,
 	    &nops)) >= 0)
 		return NULL;
 	*status = EXIT_USAGE;
@@ -453,6 +497,18 @@ on_stage(void *ctx, const struct record *rec, const struct match *m)
 
 /* Rule r on an example: 1 if it matches (a stage rule: a marker of its
    stage matches), filling mt for pattern rules. */
+/* Whether text holds one of r's needles. */
+static int
+has_needle(const struct rule *r, const char *text)
+{
+	size_t k;
+
+	for (k = 0; k < r->nneedles; k++)
+		if (icontains(text, r->needles[k]))
+			return 1;
+	return 0;
+}
+
 static int
 example_matches(struct matcher *m, const struct rule *r,
     const struct record *rec, struct match *mt)
@@ -543,7 +599,7 @@ cmd_rules_test(const struct cmd *cmd, int argc, char **argv)
 	size_t i, k, c, nfail = 0, nex = 0, ntested = 0;
 	int user, status;
 
-	if ((rs = load_compiled(&test_spec, cmd, &o, argc, argv, &m,
+	if ((rs = load_compiled(&test_spec, cmd, NULL, &o, argc, argv, &m,
 	    &status)) == NULL)
 		return status;
 	user = o.nrule_paths > 0;
@@ -577,10 +633,12 @@ cmd_rules_test(const struct cmd *cmd, int argc, char **argv)
 
 			nex++;
 			example_record(p, r, x, &rec);
-			if (r->needle != NULL && !icontains(rec.text, r->needle)) {
+			if (r->nneedles > 0 && !has_needle(r, rec.text)) {
 				printf("FAIL %s (%s:%ld): match example %zu does not "
-				    "contain the needle '%s': %s\n", r->id, r->origin,
-				    r->origin_line, k + 1, r->needle, x->line);
+				    "contain %s '%s': %s\n", r->id, r->origin,
+				    r->origin_line, k + 1, r->nneedles > 1 ?
+				    "any of the needles, e.g." : "the needle",
+				    r->needles[0], x->line);
 				nfail++;
 			}
 			if (!example_matches(m, r, &rec, &mt)) {
@@ -640,18 +698,100 @@ cmd_rules_test(const struct cmd *cmd, int argc, char **argv)
 	return nfail > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
+/* rules check --log: how often each rule's needles hit a log's lines. */
+struct needle_hits {
+	unsigned long	*hits;		/* per rule: lines holding a needle */
+	unsigned long	*matched;	/* ... of them, lines it matched */
+	unsigned long	 nlines;
+	uint32_t	*cand;		/* a line's candidates, one per rule */
+	struct record_parser *parser;
+	struct matcher	*m;
+	const struct ruleset *rs;
+};
+
+static int
+hits_line(void *ctx, const char *line, size_t len, unsigned flags)
+{
+	struct needle_hits *h = ctx;
+	struct record rec;
+	struct match mt;
+	const uint32_t *idx;
+	uint32_t *cand = h->cand;
+	size_t n, k;
+
+	(void)flags;
+	h->nlines++;
+	record_parse(h->parser, h->nlines, line, len, 0, &rec);
+	/* at most one per rule; copied, as a rule's run reuses idx */
+	n = matcher_candidates(h->m, &rec, &idx);
+	memcpy(cand, idx, n * sizeof(*cand));
+	for (k = 0; k < n; k++) {
+		h->hits[cand[k]]++;
+		if (matcher_run_rule(h->m, ruleset_get(h->rs, cand[k]), &rec,
+		    &mt) == 1)
+			h->matched[cand[k]]++;
+	}
+	return 0;
+}
+
+/* Counts into h the needle hits of every line of path; 0 or -1. */
+static int
+count_hits(struct needle_hits *h, const char *path)
+{
+	FILE *fp = fopen(path, "rb");
+	struct linesplit *ls;
+	char buf[65536];
+	size_t n;
+	int bad;
+
+	if (fp == NULL) {
+		diag_input_error(path, "%s", strerror(errno));
+		return -1;
+	}
+	ls = linesplit_new(0);
+	h->parser = record_parser_new();
+	h->cand = xcalloc(ruleset_count(h->rs) + 1, sizeof(*h->cand));
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		linesplit_feed(ls, buf, n, hits_line, h);
+	linesplit_flush(ls, hits_line, h);
+	bad = ferror(fp);
+	if (bad)
+		diag_input_error(path, "%s", strerror(errno));
+	fclose(fp);
+	linesplit_free(ls);
+	record_parser_free(h->parser);
+	free(h->cand);
+	return bad ? -1 : 0;
+}
+
 static int
 cmd_rules_check(const struct cmd *cmd, int argc, char **argv)
 {
 	struct cli_common o;
+	struct check_opts co = {NULL, 1};
+	struct needle_hits h;
 	struct ruleset *rs;
 	struct matcher *m;
-	size_t i, nwarn = 0, nchecked = 0;
+	size_t i, k, nwarn = 0, nchecked = 0, nrejected = 0;
 	int status;
 
-	if ((rs = load_compiled(&check_spec, cmd, &o, argc, argv, &m,
+	if ((rs = load_compiled(&check_spec, cmd, &co, &o, argc, argv, &m,
 	    &status)) == NULL)
 		return status;
+	memset(&h, 0, sizeof(h));
+	if (co.log != NULL) {
+		h.hits = xcalloc(ruleset_count(rs) + 1, sizeof(*h.hits));
+		h.matched = xcalloc(ruleset_count(rs) + 1, sizeof(*h.matched));
+		h.m = m;
+		h.rs = rs;
+		if (count_hits(&h, co.log) != 0) {
+			free(h.hits);
+			free(h.matched);
+			matcher_free(m);
+			ruleset_free(rs);
+			return EXIT_INPUT;
+		}
+	}
 	for (i = 0; i < ruleset_count(rs); i++) {
 		const struct rule *r = ruleset_get(rs, i);
 
@@ -659,17 +799,41 @@ cmd_rules_check(const struct cmd *cmd, int argc, char **argv)
 		if (o.nrule_paths > 0 && !r->user)
 			continue;
 		nchecked++;
-		if (r->trigger >= 0 || r->targets == 0) {
+		if (r->trigger >= 0 || r->targets == 0 ||
+		    r->form == RULE_FORM_FRAMES) {
 			/* fired by markers or the session model: no needle */
-		} else if (r->needle == NULL) {
+		} else if (r->nneedles == 0) {
 			printf("%s:%ld: warning: rule '%s' has no needle: its pattern "
 			    "runs on every line\n", r->origin, r->origin_line, r->id);
 			nwarn++;
-		} else if (strlen(r->needle) < 4) {
-			printf("%s:%ld: warning: rule '%s': needle '%s' is shorter "
-			    "than 4 bytes\n", r->origin, r->origin_line, r->id,
-			    r->needle);
-			nwarn++;
+		} else if (r->needle_note == NULL) {
+			for (k = 0; k < r->nneedles; k++)
+				if (strlen(r->needles[k]) < 4)
+					break;
+			if (k < r->nneedles) {
+				printf("%s:%ld: error: rule '%s': needle '%s' is "
+				    "shorter than 4 bytes: make it longer or say why "
+				    "in needle_note\n", r->origin, r->origin_line,
+				    r->id, r->needles[k]);
+				nrejected++;
+			}
+			/* a needle that brings the pattern to many lines it
+			   does not match: the cost the prefilter is there to
+			   save (lines the rule matches are its work) */
+			if (h.nlines > 0 && (r->targets & RULE_TARGET_LOG) &&
+			    (h.hits[i] - h.matched[i]) * 100.0 >
+			    (double)co.max_rate * (double)h.nlines) {
+				printf("%s:%ld: error: rule '%s': its needles hit "
+				    "%.1f %% of the lines of %s, its pattern matches "
+				    "%.1f %% (at most %d %% may be misses): make them "
+				    "more selective (needles) or say why in "
+				    "needle_note\n", r->origin, r->origin_line,
+				    r->id, 100.0 * (double)h.hits[i] /
+				    (double)h.nlines, co.log, 100.0 *
+				    (double)h.matched[i] / (double)h.nlines,
+				    co.max_rate);
+				nrejected++;
+			}
 		}
 		if (r->kind == RULE_KIND_RULE && r->nno_match == 0) {
 			printf("%s:%ld: warning: rule '%s' has no no_match example\n",
@@ -677,11 +841,22 @@ cmd_rules_check(const struct cmd *cmd, int argc, char **argv)
 			nwarn++;
 		}
 	}
-	printf("%zu rules and markers checked, %zu warnings\n", nchecked,
-	    nwarn);
+	if (co.log != NULL) {
+		unsigned long any = 0;
+
+		for (i = 0; i < ruleset_count(rs); i++)
+			any += h.hits[i];
+		printf("%s: %lu lines, %lu needle hits (%.2f per line)\n",
+		    co.log, h.nlines, any, h.nlines > 0 ? (double)any /
+		    (double)h.nlines : 0.0);
+	}
+	printf("%zu rules and markers checked, %zu warnings, %zu needles "
+	    "rejected\n", nchecked, nwarn, nrejected);
+	free(h.hits);
+	free(h.matched);
 	matcher_free(m);
 	ruleset_free(rs);
-	return EXIT_OK;
+	return nrejected > 0 ? EXIT_FINDINGS : EXIT_OK;
 }
 
 /* The rule fields, then the cause table and the stages markers announce. */

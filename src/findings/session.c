@@ -239,6 +239,21 @@ session_retire(struct analysis *a)
 	r->nsessions = n - SESSION_RETIRE;
 }
 
+/* snprintf(dst, n, "%s", src) without the format machinery: markers
+   copy a label per line of an update's traffic (5 % of analyze on bench's
+   log went to snprintf). */
+static void
+copy_str(char *dst, size_t n, const char *src)
+{
+	size_t l = strlen(src);
+
+	if (l >= n)
+		l = n - 1;
+	memcpy(dst, src, l);
+	dst[l] = '\0';
+}
+
+
 static unsigned long
 session_open(struct analysis *a, unsigned long line)
 {
@@ -264,8 +279,7 @@ session_open(struct analysis *a, unsigned long line)
 	r->nsessions++;
 	a->cur = s->no;
 	msess_clear(&a->sm);
-	snprintf(a->sm.slot_before, sizeof(a->sm.slot_before), "%s",
-	    a->boot_key);
+	copy_str(a->sm.slot_before, sizeof(a->sm.slot_before), a->boot_key);
 	a->ms = MS_IDLE;
 	a->phase = PHASE_IDLE;
 	a->verdict_line = 0;
@@ -779,7 +793,7 @@ session_marker(struct analysis *a, const struct record *rec,
 		}
 		if (v != NULL) {
 			set_str(&a->res->device.reset_reason, v);
-			snprintf(detail, sizeof(detail), "%s", v);
+			copy_str(detail, sizeof(detail), v);
 		}
 		timeline(a, rec, STAGE_RESET, -1, detail);
 		note_reset(a, rec, v, reset_class_of(v));
@@ -793,7 +807,7 @@ session_marker(struct analysis *a, const struct record *rec,
 			key[0] = '\0';
 		if (v != NULL) {
 			set_str(&a->res->device.boot_partition, v);
-			snprintf(detail, sizeof(detail), "%s", v);
+			copy_str(detail, sizeof(detail), v);
 		}
 		/* the log lost the reset before this boot */
 		if (a->ms == MS_DOWNLOADING || a->ms == MS_WRITTEN ||
@@ -808,7 +822,7 @@ session_marker(struct analysis *a, const struct record *rec,
 		    a->ms == MS_RESTARTING)
 			f.which = WI_NEW;
 		step(a, &f, &c);
-		snprintf(a->boot_key, sizeof(a->boot_key), "%s", key);
+		copy_str(a->boot_key, sizeof(a->boot_key), key);
 		return;
 	case STAGE_APP_INFO:
 		if ((v = mcap(m, "project")) != NULL)
@@ -826,27 +840,27 @@ session_marker(struct analysis *a, const struct record *rec,
 	case STAGE_CRASH:
 		if (a->crash_line == 0) {
 			a->crash_line = rec->lineno;
-			snprintf(a->crash_label, sizeof(a->crash_label), "%s",
+			copy_str(a->crash_label, sizeof(a->crash_label),
 			    r->label != NULL ? r->label : "panic");
 		}
 		c.label = r->label != NULL ? r->label : "panic";
 		c.reason = c.label;
 		facts_base(a, &f, ME_CRASH);
 		step(a, &f, &c);
-		snprintf(detail, sizeof(detail), "%s", c.label);
+		copy_str(detail, sizeof(detail), c.label);
 		timeline(a, rec, STAGE_CRASH, -1, detail);
 		return;
 	case STAGE_ACTIVITY:
 		/* only interesting while an update is under way */
 		if (a->cur == 0 || a->ms != MS_DOWNLOADING)
 			return;
-		snprintf(detail, sizeof(detail), "%s", r->label != NULL ?
+		copy_str(detail, sizeof(detail), r->label != NULL ?
 		    r->label : "activity");
 		timeline(a, rec, STAGE_ACTIVITY, -1, detail);
 		return;
 	case STAGE_REPORT:
 		if ((v = mcap(m, "status")) != NULL)
-			snprintf(detail, sizeof(detail), "%s", v);
+			copy_str(detail, sizeof(detail), v);
 		timeline(a, rec, STAGE_REPORT, -1, detail);
 		return;
 	default:
@@ -956,7 +970,7 @@ session_marker(struct analysis *a, const struct record *rec,
 		if (s->outcome != OUTCOME_FAILED)
 			s->last_progress = 100;
 		if ((v = mcap(m, "partition")) != NULL) {
-			snprintf(detail, sizeof(detail), "%s", v);
+			copy_str(detail, sizeof(detail), v);
 			if (a->sm.slot_written[0] == '\0')
 				slot_key(a, v, 0, a->sm.slot_written,
 				    sizeof(a->sm.slot_written));
@@ -1009,7 +1023,7 @@ session_error(struct analysis *a, const struct record *rec,
 	if (cls == CAUSE_CRASH && a->crash_line == 0) {
 		/* its reset is a crash's, whatever the ROM calls it */
 		a->crash_line = rec->lineno;
-		snprintf(a->crash_label, sizeof(a->crash_label), "%s",
+		copy_str(a->crash_label, sizeof(a->crash_label),
 		    strcmp(cause, "watchdog") == 0 ? "watchdog" :
 		    strcmp(cause, "brownout") == 0 ? "brownout" : "panic");
 	}

@@ -402,8 +402,24 @@ parse_idf(struct record_parser *p, const char *s, size_t n, struct record *r)
 		if (strchr(p->dtime.buf, ':') != NULL)
 			r->host_ms = r->host_ms >= 0 ? r->host_ms :
 			    record_parse_clock(p->dtime.buf, p->dtime.len);
-		else if (p->dtime.len < 16)
-			r->dev_ms = strtoll(p->dtime.buf, NULL, 10);
+		else if (p->dtime.len < 16) {
+			/* digits, dots, blanks and '-' only (above), fewer
+			   than 16: read as strtoll() reads them (blanks, a
+			   sign, the leading digits) without its locale and
+			   base machinery (3 % of analyze) */
+			const char *d = p->dtime.buf;
+			int neg;
+
+			while (*d == ' ')
+				d++;
+			if ((neg = *d == '-'))
+				d++;
+			r->dev_ms = 0;
+			while (isdig((unsigned char)*d))
+				r->dev_ms = r->dev_ms * 10 + (*d++ - '0');
+			if (neg)
+				r->dev_ms = -r->dev_ms;
+		}
 	}
 	return 1;
 }

@@ -208,9 +208,10 @@ build_prefilter(struct matcher *m)
 	memset(m->cls, 0, sizeof(m->cls));
 	m->ncls = 1;
 	for (i = 0; i < m->nrules; i++)
-		if (m->rules[i].rule->needle != NULL &&
-		    rule_matches_lines(m->rules[i].rule))
-			cap += classes_add(m, m->rules[i].rule->needle);
+		if (rule_matches_lines(m->rules[i].rule))
+			for (k = 0; k < m->rules[i].rule->nneedles; k++)
+				cap += classes_add(m,
+				    m->rules[i].rule->needles[k]);
 	for (i = 0; (sn = sig_needle(i, &sig)) != NULL; i++)
 		cap += classes_add(m, sn);
 	for (c = 'A'; c <= 'Z'; c++)
@@ -230,14 +231,16 @@ build_prefilter(struct matcher *m)
 	m->out = xcalloc(cap, sizeof(*m->out));
 	m->always = xcalloc(m->nrules + 1, sizeof(uint32_t));
 	for (i = 0; i < m->nrules; i++) {
-		const char *needle = m->rules[i].rule->needle;
+		const struct rule *r = m->rules[i].rule;
 
-		if (!rule_matches_lines(m->rules[i].rule))
+		if (!rule_matches_lines(r))
 			continue;	/* fired by markers or the model */
-		if (needle == NULL || *needle == '\0')
+		if (r->nneedles == 0)
 			m->always[m->nalways++] = (uint32_t)i;
-		else
-			out_add(&m->out[trie_add(&t, needle)], (uint32_t)i);
+		/* any of its needles makes the rule a candidate */
+		for (k = 0; k < r->nneedles; k++)
+			out_add(&m->out[trie_add(&t, r->needles[k])],
+			    (uint32_t)i);
 	}
 	/* a signal's output: nrules + its bit's index */
 	for (i = 0; (sn = sig_needle(i, &sig)) != NULL; i++)
@@ -669,6 +672,16 @@ matcher_prefilter(struct matcher *m, const struct record *rec)
 	m->pass_text = rec->text;
 	m->pass_lineno = rec->lineno;
 	return m->sig;
+}
+
+size_t
+matcher_candidates(struct matcher *m, const struct record *rec,
+    const uint32_t **idx)
+{
+	prefilter_pass(m, rec);
+	m->pass_text = NULL;
+	*idx = m->cand;
+	return m->pass_nc;
 }
 
 int

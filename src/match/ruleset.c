@@ -37,6 +37,7 @@ rule_free(struct rule *r)
 	if (r == NULL)
 		return;
 	free(r->ignore);
+	free(r->needles);
 	free(r->kconfig);
 	free(r->references);
 	free(r->decode);
@@ -671,7 +672,8 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 			return loader_fail(L, DIAG_ESCHEMA,
 			    "unknown stage '%s' (see rules/README.md)", s);
 		if (json_object_get(o, "pattern") != NULL ||
-		    json_object_get(o, "needle") != NULL)
+		    (json_object_get(o, "needle") != NULL ||
+		    json_object_get(o, "needles") != NULL))
 			return loader_fail(L, DIAG_ESCHEMA, "a rule with a 'stage' takes "
 			    "no 'pattern' or 'needle': the stage's markers match");
 		r->trigger = st;
@@ -680,7 +682,8 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 	    NULL) {
 		/* matched against a crash's decoded stack, not lines */
 		if (json_object_get(o, "pattern") != NULL ||
-		    json_object_get(o, "needle") != NULL ||
+		    (json_object_get(o, "needle") != NULL ||
+		    json_object_get(o, "needles") != NULL) ||
 		    json_object_get(o, "target") != NULL)
 			return loader_fail(L, DIAG_ESCHEMA, "a rule with 'frames' "
 			    "takes no 'pattern', 'needle' or 'target': the crash's "
@@ -694,7 +697,8 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 	    "target")), "session") == 0) {
 		/* raised by the session model itself, never matched */
 		if (json_object_get(o, "pattern") != NULL ||
-		    json_object_get(o, "needle") != NULL)
+		    (json_object_get(o, "needle") != NULL ||
+		    json_object_get(o, "needles") != NULL))
 			return loader_fail(L, DIAG_ESCHEMA, "a rule with target "
 			    "\"session\" takes no 'pattern' or 'needle': the "
 			    "session model raises it");
@@ -705,6 +709,8 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 		r->form = kind == RULE_KIND_MARKER ? RULE_FORM_MARKER :
 		    RULE_FORM_PATTERN;
 	if (loader_get_str(L, o, "needle", 0, &r->needle) != 0 ||
+	    get_strv(L, o, "needles", &r->needles, &r->nneedles) != 0 ||
+	    loader_get_str(L, o, "needle_note", 0, &r->needle_note) != 0 ||
 	    loader_get_str(L, o, "on", 0, &on) != 0 ||
 	    loader_get_str(L, o, "level", 0, &r->levels) != 0 ||
 	    loader_get_str(L, o, "tag", 0, &r->tag_pattern) != 0 ||
@@ -720,6 +726,19 @@ parse_rule(struct loader *L, json_t *o, enum rule_kind kind, struct rule *r)
 	r->generic = conf != NULL && strcmp(conf, "generic") == 0;
 	if (r->needle != NULL && *r->needle == '\0')
 		r->needle = NULL;
+	if (r->needles != NULL && (r->needle != NULL || r->nneedles == 0))
+		return loader_fail(L, DIAG_ESCHEMA, "'needles' is a non-empty "
+		    "list instead of 'needle', not with it");
+	for (k = 0; k < r->nneedles; k++)
+		if (*r->needles[k] == '\0')
+			return loader_fail(L, DIAG_ESCHEMA,
+			    "needles[%zu] is empty", k);
+	if (r->needle != NULL) {
+		/* one list for the prefilter, whichever field gave it */
+		r->needles = xcalloc(2, sizeof(char *));
+		r->needles[0] = r->needle;
+		r->nneedles = 1;
+	}
 	if (on != NULL && strcmp(on, "message") != 0 && strcmp(on, "text") != 0)
 		return loader_fail(L, DIAG_ESCHEMA, "'on' must be \"message\" or \"text\"");
 	r->on_text = on != NULL && strcmp(on, "text") == 0;

@@ -26,6 +26,12 @@ static const struct schema_field fields[] = {
 	{"needle", R | M, SCHEMA_STRING, NULL,
 	    "literal every matching line contains (prefilter, ASCII "
 	    "case-insensitive)"},
+	{"needles", R | M, SCHEMA_STRINGS, NULL,
+	    "instead of needle: literals, one of which every matching line "
+	    "contains"},
+	{"needle_note", R | M, SCHEMA_STRING, NULL,
+	    "why a needle shorter than 4 bytes or common in ordinary lines "
+	    "(rules check --log) is needed"},
 	{"on", R | M, SCHEMA_STRING, NULL,
 	    "message (default) or text: what the pattern sees"},
 	{"level", R | M, SCHEMA_STRING, NULL,

@@ -290,7 +290,8 @@ esc_token(struct escape_scan *sc, size_t i, struct escape_tok *t)
 }
 
 /* Printable ASCII that cannot start a printed form ('[', '<', '\\', '^'
-   can): text, at a glance.  Bytes from 0x80 are 0. */
+   can, and are looked at further): text, at a glance.  Bytes from 0x80
+   are 0. */
 static const unsigned char plain[256] = {
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x00 */
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,	/* 0x10 */
@@ -308,8 +309,19 @@ escape_plain_len(const char *s, size_t n)
 	const unsigned char *u = (const unsigned char *)s;
 	size_t k = 0;
 
-	while (k < n && plain[u[k]])
-		k++;
+	while (k < n) {
+		while (k < n && plain[u[k]])
+			k++;
+		/* '[', '<', '\\', '^' that start no printed form are text
+		   as the scanner sees it (text_len): an Arduino line's
+		   "[  1234][D]" no longer takes the slow path */
+		if (k < n && u[k] < 0x80 && printed_start(u[k]) &&
+		    printed_len(u + k, n - k) == 0) {
+			k++;
+			continue;
+		}
+		break;
+	}
 	return k;
 }
 

@@ -180,6 +180,9 @@ static const struct opt_row rows[] = {
 	{{"rules", "check"}, "rules", 0, RULES, HELP, 0},
 	{{"rules", "check"}, "no-default-rules", 0, NULL, {RULES, NULL}, 0},
 	{{"rules", "check"}, "generic-only", 0, NULL, HELP, 0},
+	{{"rules", "check"}, "log", 0, LOG, {"--no-default-rules", RULES,
+	    NULL}, 0},
+	{{"rules", "check"}, "max-miss", 0, "5", HELP, 0},
 };
 
 #define NROWS	(sizeof(rows) / sizeof(rows[0]))
@@ -508,7 +511,7 @@ Test(options, rules_check_no_default_rules_reads_only_the_file)
 	    "--no-default-rules", RULES, NULL});
 
 	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_expect(strstr(o.out, "1 rules and markers checked, 0 warnings\n") !=
+	cr_expect(strstr(o.out, "1 rules and markers checked, 0 warnings, 0 needles rejected\n") !=
 	    NULL, "%s", o.out);
 	cr_expect_str_eq(o.err, "");
 	proc_out_free(&o);
@@ -522,7 +525,7 @@ Test(options, rules_check_file_reports_only_its_rules)
 	    RULES, NULL});
 
 	cr_expect_eq(o.status, 0, "exit %d: %s", o.status, o.err);
-	cr_expect_str_eq(o.out, "1 rules and markers checked, 0 warnings\n");
+	cr_expect_str_eq(o.out, "1 rules and markers checked, 0 warnings, 0 needles rejected\n");
 	proc_out_free(&o);
 }
 
