@@ -439,6 +439,21 @@ sarif_result(const struct input_result *in, size_t idx, size_t ruleidx,
 	return res;
 }
 
+/* A toolExecutionNotification about input `in`: level, the text (its
+   fallback when empty) and the descriptor's id. */
+static json_t *
+sarif_input_note(const struct input_result *in, const char *cwd,
+    const char *level, const char *text, const char *fallback,
+    const char *id)
+{
+	return json_pack("{s:s,s:o,s:[{s:{s:o}}],s:{s:s}}",
+	    "level", level,
+	    "message", sarif_text(text, fallback),
+	    "locations", "physicalLocation", "artifactLocation",
+	    sarif_artifact(in->path, cwd),
+	    "descriptor", "id", id);
+}
+
 static json_t *
 sarif_notification(const struct input_result *in, const char *cwd)
 {
@@ -448,12 +463,8 @@ sarif_notification(const struct input_result *in, const char *cwd)
 	strbuf_addf(&sb, "%s: %s", strcmp(in->path, "-") == 0 ? "stdin" :
 	    in->path, in->error_text != NULL ? in->error_text :
 	    "input could not be read");
-	n = json_pack("{s:s,s:o,s:[{s:{s:o}}],s:{s:s}}",
-	    "level", "error",
-	    "message", sarif_text(sb.buf, "input error"),
-	    "locations", "physicalLocation", "artifactLocation",
-	    sarif_artifact(in->path, cwd),
-	    "descriptor", "id", "input-error");
+	n = sarif_input_note(in, cwd, "error", sb.buf, "input error",
+	    "input-error");
 	strbuf_release(&sb);
 	return n;
 }
@@ -477,12 +488,8 @@ sarif_summarised(const struct input_result *in, const char *cwd)
 	for (k = 0; k < sm->ncause; k++)
 		strbuf_addf(&sb, "%s %s %zu", k == 0 ? "; causes" : ",",
 		    sm->by_cause[k].cause, sm->by_cause[k].n);
-	n = json_pack("{s:s,s:o,s:[{s:{s:o}}],s:{s:s}}",
-	    "level", "note",
-	    "message", sarif_text(sb.buf, "nodes summarised"),
-	    "locations", "physicalLocation", "artifactLocation",
-	    sarif_artifact(in->path, cwd),
-	    "descriptor", "id", "nodes-summarised");
+	n = sarif_input_note(in, cwd, "note", sb.buf, "nodes summarised",
+	    "nodes-summarised");
 	strbuf_release(&sb);
 	return n;
 }
