@@ -67,6 +67,8 @@ struct matcher {
 					   state has outputs; AC_UNKNOWN: not
 					   resolved yet */
 	int32_t		*fail;		/* failure link per state */
+	int32_t		*child, *sibling; /* the trie's edges (0: none) */
+	uint8_t		*kcls;		/* class of the edge into a state */
 	struct ac_out	*out;		/* per state */
 	size_t		 nstates;
 	uint32_t	*always;	/* rules without a needle */
@@ -113,23 +115,46 @@ out_add(struct ac_out *o, uint32_t r)
  * states x classes, never states x 256, and stays in the cache for the
  * usual rule sets.
  *
- * Only the trie's own edges, the root's row and the failure links are
- * built here (work in the needles' length); every other transition is
- * AC_UNKNOWN until a line first takes it (ac_resolve), so start-up does
- * not pay for the states x classes cells a short log never visits.
+ * The trie is built as child and sibling lists (work in the needles'
+ * length), and the table holds only the root's row at first: every other
+ * transition is AC_UNKNOWN until a line first takes it (ac_resolve).  The
+ * table is allocated zeroed and AC_UNKNOWN is 0, so start-up neither
+ * writes nor faults in the states x classes cells a short log never
+ * visits.  State 0 is therefore no state: the root is AC_ROOT.
  */
-#define AC_UNKNOWN	0x7f7f7f7f	/* memset(0x7f): not resolved yet */
+#define AC_UNKNOWN	0	/* not resolved yet */
+#define AC_ROOT		1
 #define MATCHER_NSIG	8	/* signal bits, output indices nrules + b */
 
-/* The transition from s on class k, resolved through the failure links
-   and remembered; s's row may hold AC_UNKNOWN, the root's never does. */
+/* The trie's edge from s on class k, or 0. */
+static int32_t
+ac_child(const int32_t *child, const int32_t *sibling, const uint8_t *kcls,
+    int32_t s, size_t k)
+{
+	int32_t c;
+
+	for (c = child[s]; c != 0; c = sibling[c])
+		if (kcls[c] == k)
+			return c;
+	return 0;
+}
+
+/* The transition from s on class k: the trie's edge, else the failure
+   state's transition, and remembered with the high bit when the target
+   has outputs; s's row may hold AC_UNKNOWN, the root's never does. */
 static int32_t
 ac_resolve(struct matcher *m, int32_t s, size_t k)
 {
 	int32_t *cell = &m->delta[(size_t)s * m->ncls + k];
+	int32_t c;
 
-	if (*cell == AC_UNKNOWN)
-		*cell = ac_resolve(m, m->fail[s], k);
+	if (*cell == AC_UNKNOWN) {
+		c = ac_child(m->child, m->sibling, m->kcls, s, k);
+		if (c == 0)
+			*cell = ac_resolve(m, m->fail[s], k);
+		else
+			*cell = m->out[c].n > 0 ? (c | INT32_MIN) : c;
+	}
 	return *cell;
 }
 
@@ -149,11 +174,11 @@ sig_needle(size_t i, unsigned *sig)
 
 /* The trie under construction (build_prefilter). */
 struct trie {
-	int32_t		*go;		/* the automaton's table */
+	int32_t		*child, *sibling; /* first child, next sibling */
 	int32_t		*parent;
 	uint8_t		*kcls;		/* class of the edge from the parent */
 	size_t		*depth;
-	size_t		 n, maxd, ncls;
+	size_t		 n, maxd;
 	const uint8_t	*cls;
 };
 
@@ -162,22 +187,23 @@ static int32_t
 trie_add(struct trie *t, const char *needle)
 {
 	const unsigned char *p;
-	int32_t s = 0;
-	size_t k, n;
+	int32_t s = AC_ROOT, c;
+	size_t k;
 
 	for (p = (const unsigned char *)needle; *p != '\0'; p++) {
 		k = t->cls[*p];
-		if (t->go[(size_t)s * t->ncls + k] == AC_UNKNOWN) {
-			n = t->n++;
-			memset(t->go + n * t->ncls, 0x7f, t->ncls * sizeof(int32_t));
-			t->parent[n] = s;
-			t->kcls[n] = (uint8_t)k;
-			t->depth[n] = t->depth[s] + 1;
-			if (t->depth[n] > t->maxd)
-				t->maxd = t->depth[n];
-			t->go[(size_t)s * t->ncls + k] = (int32_t)n;
+		c = ac_child(t->child, t->sibling, t->kcls, s, k);
+		if (c == 0) {
+			c = (int32_t)t->n++;
+			t->parent[c] = s;
+			t->kcls[c] = (uint8_t)k;
+			t->depth[c] = t->depth[s] + 1;
+			if (t->depth[c] > t->maxd)
+				t->maxd = t->depth[c];
+			t->sibling[c] = t->child[s];
+			t->child[s] = c;
 		}
-		s = t->go[(size_t)s * t->ncls + k];
+		s = c;
 	}
 	return s;
 }
@@ -200,7 +226,7 @@ build_prefilter(struct matcher *m)
 	struct trie t;
 	size_t i, cap = 1, k, d, *count;
 	uint32_t *order;
-	int32_t *go, *fail;
+	int32_t *go, *fail, v0;
 	const char *sn;
 	unsigned sig;
 	int c;
@@ -217,17 +243,16 @@ build_prefilter(struct matcher *m)
 	for (c = 'A'; c <= 'Z'; c++)
 		m->cls[c] = m->cls[c + 32];
 
-	/* cap: at most one state per needle byte, so no table is grown */
+	/* cap: at most one state per needle byte, and state 0 is none */
+	cap++;
 	memset(&t, 0, sizeof(t));
-	t.ncls = m->ncls;
 	t.cls = m->cls;
-	t.go = go = xmalloc(cap * t.ncls * sizeof(int32_t));
-	memset(go, 0x7f, t.ncls * sizeof(int32_t));
-	t.parent = xmalloc(cap * sizeof(int32_t));
-	t.kcls = xmalloc(cap);
-	t.depth = xmalloc(cap * sizeof(size_t));
-	t.depth[0] = 0;
-	t.n = 1;
+	t.child = xcalloc(cap, sizeof(int32_t));
+	t.sibling = xcalloc(cap, sizeof(int32_t));
+	t.parent = xcalloc(cap, sizeof(int32_t));
+	t.kcls = xcalloc(cap, 1);
+	t.depth = xcalloc(cap, sizeof(size_t));
+	t.n = AC_ROOT + 1;
 	m->out = xcalloc(cap, sizeof(*m->out));
 	m->always = xcalloc(m->nrules + 1, sizeof(uint32_t));
 	for (i = 0; i < m->nrules; i++) {
@@ -245,50 +270,57 @@ build_prefilter(struct matcher *m)
 	/* a signal's output: nrules + its bit's index */
 	for (i = 0; (sn = sig_needle(i, &sig)) != NULL; i++)
 		out_add(&m->out[trie_add(&t, sn)], (uint32_t)m->nrules + sig);
-	/* the root's row is complete: a class with no edge stays at the root */
-	for (k = 0; k < t.ncls; k++)
-		if (go[k] == AC_UNKNOWN)
-			go[k] = 0;
+	/* the table, zeroed (AC_UNKNOWN) by the allocator, so its pages are
+	   only touched as lines take transitions; the root's row is complete:
+	   a class with no edge stays at the root */
+	go = xcalloc(t.n * m->ncls, sizeof(int32_t));
+	for (k = 0; k < m->ncls; k++) {
+		v0 = ac_child(t.child, t.sibling, t.kcls, AC_ROOT, k);
+		go[AC_ROOT * m->ncls + k] = v0 != 0 ? v0 : AC_ROOT;
+	}
 	/* states by depth (a counting sort), so that a state's failure
 	   target, always shallower, is done before it */
 	count = xcalloc(t.maxd + 2, sizeof(size_t));
-	for (i = 1; i < t.n; i++)
+	for (i = AC_ROOT + 1; i < t.n; i++)
 		count[t.depth[i] + 1]++;
 	for (d = 1; d <= t.maxd + 1; d++)
 		count[d] += count[d - 1];
 	order = xmalloc(t.n * sizeof(uint32_t));
-	for (i = 1; i < t.n; i++)
+	for (i = AC_ROOT + 1; i < t.n; i++)
 		order[count[t.depth[i]]++] = (uint32_t)i;
 	fail = xcalloc(t.n, sizeof(int32_t));
-	for (i = 0; i + 1 < t.n; i++) {
-		uint32_t st = order[i];
-		int32_t f = fail[t.parent[st]], v;
+	fail[AC_ROOT] = AC_ROOT;
+	for (i = 0; i + AC_ROOT + 1 < t.n; i++) {
+		int32_t st = (int32_t)order[i], f, v;
 
-		if (t.parent[st] != 0) {
-			/* the longest proper suffix that is a trie path */
-			while ((v = go[(size_t)f * t.ncls + t.kcls[st]]) ==
-			    AC_UNKNOWN)
-				f = fail[f];
-			fail[st] = v;
+		fail[st] = AC_ROOT;
+		/* the longest proper suffix that is a trie path */
+		for (f = t.parent[st]; f != AC_ROOT; ) {
+			f = fail[f];
+			v = f == AC_ROOT ? go[AC_ROOT * m->ncls + t.kcls[st]] :
+			    ac_child(t.child, t.sibling, t.kcls, f, t.kcls[st]);
+			if (v != 0) {
+				fail[st] = v;
+				break;
+			}
 		}
 		for (k = 0; k < m->out[fail[st]].n; k++)
 			out_add(&m->out[st], m->out[fail[st]].rules[k]);
 	}
-	/* high bit: the target state has outputs (the trie's edges and the
-	   root's row; a resolved cell copies a known one) */
-	for (i = 1; i < t.n; i++)
-		if (m->out[i].n > 0)
-			go[(size_t)t.parent[i] * t.ncls + t.kcls[i]] |= INT32_MIN;
-	for (k = 0; k < t.ncls; k++)
-		if (m->out[go[k] & INT32_MAX].n > 0)
-			go[k] |= INT32_MIN;
+	/* high bit: the target state has outputs (ac_resolve does the same
+	   for every other cell) */
+	for (k = 0; k < m->ncls; k++)
+		if (m->out[go[AC_ROOT * m->ncls + k]].n > 0)
+			go[AC_ROOT * m->ncls + k] |= INT32_MIN;
 	free(count);
 	free(order);
 	free(t.parent);
-	free(t.kcls);
 	free(t.depth);
 	m->delta = go;
 	m->fail = fail;
+	m->child = t.child;
+	m->sibling = t.sibling;
+	m->kcls = t.kcls;
 	m->nstates = t.n;
 	return 0;
 }
@@ -434,6 +466,9 @@ matcher_free(struct matcher *m)
 	free(m->out);
 	free(m->delta);
 	free(m->fail);
+	free(m->child);
+	free(m->sibling);
+	free(m->kcls);
 	free(m->always);
 	free(m->stamp);
 	free(m->cand);
@@ -632,7 +667,7 @@ prefilter_pass(struct matcher *m, const struct record *rec)
 	const uint8_t *cls = m->cls;
 	const size_t ncls = m->ncls;
 	uint32_t *stamp = m->stamp, *cand = m->cand;
-	int32_t s = 0, t;
+	int32_t s = AC_ROOT, t;
 	size_t nc = 0, k;
 	uint32_t gen, r, nrules = (uint32_t)m->nrules;
 	unsigned sig = 0;
