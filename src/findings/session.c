@@ -14,6 +14,7 @@
  * data-defined titles, causes and remedies.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -337,6 +338,21 @@ parse_percent(const char *v)
 	if (end == v || d < 0)
 		return -1;
 	return d > 100 ? 100 : (int)d;
+}
+
+/* done of total (> 0) bytes as a percentage, capped at 100 like a printed
+   one, -1 for a negative count; device counts can be any size, so no
+   product may overflow. */
+static int
+bytes_percent(long long done, long long total)
+{
+	if (done < 0)
+		return -1;
+	if (done >= total)
+		return 100;
+	if (total <= LLONG_MAX / 100)
+		return (int)(done * 100 / total);
+	return (int)((double)done * 100 / (double)total);
 }
 
 /* --- findings the model raises ----------------------------------------- */
@@ -881,7 +897,7 @@ session_marker(struct analysis *a, const struct record *rec,
 			if (total <= 0 && a->cur != 0)
 				total = cur(a)->size;
 			if (total > 0)
-				prog = (int)(done * 100 / total);
+				prog = bytes_percent(done, total);
 			else if (done > 0)
 				f.progressed = 1;
 		}
