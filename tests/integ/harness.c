@@ -232,6 +232,14 @@ h_wait_exit(struct h_proc *p, int timeout_ms)
 	return p->status;
 }
 
+int
+h_done(struct h_proc *p)
+{
+	h_pump(p, 0);
+	h_reap(p);
+	return p->exited && p->out_fd < 0 && p->err_fd < 0;
+}
+
 void
 h_signal(struct h_proc *p, int sig)
 {

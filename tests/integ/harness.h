@@ -46,6 +46,8 @@ int	 h_wait_for(struct h_proc *p, int which, const char *needle,
 	    int timeout_ms);
 /* Exit status, or -1 on timeout (the child is then killed). */
 int	 h_wait_exit(struct h_proc *p, int timeout_ms);
+/* Without waiting: 1 once the child has exited and its output is read. */
+int	 h_done(struct h_proc *p);
 void	 h_signal(struct h_proc *p, int sig);
 /* Kills a child still running and frees. */
 void	 h_proc_free(struct h_proc *p);

@@ -11,7 +11,8 @@
  * more of the same bytes would change.  Logs that never reach a final
  * state end by --timeout, and then too the two must agree.
  *
- * Monitors run eight at a time, each on its own pty with its own writer.
+ * Sixteen monitors run at once (most of them wait out --timeout), each on its own pty with its own writer;
+ * a new one starts as soon as one ends.
  */
 #include <criterion/criterion.h>
 #include <glob.h>
@@ -22,7 +23,7 @@
 
 #include "harness.h"
 
-#define BATCH	8
+#define BATCH	16
 #define BAUD	2000000		/* fast: the model, not the pace, is tested */
 
 struct replay {
@@ -33,7 +34,12 @@ struct replay {
 	struct h_pty	 pty;
 	struct h_proc	*proc;
 	struct h_writer	*writer;
+	size_t		 idx;
+	long long	 started_ms;
 	int		 status;
+	struct h_proc	*ana;		/* analyze of the same bytes */
+	char		 mon[64], mcause[64];
+	int		 reached;
 };
 
 /* outcome and primary cause of the first input of a JSON report; its
@@ -58,19 +64,6 @@ verdict(const char *json, size_t len, char *out, size_t outn,
 	    json_is_string(v))
 		snprintf(cause, causen, "%s", json_string_value(v));
 	json_decref(root);
-}
-
-static void
-analyze_file(const char *path, char *out, size_t outn, char *cause,
-    size_t causen)
-{
-	struct h_proc *p = h_otadiag(-1, "analyze", "--format", "json", path,
-	    NULL);
-
-	cr_assert_not_null(p);
-	cr_assert_geq(h_wait_exit(p, 20000), 0, "analyze %s hung", path);
-	verdict(p->out.buf, p->out.len, out, outn, cause, causen, NULL);
-	h_proc_free(p);
 }
 
 /* Writes the first n lines of path (all of it when n < 0) to path.cut. */
@@ -102,64 +95,106 @@ cut_lines(const char *path, long n, char *out, size_t outn)
 	free(s);
 }
 
+/* starts the monitor of one log on its own pty; its writer starts once
+   the monitor says it is watching (ready()) */
 static void
-run_batch(struct replay *r, size_t n, const char *dir, size_t base)
+start(struct replay *r, const char *dir, size_t idx)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		r[i].data = h_read_file(r[i].path, &r[i].len);
-		cr_assert_not_null(r[i].data, "%s", r[i].path);
-		snprintf(r[i].log, sizeof(r[i].log), "%s/%zu.log", dir, base + i);
-		snprintf(r[i].report, sizeof(r[i].report), "%s/%zu.json", dir,
-		    base + i);
-		cr_assert_eq(h_pty_open(&r[i].pty), 0, "openpty failed");
-		r[i].proc = h_otadiag(-1, "monitor", "-q", "--until", "outcome",
-		    "--timeout", "1.5", "--log", r[i].log, "--format", "json",
-		    "--output", r[i].report, r[i].pty.name, NULL);
-		cr_assert_not_null(r[i].proc);
-	}
-	for (i = 0; i < n; i++) {
-		cr_assert(h_wait_for(r[i].proc, H_STDERR, "monitoring", 10000),
-		    "%s: monitor did not start: %s", r[i].path,
-		    r[i].proc->err.buf);
-		r[i].writer = h_writer_start(r[i].pty.master, r[i].data,
-		    r[i].len, BAUD, (unsigned)(base + i + 1));
-	}
-	for (i = 0; i < n; i++) {
-		r[i].status = h_wait_exit(r[i].proc, 30000);
-		h_writer_join(r[i].writer);
-	}
+	r->data = h_read_file(r->path, &r->len);
+	cr_assert_not_null(r->data, "%s", r->path);
+	r->idx = idx;
+	snprintf(r->log, sizeof(r->log), "%s/%zu.log", dir, idx);
+	snprintf(r->report, sizeof(r->report), "%s/%zu.json", dir, idx);
+	cr_assert_eq(h_pty_open(&r->pty), 0, "openpty failed");
+	r->proc = h_otadiag(-1, "monitor", "-q", "--until", "outcome",
+	    "--timeout", "1.5", "--log", r->log, "--format", "json",
+	    "--output", r->report, r->pty.name, NULL);
+	cr_assert_not_null(r->proc);
+	r->started_ms = h_now_ms();
 }
 
-static void
-check(struct replay *r)
+/* 1 once the writer runs: the monitor said "monitoring" */
+static int
+ready(struct replay *r)
 {
-	char mon[64], mcause[64], ana[64], acause[64], cut[640];
+	if (r->writer != NULL)
+		return 1;
+	h_pump(r->proc, 0);
+	if (strstr(r->proc->err.buf != NULL ? r->proc->err.buf : "",
+	    "monitoring") == NULL) {
+		cr_assert(!r->proc->exited && h_now_ms() - r->started_ms < 10000,
+		    "%s: monitor did not start: %s", r->path,
+		    r->proc->err.buf != NULL ? r->proc->err.buf : "");
+		return 0;
+	}
+	r->writer = h_writer_start(r->pty.master, r->data, r->len, BAUD,
+	    (unsigned)(r->idx + 1));
+	r->started_ms = h_now_ms();
+	return 1;
+}
+
+/* 1 once the monitor has exited (status -1: it hung and was killed) */
+static int
+finished(struct replay *r)
+{
+	if (h_done(r->proc)) {
+		r->status = r->proc->status;
+		return 1;
+	}
+	if (h_now_ms() - r->started_ms < 30000)
+		return 0;
+	r->status = h_wait_exit(r->proc, 0);
+	return 1;
+}
+
+/* the monitor has ended: reads its verdict, and starts analyze on the
+   bytes it had analysed (its log up to the line that gave the verdict;
+   the rest of the last chunk is logged only) */
+static void
+check_start(struct replay *r)
+{
+	char cut[640];
 	long nlines = -1;
 	size_t len;
 	char *rep = h_read_file(r->report, &len);
-	int reached = strstr(r->proc->out.buf, "outcome reached") != NULL ||
-	    strstr(r->proc->err.buf, "outcome reached") != NULL;
 
+	r->reached = strstr(r->proc->out.buf, "outcome reached") != NULL ||
+	    strstr(r->proc->err.buf, "outcome reached") != NULL;
 	cr_assert_neq(r->status, -1, "%s: the monitor hung", r->path);
 	cr_assert_not_null(rep, "%s: no report (exit %d): %s", r->path,
 	    r->status, r->proc->err.buf);
-	verdict(rep, len, mon, sizeof(mon), mcause, sizeof(mcause), &nlines);
+	verdict(rep, len, r->mon, sizeof(r->mon), r->mcause,
+	    sizeof(r->mcause), &nlines);
 	free(rep);
-	/* the bytes the monitor had analysed: its log up to the line that
-	   gave the verdict (the rest of the last chunk is logged only) */
 	cut_lines(r->log, nlines, cut, sizeof(cut));
-	analyze_file(cut, ana, sizeof(ana), acause, sizeof(acause));
-	cr_expect_str_eq(mon, ana, "%s: monitor says %s, analyze of the same "
-	    "bytes says %s", r->path, mon, ana);
-	cr_expect_str_eq(mcause, acause, "%s: monitor cause %s, analyze %s",
-	    r->path, mcause, acause);
-	if (reached)
-		cr_expect(strcmp(mon, "success") == 0 ||
-		    strcmp(mon, "failed") == 0 ||
-		    strcmp(mon, "rolled-back") == 0,
-		    "%s: stopped at outcome %s", r->path, mon);
+	r->ana = h_otadiag(-1, "analyze", "--format", "json", cut, NULL);
+	cr_assert_not_null(r->ana);
+	r->started_ms = h_now_ms();
+}
+
+/* 1 once analyze has ended and agreed with the monitor */
+static int
+check_done(struct replay *r)
+{
+	char ana[64], acause[64];
+
+	if (!h_done(r->ana)) {
+		cr_assert(h_now_ms() - r->started_ms < 20000,
+		    "%s: analyze hung", r->path);
+		return 0;
+	}
+	verdict(r->ana->out.buf, r->ana->out.len, ana, sizeof(ana), acause,
+	    sizeof(acause), NULL);
+	cr_expect_str_eq(r->mon, ana, "%s: monitor says %s, analyze of the "
+	    "same bytes says %s", r->path, r->mon, ana);
+	cr_expect_str_eq(r->mcause, acause, "%s: monitor cause %s, analyze %s",
+	    r->path, r->mcause, acause);
+	if (r->reached)
+		cr_expect(strcmp(r->mon, "success") == 0 ||
+		    strcmp(r->mon, "failed") == 0 ||
+		    strcmp(r->mon, "rolled-back") == 0,
+		    "%s: stopped at outcome %s", r->path, r->mon);
+	return 1;
 }
 
 /*
@@ -180,9 +215,11 @@ Test(until, monitor_and_analyze_agree_on_every_fixture, .timeout = 900)
 {
 	glob_t g;
 	char *dir = h_tmpdir();
-	size_t i, n, every = sample_every(), kept = 0;
+	size_t i, k, next = 0, active = 0, every = sample_every(), kept = 0;
 	const char **paths;
 	static struct replay r[BATCH];
+
+	memset(r, 0, sizeof(r));
 
 	memset(&g, 0, sizeof(g));
 	cr_assert_eq(glob(OTADIAG_SOURCE_DIR "/fixtures/corpus/*.log", 0,
@@ -194,20 +231,39 @@ Test(until, monitor_and_analyze_agree_on_every_fixture, .timeout = 900)
 	cr_assert_not_null(paths);
 	for (i = 0; i < g.gl_pathc; i += every)
 		paths[kept++] = g.gl_pathv[i];
-	for (i = 0; i < kept; i += n) {
-		size_t k;
+	/* a pool, not batches: a monitor that waits out its --timeout holds
+	   one slot, and the others go on */
+	while (next < kept || active > 0) {
+		int moved = 0;
 
-		n = kept - i < BATCH ? kept - i : BATCH;
-		memset(r, 0, sizeof(r));
-		for (k = 0; k < n; k++)
-			r[k].path = paths[i + k];
-		run_batch(r, n, dir, i);
-		for (k = 0; k < n; k++) {
-			check(&r[k]);
+		for (k = 0; k < BATCH; k++)
+			if (r[k].proc == NULL && next < kept) {
+				r[k].path = paths[next];
+				start(&r[k], dir, next++);
+				active++;
+			}
+		for (k = 0; k < BATCH; k++) {
+			if (r[k].proc == NULL)
+				continue;
+			if (r[k].ana == NULL) {
+				if (!ready(&r[k]) || !finished(&r[k]))
+					continue;
+				h_writer_join(r[k].writer);
+				r[k].writer = NULL;
+				check_start(&r[k]);
+			}
+			if (!check_done(&r[k]))
+				continue;
+			h_proc_free(r[k].ana);
 			h_proc_free(r[k].proc);
 			h_pty_close(&r[k].pty);
 			free(r[k].data);
+			memset(&r[k], 0, sizeof(r[k]));
+			active--;
+			moved = 1;
 		}
+		if (!moved)
+			h_sleep_ms(2);
 	}
 	free(paths);
 	globfree(&g);
