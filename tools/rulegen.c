@@ -336,7 +336,8 @@ put_rule(struct gen *g, FILE *fp, const struct rule *x)
 	F_STR(origin);
 	F_INT(origin_line);
 	F_INT(generic);
-	tw.index = x->index;	/* ruleset_load_image() sets it */
+	F_INT(index);	/* its position: ruleset_load_image() uses the
+			   image in place when it is the first source */
 	fputs("},\n", fp);
 	g->what = "struct rule";
 	check_twin(g, &tw, x, sizeof(tw));

@@ -28,6 +28,9 @@ struct ruleset {
 	struct rule	**blocks;	/* ruleset_load_image(): one block of
 					   rules each, freed whole */
 	size_t		*nblock;
+	unsigned char	*borrowed;	/* per block: 1 if it is the image's own
+					   read-only array (not freed; copied
+					   by blocks_own() before a write) */
 	size_t		 nblocks;
 };
 
