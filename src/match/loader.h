@@ -32,6 +32,7 @@ struct ruleset {
 					   read-only array (not freed; copied
 					   by blocks_own() before a write) */
 	size_t		 nblocks;
+	const struct ruleset_image *image; /* loaded in place (image_fits) */
 };
 
 /* Top-level arrays whose elements index_build() finds lines for. */

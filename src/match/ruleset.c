@@ -1167,6 +1167,7 @@ ruleset_load_image(struct ruleset *rs, const struct ruleset_image *img,
 			rs->rule_source[i] = rs->source;
 		}
 		rs->nrules = img->nrules;
+		rs->image = img;
 		hash_grow(rs, rs->nrules);	/* hashes every id */
 	} else if (img->nrules > 0) {
 		block = xmalloc(img->nrules * sizeof(*block));
@@ -1204,6 +1205,23 @@ ruleset_load_image(struct ruleset *rs, const struct ruleset_image *img,
 		codes_add(rs, t);
 	}
 	return 0;
+}
+
+const struct prefilter *
+ruleset_prefilter(const struct ruleset *rs)
+{
+	const struct ruleset_image *img = rs->image;
+	size_t i;
+
+	if (img == NULL || img->prefilter == NULL ||
+	    rs->nrules != img->nrules)
+		return NULL;
+	/* a rule replaced (--rules with a built-in id) or a copy made
+	   (--generic-only) */
+	for (i = 0; i < rs->nrules; i++)
+		if (rs->rules[i] != &img->rules[i])
+			return NULL;
+	return img->prefilter;
 }
 
 static int
