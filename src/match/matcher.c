@@ -31,21 +31,28 @@
 #define JIT_TAG		0x2u
 #define JIT_IGNORE(k)	(0x4u << (k))
 
+/* What a rule needs once compiled (crule_compile allocates it): apart,
+   so that the array of every rule is small and start-up, which writes
+   each rule's entry, touches few pages. */
+struct crule_run {
+	size_t		 ncapnames;
+	const char	*capnames[MATCHER_MAX_CAPS];
+	uint32_t	 capnums[MATCHER_MAX_CAPS];
+	/* the last subject one of its patterns hit the limit on: the same
+	   bytes again hit it again (PCRE2 is deterministic), so a repeated
+	   line costs a comparison, not the whole budget once more */
+	const pcre2_code *lim_re;
+	struct strbuf	 lim_subject;
+};
+
 struct crule {
 	const struct rule *rule;
 	pcre2_code	*re;
 	pcre2_code	*tag_re;
 	pcre2_code	**ignore;
 	size_t		 nignore;
-	size_t		 ncapnames;
-	const char	*capnames[MATCHER_MAX_CAPS];
-	uint32_t	 capnums[MATCHER_MAX_CAPS];
+	struct crule_run *run;		/* once compiled, else NULL */
 	uint32_t	 limited_gen;	/* matcher run that noted its limit */
-	/* the last subject one of its patterns hit the limit on: the same
-	   bytes again hit it again (PCRE2 is deterministic), so a repeated
-	   line costs a comparison, not the whole budget once more */
-	const pcre2_code *lim_re;
-	struct strbuf	 lim_subject;
 	int		 jitted;	/* JIT-compiled on first use */
 	unsigned	 jit_ok;	/* the patterns JIT took: bit 0 re, 1
 					   tag_re, 2 + k ignore[k] (k < 30) */
@@ -212,10 +219,10 @@ crule_names(struct crule *c, struct diag_err *err)
 	for (i = 0; i < count; i++) {
 		const unsigned char *e = table + (size_t)i * size;
 
-		c->capnums[i] = ((uint32_t)e[0] << 8) | e[1];
-		c->capnames[i] = (const char *)(e + 2);
+		c->run->capnums[i] = ((uint32_t)e[0] << 8) | e[1];
+		c->run->capnames[i] = (const char *)(e + 2);
 	}
-	c->ncapnames = i;
+	c->run->ncapnames = i;
 	return 0;
 }
 
@@ -226,6 +233,10 @@ crule_compile(struct crule *c, struct diag_err *err)
 	const struct rule *r = c->rule;
 	size_t k;
 
+	if (c->run == NULL) {
+		c->run = xcalloc(1, sizeof(*c->run));
+		strbuf_init(&c->run->lim_subject, 0);
+	}
 	if ((c->re = compile(r->pattern, r, "pattern", err)) == NULL)
 		return -1;
 	if (crule_names(c, err) != 0)
@@ -264,7 +275,6 @@ matcher_new_flags(const struct ruleset *rs, unsigned flags,
 		const struct rule *r = ruleset_get(rs, i);
 
 		c->rule = r;
-		strbuf_init(&c->lim_subject, 0);
 		if (!rule_matches_lines(r))
 			continue;	/* no pattern: nothing to compile */
 		/* a user's rule is compiled now, so that a bad pattern is an
@@ -308,7 +318,9 @@ matcher_free(struct matcher *m)
 		for (k = 0; k < m->rules[i].nignore; k++)
 			pcre2_code_free(m->rules[i].ignore[k]);
 		free(m->rules[i].ignore);
-		strbuf_release(&m->rules[i].lim_subject);
+		if (m->rules[i].run != NULL)
+			strbuf_release(&m->rules[i].run->lim_subject);
+		free(m->rules[i].run);
 	}
 	prefilter_free(m->pf_own);
 	free(m->signals);
@@ -339,11 +351,12 @@ static int
 run_re(struct matcher *m, struct crule *c, pcre2_code *re, const char *s,
     unsigned jit)
 {
+	struct crule_run *cr = c->run;
 	size_t n = strlen(s);
 	int rc;
 
-	if (c->lim_re == re && c->lim_subject.len == n &&
-	    memcmp(c->lim_subject.buf, s, n) == 0) {
+	if (cr->lim_re == re && cr->lim_subject.len == n &&
+	    memcmp(cr->lim_subject.buf, s, n) == 0) {
 		note_limit(m, c);
 		return -1;
 	}
@@ -359,9 +372,9 @@ run_re(struct matcher *m, struct crule *c, pcre2_code *re, const char *s,
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
-	c->lim_re = re;
-	strbuf_reset(&c->lim_subject);
-	strbuf_add(&c->lim_subject, s, n);
+	cr->lim_re = re;
+	strbuf_reset(&cr->lim_subject);
+	strbuf_add(&cr->lim_subject, s, n);
 	note_limit(m, c);
 	return -1;
 }
@@ -434,13 +447,13 @@ try_rule(struct matcher *m, struct crule *c, const struct record *rec,
 		size_t j = 0;
 
 		/* a group that took no part in the match is no capture */
-		for (k = 0; k < c->ncapnames; k++) {
-			uint32_t g = c->capnums[k];
+		for (k = 0; k < c->run->ncapnames; k++) {
+			uint32_t g = c->run->capnums[k];
 
 			if (g >= novec || ov[2 * g] == PCRE2_UNSET)
 				continue;
 			offs[j] = m->capbuf.len;
-			names[j++] = c->capnames[k];
+			names[j++] = c->run->capnames[k];
 			strbuf_add(&m->capbuf, subject + ov[2 * g],
 			    ov[2 * g + 1] - ov[2 * g]);
 			strbuf_addch(&m->capbuf, '\0');
