@@ -93,6 +93,7 @@ struct matcher {
 	const struct rule **limited;	/* rules that hit a limit in the
 					   last run */
 	size_t		 nlimited, caplimited;
+	struct diag_err	*lazy_err;	/* the first lazy compile that failed */
 };
 
 /*
@@ -332,7 +333,14 @@ matcher_free(struct matcher *m)
 	pcre2_match_context_free(m->mctx);
 	strbuf_release(&m->capbuf);
 	free(m->limited);
+	free(m->lazy_err);
 	free(m);
+}
+
+const struct diag_err *
+matcher_lazy_error(const struct matcher *m)
+{
+	return m->lazy_err;
 }
 
 static void
@@ -411,7 +419,13 @@ try_rule(struct matcher *m, struct crule *c, const struct record *rec,
 		struct diag_err err;
 
 		if (crule_compile(c, &err) != 0) {
-			c->broken = 1;	/* rules/builtin in ctest fails on it */
+			/* rules/builtin in ctest fails on it first; the
+			   command reports it (matcher_lazy_error) */
+			c->broken = 1;
+			if (m->lazy_err == NULL) {
+				m->lazy_err = xmalloc(sizeof(*m->lazy_err));
+				*m->lazy_err = err;
+			}
 			return 0;
 		}
 	}
