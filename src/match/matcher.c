@@ -535,10 +535,11 @@ prefilter_pass(struct matcher *m, const struct record *rec)
 	   them again for every byte */
 	const int32_t *delta = m->delta;
 	const uint8_t *cls = m->cls;
+	const uint32_t *out = m->out, *out_off = m->out_off;
 	const size_t ncls = m->ncls;
 	uint32_t *stamp = m->stamp, *cand = m->cand;
 	int32_t s = AC_ROOT, t;
-	size_t nc = 0, k;
+	size_t nc = 0, k, end;
 	uint32_t gen, r, nrules = (uint32_t)m->nrules;
 	unsigned sig = 0;
 
@@ -551,8 +552,9 @@ prefilter_pass(struct matcher *m, const struct record *rec)
 		s = t;
 		if (s < 0) {
 			s &= INT32_MAX;
-			for (k = m->out_off[s]; k < m->out_off[s + 1]; k++) {
-				r = m->out[k];
+			for (k = out_off[s], end = out_off[s + 1]; k < end;
+			    k++) {
+				r = out[k];
 				if (stamp[r] == gen)
 					continue;
 				stamp[r] = gen;
