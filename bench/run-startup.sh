@@ -5,7 +5,8 @@
 # (which loads libcurl): instructions (callgrind, the figure to compare on
 # a shared machine), minor page faults (GNU time: most of the start-up
 # cost where faults are dear) and wall time (hyperfine), with the ratio of
-# the two analyze runs (issue 15: at most 1.5, and under 10 ms).
+# the two analyze runs (issue 15: at most 1.5, and under 10 ms), and the
+# CPU time (perf stat task-clock) where perf may count.
 # Not a test; see bench/README.md.
 #
 # usage: bench/run-startup.sh [-b OTADIAG] [-r RUNS]
@@ -53,6 +54,21 @@ iv=$(instr "$bin" --version)
 printf 'instructions: built-in rules %s, --no-default-rules %s, ratio %s; one rule %s, ratio %s; --version %s\n' \
 	"$iw" "$io" "$(awk "BEGIN{printf \"%.2f\", $iw/$io}")" \
 	"$i1" "$(awk "BEGIN{printf \"%.2f\", $iw/$i1}")" "$iv"
+
+# CPU time (task-clock, ms) of -r runs: steadier than wall time on a
+# loaded machine, where waiting for a core counts in the wall time
+cpu() {
+	perf stat -x, -r "$runs" -e task-clock "$@" 2>&1 >/dev/null |
+	    awk -F, '$3 == "task-clock" { printf "%.2f", $1 }' || true
+}
+if command -v perf >/dev/null && perf stat -e task-clock true >/dev/null 2>&1; then
+	cw=$(cpu "$bin" "${with[@]}")
+	co=$(cpu "$bin" "${without[@]}")
+	c1=$(cpu "$bin" "${one[@]}")
+	printf 'task-clock (mean): built-in rules %s ms, --no-default-rules %s ms, ratio %s; one rule %s ms, ratio %s\n' \
+	    "$cw" "$co" "$(awk "BEGIN{printf \"%.2f\", $cw/$co}")" \
+	    "$c1" "$(awk "BEGIN{printf \"%.2f\", $cw/$c1}")"
+fi
 
 # minor page faults of one run
 faults() {

@@ -41,6 +41,7 @@ const struct coreelf_crash *coredump_crash(const struct coredump *cd);
 /* The line that opens a block ("CORE DUMP START"), for the prefilter:
    while no block is open, a line without it changes nothing. */
 extern const char coredump_needle[];
+#define COREDUMP_NEEDLE	"CORE DUMP START"	/* its text, for rulegen */
 /* A block is open: every line counts. */
 int	 coredump_busy(const struct coredump *cd);
 /* End of input: a block without its END line, reported; or NULL. */

@@ -50,6 +50,14 @@ struct matcher *matcher_new(const struct ruleset *rs, struct diag_err *err);
 struct matcher *matcher_new_flags(const struct ruleset *rs, unsigned flags,
 	    struct diag_err *err);
 void	 matcher_free(struct matcher *m);
+/*
+ * A rule compiled lazily (built in) whose pattern did not compile when a
+ * line first made it a candidate: it never runs, and this is the first
+ * such error (file, line, rule, PCRE2's message), or NULL.  Borrowed.
+ * The shipped rules cannot fail so (`otadiag rules test` compiles every
+ * one in CI); an image made otherwise could.
+ */
+const struct diag_err *matcher_lazy_error(const struct matcher *m);
 /* Calls fn for each rule that matches rec: the specific rules in ruleset
    order, then the generic tier's in ruleset order. */
 int	 matcher_run(struct matcher *m, const struct record *rec,

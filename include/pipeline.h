@@ -64,7 +64,9 @@ void	 pipeline_verdict(struct pipeline *p, int status, const char *fmt,
 	    ...) __attribute__((format(printf, 3, 4)));
 /*
  * Flushes standard output (3 if that fails) and prints the reason as
- * the last line on standard error.  Returns the exit status.
+ * the last line on standard error.  A built-in pattern that did not
+ * compile when first needed (matcher_lazy_error) is printed first and
+ * makes the status 2 (unless it is 3).  Returns the exit status.
  */
 int	 pipeline_finish(struct pipeline *p);
 /* Frees what p owns; fine on a zeroed or started pipeline. */

@@ -266,19 +266,28 @@ int	 ruleset_load_files(struct ruleset *rs, const struct ruleset_file *f,
 
 /*
  * A loaded rule set as C data (tools/rulegen.c writes it): rules and
- * tables whose strings and arrays are static.  ruleset_load_image() copies
- * the rules into one block owned by the ruleset (their arrays and strings
- * stay borrowed from the image, which must outlive the ruleset) and the
- * code tables into owned tables; the rules count as one source.
+ * tables whose strings and arrays are static, and the prefilter automaton
+ * of its rules.  ruleset_load_image() uses the rules where they are when
+ * the image is the first thing loaded (a later ruleset_keep_generic()
+ * copies them first), and copies them into one block owned by the ruleset
+ * otherwise; their arrays and strings stay borrowed from the image, which
+ * must outlive the ruleset.  The code tables are copied into owned tables;
+ * the rules count as one source.
  */
+struct prefilter;
 struct ruleset_image {
 	const struct rule *rules;
 	size_t		 nrules;
 	const struct code_table *tables;
 	size_t		 ntables;
+	const struct prefilter *prefilter;	/* of rules, as they are */
 };
 int	 ruleset_load_image(struct ruleset *rs, const struct ruleset_image *img,
 	    struct diag_err *err);
+/* The image's prefilter automaton (prefilter.h) while rs holds exactly
+   the image's rules, in its order, and nothing else; NULL otherwise.
+   Borrowed. */
+const struct prefilter *ruleset_prefilter(const struct ruleset *rs);
 /* A .json file, or every *.json file of a folder (sorted by name). */
 int	 ruleset_load_path(struct ruleset *rs, const char *path,
 	    struct diag_err *err);

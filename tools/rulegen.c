@@ -10,7 +10,10 @@
  * binary starts without parsing JSON (ruleset_load_builtin).  It also
  * writes the rule set's digest (--version): the first 12 hex digits of a
  * SHA-256 over "NAME:HEX\n" for every file, NAME its base name and HEX its
- * bytes in lower-case hex.
+ * bytes in lower-case hex.  And it writes the rules' prefilter automaton
+ * (prefilter_build, with the matcher's signals: bt_needles, then
+ * COREDUMP_NEEDLE) as arrays without pointers, so that start-up neither
+ * builds it nor relocates it.
  *
  * Every struct it writes is written member by member through the macros
  * below, which also copy the member into a zeroed twin; the twin must then
@@ -25,7 +28,10 @@
 
 #include <openssl/evp.h>
 
+#include "backtrace.h"
+#include "coredump.h"
 #include "diag.h"
+#include "prefilter.h"
 #include "ruleset.h"
 
 struct gen {
@@ -336,7 +342,8 @@ put_rule(struct gen *g, FILE *fp, const struct rule *x)
 	F_STR(origin);
 	F_INT(origin_line);
 	F_INT(generic);
-	tw.index = x->index;	/* ruleset_load_image() sets it */
+	F_INT(index);	/* its position: ruleset_load_image() uses the
+			   image in place when it is the first source */
 	fputs("},\n", fp);
 	g->what = "struct rule";
 	check_twin(g, &tw, x, sizeof(tw));
@@ -411,6 +418,73 @@ digest(const struct ruleset_file *f, size_t n, char out[13])
 		snprintf(out + 2 * i, 3, "%02x", md[i]);
 }
 
+/* A static array of n numbers (and a 0, so that it is never empty). */
+static void
+put_nums(FILE *out, const char *type, const char *name, const void *v,
+    size_t n, size_t size)
+{
+	size_t i;
+	long long x;
+
+	fprintf(out, "static const %s %s[] = {", type, name);
+	for (i = 0; i < n; i++) {
+		if (size == 1)
+			x = ((const uint8_t *)v)[i];
+		else if (type[0] == 'i')
+			x = ((const int32_t *)v)[i];
+		else
+			x = ((const uint32_t *)v)[i];
+		fprintf(out, "%s%lld,", i % 16 == 0 ? "\n\t" : " ", x);
+	}
+	fprintf(out, "\n\t0\n};\n");
+}
+
+/* The automaton of the image's rules, as the matcher would build it. */
+static void
+put_prefilter(FILE *out, const struct ruleset *rs)
+{
+	struct prefilter_signal *sg;
+	struct prefilter *pf;
+	size_t n, i;
+
+	for (n = 0; bt_needles[n] != NULL; n++)
+		;
+	sg = calloc(n + 2, sizeof(*sg));
+	if (sg == NULL)
+		exit(1);
+	for (i = 0; i < n; i++)
+		sg[i].needle = bt_needles[i];	/* MATCHER_SIG_CRASH: bit 0 */
+	sg[n].needle = COREDUMP_NEEDLE;
+	pf = prefilter_build(rs, sg);
+	put_nums(out, "uint32_t", "pf_always", pf->always, pf->nalways, 4);
+	put_nums(out, "int32_t", "pf_child", pf->child, pf->nstates, 4);
+	put_nums(out, "int32_t", "pf_sibling", pf->sibling, pf->nstates, 4);
+	put_nums(out, "uint8_t", "pf_kcls", pf->kcls, pf->nstates, 1);
+	put_nums(out, "int32_t", "pf_fail", pf->fail, pf->nstates, 4);
+	put_nums(out, "uint32_t", "pf_out_off", pf->out_off, pf->nstates + 1,
+	    4);
+	put_nums(out, "uint32_t", "pf_out", pf->out,
+	    pf->out_off[pf->nstates], 4);
+	fprintf(out, "static const struct prefilter_signal pf_signals[] = {\n");
+	for (i = 0; sg[i].needle != NULL; i++) {
+		fprintf(out, "\t{");
+		put_str(out, sg[i].needle);
+		fprintf(out, ", %u},\n", sg[i].bit);
+	}
+	fprintf(out, "\t{NULL, 0}\n};\n");
+	fprintf(out, "static const struct prefilter prefilter = {\n\t.cls = {");
+	for (i = 0; i < 256; i++)
+		fprintf(out, "%s%u,", i % 16 == 0 ? "\n\t    " : " ",
+		    pf->cls[i]);
+	fprintf(out, "\n\t},\n\t.ncls = %u, .nstates = %u, .nrules = %u, "
+	    ".nalways = %u,\n\t.always = pf_always, .child = pf_child, "
+	    ".sibling = pf_sibling,\n\t.kcls = pf_kcls, .fail = pf_fail, "
+	    ".out_off = pf_out_off, .out = pf_out,\n\t.signals = pf_signals,"
+	    "\n};\n\n", pf->ncls, pf->nstates, pf->nrules, pf->nalways);
+	prefilter_free(pf);
+	free(sg);
+}
+
 static void
 files_free(struct ruleset_file *files, size_t n)
 {
@@ -479,14 +553,17 @@ main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(out, "/* Generated from rules/NAME.json by otadiag-rulegen "
-	    "(tools/rulegen.c). */\n#include <stddef.h>\n\n"
-	    "#include \"builtin.h\"\n\n%s\n", defs);
+	    "(tools/rulegen.c). */\n#include <stddef.h>\n#include <stdint.h>\n"
+	    "\n#include \"builtin.h\"\n#include \"prefilter.h\"\n\n%s\n",
+	    defs);
 	fprintf(out, "static const struct rule rules[] = {\n%s{0}\n};\n\n",
 	    body);
 	fprintf(out, "static const struct code_table tables[] = {\n%s{0}\n};"
 	    "\n\n", tbody);
+	put_prefilter(out, rs);
 	fprintf(out, "const struct ruleset_image builtin_image = {rules, %zu, "
-	    "tables, %zu};\n", ruleset_count(rs), ruleset_ntables(rs));
+	    "tables, %zu, &prefilter};\n", ruleset_count(rs),
+	    ruleset_ntables(rs));
 	fprintf(out, "const size_t builtin_rules_nfiles = %zu;\n", n);
 	fprintf(out, "const char builtin_rules_digest[] = \"%s\";\n", sum);
 	if (fclose(out) != 0) {

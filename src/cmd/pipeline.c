@@ -299,6 +299,17 @@ pipeline_verdict(struct pipeline *p, int status, const char *fmt, ...)
 int
 pipeline_finish(struct pipeline *p)
 {
+	const struct diag_err *e;
+
+	/* a built-in pattern compiled when first needed that failed: its
+	   rule judged nothing, so the run is no verdict */
+	if (p->m != NULL && (e = matcher_lazy_error(p->m)) != NULL) {
+		diag_print(stderr, e);
+		if (p->status != EXIT_INPUT)
+			pipeline_verdict(p, EXIT_USAGE, "a built-in rule's "
+			    "pattern does not compile (above): the rule set "
+			    "is broken");
+	}
 	if (fflush(stdout) != 0 || ferror(stdout))
 		pipeline_verdict(p, EXIT_INPUT,
 		    "standard output could not be written");

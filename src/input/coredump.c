@@ -268,7 +268,7 @@ close_block(struct coredump *cd, int ended)
 	return strbuf_detach(&msg);
 }
 
-const char coredump_needle[] = "CORE DUMP START";
+const char coredump_needle[] = COREDUMP_NEEDLE;
 
 int
 coredump_busy(const struct coredump *cd)

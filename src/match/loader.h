@@ -28,7 +28,11 @@ struct ruleset {
 	struct rule	**blocks;	/* ruleset_load_image(): one block of
 					   rules each, freed whole */
 	size_t		*nblock;
+	unsigned char	*borrowed;	/* per block: 1 if it is the image's own
+					   read-only array (not freed; copied
+					   by blocks_own() before a write) */
 	size_t		 nblocks;
+	const struct ruleset_image *image; /* loaded in place (image_fits) */
 };
 
 /* Top-level arrays whose elements index_build() finds lines for. */

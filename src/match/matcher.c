@@ -2,9 +2,11 @@
 /*
  * matcher: literal prefilter + PCRE2 (see matcher.h).
  *
- * The prefilter is an Aho-Corasick automaton over every needle, lower-cased,
- * compiled to a full transition table: one table lookup per input byte, and
- * the set of candidate rules falls out of the states visited.  Only
+ * The prefilter is an Aho-Corasick automaton over every needle, lower-cased
+ * (prefilter.c builds it; the built-in image carries it ready-made), run
+ * through a full transition table filled as lines take its transitions:
+ * one table lookup per input byte, and the set of candidate rules falls out
+ * of the states visited.  Only
  * candidates run their regular expression, JIT-compiled when first run.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -18,6 +20,7 @@
 #include "backtrace.h"
 #include "coredump.h"
 #include "matcher.h"
+#include "prefilter.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -28,21 +31,28 @@
 #define JIT_TAG		0x2u
 #define JIT_IGNORE(k)	(0x4u << (k))
 
+/* What a rule needs once compiled (crule_compile allocates it): apart,
+   so that the array of every rule is small and start-up, which writes
+   each rule's entry, touches few pages. */
+struct crule_run {
+	size_t		 ncapnames;
+	const char	*capnames[MATCHER_MAX_CAPS];
+	uint32_t	 capnums[MATCHER_MAX_CAPS];
+	/* the last subject one of its patterns hit the limit on: the same
+	   bytes again hit it again (PCRE2 is deterministic), so a repeated
+	   line costs a comparison, not the whole budget once more */
+	const pcre2_code *lim_re;
+	struct strbuf	 lim_subject;
+};
+
 struct crule {
 	const struct rule *rule;
 	pcre2_code	*re;
 	pcre2_code	*tag_re;
 	pcre2_code	**ignore;
 	size_t		 nignore;
-	size_t		 ncapnames;
-	const char	*capnames[MATCHER_MAX_CAPS];
-	uint32_t	 capnums[MATCHER_MAX_CAPS];
+	struct crule_run *run;		/* once compiled, else NULL */
 	uint32_t	 limited_gen;	/* matcher run that noted its limit */
-	/* the last subject one of its patterns hit the limit on: the same
-	   bytes again hit it again (PCRE2 is deterministic), so a repeated
-	   line costs a comparison, not the whole budget once more */
-	const pcre2_code *lim_re;
-	struct strbuf	 lim_subject;
 	int		 jitted;	/* JIT-compiled on first use */
 	unsigned	 jit_ok;	/* the patterns JIT took: bit 0 re, 1
 					   tag_re, 2 + k ignore[k] (k < 30) */
@@ -52,26 +62,21 @@ struct crule {
 	int		 broken;	/* a lazy compile failed: never runs */
 };
 
-struct ac_out {
-	uint32_t	*rules;
-	size_t		 n, cap;
-};
-
 struct matcher {
 	struct crule	*rules;
 	size_t		 nrules;
-	/* prefilter */
-	uint8_t		 cls[256];	/* byte -> class (0: in no needle) */
+	/* prefilter: the automaton (the image's, or pf_own) */
+	const struct prefilter *pf;
+	struct prefilter *pf_own;	/* built here, or NULL */
+	struct prefilter_signal *signals; /* what pf_own was built with */
+	const uint8_t	*cls;		/* byte -> class (0: in no needle) */
 	size_t		 ncls;
 	int32_t		*delta;		/* nstates * ncls; high bit: the target
 					   state has outputs; AC_UNKNOWN: not
 					   resolved yet */
-	int32_t		*fail;		/* failure link per state */
-	int32_t		*child, *sibling; /* the trie's edges (0: none) */
-	uint8_t		*kcls;		/* class of the edge into a state */
-	struct ac_out	*out;		/* per state */
-	size_t		 nstates;
-	uint32_t	*always;	/* rules without a needle */
+	const uint32_t	*out_off;	/* outputs of a state (prefilter.h) */
+	const uint32_t	*out;
+	const uint32_t	*always;	/* rules without a needle */
 	/* signals: an output index nrules + b is signal bit b */
 	unsigned	 sig;		/* of the last pass */
 	const char	*pass_text;	/* the record of a matcher_prefilter() */
@@ -88,55 +93,26 @@ struct matcher {
 	const struct rule **limited;	/* rules that hit a limit in the
 					   last run */
 	size_t		 nlimited, caplimited;
+	struct diag_err	*lazy_err;	/* the first lazy compile that failed */
 };
 
-static inline unsigned
-lc(unsigned c)
-{
-	return c - 'A' < 26u ? c + 32 : c;
-}
-
-static void
-out_add(struct ac_out *o, uint32_t r)
-{
-	size_t i;
-
-	for (i = 0; i < o->n; i++)
-		if (o->rules[i] == r)
-			return;
-	o->rules = xgrow(o->rules, &o->cap, o->n + 1, sizeof(*o->rules));
-	o->rules[o->n++] = r;
-}
-
 /*
- * Build the automaton directly over the compressed alphabet: bytes that
- * occur in no needle all behave alike (they lead back to the root), so the
- * table needs one column per distinct needle byte plus one.  Memory is
- * states x classes, never states x 256, and stays in the cache for the
- * usual rule sets.
- *
- * The trie is built as child and sibling lists (work in the needles'
- * length), and the table holds only the root's row at first: every other
- * transition is AC_UNKNOWN until a line first takes it (ac_resolve).  The
- * table is allocated zeroed and AC_UNKNOWN is 0, so start-up neither
- * writes nor faults in the states x classes cells a short log never
- * visits.  State 0 is therefore no state: the root is AC_ROOT.
+ * The transition table holds only the root's row at first: every other
+ * cell is AC_UNKNOWN until a line first takes that transition
+ * (ac_resolve).  The table is allocated zeroed and AC_UNKNOWN is 0, so
+ * start-up neither writes nor faults in the states x classes cells a
+ * short log never visits.  State 0 is therefore no state: the root is
+ * AC_ROOT (PREFILTER_ROOT).
  */
 #define AC_UNKNOWN	0	/* not resolved yet */
-#define AC_ROOT		1
+#define AC_ROOT		PREFILTER_ROOT
 #define MATCHER_NSIG	8	/* signal bits, output indices nrules + b */
 
-/* The trie's edge from s on class k, or 0. */
+/* s's target with the high bit when it has outputs. */
 static int32_t
-ac_child(const int32_t *child, const int32_t *sibling, const uint8_t *kcls,
-    int32_t s, size_t k)
+ac_mark(const struct matcher *m, int32_t c)
 {
-	int32_t c;
-
-	for (c = child[s]; c != 0; c = sibling[c])
-		if (kcls[c] == k)
-			return c;
-	return 0;
+	return m->out_off[c + 1] > m->out_off[c] ? (c | INT32_MIN) : c;
 }
 
 /* The transition from s on class k: the trie's edge, else the failure
@@ -149,180 +125,62 @@ ac_resolve(struct matcher *m, int32_t s, size_t k)
 	int32_t c;
 
 	if (*cell == AC_UNKNOWN) {
-		c = ac_child(m->child, m->sibling, m->kcls, s, k);
+		c = prefilter_child(m->pf, s, k);
 		if (c == 0)
-			*cell = ac_resolve(m, m->fail[s], k);
+			*cell = ac_resolve(m, m->pf->fail[s], k);
 		else
-			*cell = m->out[c].n > 0 ? (c | INT32_MIN) : c;
+			*cell = ac_mark(m, c);
 	}
 	return *cell;
 }
 
-/* The needles of the signals (MATCHER_SIG_*): the i-th, NULL past the
-   last; *sig is the index of its signal bit. */
-static const char *
-sig_needle(size_t i, unsigned *sig)
+/* The signals' needles (MATCHER_SIG_*), ended by a NULL needle; owned. */
+static struct prefilter_signal *
+signals_new(void)
 {
-	size_t n;
+	struct prefilter_signal *sg;
+	size_t n, i;
 
-	*sig = 0;	/* MATCHER_SIG_CRASH, the only one */
 	for (n = 0; bt_needles[n] != NULL; n++)
-		if (n == i)
-			return bt_needles[n];
-	return i == n ? coredump_needle : NULL;
+		;
+	sg = xcalloc(n + 2, sizeof(*sg));
+	for (i = 0; i < n; i++)
+		sg[i].needle = bt_needles[i];	/* MATCHER_SIG_CRASH: bit 0 */
+	sg[n].needle = coredump_needle;
+	return sg;
 }
 
-/* The trie under construction (build_prefilter). */
-struct trie {
-	int32_t		*child, *sibling; /* first child, next sibling */
-	int32_t		*parent;
-	uint8_t		*kcls;		/* class of the edge from the parent */
-	size_t		*depth;
-	size_t		 n, maxd;
-	const uint8_t	*cls;
-};
-
-/* Adds needle's path; returns its last state. */
-static int32_t
-trie_add(struct trie *t, const char *needle)
+/*
+ * The automaton: the built-in image's when the rule set is that image
+ * as it is (no rule replaced, added or dropped) and it was made with
+ * these signals; built now otherwise.  Then the table with its root row.
+ */
+static void
+setup_prefilter(struct matcher *m, const struct ruleset *rs)
 {
-	const unsigned char *p;
-	int32_t s = AC_ROOT, c;
 	size_t k;
+	int32_t v0;
 
-	for (p = (const unsigned char *)needle; *p != '\0'; p++) {
-		k = t->cls[*p];
-		c = ac_child(t->child, t->sibling, t->kcls, s, k);
-		if (c == 0) {
-			c = (int32_t)t->n++;
-			t->parent[c] = s;
-			t->kcls[c] = (uint8_t)k;
-			t->depth[c] = t->depth[s] + 1;
-			if (t->depth[c] > t->maxd)
-				t->maxd = t->depth[c];
-			t->sibling[c] = t->child[s];
-			t->child[s] = c;
-		}
-		s = c;
-	}
-	return s;
-}
-
-/* Gives every byte of needle a class; returns its length. */
-static size_t
-classes_add(struct matcher *m, const char *needle)
-{
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)needle; *p != '\0'; p++)
-		if (m->cls[lc(*p)] == 0)
-			m->cls[lc(*p)] = (uint8_t)m->ncls++;
-	return (size_t)(p - (const unsigned char *)needle);
-}
-
-static int
-build_prefilter(struct matcher *m)
-{
-	struct trie t;
-	size_t i, cap = 1, k, d, *count;
-	uint32_t *order;
-	int32_t *go, *fail, v0;
-	const char *sn;
-	unsigned sig;
-	int c;
-
-	memset(m->cls, 0, sizeof(m->cls));
-	m->ncls = 1;
-	for (i = 0; i < m->nrules; i++)
-		if (rule_matches_lines(m->rules[i].rule))
-			for (k = 0; k < m->rules[i].rule->nneedles; k++)
-				cap += classes_add(m,
-				    m->rules[i].rule->needles[k]);
-	for (i = 0; (sn = sig_needle(i, &sig)) != NULL; i++)
-		cap += classes_add(m, sn);
-	for (c = 'A'; c <= 'Z'; c++)
-		m->cls[c] = m->cls[c + 32];
-
-	/* cap: at most one state per needle byte, and state 0 is none */
-	cap++;
-	memset(&t, 0, sizeof(t));
-	t.cls = m->cls;
-	t.child = xcalloc(cap, sizeof(int32_t));
-	t.sibling = xcalloc(cap, sizeof(int32_t));
-	t.parent = xcalloc(cap, sizeof(int32_t));
-	t.kcls = xcalloc(cap, 1);
-	t.depth = xcalloc(cap, sizeof(size_t));
-	t.n = AC_ROOT + 1;
-	m->out = xcalloc(cap, sizeof(*m->out));
-	m->always = xcalloc(m->nrules + 1, sizeof(uint32_t));
-	for (i = 0; i < m->nrules; i++) {
-		const struct rule *r = m->rules[i].rule;
-
-		if (!rule_matches_lines(r))
-			continue;	/* fired by markers or the model */
-		if (r->nneedles == 0)
-			m->always[m->nalways++] = (uint32_t)i;
-		/* any of its needles makes the rule a candidate */
-		for (k = 0; k < r->nneedles; k++)
-			out_add(&m->out[trie_add(&t, r->needles[k])],
-			    (uint32_t)i);
-	}
-	/* a signal's output: nrules + its bit's index */
-	for (i = 0; (sn = sig_needle(i, &sig)) != NULL; i++)
-		out_add(&m->out[trie_add(&t, sn)], (uint32_t)m->nrules + sig);
-	/* the table, zeroed (AC_UNKNOWN) by the allocator, so its pages are
-	   only touched as lines take transitions; the root's row is complete:
-	   a class with no edge stays at the root */
-	go = xcalloc(t.n * m->ncls, sizeof(int32_t));
+	m->signals = signals_new();
+	m->pf = ruleset_prefilter(rs);
+	if (m->pf == NULL || m->pf->nrules != m->nrules ||
+	    !prefilter_same_signals(m->pf, m->signals))
+		m->pf = m->pf_own = prefilter_build(rs, m->signals);
+	m->cls = m->pf->cls;
+	m->ncls = m->pf->ncls;
+	m->out_off = m->pf->out_off;
+	m->out = m->pf->out;
+	m->always = m->pf->always;
+	m->nalways = m->pf->nalways;
+	/* zeroed (AC_UNKNOWN) by the allocator: its pages are only touched
+	   as lines take transitions; the root's row is complete: a class
+	   with no edge stays at the root */
+	m->delta = xcalloc((size_t)m->pf->nstates * m->ncls, sizeof(int32_t));
 	for (k = 0; k < m->ncls; k++) {
-		v0 = ac_child(t.child, t.sibling, t.kcls, AC_ROOT, k);
-		go[AC_ROOT * m->ncls + k] = v0 != 0 ? v0 : AC_ROOT;
+		v0 = prefilter_child(m->pf, AC_ROOT, k);
+		m->delta[AC_ROOT * m->ncls + k] = ac_mark(m, v0 != 0 ? v0 :
+		    AC_ROOT);
 	}
-	/* states by depth (a counting sort), so that a state's failure
-	   target, always shallower, is done before it */
-	count = xcalloc(t.maxd + 2, sizeof(size_t));
-	for (i = AC_ROOT + 1; i < t.n; i++)
-		count[t.depth[i] + 1]++;
-	for (d = 1; d <= t.maxd + 1; d++)
-		count[d] += count[d - 1];
-	order = xmalloc(t.n * sizeof(uint32_t));
-	for (i = AC_ROOT + 1; i < t.n; i++)
-		order[count[t.depth[i]]++] = (uint32_t)i;
-	fail = xcalloc(t.n, sizeof(int32_t));
-	fail[AC_ROOT] = AC_ROOT;
-	for (i = 0; i + AC_ROOT + 1 < t.n; i++) {
-		int32_t st = (int32_t)order[i], f, v;
-
-		fail[st] = AC_ROOT;
-		/* the longest proper suffix that is a trie path */
-		for (f = t.parent[st]; f != AC_ROOT; ) {
-			f = fail[f];
-			v = f == AC_ROOT ? go[AC_ROOT * m->ncls + t.kcls[st]] :
-			    ac_child(t.child, t.sibling, t.kcls, f, t.kcls[st]);
-			if (v != 0) {
-				fail[st] = v;
-				break;
-			}
-		}
-		for (k = 0; k < m->out[fail[st]].n; k++)
-			out_add(&m->out[st], m->out[fail[st]].rules[k]);
-	}
-	/* high bit: the target state has outputs (ac_resolve does the same
-	   for every other cell) */
-	for (k = 0; k < m->ncls; k++)
-		if (m->out[go[AC_ROOT * m->ncls + k]].n > 0)
-			go[AC_ROOT * m->ncls + k] |= INT32_MIN;
-	free(count);
-	free(order);
-	free(t.parent);
-	free(t.depth);
-	m->delta = go;
-	m->fail = fail;
-	m->child = t.child;
-	m->sibling = t.sibling;
-	m->kcls = t.kcls;
-	m->nstates = t.n;
-	return 0;
 }
 
 static pcre2_code *
@@ -362,10 +220,10 @@ crule_names(struct crule *c, struct diag_err *err)
 	for (i = 0; i < count; i++) {
 		const unsigned char *e = table + (size_t)i * size;
 
-		c->capnums[i] = ((uint32_t)e[0] << 8) | e[1];
-		c->capnames[i] = (const char *)(e + 2);
+		c->run->capnums[i] = ((uint32_t)e[0] << 8) | e[1];
+		c->run->capnames[i] = (const char *)(e + 2);
 	}
-	c->ncapnames = i;
+	c->run->ncapnames = i;
 	return 0;
 }
 
@@ -376,6 +234,10 @@ crule_compile(struct crule *c, struct diag_err *err)
 	const struct rule *r = c->rule;
 	size_t k;
 
+	if (c->run == NULL) {
+		c->run = xcalloc(1, sizeof(*c->run));
+		strbuf_init(&c->run->lim_subject, 0);
+	}
 	if ((c->re = compile(r->pattern, r, "pattern", err)) == NULL)
 		return -1;
 	if (crule_names(c, err) != 0)
@@ -414,7 +276,6 @@ matcher_new_flags(const struct ruleset *rs, unsigned flags,
 		const struct rule *r = ruleset_get(rs, i);
 
 		c->rule = r;
-		strbuf_init(&c->lim_subject, 0);
 		if (!rule_matches_lines(r))
 			continue;	/* no pattern: nothing to compile */
 		/* a user's rule is compiled now, so that a bad pattern is an
@@ -428,7 +289,7 @@ matcher_new_flags(const struct ruleset *rs, unsigned flags,
 		} else
 			c->lazy = 1;
 	}
-	build_prefilter(m);
+	setup_prefilter(m, rs);
 	m->stamp = xcalloc(m->nrules + MATCHER_NSIG, sizeof(uint32_t));
 	m->cand = xcalloc(m->nrules + 1, sizeof(uint32_t));
 	m->md = pcre2_match_data_create(2 * MATCHER_MAX_CAPS + 2, NULL);
@@ -458,18 +319,13 @@ matcher_free(struct matcher *m)
 		for (k = 0; k < m->rules[i].nignore; k++)
 			pcre2_code_free(m->rules[i].ignore[k]);
 		free(m->rules[i].ignore);
-		strbuf_release(&m->rules[i].lim_subject);
+		if (m->rules[i].run != NULL)
+			strbuf_release(&m->rules[i].run->lim_subject);
+		free(m->rules[i].run);
 	}
-	if (m->out != NULL)
-		for (i = 0; i < m->nstates; i++)
-			free(m->out[i].rules);
-	free(m->out);
+	prefilter_free(m->pf_own);
+	free(m->signals);
 	free(m->delta);
-	free(m->fail);
-	free(m->child);
-	free(m->sibling);
-	free(m->kcls);
-	free(m->always);
 	free(m->stamp);
 	free(m->cand);
 	free(m->rules);
@@ -477,7 +333,14 @@ matcher_free(struct matcher *m)
 	pcre2_match_context_free(m->mctx);
 	strbuf_release(&m->capbuf);
 	free(m->limited);
+	free(m->lazy_err);
 	free(m);
+}
+
+const struct diag_err *
+matcher_lazy_error(const struct matcher *m)
+{
+	return m->lazy_err;
 }
 
 static void
@@ -496,11 +359,12 @@ static int
 run_re(struct matcher *m, struct crule *c, pcre2_code *re, const char *s,
     unsigned jit)
 {
+	struct crule_run *cr = c->run;
 	size_t n = strlen(s);
 	int rc;
 
-	if (c->lim_re == re && c->lim_subject.len == n &&
-	    memcmp(c->lim_subject.buf, s, n) == 0) {
+	if (cr->lim_re == re && cr->lim_subject.len == n &&
+	    memcmp(cr->lim_subject.buf, s, n) == 0) {
 		note_limit(m, c);
 		return -1;
 	}
@@ -516,9 +380,9 @@ run_re(struct matcher *m, struct crule *c, pcre2_code *re, const char *s,
 		return 1;
 	if (rc == PCRE2_ERROR_NOMATCH)
 		return 0;
-	c->lim_re = re;
-	strbuf_reset(&c->lim_subject);
-	strbuf_add(&c->lim_subject, s, n);
+	cr->lim_re = re;
+	strbuf_reset(&cr->lim_subject);
+	strbuf_add(&cr->lim_subject, s, n);
 	note_limit(m, c);
 	return -1;
 }
@@ -555,7 +419,13 @@ try_rule(struct matcher *m, struct crule *c, const struct record *rec,
 		struct diag_err err;
 
 		if (crule_compile(c, &err) != 0) {
-			c->broken = 1;	/* rules/builtin in ctest fails on it */
+			/* rules/builtin in ctest fails on it first; the
+			   command reports it (matcher_lazy_error) */
+			c->broken = 1;
+			if (m->lazy_err == NULL) {
+				m->lazy_err = xmalloc(sizeof(*m->lazy_err));
+				*m->lazy_err = err;
+			}
 			return 0;
 		}
 	}
@@ -591,13 +461,13 @@ try_rule(struct matcher *m, struct crule *c, const struct record *rec,
 		size_t j = 0;
 
 		/* a group that took no part in the match is no capture */
-		for (k = 0; k < c->ncapnames; k++) {
-			uint32_t g = c->capnums[k];
+		for (k = 0; k < c->run->ncapnames; k++) {
+			uint32_t g = c->run->capnums[k];
 
 			if (g >= novec || ov[2 * g] == PCRE2_UNSET)
 				continue;
 			offs[j] = m->capbuf.len;
-			names[j++] = c->capnames[k];
+			names[j++] = c->run->capnames[k];
 			strbuf_add(&m->capbuf, subject + ov[2 * g],
 			    ov[2 * g + 1] - ov[2 * g]);
 			strbuf_addch(&m->capbuf, '\0');
@@ -665,10 +535,11 @@ prefilter_pass(struct matcher *m, const struct record *rec)
 	   them again for every byte */
 	const int32_t *delta = m->delta;
 	const uint8_t *cls = m->cls;
+	const uint32_t *out = m->out, *out_off = m->out_off;
 	const size_t ncls = m->ncls;
 	uint32_t *stamp = m->stamp, *cand = m->cand;
 	int32_t s = AC_ROOT, t;
-	size_t nc = 0, k;
+	size_t nc = 0, k, end;
 	uint32_t gen, r, nrules = (uint32_t)m->nrules;
 	unsigned sig = 0;
 
@@ -680,12 +551,10 @@ prefilter_pass(struct matcher *m, const struct record *rec)
 			t = ac_resolve(m, s, cls[*p]);
 		s = t;
 		if (s < 0) {
-			const struct ac_out *o;
-
 			s &= INT32_MAX;
-			o = &m->out[s];
-			for (k = 0; k < o->n; k++) {
-				r = o->rules[k];
+			for (k = out_off[s], end = out_off[s + 1]; k < end;
+			    k++) {
+				r = out[k];
 				if (stamp[r] == gen)
 					continue;
 				stamp[r] = gen;

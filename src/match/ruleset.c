@@ -87,9 +87,11 @@ ruleset_free(struct ruleset *rs)
 	for (i = 0; i < rs->nrules; i++)
 		rule_drop(rs, rs->rules[i]);
 	for (i = 0; i < rs->nblocks; i++)
-		free(rs->blocks[i]);
+		if (!rs->borrowed[i])
+			free(rs->blocks[i]);
 	free(rs->blocks);
 	free(rs->nblock);
+	free(rs->borrowed);
 	for (i = 0; i < rs->ntables; i++)
 		code_table_free(rs->tables[i]);
 	for (i = 0; i < rs->ndocs; i++)
@@ -912,11 +914,37 @@ add_rule(struct ruleset *rs, struct rule *r)
 	rs->hash[hash_slot(rs, r->id)] = rs->nrules;
 }
 
+/*
+ * Copies every block borrowed from an image (read-only data) to the heap,
+ * for a caller that writes its rules.
+ */
+static void
+blocks_own(struct ruleset *rs)
+{
+	struct rule *copy, *b;
+	size_t i, k, n;
+
+	for (k = 0; k < rs->nblocks; k++) {
+		if (!rs->borrowed[k])
+			continue;
+		b = rs->blocks[k];
+		n = rs->nblock[k];
+		copy = xmalloc(n * sizeof(*copy));
+		memcpy(copy, b, n * sizeof(*copy));
+		for (i = 0; i < rs->nrules; i++)
+			if (rs->rules[i] >= b && rs->rules[i] < b + n)
+				rs->rules[i] = copy + (rs->rules[i] - b);
+		rs->blocks[k] = copy;
+		rs->borrowed[k] = 0;
+	}
+}
+
 size_t
 ruleset_keep_generic(struct ruleset *rs)
 {
 	size_t i, j, dropped = 0;
 
+	blocks_own(rs);	/* the indices change */
 	for (i = j = 0; i < rs->nrules; i++) {
 		struct rule *r = rs->rules[i];
 
@@ -1084,6 +1112,39 @@ ruleset_load_files(struct ruleset *rs, const struct ruleset_file *f, size_t n,
 	return 0;
 }
 
+/* Adds a block of rules to rs's list of blocks. */
+static void
+blocks_add(struct ruleset *rs, struct rule *block, size_t n, int borrowed)
+{
+	rs->blocks = xrealloc(rs->blocks, (rs->nblocks + 1) *
+	    sizeof(*rs->blocks));
+	rs->nblock = xrealloc(rs->nblock, (rs->nblocks + 1) *
+	    sizeof(*rs->nblock));
+	rs->borrowed = xrealloc(rs->borrowed, rs->nblocks + 1);
+	rs->blocks[rs->nblocks] = block;
+	rs->borrowed[rs->nblocks] = (unsigned char)borrowed;
+	rs->nblock[rs->nblocks++] = n;
+}
+
+/*
+ * The image's rules are used where they are when they are the first rules
+ * of rs and rulegen numbered them (index i, user 0): start-up then neither
+ * copies them (330 KB, 80 page faults) nor writes them; a later writer
+ * (ruleset_keep_generic) copies them first (blocks_own).
+ */
+static int
+image_fits(const struct ruleset *rs, const struct ruleset_image *img)
+{
+	size_t i;
+
+	if (rs->nrules != 0)
+		return 0;
+	for (i = 0; i < img->nrules; i++)
+		if (img->rules[i].index != i || img->rules[i].user)
+			return 0;
+	return 1;
+}
+
 int
 ruleset_load_image(struct ruleset *rs, const struct ruleset_image *img,
     struct diag_err *err)
@@ -1094,15 +1155,24 @@ ruleset_load_image(struct ruleset *rs, const struct ruleset_image *img,
 
 	diag_clear(err);
 	rs->source++;
-	if (img->nrules > 0) {
+	if (img->nrules > 0 && image_fits(rs, img)) {
+		/* read-only data: never written through these pointers */
+		block = (struct rule *)img->rules;
+		blocks_add(rs, block, img->nrules, 1);
+		rs->caprules = rs->caprsrc = img->nrules;
+		rs->rules = xmalloc(img->nrules * sizeof(*rs->rules));
+		rs->rule_source = xmalloc(img->nrules * sizeof(int));
+		for (i = 0; i < img->nrules; i++) {
+			rs->rules[i] = &block[i];
+			rs->rule_source[i] = rs->source;
+		}
+		rs->nrules = img->nrules;
+		rs->image = img;
+		hash_grow(rs, rs->nrules);	/* hashes every id */
+	} else if (img->nrules > 0) {
 		block = xmalloc(img->nrules * sizeof(*block));
 		memcpy(block, img->rules, img->nrules * sizeof(*block));
-		rs->blocks = xrealloc(rs->blocks, (rs->nblocks + 1) *
-		    sizeof(*rs->blocks));
-		rs->nblock = xrealloc(rs->nblock, (rs->nblocks + 1) *
-		    sizeof(*rs->nblock));
-		rs->blocks[rs->nblocks] = block;
-		rs->nblock[rs->nblocks++] = img->nrules;
+		blocks_add(rs, block, img->nrules, 0);
 		hash_grow(rs, rs->nrules + img->nrules);
 		for (i = 0; i < img->nrules; i++) {
 			struct rule *r = &block[i];
@@ -1135,6 +1205,23 @@ ruleset_load_image(struct ruleset *rs, const struct ruleset_image *img,
 		codes_add(rs, t);
 	}
 	return 0;
+}
+
+const struct prefilter *
+ruleset_prefilter(const struct ruleset *rs)
+{
+	const struct ruleset_image *img = rs->image;
+	size_t i;
+
+	if (img == NULL || img->prefilter == NULL ||
+	    rs->nrules != img->nrules)
+		return NULL;
+	/* a rule replaced (--rules with a built-in id) or a copy made
+	   (--generic-only) */
+	for (i = 0; i < rs->nrules; i++)
+		if (rs->rules[i] != &img->rules[i])
+			return NULL;
+	return img->prefilter;
 }
 
 static int

@@ -615,3 +615,56 @@ Test(matcher, prefilter_signals_crash_lines)
 	}
 	teardown_rules(&f);
 }
+
+/*
+ * A rule of a compiled image (built in) is compiled when a line first makes
+ * it a candidate.  One whose pattern does not compile (the shipped rules
+ * cannot: `rules test` compiles each) then never runs, the line goes on to
+ * the other rules, and matcher_lazy_error() names file, line and rule;
+ * MATCHER_EAGER reports it at once.
+ */
+Test(matcher, lazy_pattern_that_does_not_compile)
+{
+	static const char *const nb[] = {"lazy-bad", NULL};
+	static const char *const ng[] = {"lazy-good", NULL};
+	static const struct rule rules[] = {
+		{.kind = RULE_KIND_RULE, .form = RULE_FORM_PATTERN,
+		 .id = "img-bad", .cause = "alloc-failed", .targets =
+		 RULE_TARGET_LOG, .needles = (const char **)nb, .nneedles = 1,
+		 .pattern = "lazy-bad(", .origin = "rules/img.json",
+		 .origin_line = 7, .index = 0},
+		{.kind = RULE_KIND_RULE, .form = RULE_FORM_PATTERN,
+		 .id = "img-good", .cause = "alloc-failed", .targets =
+		 RULE_TARGET_LOG, .needles = (const char **)ng, .nneedles = 1,
+		 .pattern = "lazy-good", .origin = "rules/img.json",
+		 .origin_line = 9, .index = 1},
+	};
+	static const struct ruleset_image img = {rules, 2, NULL, 0, NULL};
+	struct fixture f;
+	struct diag_err err;
+	const struct diag_err *e;
+	struct hit h;
+
+	f.rs = ruleset_new();
+	cr_assert_eq(ruleset_load_image(f.rs, &img, &err), 0, "%s", err.text);
+	cr_assert_null(matcher_new_flags(f.rs, MATCHER_EAGER, &err));
+	cr_expect_str_eq(err.file, "rules/img.json");
+	cr_expect_eq(err.line, 7);
+	cr_expect(strstr(err.text, "rule 'img-bad': pattern does not compile")
+	    != NULL, "%s", err.text);
+	f.m = matcher_new(f.rs, &err);
+	cr_assert_not_null(f.m, "lazy: nothing compiled yet");
+	f.p = record_parser_new();
+	cr_expect_null(matcher_lazy_error(f.m));
+	h = run(&f, "I (1) x: lazy-bad and lazy-good");
+	cr_assert_eq(h.n, 1);
+	cr_expect_str_eq(h.ids[0], "img-good");
+	cr_assert_not_null(e = matcher_lazy_error(f.m));
+	cr_expect_str_eq(e->file, "rules/img.json");
+	cr_expect_eq(e->line, 7);
+	cr_expect(strstr(e->text, "rule 'img-bad': pattern does not compile: "
+	    "missing closing parenthesis at offset 9") != NULL, "%s", e->text);
+	h = run(&f, "I (2) x: lazy-bad again");
+	cr_expect_eq(h.n, 0, "never runs, never crashes");
+	teardown_rules(&f);
+}

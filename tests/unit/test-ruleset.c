@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "builtin.h"
 #include "diag.h"
 #include "ruleset.h"
 
@@ -788,4 +789,50 @@ Test(ruleset, builtin_image_rules_dropped_replaced_extended)
 	cr_expect_null(ruleset_find(rs, "idf-https-ota-file-not-found"),
 	    "the user's rule is not generic either");
 	ruleset_free(rs);
+}
+
+/* Loaded first, the image's rules are used where they are (start-up copies
+   nothing); --generic-only renumbers them on a copy, never in the image. */
+Test(ruleset, builtin_image_used_in_place_until_renumbered)
+{
+	static const char json[] = FILE_HEAD
+	    RULE("mine-first", "http-error",
+	    "\"message\": \"mine\", \"remedy\": \"r\",") FILE_TAIL;
+	struct ruleset *rs = ruleset_new(), *rs2 = ruleset_new();
+	struct diag_err err;
+	const struct rule *r;
+	size_t i, n;
+
+	cr_assert_eq(ruleset_load_builtin(rs, &err), 0, "%s", err.text);
+	n = ruleset_count(rs);
+	cr_assert_eq(n, builtin_image.nrules);
+	for (i = 0; i < n; i++) {
+		cr_assert_eq(ruleset_get(rs, i), &builtin_image.rules[i]);
+		cr_assert_eq(ruleset_get(rs, i)->index, i);
+		cr_assert_eq(ruleset_find(rs, builtin_image.rules[i].id),
+		    &builtin_image.rules[i]);
+	}
+	cr_assert_gt(ruleset_keep_generic(rs), 0);
+	for (i = 0; i < ruleset_count(rs); i++) {
+		r = ruleset_get(rs, i);
+		cr_assert_eq(r->index, i);
+		cr_assert(r < builtin_image.rules ||
+		    r >= builtin_image.rules + n, "a copy, not the image");
+		cr_assert_eq(ruleset_find(rs, r->id), r);
+	}
+	for (i = 0; i < n; i++)
+		cr_assert_eq(builtin_image.rules[i].index, i, "image unchanged");
+	ruleset_free(rs);
+
+	/* after a user's file: copied, appended, numbered on */
+	cr_assert_eq(load(rs2, "mine.json", json, &err), 0, "%s", err.text);
+	cr_assert_eq(ruleset_load_builtin(rs2, &err), 0, "%s", err.text);
+	cr_assert_eq(ruleset_count(rs2), n + 1);
+	r = ruleset_get(rs2, 1);
+	cr_expect_neq(r, &builtin_image.rules[0]);
+	cr_expect_str_eq(r->id, builtin_image.rules[0].id);
+	cr_expect_eq(r->index, 1);
+	cr_expect_eq(r->user, 0);
+	cr_expect_eq(ruleset_find(rs2, "mine-first")->index, 0);
+	ruleset_free(rs2);
 }
