@@ -450,6 +450,8 @@ crash_rule(const char *label, enum reset_class rc, int new_image)
 	if (wdt)
 		return new_image ? "session-wdt-after-update" :
 		    "session-reset-watchdog";
+	if (!new_image && label != NULL && strcmp(label, "stack") == 0)
+		return "session-stack-overflow-during-update";
 	return new_image ? "session-crash-after-update" :
 	    "session-crash-during-update";
 }
