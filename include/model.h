@@ -120,6 +120,9 @@ struct mfacts {
 	int		 fresh;		/* no update has taken place yet in
 					   this input (none succeeded or was
 					   rolled back) */
+	int		 hinted;	/* update work (stage update-hint) was
+					   logged in this boot, after the last
+					   verdict */
 };
 
 enum mguard {
@@ -151,6 +154,10 @@ enum mguard {
 	MG_CLOUD,		/* error: the cloud's side (version report) */
 	MG_FRESH,		/* no update has taken place yet in this
 				   input (none succeeded or rolled back) */
+	MG_HINTED,		/* crash: update work was logged in this
+				   boot, with no verdict since */
+	MG_HINTED_ABNORMAL,	/* reset: abnormal, and update work was
+				   logged in the boot it ended */
 	MG_MAX
 };
 
@@ -171,6 +178,9 @@ enum mguard {
 #define MF_BENIGN	0x080u	/* the error is not part of the update: it
 				   belongs to no session, severity info */
 #define MF_COUNT_RESET	0x100u	/* one more reset of the new image */
+#define MF_RAISE_NO_UPDATE 0x200u	/* raise "the device crashed; no update
+				   in this log" (a warning, never a verdict:
+				   opens a session to hold it if none is) */
 
 struct mrow {
 	unsigned	 from;		/* bit mask of enum mstate */

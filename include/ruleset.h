@@ -83,6 +83,10 @@ enum stage {
 	STAGE_CRASH,		/* a crash message (panic, abort, assert, watchdog,
 				   brownout): the next reset is that crash's;
 				   label: its kind */
+	STAGE_UPDATE_HINT,	/* update work whose stage the line does not
+				   say ("Updating firmware...", an OTA API's
+				   message): a crash in that boot, with no
+				   update open, is the update's */
 	STAGE_MAX
 };
 
@@ -343,5 +347,7 @@ size_t	 cause_count(void);
 const char *cause_id(size_t i);
 const char *cause_text(size_t i);
 const char *cause_describe(const char *id);	/* NULL if unknown */
+/* A cause an input with nothing attempted may name (not an update's). */
+int	 cause_fits_not_attempted(const char *id);
 
 #endif

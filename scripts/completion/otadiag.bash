@@ -33,7 +33,7 @@ _otadiag()
 	    same-version project-name-mismatch downgrade-rejected
 	    not-enough-space no-ota-partition invalid-image signature-invalid md5-mismatch
 	    auth-failed upload-tool-error concurrent-activity rollback
-	    crash-during-update crash-after-update brownout watchdog buffer-too-small job-timeout
+	    crash-during-update crash-after-update crash-no-update brownout watchdog buffer-too-small job-timeout
 	    version-not-reported bad-segment-range device-not-targeted
 	    ota-rejected ota-delayed bad-server-response excessive-polling
 	    ota-too-early insecure-transport"

@@ -907,6 +907,8 @@ rules_model(void)
 		[MG_EXPLAINS] = "class crash or memory, same boot",
 		[MG_CLOUD] = "class cloud",
 		[MG_FRESH] = "no update took place yet",
+		[MG_HINTED] = "update work logged in this boot",
+		[MG_HINTED_ABNORMAL] = "abnormal, update work logged in the boot",
 	};
 	static const struct {
 		unsigned	 bit;
@@ -918,6 +920,7 @@ rules_model(void)
 		{MF_RAISE_NOT_TAKEN, "raise-not-taken"},
 		{MF_RAISE_STALLED, "raise-stalled"}, {MF_BENIGN, "benign"},
 		{MF_COUNT_RESET, "count-reset"},
+		{MF_RAISE_NO_UPDATE, "raise-no-update"},
 	};
 	size_t n, i, k;
 	const struct mrow *t = model_table(&n);

@@ -121,6 +121,8 @@ struct analysis {
 					   its verdict, 0 */
 	unsigned long	 crash_line;	/* a crash message since the last reset */
 	char		 crash_label[16];
+	unsigned long	 hint_line;	/* update work with no start (marker
+					   stage update-hint), the last, 0 */
 	unsigned long	 reset_line;	/* line of the last reset, 0 */
 	int		 reset_since_version; /* a reset since the last version */
 	char		 boot_key[40];	/* slot the bootloader loaded last */

@@ -90,6 +90,11 @@ static const struct mrow table[] = {
 	    "what boots decides"},
 	{LOADING, ME_RESET, MG_ANY, MS_FAILED, MF_RAISE_RESET,
 	    "a reset in the middle of the download"},
+	{B(MS_IDLE) | B(MS_NOT_ATTEMPTED), ME_RESET, MG_HINTED_ABNORMAL,
+	    MS_FAILED,
+	    MF_OPEN | MF_RAISE_RESET, "a watchdog or brownout reset ends a "
+	    "boot that logged update work with no update open: the update "
+	    "whose start the log does not show was lost"},
 	{B(MS_SWITCHED), ME_RESET, MG_ABNORMAL, MS_RESTART_ABN, 0,
 	    "an abnormal reset after the switch: what boots decides"},
 	{B(MS_SWITCHED), ME_RESET, MG_ANY, MS_RESTARTING, 0,
@@ -107,6 +112,14 @@ static const struct mrow table[] = {
 	    "the running firmware crashed during the update"},
 	{B(MS_NEW), ME_CRASH, MG_ANY, MS_NEW_CRASHED, MF_RAISE_CRASH,
 	    "the new image crashed before it was confirmed"},
+	{B(MS_IDLE) | B(MS_NOT_ATTEMPTED), ME_CRASH, MG_HINTED, MS_FAILED,
+	    MF_OPEN | MF_RAISE_CRASH,
+	    "a crash in a boot that logged update work (\"Updating "
+	    "firmware...\", an OTA API's message) before any update's verdict: "
+	    "the update whose start the log does not show crashed"},
+	{B(MS_IDLE) | B(MS_NOT_ATTEMPTED), ME_CRASH, MG_ANY, MS_STAY,
+	    MF_RAISE_NO_UPDATE, "a crash with no update seen: the device "
+	    "crashed, and nothing says an update ran (no verdict about one)"},
 
 	/* --- which image boots ------------------------------------------ */
 	{SWITCH & ~B(MS_REJECTED), ME_BOOT, MG_NEW, MS_NEW, 0,
@@ -296,6 +309,10 @@ model_guard(enum mguard g, const struct mfacts *f)
 		return f->cls == CAUSE_CLOUD;
 	case MG_FRESH:
 		return f->fresh;
+	case MG_HINTED:
+		return f->hinted;
+	case MG_HINTED_ABNORMAL:
+		return f->hinted && abn;
 	case MG_MAX:
 		break;
 	}

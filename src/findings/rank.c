@@ -110,6 +110,8 @@ struct scope {
 	int		 node;
 	struct finding *const *only;
 	size_t		 nonly;
+	int		 none_ran;	/* nothing was attempted: only a cause
+					   that is no update's can be primary */
 };
 
 static size_t
@@ -145,6 +147,8 @@ pick_at(const struct input_result *r, const struct scope *sc,
 			continue;
 		if (f->severity < min || advisory(f->cause))
 			continue;
+		if (sc->none_ran && !cause_fits_not_attempted(f->cause))
+			continue;
 		if (better(f, best))
 			best = f;
 	}
@@ -160,7 +164,7 @@ pick(const struct input_result *r, const struct scope *sc)
 struct finding *
 rank_session_primary(struct input_result *r, const struct session *s)
 {
-	struct scope sc = { s, -1, NULL, 0 };
+	struct scope sc = { s, -1, NULL, 0, 0 };
 
 	return pick(r, &sc);
 }
@@ -169,7 +173,7 @@ struct finding *
 rank_node_primary(struct input_result *r, int node, struct finding *const *f,
     size_t n)
 {
-	struct scope sc = { NULL, node, f, n };
+	struct scope sc = { NULL, node, f, n, 0 };
 	struct finding *p = pick(r, &sc);
 
 	return p != NULL ? p : pick_at(r, &sc, RULE_INFO);
@@ -212,6 +216,10 @@ link_consequences(struct input_result *r, struct finding *pf,
 		if (f->line < pf->line || advisory(f->cause))
 			continue;
 		if (f->severity == RULE_INFO)
+			continue;
+		/* nothing attempted: an error (another story's verdict, whose
+		   evidence reaches back here) is no consequence of a warning */
+		if (sc->none_ran && f->severity > pf->severity)
 			continue;
 		f->consequence_of = pf;
 	}
@@ -350,7 +358,7 @@ rank_job(struct input_result *r)
 	for (k = 0; k < r->nnodes; k++) {
 		struct job_node *n = &r->nodes[k];
 		struct scope sc = { NULL, (int)k, byn + start[k],
-		    start[k + 1] - start[k] };
+		    start[k + 1] - start[k], 0 };
 		struct finding *p = pick(r, &sc);
 
 		if (p == NULL)
@@ -467,7 +475,7 @@ rank_findings(struct analysis *a)
 	}
 	for (i = 0; i < r->nsessions; i++) {
 		struct session *s = &r->sessions[i];
-		struct scope sc = { s, -1, NULL, 0 };
+		struct scope sc = { s, -1, NULL, 0, 0 };
 
 		s->primary = NULL;
 		if (s->outcome == OUTCOME_SUCCESS) {
@@ -492,6 +500,10 @@ rank_findings(struct analysis *a)
 		    s->outcome != OUTCOME_IN_PROGRESS &&
 		    s->outcome != OUTCOME_NOT_ATTEMPTED)
 			continue;
+		/* an outcome and its cause never disagree: a crash finding
+		   that speaks of an update (crash-after-update) stays listed,
+		   but cannot be why nothing was attempted */
+		sc.none_ran = s->outcome == OUTCOME_NOT_ATTEMPTED;
 		s->primary = pick(r, &sc);
 		/* nothing attempted: the model's own "nothing newer" note
 		   still says why */

@@ -410,6 +410,23 @@ session_has(const struct analysis *a, enum cause_class cls, unsigned long from)
 	return 0;
 }
 
+/* Does the current session hold a finding of this rule (at or after line
+   `from`)? */
+static int
+session_has_rule(const struct analysis *a, const char *id, unsigned long from)
+{
+	const struct session *s = cur(a);
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; i < s->nseen; i++)
+		if (s->seen[i]->last_line >= from &&
+		    strcmp(s->seen[i]->rule->id, id) == 0)
+			return 1;
+	return 0;
+}
+
 /* Does the current session hold any finding? */
 static int
 session_has_any(const struct analysis *a)
@@ -433,6 +450,8 @@ crash_rule(const char *label, enum reset_class rc, int new_image)
 	if (wdt)
 		return new_image ? "session-wdt-after-update" :
 		    "session-reset-watchdog";
+	if (!new_image && label != NULL && strcmp(label, "stack") == 0)
+		return "session-stack-overflow-during-update";
 	return new_image ? "session-crash-after-update" :
 	    "session-crash-during-update";
 }
@@ -519,6 +538,10 @@ raise_effects(struct analysis *a, unsigned eff, enum mstate from,
 		    "(the log ends while the download is under way)",
 		    "progress", pct, "duration", secs);
 	}
+	if ((eff & MF_RAISE_NO_UPDATE) &&
+	    !session_has_rule(a, "session-crash-no-update", a->reset_line))
+		synth(a, "session-crash-no-update", line, dev, host, text,
+		    "reason", c->label != NULL ? c->label : "panic", NULL, NULL);
 	if (eff & MF_COUNT_RESET) {
 		char n[16];
 
@@ -583,6 +606,8 @@ facts_base(const struct analysis *a, struct mfacts *f, enum mevent ev)
 	f->host = a->sm.host;
 	f->fresh = !a->took_place;
 	f->same_boot = a->verdict_line > 0 && a->reset_line < a->verdict_line;
+	f->hinted = a->hint_line > 0 && a->hint_line >= a->reset_line &&
+	    a->hint_line > a->verdict_line;
 }
 
 /* The current session's story ends (a new one begins, or the input ends). */
@@ -623,6 +648,12 @@ step(struct analysis *a, const struct mfacts *f, const struct evctx *c)
 	if ((st.effects & MF_OPEN) && model_final(a->ms) &&
 	    a->verdict_line == a->lineno)
 		return 0;
+	/* a session opened on this very line to hold a warning, with no
+	   story yet (the crash's own finding came first): the story is its */
+	if ((st.effects & MF_OPEN) && a->ms == MS_IDLE && cur(a) != NULL &&
+	    cur(a)->nevents == 0 && c->rec != NULL &&
+	    cur(a)->start_line == c->rec->lineno)
+		st.effects &= ~MF_OPEN;
 	if (st.effects & MF_OPEN) {
 		unsigned long old = a->cur;
 		const struct session *os;
@@ -640,6 +671,9 @@ step(struct analysis *a, const struct mfacts *f, const struct evctx *c)
 			analysis_emit(a, ANALYSIS_OUTCOME, NULL, old, NULL, NULL);
 		from = MS_IDLE;
 	}
+	/* a crash with no update open: a session holds its warning */
+	if ((st.effects & MF_RAISE_NO_UPDATE) && a->cur == 0)
+		session_open(a, c->rec != NULL ? c->rec->lineno : a->lineno);
 	raise_effects(a, st.effects & ~MF_OPEN, from, c);
 	enter(a, from, st.to);
 	return st.effects;
@@ -865,6 +899,10 @@ session_marker(struct analysis *a, const struct record *rec,
 		step(a, &f, &c);
 		copy_str(detail, sizeof(detail), c.label);
 		timeline(a, rec, STAGE_CRASH, -1, detail);
+		return;
+	case STAGE_UPDATE_HINT:
+		/* evidence the guards read; no stage of a session */
+		a->hint_line = rec->lineno;
 		return;
 	case STAGE_ACTIVITY:
 		/* only interesting while an update is under way */

@@ -59,6 +59,8 @@ static const struct {
 	    "the running firmware crashed or was reset abnormally while the update ran"},
 	{"crash-after-update", CAUSE_CRASH,
 	    "the new image panics or resets repeatedly after boot"},
+	{"crash-no-update", CAUSE_CRASH,
+	    "the device crashed, and the log shows no update under way"},
 	{"brownout", CAUSE_CRASH,
 	    "supply voltage dropped during the update or early boot"},
 	{"watchdog", CAUSE_CRASH,
@@ -103,6 +105,18 @@ const char *
 cause_text(size_t i)
 {
 	return i < cause_count() ? causes[i].text : NULL;
+}
+
+/* Can an input where no update was attempted name this cause?  Only what
+   says why nothing ran (a refusal, a policy, advice) or that the device
+   crashed with no update under way: every other cause is an update's. */
+int
+cause_fits_not_attempted(const char *id)
+{
+	enum cause_class c = cause_class(id);
+
+	return c == CAUSE_REFUSAL || c == CAUSE_POLICY || c == CAUSE_ADVISORY ||
+	    (id != NULL && strcmp(id, "crash-no-update") == 0);
 }
 
 const char *
@@ -182,6 +196,7 @@ static const char *const stage_names[STAGE_MAX] = {
 	[STAGE_NO_UPDATE] = "no-update",
 	[STAGE_FAILED] = "failed",
 	[STAGE_CRASH] = "crash",
+	[STAGE_UPDATE_HINT] = "update-hint",
 };
 
 const char *

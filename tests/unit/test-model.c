@@ -86,6 +86,13 @@ facts_for(enum mevent ev, enum mguard g)
 		f.fresh = 1;
 		f.cls = CAUSE_NETWORK;
 		break;
+	case MG_HINTED:
+		f.hinted = 1;
+		break;
+	case MG_HINTED_ABNORMAL:
+		f.hinted = 1;
+		f.reset = RC_WATCHDOG;
+		break;
 	case MG_ANY:
 	case MG_MAX:
 		if (ev == ME_ERROR)
@@ -423,4 +430,46 @@ Test(model, names_and_phases)
 	cr_expect(model_final(MS_ROLLED_BACK));
 	cr_expect(!model_final(MS_NEW));
 	cr_expect_eq(model_outcome(MS_NEW), OUTCOME_UNKNOWN);
+}
+
+/* A crash with no update open: only update work logged in the same boot
+   makes it an update's crash; without it the device crashed, no verdict
+   about an update (a warning is raised), and no outcome is turned. */
+Test(model, crash_with_no_update_open)
+{
+	struct mfacts f = none();
+	unsigned eff = 0;
+
+	cr_expect_eq(go(MS_IDLE, ME_CRASH, f, &eff), MS_IDLE);
+	cr_expect_eq(eff, MF_RAISE_NO_UPDATE);
+	cr_expect_eq(go(MS_NOT_ATTEMPTED, ME_CRASH, f, &eff), MS_NOT_ATTEMPTED);
+	cr_expect_eq(eff, MF_RAISE_NO_UPDATE);
+	/* after a verdict of an update, a crash is no new verdict */
+	cr_expect_eq(go(MS_SUCCESS, ME_CRASH, f, &eff), MS_SUCCESS);
+	cr_expect_eq(eff, 0u);
+	cr_expect_eq(go(MS_FAILED, ME_CRASH, f, &eff), MS_FAILED);
+	cr_expect_eq(eff, 0u);
+
+	f.hinted = 1;
+	cr_expect_eq(go(MS_IDLE, ME_CRASH, f, &eff), MS_FAILED);
+	cr_expect_eq(eff, MF_OPEN | MF_RAISE_CRASH);
+	cr_expect_eq(go(MS_NOT_ATTEMPTED, ME_CRASH, f, &eff), MS_FAILED);
+	cr_expect(eff & MF_OPEN);
+	/* after an update's verdict, update work and a crash make no new
+	   story: the success stays the input's last word */
+	cr_expect_eq(go(MS_SUCCESS, ME_CRASH, f, &eff), MS_SUCCESS);
+	cr_expect_eq(eff, 0u);
+	cr_expect_eq(go(MS_ROLLED_BACK, ME_CRASH, f, &eff), MS_ROLLED_BACK);
+	cr_expect_eq(eff, 0u);
+	cr_expect_eq(go(MS_FAILED, ME_CRASH, f, &eff), MS_FAILED);
+	cr_expect_eq(eff, 0u);
+
+	/* a reset ending a boot with update work: only an abnormal one */
+	f.reset = RC_SOFTWARE;
+	cr_expect_eq(go(MS_IDLE, ME_RESET, f, &eff), MS_IDLE);
+	f.reset = RC_WATCHDOG;
+	cr_expect_eq(go(MS_IDLE, ME_RESET, f, &eff), MS_FAILED);
+	cr_expect_eq(eff, MF_OPEN | MF_RAISE_RESET);
+	f.hinted = 0;
+	cr_expect_eq(go(MS_IDLE, ME_RESET, f, &eff), MS_IDLE);
 }

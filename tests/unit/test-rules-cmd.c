@@ -132,7 +132,9 @@ Test(rules_cmd, fields_list_the_cause_table_and_stages)
 	    "%s", o.out);
 	cr_expect(strstr(o.out, "same-version            refusal") != NULL,
 	    "%s", o.out);
-	cr_expect(strstr(o.out, " crash\n") != NULL, "stage crash: %s", o.out);
+	cr_expect(strstr(o.out, " crash ") != NULL, "stage crash: %s", o.out);
+	cr_expect(strstr(o.out, " update-hint\n") != NULL,
+	    "stage update-hint: %s", o.out);
 	proc_out_free(&o);
 }
 
