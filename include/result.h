@@ -236,6 +236,25 @@ struct status_count {
 
 #define NODE_SUMMARY_STATUSES	64
 
+/*
+ * The findings of summarised nodes as the gate (--fail-on, --baseline)
+ * counts them: each finding that is no consequence of its node's primary
+ * cause, by rule, fingerprint (baseline.h: finding_fingerprint) and
+ * severity.  At most NODE_SUMMARY_FINGERPRINTS different ones are kept;
+ * findings beyond are counted in node_summary.fps_beyond by severity, and
+ * no baseline can accept them.
+ */
+struct fingerprint_count {
+	const char	*rule;		/* rule id (rule-owned) */
+	const char	*cause;		/* static or rule-owned */
+	enum rule_severity severity;
+	char		 fp[17];	/* 16 hex digits */
+	unsigned long	 line;		/* line of the first node with it */
+	size_t		 n;
+};
+
+#define NODE_SUMMARY_FINGERPRINTS	4096
+
 struct node_summary {
 	size_t		 n;		/* nodes summarised */
 	size_t		 by_outcome[OUTCOME_NOT_ATTEMPTED + 1];
@@ -252,7 +271,15 @@ struct node_summary {
 	size_t		 ntimed_out;	/* with a job time-out finding */
 	size_t		 ndisagree;	/* cloud and --logs log disagree */
 	size_t		 nfindings;	/* their findings, folded */
-	size_t		 nerrors;	/* of which at severity error */
+	size_t		 nerrors;	/* of which at severity error and no
+					   consequence (by_severity[error]) */
+	size_t		 by_severity[RULE_ERROR + 1]; /* findings that are
+					   no consequence, by severity: what
+					   the gate counts */
+	struct fingerprint_count *fps;	/* the same by fingerprint, owned */
+	size_t		 nfps;
+	size_t		 fps_beyond[RULE_ERROR + 1]; /* beyond
+					   NODE_SUMMARY_FINGERPRINTS */
 };
 
 enum input_kind {

@@ -283,6 +283,7 @@ result_free(struct input_result *r)
 	free(r->nodes_summarised.by_status);
 	free(r->nodes_summarised.by_cause);
 	free(r->nodes_summarised.by_failed_cause);
+	free(r->nodes_summarised.fps);
 	free(r->job_id);
 	free(r->error_text);
 	free(r->path);

@@ -9,7 +9,9 @@
  *   {"type":"error","path":..,"kind":"log","error":".."}
  *   {"type":"nodes_summarised","path":..,"kind":"job","count":N,
  *    "by_outcome":{..},"by_status":{..},"by_cause":{..},"timed_out":N,
- *    "disagree":N,"findings":N,"errors":N}   (a job's nodes not listed)
+ *    "disagree":N,"findings":N,"errors":N,"by_severity":{..},
+ *    "fingerprints":[..],"without_fingerprint":N}   (a job's nodes not
+ *    listed; the same members as the JSON report's nodes_summarised)
  *
  * Every key is always present, in this order (null when absent), so lines
  * can be read with a fixed schema; otadiag-report(5) is the contract.
