@@ -282,6 +282,24 @@ struct node_summary {
 					   NODE_SUMMARY_FINGERPRINTS */
 };
 
+/*
+ * A job read again, node by node, for a report that lists every node
+ * however many there are (jsonl): set on the result by the command that
+ * read the job (job.h: job_replay), borrowed, valid while the reports are
+ * written; NULL when the job cannot be read again.  result_each_node()
+ * calls fn for each node in input order with its findings (owned by the
+ * replay, valid during the call): the node's primary first, consequences
+ * linked, as the ranking makes them; fn returns 0 to go on.
+ */
+struct input_result;
+typedef int (*result_node_fn)(void *ctx, const struct input_result *r,
+    const struct job_node *nd, struct finding *const *f, size_t n);
+
+struct node_replay {
+	int	(*each)(const struct node_replay *rp, result_node_fn fn,
+		    void *ctx);
+};
+
 enum input_kind {
 	INPUT_LOG = 0,
 	INPUT_JOB,
@@ -321,8 +339,15 @@ struct input_result {
 	char		*info_json;	/* the same as a JSON object's text */
 	char		*kconfig_tail;	/* a sdkconfig.defaults fragment that
 					   applies the findings' kconfig */
+	const struct node_replay *replay; /* jobs: every node again, or
+					   NULL (borrowed, see above) */
 };
 
+/* Every node of job r again (see struct node_replay): 0, -1 when r has
+   no replay, or the first non-zero return of fn or of the reading (a job
+   that can no longer be read). */
+int	 result_each_node(const struct input_result *r, result_node_fn fn,
+	    void *ctx);
 /* "log", "job", "image" (static). */
 const char *input_kind_name(enum input_kind k);
 void	 result_free(struct input_result *r);

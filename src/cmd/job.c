@@ -512,6 +512,7 @@ cmd_job(const struct cmd *cmd, int argc, char **argv)
 	struct job *j = NULL;
 	struct job_opts jo;
 	struct spool *sp = NULL;
+	struct job_replay rp;
 	const char *path;
 	long long trig, now;
 	int rc;
@@ -562,6 +563,9 @@ cmd_job(const struct cmd *cmd, int argc, char **argv)
 	r = analysis_take_result(an);
 	trig = job_trigger_time(j);
 	job_set_age(r, trig > 0 && now >= trig ? now - trig : -1);
+	/* a report that lists every node reads the job again (jsonl) */
+	job_replay_init(&rp, j, path, &jo, &err);
+	r->replay = &rp.base;
 
 	rc = pipeline_report(&p, &r, 1);
 	if (!p.reports_failed && !a.c.quiet && text_on_stdout(&a.c))

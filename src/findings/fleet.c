@@ -33,6 +33,10 @@ struct fleet {
 	size_t		 capgone, ngone;
 	/* node_summary.fps by hash: index + 1, 0 for a free slot */
 	unsigned	*fpslot;
+	/* fleet_new_stream: every node to fn, none kept */
+	result_node_fn	 fn;
+	void		*ctx;
+	int		 status;
 };
 
 static int
@@ -56,6 +60,70 @@ fleet_new(struct analysis *a, size_t max)
 	fl->a = a;
 	fl->max = max > 0 ? max : 1;
 	return fl;
+}
+
+struct fleet *
+fleet_new_stream(struct analysis *a, result_node_fn fn, void *ctx)
+{
+	struct fleet *fl = fleet_new(a, 1);
+
+	fl->fn = fn;
+	fl->ctx = ctx;
+	return fl;
+}
+
+int
+fleet_status(const struct fleet *fl)
+{
+	return fl->status;
+}
+
+/* fleet_new_stream: node slot s, findings f[0..n) of it, ranked alone,
+   handed out, let go. */
+static void
+stream_node(struct fleet *fl, size_t s, size_t first)
+{
+	struct input_result *r = fl->a->res;
+	struct job_node *nd = &r->nodes[s];
+	struct finding **f = r->findings + first, **out;
+	size_t n = r->nfindings - first, i, k = 0;
+	struct finding *p = rank_node_primary(r, (int)s, f, n);
+
+	if (p != NULL) {
+		p->primary = 1;
+		for (i = 0; i < n; i++)
+			if (rank_is_consequence(p, f[i]))
+				f[i]->consequence_of = p;
+		if (strcmp(p->cause, "rollback") == 0 &&
+		    (nd->outcome == OUTCOME_FAILED ||
+		    nd->outcome == OUTCOME_UNKNOWN))
+			nd->outcome = OUTCOME_ROLLED_BACK;
+	}
+	if (nd->log_path != NULL) {
+		int lc = outcome_class(nd->log_outcome);
+
+		nd->disagree = (lc == 1 || lc == 2) &&
+		    outcome_class(nd->outcome) != 0 &&
+		    outcome_class(nd->outcome) != lc;
+	}
+	/* --ignore: the finding goes, with its consequences (as
+	   result_drop_ignored) */
+	out = xcalloc(n + 1, sizeof(*out));
+	nd->primary = p != NULL && !p->ignored ? p : NULL;
+	if (nd->primary != NULL)
+		out[k++] = p;
+	for (i = 0; i < n; i++)
+		if (f[i] != p && !f[i]->ignored && !(f[i]->consequence_of !=
+		    NULL && f[i]->consequence_of->ignored))
+			out[k++] = f[i];
+	if (fl->status == 0)
+		fl->status = fl->fn(fl->ctx, r, nd, out, k);
+	free(out);
+	for (i = 0; i < n; i++)
+		finding_free(f[i]);
+	r->nfindings = first;
+	result_node_release(nd);
+	r->nnodes--;
 }
 
 void
@@ -309,6 +377,10 @@ fleet_node_done(struct fleet *fl, size_t first)
 		return;
 	for (i = first; i < r->nfindings; i++)
 		r->findings[i]->node = (int)s;
+	if (fl->fn != NULL) {
+		stream_node(fl, s, first);
+		return;
+	}
 	fl->gone = xgrow(fl->gone, &fl->capgone, r->nnodes, 1);
 	fl->gone[s] = 0;
 	g = group_of(r->nodes[s].outcome);

@@ -324,3 +324,11 @@ result_count_at(const struct input_result *r, enum rule_severity sev)
 			n++;
 	return n;
 }
+
+int
+result_each_node(const struct input_result *r, result_node_fn fn, void *ctx)
+{
+	if (r->replay == NULL)
+		return -1;
+	return r->replay->each(r->replay, fn, ctx);
+}

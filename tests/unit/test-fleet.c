@@ -8,6 +8,8 @@
  */
 #include <criterion/criterion.h>
 
+#include <jansson.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,7 +235,8 @@ Test(fleet, every_format_counts_the_same, .timeout = 300)
 	char envs[600];
 	const char *env[] = { envs, NULL };
 	struct proc_out o;
-	char *md;
+	char *md, *line, *save = NULL;
+	size_t nsev[3] = { 0, 0, 0 };
 	FILE *fp;
 	long n;
 
@@ -250,9 +253,17 @@ Test(fleet, every_format_counts_the_same, .timeout = 300)
 	cr_expect_not_null(strstr(o.out, "\"without_fingerprint\": 0"));
 	proc_out_free(&o);
 
+	/* JSON Lines lists every node's findings: the same counts */
 	o = proc_run_in(dir, NULL, jsonl);
-	cr_expect_not_null(strstr(o.out, "\"findings\":500,\"errors\":200,"
-	    "\"by_severity\":{\"error\":200,\"warning\":100,\"info\":0},"));
+	for (line = strtok_r(o.out, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save))
+		if (strstr(line, "\"consequence_of\":null}") != NULL)
+			nsev[strstr(line, "\"severity\":\"error\"") != NULL ?
+			    0 : strstr(line, "\"severity\":\"warning\"") !=
+			    NULL ? 1 : 2]++;
+	cr_expect_eq(nsev[0], NFAIL + NREJ);
+	cr_expect_eq(nsev[1], NDELAY);
+	cr_expect_eq(nsev[2], 0);
 	proc_out_free(&o);
 
 	o = proc_run_in(dir, NULL, text);
@@ -297,5 +308,85 @@ Test(fleet, every_format_counts_the_same, .timeout = 300)
 	/* errors: 10000 listed + 200 summarised; warnings: 100 */
 	cr_expect_not_null(strstr(md, "| 10200 | 100 | 0 |"), "%.400s", md);
 	free(md);
+	tmpdir_free(dir);
+}
+
+/*
+ * JSON Lines lists every node past the limit: the job is read again and
+ * each node written as it is read, its line then its findings, in input
+ * order; a node's consequences point at its own primary, and what the
+ * lines say of the nodes agrees with the JSON report's counts.
+ */
+Test(fleet, jsonl_lists_every_node, .timeout = 300)
+{
+	char *dir = tmpdir_new();
+	const char *jsonl[] = { "job", "--format", "jsonl", "job.json", NULL };
+	const char *json[] = { "job", "--format", "json", "job.json", NULL };
+	size_t nnodes = 0, nfind = 0, ncons = 0, nproj = 0, nsum_proj;
+	struct proc_out o, oj;
+	json_t *doc, *fnd[2048];
+	char *line, *save = NULL, want[16];
+
+	write_job(dir, "job.json", -1);
+	oj = proc_run_in(dir, NULL, json);
+	doc = json_loads(oj.out, 0, NULL);
+	cr_assert_not_null(doc);
+	nsum_proj = (size_t)json_integer_value(json_object_get(json_object_get(
+	    json_object_get(json_array_get(json_object_get(doc, "inputs"), 0),
+	    "nodes_summarised"), "by_cause"), "project-name-mismatch"));
+	cr_expect_eq(nsum_proj, NREJ, "the JSON report's count");
+	json_decref(doc);
+	proc_out_free(&oj);
+
+	o = proc_run_in(dir, NULL, jsonl);
+	cr_expect_eq(o.status, 1, "%s", o.err);
+	for (line = strtok_r(o.out, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		json_t *l = json_loads(line, 0, NULL);
+		const char *type;
+
+		cr_assert_not_null(l, "%s", line);
+		type = json_string_value(json_object_get(l, "type"));
+		cr_assert_not_null(type);
+		if (strcmp(type, "node") == 0) {
+			snprintf(want, sizeof(want), "n%06zu", nnodes++);
+			cr_assert_str_eq(json_string_value(json_object_get(l,
+			    "node")), want, "nodes in input order, each once");
+			if (json_is_string(json_object_get(l,
+			    "primary_cause")) && strcmp(json_string_value(
+			    json_object_get(l, "primary_cause")),
+			    "project-name-mismatch") == 0)
+				nproj++;
+		} else if (strcmp(type, "finding") == 0) {
+			json_t *c = json_object_get(l, "consequence_of");
+
+			cr_assert_str_eq(json_string_value(json_object_get(l,
+			    "node")), want, "a finding follows its node");
+			if (json_is_integer(c)) {
+				size_t k = (size_t)json_integer_value(c);
+
+				cr_assert_lt(k, nfind);
+				cr_assert_geq(k + 2048, nfind);
+				cr_expect_str_eq(json_string_value(
+				    json_object_get(fnd[k % 2048], "node")),
+				    want, "a consequence of its own node");
+				cr_expect(json_is_true(json_object_get(
+				    fnd[k % 2048], "primary")));
+				ncons++;
+			}
+			if (nfind >= 2048)
+				json_decref(fnd[nfind % 2048]);
+			fnd[nfind++ % 2048] = json_incref(l);
+		} else
+			cr_assert_fail("a line of type %s", type);
+		json_decref(l);
+	}
+	for (size_t k = 0; k < nfind && k < 2048; k++)
+		json_decref(fnd[k]);
+	cr_expect_eq(nnodes, NFAIL + NREJ + NDELAY);
+	cr_expect_eq(nfind, NFAIL + 2 * NREJ + NDELAY);
+	cr_expect_eq(ncons, NREJ);
+	cr_expect_eq(nproj, nsum_proj, "the lines and the JSON report agree");
+	proc_out_free(&o);
 	tmpdir_free(dir);
 }
