@@ -47,8 +47,10 @@ typedef void (*spool_chunk_fn)(void *ctx, size_t done);
  * Appends everything fd gives until its end, in bounded chunks; path
  * names fd in errors.  A regular file that ends before the size it had
  * when the copy began (another program truncated it) fails with DIAG_EIO
- * "truncated while being read"; one that grows is copied as far as it
- * went.  fn may be NULL.
+ * "truncated while being read"; one whose size, modification or
+ * status-change time differ after the copy from before it (it grew, or
+ * was rewritten in place) fails with DIAG_EIO "changed while being
+ * read": the copy would mix two versions.  fn may be NULL.
  */
 int	 spool_copy_fd(struct spool *s, int fd, const char *path,
 	    spool_chunk_fn fn, void *ctx, struct diag_err *err);
