@@ -81,6 +81,17 @@ int	 job_sniff(const char *buf, size_t n);
 
 int	 job_parse(const char *path, const char *buf, size_t n,
 	    struct job **out, struct diag_err *err);
+/*
+ * The same from a regular file read in place (fd borrowed until
+ * job_free; never mapped: pread through a window, so memory stays
+ * bounded and nothing is copied to disk).  The file's size, mtime and
+ * ctime are taken now and compared after every pass (this one and each
+ * job_foreach): a file written to meanwhile fails with DIAG_EIO
+ * "changed while being read", one that ends early with DIAG_EIO
+ * "truncated while being read", both naming path.
+ */
+int	 job_parse_fd(const char *path, int fd, struct job **out,
+	    struct diag_err *err);
 int	 job_parse_flags(const char *path, const char *buf, size_t n,
 	    int flags, struct job **out, struct diag_err *err);
 void	 job_free(struct job *j);

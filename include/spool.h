@@ -3,9 +3,10 @@
  * spool: an input kept on disk, not in memory.  Prefix: spool_.
  *
  * A job is read twice from one text (job.h: checked, then handed out node
- * by node).  Standard input and a fetched job cannot be read twice, and a
- * file mapped in place kills the reader with SIGBUS when another program
- * truncates it during the read.  A spool is a private copy: an unlinked
+ * by node).  A regular file is read in place (job_parse_fd); standard
+ * input, a pipe and a fetched job cannot be read twice, and a mapping of
+ * a file another program can truncate kills the reader with SIGBUS.  For
+ * those, a spool is a private copy: an unlinked
  * temporary file in $TMPDIR (or /tmp), written in bounded chunks, then
  * mapped read-only.  No other program can reach that file, so the mapping
  * cannot be cut short under the reader; the job reader gives the pages
