@@ -105,8 +105,7 @@ exit_line(const struct proc_out *o)
 	return p;
 }
 
-Test(fleet, summarised_findings_counted_without_consequences,
-    .timeout = 120)
+Test(fleet, summarised_findings_counted_without_consequences)
 {
 	struct ruleset *rs = ruleset_new();
 	struct diag_err err;
@@ -150,7 +149,7 @@ Test(fleet, summarised_findings_counted_without_consequences,
 }
 
 /* The exit line counts every node's findings, not the listed ones only. */
-Test(fleet, exit_line_counts_summarised_nodes, .timeout = 120)
+Test(fleet, exit_line_counts_summarised_nodes)
 {
 	char *dir = tmpdir_new();
 	const char *an[] = { "analyze", "job.json", NULL };
@@ -179,7 +178,7 @@ Test(fleet, exit_line_counts_summarised_nodes, .timeout = 120)
  * fails it (before, the gate passed it), and a baseline written from the
  * same report accepts the summarised nodes' known findings.
  */
-Test(fleet, baseline_sees_summarised_nodes, .timeout = 120)
+Test(fleet, baseline_sees_summarised_nodes)
 {
 	char *dir = tmpdir_new();
 	const char *mk[] = { "analyze", "--format", "json", "--output",
@@ -223,7 +222,7 @@ Test(fleet, baseline_sees_summarised_nodes, .timeout = 120)
 }
 
 /* Every format says the same counts of the summarised nodes' findings. */
-Test(fleet, every_format_counts_the_same, .timeout = 300)
+Test(fleet, every_format_counts_the_same)
 {
 	char *dir = tmpdir_new();
 	const char *json[] = { "job", "--format", "json", "job.json", NULL };
@@ -317,7 +316,7 @@ Test(fleet, every_format_counts_the_same, .timeout = 300)
  * order; a node's consequences point at its own primary, and what the
  * lines say of the nodes agrees with the JSON report's counts.
  */
-Test(fleet, jsonl_lists_every_node, .timeout = 300)
+Test(fleet, jsonl_lists_every_node)
 {
 	char *dir = tmpdir_new();
 	const char *jsonl[] = { "job", "--format", "jsonl", "job.json", NULL };

@@ -926,7 +926,7 @@ fd_job(char *path, size_t n, size_t *len)
  * mapping): every pass hands out what the text in memory does, for a
  * small file (read whole) and a large one (read in parts).
  */
-Test(job, regular_file_read_in_place_like_its_text, .timeout = 60)
+Test(job, regular_file_read_in_place_like_its_text)
 {
 	size_t sizes[2] = { 30, 30000 }, k;
 
@@ -970,7 +970,7 @@ Test(job, regular_file_read_in_place_like_its_text, .timeout = 60)
  * cut short.  The next pass fails with one clear error naming the file,
  * never a job made of two versions (nor a SIGBUS: nothing is mapped).
  */
-Test(job, regular_file_changed_between_passes, .timeout = 60)
+Test(job, regular_file_changed_between_passes)
 {
 	const char *want[2] = { "changed while being read",
 	    "truncated while being read" };
