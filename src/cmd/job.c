@@ -581,10 +581,13 @@ cmd_job(const struct cmd *cmd, int argc, char **argv)
 	trig = job_trigger_time(j);
 	job_set_age(r, trig > 0 && now >= trig ? now - trig : -1);
 	/* a report that lists every node reads the job again (jsonl) */
+	diag_clear(&err);
 	job_replay_init(&rp, j, path, &jo, &err);
 	r->replay = &rp.base;
 
 	rc = pipeline_report(&p, &r, 1);
+	if (err.text[0] != '\0')	/* the second reading failed: why */
+		diag_print(stderr, &err);
 	if (!p.reports_failed && !a.c.quiet && text_on_stdout(&a.c))
 		print_summary(stdout, r);
 	if (rc == EXIT_OK && !a.c.fail_never && a.c.expect == NULL &&
