@@ -11,6 +11,12 @@
  * Only path, rule (or cause when rule is null) and text are read; other
  * fields are ignored, so reports of later schema versions still load.
  *
+ * A job's nodes that are summarised, not listed, are in the report as
+ * counts per fingerprint (otadiag-report(5): nodes_summarised.fingerprints,
+ * each {"rule", "fingerprint"}); those are read too, so a baseline written
+ * from a report of a large job accepts the findings of its summarised
+ * nodes as well.
+ *
  * A finding is in the baseline when an entry has the same input (its path,
  * after removing "./" prefixes and doubled slashes, or one path ending in
  * "/" and the other, so "logs/dut1.log" typed in the repository matches
@@ -47,6 +53,22 @@ size_t	 baseline_count(const struct baseline *b);
 /* 1 if f, found in input path, is in b; 0 if not (or b is NULL). */
 int	 baseline_contains(const struct baseline *b, const char *path,
 	    const struct finding *f);
+
+/* The same for a finding known by its rule id and fingerprint only (a
+   summarised node's: result.h, fingerprint_count). */
+int	 baseline_contains_fp(const struct baseline *b, const char *path,
+	    const char *rule, const char *fp);
+
+/*
+ * The findings of r's summarised job nodes (result.h: node_summary) at or
+ * above min, as the gate counts them: returns those b does not accept
+ * (those beyond the fingerprints kept included: no baseline accepts
+ * them), and sets *accepted to those it does; *first (may be NULL) to the
+ * first not accepted, or NULL.  0 for an input that is not a job.
+ */
+size_t	 baseline_count_summarised(const struct baseline *b,
+	    const struct input_result *r, enum rule_severity min,
+	    size_t *accepted, const struct fingerprint_count **first);
 
 /*
  * Timestamp-insensitive fingerprint of a finding: 16 lower-case hex digits

@@ -24,6 +24,16 @@ struct fleet;
 /* For the job being fed to a (borrowed until fleet_free). */
 struct fleet *fleet_new(struct analysis *a, size_t max);
 /*
+ * A fleet that keeps no node: each node, once its records were fed, is
+ * ranked on its own (its primary and consequences, as rank.c does), its
+ * ignored findings dropped, handed to fn with its findings (the primary
+ * first, then in the order found) and let go.  fleet_status() is fn's
+ * first non-zero return; nodes after it are not handed out.
+ */
+struct fleet *fleet_new_stream(struct analysis *a, result_node_fn fn,
+	    void *ctx);
+int	 fleet_status(const struct fleet *fl);
+/*
  * After a node's records were fed and analysis_set_job() added it as the
  * last node of the result: its findings are those from index first on.
  * Keeps it listed, or summarises it or a less telling listed node.

@@ -81,6 +81,17 @@ int	 job_sniff(const char *buf, size_t n);
 
 int	 job_parse(const char *path, const char *buf, size_t n,
 	    struct job **out, struct diag_err *err);
+/*
+ * The same from a regular file read in place (fd borrowed until
+ * job_free; never mapped: pread through a window, so memory stays
+ * bounded and nothing is copied to disk).  The file's size, mtime and
+ * ctime are taken now and compared after every pass (this one and each
+ * job_foreach): a file written to meanwhile fails with DIAG_EIO
+ * "changed while being read", one that ends early with DIAG_EIO
+ * "truncated while being read", both naming path.
+ */
+int	 job_parse_fd(const char *path, int fd, struct job **out,
+	    struct diag_err *err);
 int	 job_parse_flags(const char *path, const char *buf, size_t n,
 	    int flags, struct job **out, struct diag_err *err);
 void	 job_free(struct job *j);
@@ -129,6 +140,34 @@ struct job_opts {
  */
 int	 job_feed(struct job *j, struct analysis *a,
 	    const struct job_opts *o, struct diag_err *err);
+
+/*
+ * As job_feed, but no node is kept: each is ranked on its own and handed
+ * to fn with its findings, then let go (fleet.h: fleet_new_stream), so
+ * memory does not grow with the job.  Returns 0, job_feed's errors, or
+ * fn's first non-zero return.  a's result is then of no use.
+ */
+int	 job_stream(struct job *j, struct analysis *a,
+	    const struct job_opts *o, result_node_fn fn, void *ctx,
+	    struct diag_err *err);
+
+/*
+ * A job read again for the reports (result.h: struct node_replay): set
+ * &rp->base as the result's replay.  j, path, o's borrowed members and
+ * err (the reading's error, when each() fails) must outlive the reports;
+ * o should be the options of the first reading, so that both find the
+ * same (the same "now" for time-outs).
+ */
+struct job_replay {
+	struct node_replay base;	/* first: the result points here */
+	struct job	*j;
+	const char	*path;
+	struct job_opts	 o;
+	struct diag_err	*err;
+};
+
+void	 job_replay_init(struct job_replay *rp, struct job *j,
+	    const char *path, const struct job_opts *o, struct diag_err *err);
 
 /*
  * For `analyze`: parses buf and feeds it to a (no timeout, no logs).

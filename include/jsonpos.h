@@ -64,13 +64,22 @@ struct jsonpos_cur {
 	void		(*passed)(void *ctx, size_t off);
 	void		*passed_ctx;
 	size_t		 next_mark;
+	/* optional: text NULL, the bytes read through a window instead (a
+	   file read in place, never mapped): fill returns the bytes from off
+	   on (at least one) and their number in *avail, or NULL when they
+	   cannot be read (the walk then ends as if the text ended there) */
+	const char	*(*fill)(void *ctx, size_t off, size_t *avail);
+	void		*fill_ctx;
+	const char	*win;
+	size_t		 win_off, win_len;
 };
 
 #define JSONPOS_STEP	((size_t)1 << 20)
 
 struct jsonpos_span {
 	const char	*s;		/* the raw text of the value (a key:
-					   with its quotes) */
+					   with its quotes); NULL with fill */
+	size_t		 off;		/* where it starts in the text */
 	size_t		 len;
 	unsigned long	 line, col;	/* where it starts */
 };

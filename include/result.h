@@ -236,6 +236,25 @@ struct status_count {
 
 #define NODE_SUMMARY_STATUSES	64
 
+/*
+ * The findings of summarised nodes as the gate (--fail-on, --baseline)
+ * counts them: each finding that is no consequence of its node's primary
+ * cause, by rule, fingerprint (baseline.h: finding_fingerprint) and
+ * severity.  At most NODE_SUMMARY_FINGERPRINTS different ones are kept;
+ * findings beyond are counted in node_summary.fps_beyond by severity, and
+ * no baseline can accept them.
+ */
+struct fingerprint_count {
+	const char	*rule;		/* rule id (rule-owned) */
+	const char	*cause;		/* static or rule-owned */
+	enum rule_severity severity;
+	char		 fp[17];	/* 16 hex digits */
+	unsigned long	 line;		/* line of the first node with it */
+	size_t		 n;
+};
+
+#define NODE_SUMMARY_FINGERPRINTS	4096
+
 struct node_summary {
 	size_t		 n;		/* nodes summarised */
 	size_t		 by_outcome[OUTCOME_NOT_ATTEMPTED + 1];
@@ -252,7 +271,33 @@ struct node_summary {
 	size_t		 ntimed_out;	/* with a job time-out finding */
 	size_t		 ndisagree;	/* cloud and --logs log disagree */
 	size_t		 nfindings;	/* their findings, folded */
-	size_t		 nerrors;	/* of which at severity error */
+	size_t		 nerrors;	/* of which at severity error and no
+					   consequence (by_severity[error]) */
+	size_t		 by_severity[RULE_ERROR + 1]; /* findings that are
+					   no consequence, by severity: what
+					   the gate counts */
+	struct fingerprint_count *fps;	/* the same by fingerprint, owned */
+	size_t		 nfps;
+	size_t		 fps_beyond[RULE_ERROR + 1]; /* beyond
+					   NODE_SUMMARY_FINGERPRINTS */
+};
+
+/*
+ * A job read again, node by node, for a report that lists every node
+ * however many there are (jsonl): set on the result by the command that
+ * read the job (job.h: job_replay), borrowed, valid while the reports are
+ * written; NULL when the job cannot be read again.  result_each_node()
+ * calls fn for each node in input order with its findings (owned by the
+ * replay, valid during the call): the node's primary first, consequences
+ * linked, as the ranking makes them; fn returns 0 to go on.
+ */
+struct input_result;
+typedef int (*result_node_fn)(void *ctx, const struct input_result *r,
+    const struct job_node *nd, struct finding *const *f, size_t n);
+
+struct node_replay {
+	int	(*each)(const struct node_replay *rp, result_node_fn fn,
+		    void *ctx);
 };
 
 enum input_kind {
@@ -294,8 +339,15 @@ struct input_result {
 	char		*info_json;	/* the same as a JSON object's text */
 	char		*kconfig_tail;	/* a sdkconfig.defaults fragment that
 					   applies the findings' kconfig */
+	const struct node_replay *replay; /* jobs: every node again, or
+					   NULL (borrowed, see above) */
 };
 
+/* Every node of job r again (see struct node_replay): 0, -1 when r has
+   no replay, or the first non-zero return of fn or of the reading (a job
+   that can no longer be read). */
+int	 result_each_node(const struct input_result *r, result_node_fn fn,
+	    void *ctx);
 /* "log", "job", "image" (static). */
 const char *input_kind_name(enum input_kind k);
 void	 result_free(struct input_result *r);

@@ -3,9 +3,10 @@
  * spool: an input kept on disk, not in memory.  Prefix: spool_.
  *
  * A job is read twice from one text (job.h: checked, then handed out node
- * by node).  Standard input and a fetched job cannot be read twice, and a
- * file mapped in place kills the reader with SIGBUS when another program
- * truncates it during the read.  A spool is a private copy: an unlinked
+ * by node).  A regular file is read in place (job_parse_fd); standard
+ * input, a pipe and a fetched job cannot be read twice, and a mapping of
+ * a file another program can truncate kills the reader with SIGBUS.  For
+ * those, a spool is a private copy: an unlinked
  * temporary file in $TMPDIR (or /tmp), written in bounded chunks, then
  * mapped read-only.  No other program can reach that file, so the mapping
  * cannot be cut short under the reader; the job reader gives the pages
@@ -47,8 +48,10 @@ typedef void (*spool_chunk_fn)(void *ctx, size_t done);
  * Appends everything fd gives until its end, in bounded chunks; path
  * names fd in errors.  A regular file that ends before the size it had
  * when the copy began (another program truncated it) fails with DIAG_EIO
- * "truncated while being read"; one that grows is copied as far as it
- * went.  fn may be NULL.
+ * "truncated while being read"; one whose size, modification or
+ * status-change time differ after the copy from before it (it grew, or
+ * was rewritten in place) fails with DIAG_EIO "changed while being
+ * read": the copy would mix two versions.  fn may be NULL.
  */
 int	 spool_copy_fd(struct spool *s, int fd, const char *path,
 	    spool_chunk_fn fn, void *ctx, struct diag_err *err);

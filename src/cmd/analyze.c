@@ -142,7 +142,18 @@ analyze_one(const struct ruleset *rs, struct matcher *m,
 		first += (size_t)n;
 	}
 	is_job = first > 0 && job_sniff(buf, first);
-	if (is_job) {
+	if (is_job && !is_stdin && S_ISREG(st.st_mode)) {
+		/* a regular file: read in place, never copied or mapped;
+		   written to while it is read, it is refused (job.h) */
+		struct job *j = NULL;
+
+		if (job_parse_fd(path, fd, &j, &err) != 0 ||
+		    job_feed(j, a, NULL, &err) != 0) {
+			analysis_set_error(a, err.text);
+			diag_print(stderr, &err);
+		}
+		job_free(j);
+	} else if (is_job) {
 		/* read twice (job.h): held in a private file, not in memory,
 		   and never cut short under the reader (spool.h) */
 		struct spool *sp = NULL;

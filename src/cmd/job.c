@@ -512,7 +512,10 @@ cmd_job(const struct cmd *cmd, int argc, char **argv)
 	struct job *j = NULL;
 	struct job_opts jo;
 	struct spool *sp = NULL;
+	struct job_replay rp;
+	struct stat st;
 	const char *path;
+	int fd = -1;
 	long long trig, now;
 	int rc;
 
@@ -525,18 +528,33 @@ cmd_job(const struct cmd *cmd, int argc, char **argv)
 		if ((rc = fetch(&a, &sp)) != EXIT_OK)
 			goto out;
 		path = a.save != NULL ? a.save : "rainmaker-api";
-	} else {
-		/* a private copy on disk: read twice, never cut short by
-		   another program, never held in memory (spool.h) */
+	} else if (strcmp(a.file, "-") != 0 &&
+	    (fd = open(a.file, O_RDONLY | O_CLOEXEC)) >= 0 &&
+	    fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		/* a regular file: read in place, through a window, as often
+		   as needed; a change between or during the readings is an
+		   error (job.h: job_parse_fd) */
 		path = a.file;
+		if (job_parse_fd(path, fd, &j, &err) != 0) {
+			diag_print(stderr, &err);
+			rc = EXIT_INPUT;
+			goto out;
+		}
+	} else {
+		/* standard input, a pipe, a device: a private copy on disk,
+		   read twice, never held in memory (spool.h) */
+		path = a.file;
+		if (fd >= 0)
+			close(fd);
+		fd = -1;
 		if (spool_open(path, &sp, &err) != 0) {
 			diag_print(stderr, &err);
 			rc = EXIT_INPUT;
 			goto out;
 		}
 	}
-	if (job_parse_flags(path, spool_data(sp), spool_len(sp), JOB_MAPPED,
-	    &j, &err) != 0) {
+	if (j == NULL && job_parse_flags(path, spool_data(sp), spool_len(sp),
+	    JOB_MAPPED, &j, &err) != 0) {
 		diag_print(stderr, &err);
 		rc = EXIT_INPUT;
 		goto out;
@@ -562,8 +580,14 @@ cmd_job(const struct cmd *cmd, int argc, char **argv)
 	r = analysis_take_result(an);
 	trig = job_trigger_time(j);
 	job_set_age(r, trig > 0 && now >= trig ? now - trig : -1);
+	/* a report that lists every node reads the job again (jsonl) */
+	diag_clear(&err);
+	job_replay_init(&rp, j, path, &jo, &err);
+	r->replay = &rp.base;
 
 	rc = pipeline_report(&p, &r, 1);
+	if (err.text[0] != '\0')	/* the second reading failed: why */
+		diag_print(stderr, &err);
 	if (!p.reports_failed && !a.c.quiet && text_on_stdout(&a.c))
 		print_summary(stdout, r);
 	if (rc == EXIT_OK && !a.c.fail_never && a.c.expect == NULL &&
@@ -578,5 +602,7 @@ out:
 	pipeline_free(&p);
 	job_free(j);
 	spool_free(sp);
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }

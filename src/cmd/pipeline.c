@@ -133,6 +133,29 @@ write_reports(const struct pipeline *p, const struct baseline *bl,
 	return status;
 }
 
+/* Adds the findings of a job's summarised nodes at or above --fail-on
+   (baseline.h: baseline_count_summarised) to the gate's counts. */
+static void
+summarised_findings(const struct cli_common *c, const struct baseline *bl,
+    const struct input_result *r, size_t *nfind, size_t *nsum,
+    size_t *nbase, const struct fingerprint_count **first,
+    const struct input_result **first_r)
+{
+	const struct fingerprint_count *fc = NULL;
+	size_t acc = 0, n;
+
+	if (c->fail_never)
+		return;
+	n = baseline_count_summarised(bl, r, c->fail_on, &acc, &fc);
+	if (n > 0 && *nfind == 0) {
+		*first = fc;
+		*first_r = r;
+	}
+	*nfind += n;
+	*nsum += n;
+	*nbase += acc;
+}
+
 /* Applies --fail-on, --expect, --baseline: the status and its reason. */
 static int
 gate(const struct cli_common *c, const struct baseline *bl,
@@ -145,6 +168,8 @@ gate(const struct cli_common *c, const struct baseline *bl,
 	const char *first_in = NULL, *first_exp = NULL;
 	const struct finding *first_f = NULL;
 	const struct input_result *first_fr = NULL;
+	const struct fingerprint_count *first_s = NULL;
+	size_t nsum = 0;
 
 	*why = NULL;
 	if (blerr != NULL) {
@@ -189,8 +214,10 @@ gate(const struct cli_common *c, const struct baseline *bl,
 				first_fr = r;
 			}
 		}
+		summarised_findings(c, bl, r, &nfind, &nsum, &nbase, &first_s,
+		    &first_fr);
 	}
-	
+
 	if (nerr > 0) {
 		strbuf_addf(&sb, "exit 3: %zu input%s could not be read (first: %s)",
 		    nerr, nerr == 1 ? "" : "s", first_in);
@@ -225,9 +252,18 @@ gate(const struct cli_common *c, const struct baseline *bl,
 		strbuf_addf(&sb, "exit 1: %zu finding%s at or above '%s' (first: "
 		    "%s", nfind, nfind == 1 ? "" : "s",
 		    rule_severity_name(c->fail_on), first_fr->path);
-		if (first_fr->kind != INPUT_IMAGE)	/* an image has no lines */
-			strbuf_addf(&sb, " line %lu", first_f->line);
-		strbuf_addf(&sb, ", %s)", first_f->cause);
+		if (first_f == NULL)	/* only in summarised nodes */
+			strbuf_addf(&sb, " line %lu, %s)", first_s != NULL ?
+			    first_s->line : 0, first_s != NULL ?
+			    first_s->cause : "unknown");
+		else {
+			if (first_fr->kind != INPUT_IMAGE) /* no lines */
+				strbuf_addf(&sb, " line %lu", first_f->line);
+			strbuf_addf(&sb, ", %s)", first_f->cause);
+		}
+		if (nsum > 0)
+			strbuf_addf(&sb, "; %zu of them in nodes summarised, "
+			    "not listed", nsum);
 		if (nbase > 0)
 			strbuf_addf(&sb, "; %zu more accepted by the baseline", nbase);
 		*why = strbuf_detach(&sb);

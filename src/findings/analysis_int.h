@@ -203,6 +203,9 @@ struct finding *rank_session_primary(struct input_result *r,
    none: what a summarised node is counted under (fleet.c). */
 struct finding *rank_node_primary(struct input_result *r, int node,
 	    struct finding *const *f, size_t n);
+/* 1 if f, not yet linked, becomes a consequence of the primary pf of
+   its session or node when the ranking links them (rank.c). */
+int	 rank_is_consequence(const struct finding *pf, const struct finding *f);
 /* Crash findings with a decoded stack: the first "frames" rule that
    matches it refines the finding (hits.c). */
 void	 hits_refine_frames(struct analysis *a);

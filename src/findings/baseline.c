@@ -308,6 +308,50 @@ baseline_count(const struct baseline *b)
 }
 
 static int
+is_fp(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 16; i++)
+		if (!isdigit((unsigned char)s[i]) && (s[i] < 'a' || s[i] > 'f'))
+			return 0;
+	return s[16] == '\0';
+}
+
+/* The fingerprints of a job's summarised nodes (sm may be NULL). */
+static int
+add_summarised(struct baseline *b, size_t *cap, const char *name, size_t i,
+    const json_t *jpath, const json_t *sm, struct diag_err *err)
+{
+	const json_t *fps = json_object_get(sm, "fingerprints"), *f, *jr, *jf;
+	size_t j;
+
+	if (fps == NULL || json_is_null(fps))
+		return 0;
+	if (!json_is_array(fps))
+		return diag_set(err, DIAG_ESCHEMA, name, 0, 0, "inputs[%zu]: "
+		    "\"nodes_summarised.fingerprints\" is not an array", i);
+	json_array_foreach(fps, j, f) {
+		struct baseline_entry *e;
+
+		jr = json_object_get(f, "rule");
+		jf = json_object_get(f, "fingerprint");
+		if (!json_is_string(jr) || !json_is_string(jf) ||
+		    !is_fp(json_string_value(jf)))
+			return diag_set(err, DIAG_ESCHEMA, name, 0, 0,
+			    "inputs[%zu].nodes_summarised.fingerprints[%zu]: "
+			    "needs a string \"rule\" and a \"fingerprint\" "
+			    "of 16 lower-case hex digits", i, j);
+		b->v = xgrow(b->v, cap, b->n + 1, sizeof(*b->v));
+		e = &b->v[b->n++];
+		e->path = path_canon(json_string_value(jpath));
+		e->rule = xstrdup(json_string_value(jr));
+		memcpy(e->fp, json_string_value(jf), sizeof(e->fp));
+	}
+	return 0;
+}
+
+static int
 baseline_from_json(const char *name, json_t *root, struct baseline **out,
     struct diag_err *err)
 {
@@ -338,6 +382,9 @@ baseline_from_json(const char *name, json_t *root, struct baseline **out,
 			    i);
 			goto out;
 		}
+		if ((rc = add_summarised(b, &cap, name, i, jpath,
+		    json_object_get(in, "nodes_summarised"), err)) != 0)
+			goto out;
 		findings = json_object_get(in, "findings");
 		if (findings == NULL || json_is_null(findings))
 			continue;
@@ -429,18 +476,31 @@ int
 baseline_contains(const struct baseline *b, const char *path,
     const struct finding *f)
 {
-	struct baseline_entry key;
 	char	*fp;
 	int	 found;
-	size_t	 i;
 
 	if (b == NULL || b->n == 0 || path == NULL || f == NULL)
 		return 0;
-	key.path = path_canon(path);
-	key.rule = (char *)(uintptr_t)finding_rule_id(f);
 	fp = finding_fingerprint(f);
-	memcpy(key.fp, fp, sizeof(key.fp));
+	found = baseline_contains_fp(b, path, finding_rule_id(f), fp);
 	free(fp);
+	return found;
+}
+
+int
+baseline_contains_fp(const struct baseline *b, const char *path,
+    const char *rule, const char *fp)
+{
+	struct baseline_entry key;
+	int	 found;
+	size_t	 i;
+
+	if (b == NULL || b->n == 0 || path == NULL || rule == NULL ||
+	    fp == NULL || strlen(fp) != 16)
+		return 0;
+	key.path = path_canon(path);
+	key.rule = (char *)(uintptr_t)rule;
+	memcpy(key.fp, fp, sizeof(key.fp));
 	found = bsearch(&key, b->v, b->n, sizeof(*b->v), entry_cmp) != NULL;
 	for (i = 0; !found && i < b->n; i++)
 		found = strcmp(b->v[i].rule, key.rule) == 0 &&
@@ -448,4 +508,37 @@ baseline_contains(const struct baseline *b, const char *path,
 		    path_same(b->v[i].path, key.path);
 	free(key.path);
 	return found;
+}
+
+size_t
+baseline_count_summarised(const struct baseline *b,
+    const struct input_result *r, enum rule_severity min, size_t *accepted,
+    const struct fingerprint_count **first)
+{
+	const struct node_summary *sm = &r->nodes_summarised;
+	size_t k, n = 0;
+	int s;
+
+	*accepted = 0;
+	if (first != NULL)
+		*first = NULL;
+	if (r->kind != INPUT_JOB || sm->n == 0)
+		return 0;
+	for (k = 0; k < sm->nfps; k++) {
+		const struct fingerprint_count *fc = &sm->fps[k];
+
+		if (fc->severity < min)
+			continue;
+		if (baseline_contains_fp(b, r->path, fc->rule, fc->fp)) {
+			*accepted += fc->n;
+			continue;
+		}
+		if (n == 0 && first != NULL)
+			*first = fc;
+		n += fc->n;
+	}
+	for (s = RULE_INFO; s <= RULE_ERROR; s++)
+		if (s >= (int)min)
+			n += sm->fps_beyond[s];
+	return n;
 }

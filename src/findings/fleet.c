@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "analysis_int.h"
+#include "baseline.h"
 #include "fleet.h"
 #include "job.h"
 #include "result.h"
@@ -15,6 +16,9 @@
 
 #define FLEET_GROUPS	3	/* failed, unfinished, successful */
 #define FLEET_GONE	SIZE_MAX
+/* slots of the fingerprint index: twice NODE_SUMMARY_FINGERPRINTS, a
+   power of two */
+#define FLEET_FP_SLOTS	(2 * NODE_SUMMARY_FINGERPRINTS)
 
 struct fleet {
 	struct analysis	*a;
@@ -27,6 +31,12 @@ struct fleet {
 	   too) until the next compaction */
 	unsigned char	*gone;
 	size_t		 capgone, ngone;
+	/* node_summary.fps by hash: index + 1, 0 for a free slot */
+	unsigned	*fpslot;
+	/* fleet_new_stream: every node to fn, none kept */
+	result_node_fn	 fn;
+	void		*ctx;
+	int		 status;
 };
 
 static int
@@ -52,6 +62,70 @@ fleet_new(struct analysis *a, size_t max)
 	return fl;
 }
 
+struct fleet *
+fleet_new_stream(struct analysis *a, result_node_fn fn, void *ctx)
+{
+	struct fleet *fl = fleet_new(a, 1);
+
+	fl->fn = fn;
+	fl->ctx = ctx;
+	return fl;
+}
+
+int
+fleet_status(const struct fleet *fl)
+{
+	return fl->status;
+}
+
+/* fleet_new_stream: node slot s, findings f[0..n) of it, ranked alone,
+   handed out, let go. */
+static void
+stream_node(struct fleet *fl, size_t s, size_t first)
+{
+	struct input_result *r = fl->a->res;
+	struct job_node *nd = &r->nodes[s];
+	struct finding **f = r->findings + first, **out;
+	size_t n = r->nfindings - first, i, k = 0;
+	struct finding *p = rank_node_primary(r, (int)s, f, n);
+
+	if (p != NULL) {
+		p->primary = 1;
+		for (i = 0; i < n; i++)
+			if (rank_is_consequence(p, f[i]))
+				f[i]->consequence_of = p;
+		if (strcmp(p->cause, "rollback") == 0 &&
+		    (nd->outcome == OUTCOME_FAILED ||
+		    nd->outcome == OUTCOME_UNKNOWN))
+			nd->outcome = OUTCOME_ROLLED_BACK;
+	}
+	if (nd->log_path != NULL) {
+		int lc = outcome_class(nd->log_outcome);
+
+		nd->disagree = (lc == 1 || lc == 2) &&
+		    outcome_class(nd->outcome) != 0 &&
+		    outcome_class(nd->outcome) != lc;
+	}
+	/* --ignore: the finding goes, with its consequences (as
+	   result_drop_ignored) */
+	out = xcalloc(n + 1, sizeof(*out));
+	nd->primary = p != NULL && !p->ignored ? p : NULL;
+	if (nd->primary != NULL)
+		out[k++] = p;
+	for (i = 0; i < n; i++)
+		if (f[i] != p && !f[i]->ignored && !(f[i]->consequence_of !=
+		    NULL && f[i]->consequence_of->ignored))
+			out[k++] = f[i];
+	if (fl->status == 0)
+		fl->status = fl->fn(fl->ctx, r, nd, out, k);
+	free(out);
+	for (i = 0; i < n; i++)
+		finding_free(f[i]);
+	r->nfindings = first;
+	result_node_release(nd);
+	r->nnodes--;
+}
+
 void
 fleet_free(struct fleet *fl)
 {
@@ -62,6 +136,7 @@ fleet_free(struct fleet *fl)
 	for (g = 0; g < FLEET_GROUPS; g++)
 		free(fl->listed[g]);
 	free(fl->gone);
+	free(fl->fpslot);
 	free(fl);
 }
 
@@ -105,15 +180,63 @@ count_status(struct node_summary *sm, const char *status)
 	sm->nstatus++;
 }
 
+/* Counts finding f (no consequence) of a summarised node on line (the
+   node's) under its fingerprint: what --baseline compares. */
+static void
+count_fingerprint(struct fleet *fl, const struct finding *f,
+    unsigned long line)
+{
+	struct node_summary *sm = &fl->a->res->nodes_summarised;
+	char *fp = finding_fingerprint(f);
+	size_t h = (size_t)strtoull(fp, NULL, 16), k;
+	struct fingerprint_count *c;
+
+	if (fl->fpslot == NULL)
+		fl->fpslot = xcalloc(FLEET_FP_SLOTS, sizeof(*fl->fpslot));
+	for (k = 0; k < FLEET_FP_SLOTS; k++) {
+		unsigned *slot = &fl->fpslot[(h + k) & (FLEET_FP_SLOTS - 1)];
+
+		if (*slot == 0) {
+			if (sm->nfps >= NODE_SUMMARY_FINGERPRINTS)
+				break;
+			if (sm->nfps == 0)
+				sm->fps = xcalloc(NODE_SUMMARY_FINGERPRINTS,
+				    sizeof(*sm->fps));
+			c = &sm->fps[sm->nfps++];
+			*slot = (unsigned)sm->nfps;
+			c->rule = f->rule->id;
+			c->cause = f->cause;
+			c->severity = f->severity;
+			memcpy(c->fp, fp, sizeof(c->fp));
+			c->line = line;
+			c->n = 1;
+			free(fp);
+			return;
+		}
+		c = &sm->fps[*slot - 1];
+		if (c->severity == f->severity && memcmp(c->fp, fp, 16) == 0 &&
+		    strcmp(c->rule, f->rule->id) == 0) {
+			c->n++;
+			free(fp);
+			return;
+		}
+	}
+	/* more different findings than are kept: counted, never accepted */
+	sm->fps_beyond[f->severity]++;
+	free(fp);
+}
+
 /* Counts node slot k, whose findings are f[0..n), in the summary: what
-   the ranking would have made of it (rank.c, rank_job). */
+   the ranking would have made of it (rank.c, rank_job), its findings as
+   the gate counts them (no consequence of the node's primary; an
+   ignored primary takes its consequences with it). */
 static void
 fold(struct fleet *fl, size_t k, struct finding *const *f, size_t n)
 {
 	struct input_result *r = fl->a->res;
 	struct node_summary *sm = &r->nodes_summarised;
 	const struct job_node *nd = &r->nodes[k];
-	struct finding *p = rank_node_primary(r, (int)k, f, n);
+	struct finding *p = rank_node_primary(r, (int)k, f, n), *pp = p;
 	enum outcome o = nd->outcome;
 	size_t i, timed_out = 0;
 
@@ -134,13 +257,19 @@ fold(struct fleet *fl, size_t k, struct finding *const *f, size_t n)
 		count_cause(&sm->by_failed_cause, &sm->nfailed_cause,
 		    p != NULL ? p->cause : "unknown");
 	for (i = 0; i < n; i++) {
-		if (f[i]->ignored)
+		int cons = pp != NULL && rank_is_consequence(pp, f[i]);
+
+		if (f[i]->ignored || (cons && pp->ignored))
 			continue;
 		sm->nfindings++;
-		if (f[i]->severity == RULE_ERROR)
-			sm->nerrors++;
 		if (finding_is_job_timeout(f[i]))
 			timed_out = 1;
+		if (cons || (unsigned)f[i]->severity > RULE_ERROR)
+			continue;
+		sm->by_severity[f[i]->severity]++;
+		if (f[i]->severity == RULE_ERROR)
+			sm->nerrors++;
+		count_fingerprint(fl, f[i], nd->line);
 	}
 	sm->ntimed_out += timed_out;
 	if (nd->log_path != NULL) {
@@ -248,6 +377,10 @@ fleet_node_done(struct fleet *fl, size_t first)
 		return;
 	for (i = first; i < r->nfindings; i++)
 		r->findings[i]->node = (int)s;
+	if (fl->fn != NULL) {
+		stream_node(fl, s, first);
+		return;
+	}
 	fl->gone = xgrow(fl->gone, &fl->capgone, r->nnodes, 1);
 	fl->gone[s] = 0;
 	g = group_of(r->nodes[s].outcome);
@@ -298,4 +431,12 @@ fleet_finish(struct fleet *fl)
 		    "are counted by outcome, status and cause",
 		    sm->n, sm->n + fl->a->res->nnodes, fl->max, sm->nfindings,
 		    sm->nfindings == 1 ? "" : "s");
+	if (sm->fps_beyond[RULE_INFO] + sm->fps_beyond[RULE_WARNING] +
+	    sm->fps_beyond[RULE_ERROR] > 0)
+		analysis_note(fl->a, 0, "the summarised nodes have more than "
+		    "%d different findings: %zu findings beyond them are "
+		    "counted without a fingerprint, and no --baseline accepts "
+		    "them", NODE_SUMMARY_FINGERPRINTS,
+		    sm->fps_beyond[RULE_INFO] + sm->fps_beyond[RULE_WARNING] +
+		    sm->fps_beyond[RULE_ERROR]);
 }

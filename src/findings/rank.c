@@ -199,6 +199,13 @@ rollback_notice(const struct finding *f)
 	    f->rule->role == RULE_ROLE_SYMPTOM || f->rule->generic);
 }
 
+int
+rank_is_consequence(const struct finding *pf, const struct finding *f)
+{
+	return f != pf && f->line >= pf->line && !advisory(f->cause) &&
+	    f->severity != RULE_INFO;
+}
+
 static void
 link_consequences(struct input_result *r, struct finding *pf,
     const struct scope *sc)
@@ -209,13 +216,9 @@ link_consequences(struct input_result *r, struct finding *pf,
 	for (j = 0; j < n; j++) {
 		struct finding *f = scope_at(r, sc, j);
 
-		if (f == pf || f->consequence_of != NULL || f->primary)
+		if (f->consequence_of != NULL || f->primary)
 			continue;
-		if (!scope_has(sc, f))
-			continue;
-		if (f->line < pf->line || advisory(f->cause))
-			continue;
-		if (f->severity == RULE_INFO)
+		if (!scope_has(sc, f) || !rank_is_consequence(pf, f))
 			continue;
 		/* nothing attempted: an error (another story's verdict, whose
 		   evidence reaches back here) is no consequence of a warning */

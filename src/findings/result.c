@@ -283,6 +283,7 @@ result_free(struct input_result *r)
 	free(r->nodes_summarised.by_status);
 	free(r->nodes_summarised.by_cause);
 	free(r->nodes_summarised.by_failed_cause);
+	free(r->nodes_summarised.fps);
 	free(r->job_id);
 	free(r->error_text);
 	free(r->path);
@@ -322,4 +323,12 @@ result_count_at(const struct input_result *r, enum rule_severity sev)
 		if (r->findings[i]->severity >= sev)
 			n++;
 	return n;
+}
+
+int
+result_each_node(const struct input_result *r, result_node_fn fn, void *ctx)
+{
+	if (r->replay == NULL)
+		return -1;
+	return r->replay->each(r->replay, fn, ctx);
 }

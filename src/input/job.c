@@ -7,6 +7,7 @@
  * shape is refused with a message naming the shapes expected.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,7 @@
 #include <time.h>
 #include <stdint.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -45,10 +47,30 @@ struct stub {
 
 struct line_finder;
 
+/* A scanner's window over a file read in place: each cursor has its own
+   (a walk of an object can start a walk of a member). */
+struct jwin {
+	struct job	*j;
+	char		*buf;		/* JOB_WINDOW bytes, or NULL */
+	size_t		 off, len;	/* what it holds */
+};
+
 struct job {
 	const char	*path;		/* borrowed, for messages */
-	const char	*buf;		/* borrowed: the text */
+	const char	*buf;		/* borrowed: the text, or NULL when
+					   read from fd */
 	size_t		 n;
+	/* job_parse_fd: a regular file read in place, never mapped */
+	int		 fd;		/* borrowed, or -1 */
+	struct stat	 st0;		/* as it was when the reading began */
+	char		*own;		/* a small file read whole (buf) */
+	struct jwin	*cur_w;		/* the window filled last, or NULL */
+	char		*tmp;		/* the text of one value */
+	size_t		 tmpcap;
+	const char	*elem_text;	/* the element being read's text */
+	char		*lwin;		/* JSON Lines: the lines being read */
+	size_t		 lwincap, lwin_off, lwin_len;
+	int		 ioerr;		/* a read came short: err is set */
 	int		 mapped;	/* JOB_MAPPED: give pages back */
 	size_t		 released;	/* pages before this are given back */
 	const char	*format;	/* static */
@@ -338,6 +360,9 @@ job_free(struct job *j)
 	json_decref(j->root);
 	free(j->stubs);
 	free(j->job_id);
+	free(j->own);
+	free(j->tmp);
+	free(j->lwin);
 	free(j);
 }
 
@@ -857,6 +882,125 @@ finder_find(struct line_finder *f, const char *id)
 
 /* ---- reading in parts ------------------------------------------------ */
 
+/* Reading a file in place: n bytes at off into dst, all of them, or
+   ioerr set and err filled ("truncated while being read"). */
+static int
+read_at(struct job *j, char *dst, size_t n, size_t off)
+{
+	size_t done = 0;
+	ssize_t r;
+
+	while (done < n) {
+		r = pread(j->fd, dst + done, n - done, (off_t)(off + done));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (j->ioerr)
+				;
+			else if (r < 0)
+				diag_set(j->err, DIAG_EIO, j->path, 0, 0, "read "
+				    "error at byte %zu: %s", off + done,
+				    strerror(errno));
+			else
+				diag_set(j->err, DIAG_EIO, j->path, 0, 0,
+				    "truncated while being read: it ends at "
+				    "byte %zu of the %zu it had (another "
+				    "program cut the file short; read it again "
+				    "when it is complete)", off + done, j->n);
+			j->ioerr = 1;
+			return -1;
+		}
+		done += (size_t)r;
+	}
+	return 0;
+}
+
+#define JOB_WINDOW	(256 * 1024)
+
+/* jsonpos's window over a file read in place. */
+static const char *
+fill(void *ctx, size_t off, size_t *avail)
+{
+	struct jwin *w = ctx;
+	struct job *j = w->j;
+	size_t n = j->n - off < JOB_WINDOW ? j->n - off : JOB_WINDOW;
+
+	*avail = 0;
+	w->len = 0;
+	j->cur_w = w;
+	if (w->buf == NULL)
+		w->buf = xmalloc(JOB_WINDOW);
+	if (n == 0 || read_at(j, w->buf, n, off) != 0)
+		return NULL;
+	w->off = off;
+	w->len = n;
+	*avail = n;
+	return w->buf;
+}
+
+/* A window's end: its buffer goes, and span_text no longer looks in it. */
+static void
+jwin_release(struct jwin *w)
+{
+	if (w->j != NULL && w->j->cur_w == w)
+		w->j->cur_w = NULL;
+	free(w->buf);
+	w->buf = NULL;
+}
+
+/* The text of span v: in the text, or read into j->tmp (valid until the
+   next call); NULL when it cannot be read (err is set). */
+static const char *
+span_text(struct job *j, const struct jsonpos_span *v)
+{
+	if (j->buf != NULL)
+		return j->buf + v->off;
+	/* what the scanner just passed is still in its window: the window
+	   moves only when the walk goes on, after the span is used */
+	if (j->cur_w != NULL && v->off >= j->cur_w->off &&
+	    v->off + v->len <= j->cur_w->off + j->cur_w->len)
+		return j->cur_w->buf + (v->off - j->cur_w->off);
+	j->tmp = xgrow(j->tmp, &j->tmpcap, v->len + 1, 1);
+	if (read_at(j, j->tmp, v->len, v->off) != 0)
+		return NULL;
+	j->tmp[v->len] = '\0';
+	return j->tmp;
+}
+
+/* The first byte of span v, or -1. */
+static int
+span_first(struct job *j, const struct jsonpos_span *v)
+{
+	char c;
+
+	if (v->len == 0)
+		return -1;
+	if (j->buf != NULL)
+		return (unsigned char)j->buf[v->off];
+	return read_at(j, &c, 1, v->off) == 0 ? (unsigned char)c : -1;
+}
+
+/* A file read in place: written to since the reading began?  Then one
+   clear error, as truncation is (DIAG_EIO). */
+static int
+check_unchanged(struct job *j)
+{
+	struct stat st;
+
+	if (j->fd < 0 || j->ioerr)
+		return 0;
+	if (fstat(j->fd, &st) != 0 || st.st_size != j->st0.st_size ||
+	    st.st_mtim.tv_sec != j->st0.st_mtim.tv_sec ||
+	    st.st_mtim.tv_nsec != j->st0.st_mtim.tv_nsec ||
+	    st.st_ctim.tv_sec != j->st0.st_ctim.tv_sec ||
+	    st.st_ctim.tv_nsec != j->st0.st_ctim.tv_nsec)
+		return diag_set(j->err, DIAG_EIO, j->path, 0, 0, "changed while "
+		    "being read (its size or modification time is not what "
+		    "it was when the read began: another program wrote to "
+		    "it); read it again when it is complete");
+	return 0;
+}
+
 /* A mapped file: the pages behind the reader go back to the system. */
 static void
 give_back(void *ctx, size_t off)
@@ -873,12 +1017,19 @@ give_back(void *ctx, size_t off)
 
 /* A cursor over the whole text, at span v. */
 static void
-cur_at(struct job *j, const struct jsonpos_span *v, struct jsonpos_cur *c)
+cur_at(struct job *j, const struct jsonpos_span *v, struct jsonpos_cur *c,
+    struct jwin *w)
 {
 	size_t pg = (size_t)sysconf(_SC_PAGESIZE);
 
 	jsonpos_cur_init(c, j->buf, j->n);
-	c->off = (size_t)(v->s - j->buf);
+	memset(w, 0, sizeof(*w));
+	w->j = j;
+	if (j->buf == NULL) {
+		c->fill = fill;
+		c->fill_ctx = w;
+	}
+	c->off = v->off;
 	c->line = v->line;
 	c->bol = c->off - (v->col - 1);
 	c->next_mark = c->off + JSONPOS_STEP;
@@ -890,6 +1041,8 @@ cur_at(struct job *j, const struct jsonpos_span *v, struct jsonpos_cur *c)
 static int
 syntax(struct job *j, const struct jsonpos_error *pe)
 {
+	if (j->ioerr)
+		return DIAG_EIO;	/* the text did not end: a read did */
 	return diag_set(j->err, DIAG_ESYNTAX, j->path, (long)pe->line,
 	    (long)pe->col, "invalid JSON: %s", pe->text);
 }
@@ -899,9 +1052,14 @@ syntax(struct job *j, const struct jsonpos_error *pe)
 static int
 load_span(struct job *j, const struct jsonpos_span *v, json_t **out)
 {
+	const char *t = span_text(j, v);
 	json_error_t je;
 
-	*out = json_loadb(v->s, v->len, JSON_DECODE_ANY |
+	*out = NULL;
+	if (t == NULL)
+		return DIAG_EIO;
+	j->elem_text = t;
+	*out = json_loadb(t, v->len, JSON_DECODE_ANY |
 	    JSON_REJECT_DUPLICATES, &je);
 	if (*out != NULL)
 		return 0;
@@ -934,7 +1092,8 @@ skel_member(void *ctx, const struct jsonpos_span *key,
 		sc->rc = diag_set(sc->j->err, DIAG_ESYNTAX, sc->j->path,
 		    (long)key->line, (long)key->col, "invalid JSON: duplicate "
 		    "object key near '%.*s'", key->len > 64 ? 64 :
-		    (int)key->len, key->s);
+		    (int)key->len, span_text(sc->j, key) != NULL ?
+		    span_text(sc->j, key) : "");
 		json_decref(k);
 		return 1;
 	}
@@ -961,7 +1120,7 @@ skel(struct job *j, const struct jsonpos_span *v, int depth, int *rc)
 	int r;
 
 	if (v->len > JOB_SPLIT_MIN && depth < JOB_SPLIT_DEPTH &&
-	    v->s[0] == '[') {
+	    span_first(j, v) == '[') {
 		o = json_array();
 		j->stubs = xgrow(j->stubs, &j->capstubs, j->nstubs + 1,
 		    sizeof(*j->stubs));
@@ -970,11 +1129,14 @@ skel(struct job *j, const struct jsonpos_span *v, int depth, int *rc)
 		return o;
 	}
 	if (v->len > JOB_SPLIT_MIN && depth < JOB_SPLIT_DEPTH &&
-	    v->s[0] == '{') {
+	    span_first(j, v) == '{') {
 		struct skel_ctx sc = { j, json_object(), depth, 0 };
+		struct jwin w;
 
-		cur_at(j, v, &c);
-		if ((r = jsonpos_walk(&c, skel_member, &sc, &pe)) != 0) {
+		cur_at(j, v, &c, &w);
+		r = jsonpos_walk(&c, skel_member, &sc, &pe);
+		jwin_release(&w);
+		if (r != 0) {
 			*rc = r == 1 ? sc.rc : syntax(j, &pe);
 			json_decref(sc.obj);
 			return NULL;
@@ -997,7 +1159,7 @@ entry_line(struct job *j, const char *id)
 		return j->cur_line;
 	if (sp != NULL) {
 		if (j->elem == NULL)
-			j->elem = finder_new(sp->s, sp->len);
+			j->elem = finder_new(j->elem_text, sp->len);
 		l = finder_find(j->elem, id);
 		return l > 0 ? sp->line + l - 1 : 0;
 	}
@@ -1059,7 +1221,7 @@ each_elem(void *ctx, const struct jsonpos_span *key,
 	finder_free(j->elem);
 	j->elem = NULL;
 	json_decref(o);
-	give_back(j, (size_t)(v->s + v->len - j->buf));
+	give_back(j, v->off + v->len);
 	return ec->rc != 0;
 }
 
@@ -1074,8 +1236,11 @@ each(struct job *j, const json_t *arr, elem_fn fn, void *arg)
 
 	for (k = 0; arr != NULL && k < j->nstubs; k++)
 		if (j->stubs[k].arr == arr) {
-			cur_at(j, &j->stubs[k].span, &c);
+			struct jwin w;
+
+			cur_at(j, &j->stubs[k].span, &c, &w);
 			r = jsonpos_walk(&c, each_elem, &ec, &pe);
+			jwin_release(&w);
 			if (r == 1)
 				return ec.rc;
 			return r != 0 ? syntax(j, &pe) : 0;
@@ -1248,23 +1413,63 @@ parse_object(struct job *j, const json_t *root)
 	    "JSON of an unknown shape; %s", EXPECTED_TEXT);
 }
 
+/* The line at pos (without its '\n'): its text and *len, from the text
+   or read into j->lwin (valid until the next call); NULL when it cannot
+   be read (err is set). */
+static const char *
+line_at(struct job *j, size_t pos, size_t *len)
+{
+	const char *p, *nl;
+	size_t have = 0, want = JOB_WINDOW, n;
+
+	if (j->buf != NULL) {
+		nl = memchr(j->buf + pos, '\n', j->n - pos);
+		*len = nl != NULL ? (size_t)(nl - (j->buf + pos)) : j->n - pos;
+		return j->buf + pos;
+	}
+	for (;;) {
+		if (j->lwin != NULL && pos >= j->lwin_off &&
+		    pos <= j->lwin_off + j->lwin_len) {
+			p = j->lwin + (pos - j->lwin_off);
+			have = j->lwin_off + j->lwin_len - pos;
+			if ((nl = memchr(p, '\n', have)) != NULL) {
+				*len = (size_t)(nl - p);
+				return p;
+			}
+			if (j->lwin_off + j->lwin_len >= j->n) {
+				*len = have;	/* the last line, no '\n' */
+				return p;
+			}
+			if (have * 2 > want)
+				want = have * 2;	/* a long line */
+		}
+		n = j->n - pos < want ? j->n - pos : want;
+		j->lwin = xgrow(j->lwin, &j->lwincap, n + 1, 1);
+		if (read_at(j, j->lwin, n, pos) != 0)
+			return NULL;
+		j->lwin_off = pos;
+		j->lwin_len = n;
+	}
+}
+
 static int
 parse_jsonl(struct job *j)
 {
-	const char *buf = j->buf, *shape;
+	const char *buf, *shape;
 	size_t pos = 0, n = j->n, nrec = 0;
 	unsigned long line = 0;
 
 	j->format = "jsonl";
 	while (pos < n) {
-		size_t end = pos, k;
+		size_t end, k, len;
 		json_t *o;
 		json_error_t je;
 
-		while (end < n && buf[end] != '\n')
-			end++;
+		if ((buf = line_at(j, pos, &len)) == NULL)
+			return DIAG_EIO;
+		end = len;	/* buf[0..len): the line */
 		line++;
-		k = pos;
+		k = 0;
 		while (k < end && isspace((unsigned char)buf[k]))
 			k++;
 		if (k < end) {
@@ -1284,7 +1489,7 @@ parse_jsonl(struct job *j)
 			json_decref(o);
 			nrec++;
 		}
-		pos = end + 1;
+		pos += len + 1;
 		give_back(j, pos);
 	}
 	if (nrec == 0)
@@ -1311,6 +1516,37 @@ looks_jsonl(const char *buf, size_t n)
 	return lines >= 2;
 }
 
+/* looks_jsonl of the whole text: in place, or read a window at a time
+   (-1: a read failed, err is set). */
+static int
+looks_jsonl_all(struct job *j)
+{
+	size_t off, i, n, lines = 0;
+	int start = 1;
+	char *buf;
+
+	if (j->buf != NULL)
+		return looks_jsonl(j->buf, j->n);
+	buf = xmalloc(JOB_WINDOW);
+	for (off = 0; off < j->n && lines < 2; off += n) {
+		n = j->n - off < JOB_WINDOW ? j->n - off : JOB_WINDOW;
+		if (read_at(j, buf, n, off) != 0) {
+			free(buf);
+			return -1;
+		}
+		for (i = 0; i < n; i++) {
+			if (start && buf[i] == '{')
+				lines++;
+			if (buf[i] == '\n')
+				start = 1;
+			else if (!isspace((unsigned char)buf[i]))
+				start = 0;
+		}
+	}
+	free(buf);
+	return lines >= 2;
+}
+
 /* One walk over the whole job; entries go to j->fn (NULL: counted). */
 static int
 walk(struct job *j)
@@ -1328,6 +1564,10 @@ walk(struct job *j)
 	else
 		rc = diag_set(j->err, DIAG_EFORMAT, j->path, 1, 1,
 		    "a bare JSON value; %s", EXPECTED_TEXT);
+	if (rc == 0 && j->ioerr)
+		rc = DIAG_EIO;	/* a read came short: err says so */
+	if (rc == 0)
+		rc = check_unchanged(j);
 	if (rc == 0)
 		flush(j);
 	else if (j->have_cur) {
@@ -1342,27 +1582,72 @@ walk(struct job *j)
 	return rc;
 }
 
+static int	parse_text(struct job *, struct job **);
+
 int
 job_parse_flags(const char *path, const char *buf, size_t n, int flags,
     struct job **out, struct diag_err *err)
 {
-	struct jsonpos_error pe;
-	struct jsonpos_span v;
-	struct jsonpos_cur c;
 	struct job *j;
-	json_error_t je;
-	int rc = 0;
 
 	*out = NULL;
 	j = xcalloc(1, sizeof(*j));
 	j->path = path;
 	j->buf = buf;
 	j->n = n;
+	j->fd = -1;
 	j->mapped = (flags & JOB_MAPPED) != 0;
+	j->err = err;
+	return parse_text(j, out);
+}
+
+int
+job_parse_fd(const char *path, int fd, struct job **out,
+    struct diag_err *err)
+{
+	struct job *j;
+
+	*out = NULL;
+	j = xcalloc(1, sizeof(*j));
+	j->path = path;
+	j->fd = fd;
+	j->err = err;
+	if (fstat(fd, &j->st0) != 0 || !S_ISREG(j->st0.st_mode)) {
+		free(j);
+		return diag_set(err, DIAG_EIO, path, 0, 0, "cannot read in "
+		    "place: not a regular file");
+	}
+	j->n = (size_t)j->st0.st_size;
+	if (j->n <= JOB_SPLIT_MIN) {
+		/* small: read whole, as one value */
+		j->own = xmalloc(j->n + 1);
+		if (read_at(j, j->own, j->n, 0) != 0) {
+			job_free(j);
+			return DIAG_EIO;
+		}
+		j->buf = j->own;
+	}
+	return parse_text(j, out);
+}
+
+/* job_parse_flags and job_parse_fd: j has its text (buf or fd). */
+static int
+parse_text(struct job *j, struct job **out)
+{
+	const char *path = j->path, *buf = j->buf;
+	struct diag_err *err = j->err;
+	struct jsonpos_error pe;
+	struct jsonpos_span v;
+	struct jsonpos_cur c;
+	json_error_t je;
+	size_t n = j->n;
+	unsigned long vline;
+	struct jwin top = { NULL, NULL, 0, 0 };
+	int rc = 0, lj;
+
 	j->trigger_s = -1;
 	j->first_s = -1;
 	j->total = -1;
-	j->err = err;
 	if (n <= JOB_SPLIT_MIN) {
 		/* a repeated key would silently replace the first (a whole
 		   node_ota_status array could vanish): refuse it */
@@ -1384,25 +1669,41 @@ job_parse_flags(const char *path, const char *buf, size_t n, int flags,
 		jsonpos_cur_init(&c, buf, n);
 		c.passed = give_back;
 		c.passed_ctx = j;
+		memset(&top, 0, sizeof(top));
+		top.j = j;
+		if (buf == NULL) {
+			c.fill = fill;
+			c.fill_ctx = &top;
+		}
 		if (jsonpos_value(&c, &v, &pe) != 0) {
 			rc = syntax(j, &pe);
 			goto out;
 		}
+		vline = c.line;	/* where the first value ends */
 		if (jsonpos_skip(&c) >= 0) {
 			/* JSON Lines: the first value is all of line 1 */
-			if (v.line != 1 || memchr(v.s, '\n', v.len) != NULL ||
-			    !looks_jsonl(buf, n)) {
+			if (v.line != 1 || vline != 1 ||
+			    (lj = looks_jsonl_all(j)) == 0) {
 				rc = diag_set(err, DIAG_ESYNTAX, path,
 				    (long)c.line, (long)(c.off - c.bol) + 1,
 				    "invalid JSON: end of file expected");
 				goto out;
 			}
+			if (lj < 0) {
+				rc = DIAG_EIO;
+				goto out;
+			}
 			j->jsonl = 1;
+		} else if (j->ioerr) {
+			rc = DIAG_EIO;
+			goto out;
 		} else if ((j->root = skel(j, &v, 0, &rc)) == NULL)
 			goto out;
 	}
+	jwin_release(&top);
 	rc = walk(j);
 out:
+	jwin_release(&top);
 	if (rc != 0) {
 		job_free(j);
 		return rc;

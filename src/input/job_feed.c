@@ -314,9 +314,53 @@ feed_entry(void *ctx, const struct job_entry *e, size_t i)
 	fleet_node_done(fd->fl, before);
 }
 
+static int	feed_with(struct job *, struct analysis *,
+		    const struct job_opts *, result_node_fn, void *,
+		    struct diag_err *);
+
 int
 job_feed(struct job *j, struct analysis *a, const struct job_opts *o,
     struct diag_err *err)
+{
+	return feed_with(j, a, o, NULL, NULL, err);
+}
+
+int
+job_stream(struct job *j, struct analysis *a, const struct job_opts *o,
+    result_node_fn fn, void *ctx, struct diag_err *err)
+{
+	return feed_with(j, a, o, fn, ctx, err);
+}
+
+/* The replay's reading: a fresh analysis, every node to fn. */
+static int
+replay_each(const struct node_replay *rp, result_node_fn fn, void *ctx)
+{
+	const struct job_replay *jr = (const struct job_replay *)rp;
+	struct analysis *a = analysis_new(jr->o.rs, jr->o.m, jr->path,
+	    jr->o.aopts);
+	int rc = job_stream(jr->j, a, &jr->o, fn, ctx, jr->err);
+
+	analysis_free(a);
+	return rc;
+}
+
+void
+job_replay_init(struct job_replay *rp, struct job *j, const char *path,
+    const struct job_opts *o, struct diag_err *err)
+{
+	memset(rp, 0, sizeof(*rp));
+	rp->base.each = replay_each;
+	rp->j = j;
+	rp->path = path;
+	rp->o = *o;
+	rp->err = err;
+}
+
+/* job_feed, or with fn every node to fn, none kept (fleet_new_stream). */
+static int
+feed_with(struct job *j, struct analysis *a, const struct job_opts *o,
+    result_node_fn fn, void *ctx, struct diag_err *err)
 {
 	static const struct job_opts none;
 	struct logdir logs;
@@ -343,8 +387,11 @@ job_feed(struct job *j, struct analysis *a, const struct job_opts *o,
 		fd.age = fd.now - trig;
 	/* the nodes are read one at a time, never all held (job.h) */
 	analysis_set_job(a, job_format(j), job_id(j), NULL, 0);
-	fd.fl = fleet_new(a, JOB_MAX_LISTED_NODES);
+	fd.fl = fn != NULL ? fleet_new_stream(a, fn, ctx) :
+	    fleet_new(a, JOB_MAX_LISTED_NODES);
 	rc = job_foreach(j, feed_entry, &fd, err);
+	if (rc == 0 && fn != NULL)
+		rc = fleet_status(fd.fl);
 	fleet_finish(fd.fl);
 	fleet_free(fd.fl);
 	logdir_free(&logs);

@@ -102,11 +102,22 @@ spool_pread(const struct spool *s, void *buf, size_t n, size_t off)
 	return (long)r;
 }
 
+/* Another program wrote to the file between two fstat()s of it. */
+static int
+changed(const struct stat *a, const struct stat *b)
+{
+	return a->st_size != b->st_size ||
+	    a->st_mtim.tv_sec != b->st_mtim.tv_sec ||
+	    a->st_mtim.tv_nsec != b->st_mtim.tv_nsec ||
+	    a->st_ctim.tv_sec != b->st_ctim.tv_sec ||
+	    a->st_ctim.tv_nsec != b->st_ctim.tv_nsec;
+}
+
 int
 spool_copy_fd(struct spool *s, int fd, const char *path, spool_chunk_fn fn,
     void *ctx, struct diag_err *err)
 {
-	struct stat st;
+	struct stat st, st1;
 	off_t size0 = -1;
 	size_t done = 0;
 	char *buf = xmalloc(SPOOL_CHUNK);
@@ -137,6 +148,11 @@ spool_copy_fd(struct spool *s, int fd, const char *path, spool_chunk_fn fn,
 		    "being read: %zu of its %lld bytes were there (another "
 		    "program cut the file short; read it again when it is "
 		    "complete)", done, (long long)size0);
+	else if (size0 >= 0 && fstat(fd, &st1) == 0 && changed(&st, &st1))
+		rc = diag_set(err, DIAG_EIO, path, 0, 0, "changed while being "
+		    "read (its size or modification time is not what it was "
+		    "when the read began: another program wrote to it); read "
+		    "it again when it is complete");
 out:
 	free(buf);
 	return rc;

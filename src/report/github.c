@@ -11,13 +11,19 @@
  * annotations of each level per step, so at most 10 per level are written
  * (primary causes first) and one final ::notice says how many were left
  * out.  Findings that are consequences of another are not annotated; the
- * summary lists them.
+ * summary lists them.  The findings of a job's nodes summarised, not
+ * listed (result.h: node_summary) are not annotated either: one ::notice
+ * per such job counts them by severity, among the first notices so it is
+ * never left out.  The limits (10 error, 10 warning and 10 notice
+ * annotations per step, 50 per job) are actions/toolkit's
+ * docs/problem-matchers.md, "Limitations".
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "baseline.h"
 #include "diag.h"
 #include "report.h"
 #include "sanitize.h"
@@ -163,6 +169,40 @@ gh_finding(struct gh_notes *ns, const struct input_result *r,
 	    strbuf_detach(&m));
 }
 
+/* The notice for the findings of a job's summarised nodes. */
+static void
+gh_summarised(struct gh_notes *ns, const struct input_result *r,
+    const struct report_opts *o)
+{
+	const struct node_summary *sm = &r->nodes_summarised;
+	size_t n, acc = 0, nnew = 0;
+	struct strbuf m = STRBUF_INIT;
+
+	if (r->kind != INPUT_JOB || sm->n == 0)
+		return;
+	n = sm->by_severity[RULE_ERROR] + sm->by_severity[RULE_WARNING] +
+	    sm->by_severity[RULE_INFO];
+	strbuf_addf(&m, "%zu finding%s of %zu nodes summarised, not listed, "
+	    "%s not annotated (%zu error, %zu warning, %zu notice; "
+	    "consequences not counted)", n, n == 1 ? "" : "s", sm->n,
+	    n == 1 ? "is" : "are", sm->by_severity[RULE_ERROR],
+	    sm->by_severity[RULE_WARNING], sm->by_severity[RULE_INFO]);
+	if (o != NULL && !o->fail_never && (int)o->fail_on >= 0) {
+		nnew = baseline_count_summarised(o->baseline, r, o->fail_on,
+		    &acc, NULL);
+		strbuf_addf(&m, "; %zu at or above %s fail the gate", nnew,
+		    rule_severity_name(o->fail_on));
+		if (acc > 0)
+			strbuf_addf(&m, ", %zu more accepted by the baseline",
+			    acc);
+	}
+	strbuf_addstr(&m, "; the JSON report counts them by fingerprint "
+	    "(nodes_summarised)");
+	gh_add(ns, GH_NOTICE, r->path, 0,
+	    xstrdup("otadiag: findings of nodes summarised"),
+	    strbuf_detach(&m));
+}
+
 /* Annotations for one input: errors, expectations, then findings. */
 static void
 gh_collect(struct gh_notes *ns, const struct input_result *r,
@@ -197,6 +237,8 @@ gh_collect(struct gh_notes *ns, const struct input_result *r,
 		    xasprintf("otadiag: OTA update %s", got),
 		    xasprintf("the OTA update %s and no rule explains why "
 		    "(cause unknown)", got));
+	if (primaries)
+		gh_summarised(ns, r, o);
 	for (i = 0; i < r->nfindings; i++) {
 		const struct finding *f = r->findings[i];
 
@@ -297,6 +339,10 @@ gh_summary_build(struct strbuf *md, struct input_result *const *in, size_t n,
 		for (j = 0; j < r->nfindings; j++)
 			if (r->findings[j]->consequence_of == NULL)
 				c[gh_level_of(r->findings[j]->severity)]++;
+		/* the nodes summarised, not listed, count too */
+		for (j = 0; r->kind == INPUT_JOB && j <= RULE_ERROR; j++)
+			c[gh_level_of((enum rule_severity)j)] +=
+			    r->nodes_summarised.by_severity[j];
 		strbuf_addstr(md, "| ");
 		gh_md_cell(md, r->path);
 		strbuf_addstr(md, " | ");

@@ -225,6 +225,24 @@ junit_fails(const struct report_opts *o, const struct input_result *r,
 	return f->severity >= o->fail_on && f->consequence_of == NULL;
 }
 
+/* The findings of summarised job nodes that fail the gate (baseline.h:
+   baseline_count_summarised); *accepted (may be NULL) those --baseline
+   accepts. */
+static size_t
+junit_summarised_fails(const struct report_opts *o,
+    const struct input_result *r, size_t *accepted)
+{
+	size_t acc = 0, n;
+
+	if (o != NULL && (o->fail_never || (int)o->fail_on < 0))
+		return 0;
+	n = baseline_count_summarised(o != NULL ? o->baseline : NULL, r,
+	    o != NULL ? o->fail_on : RULE_ERROR, &acc, NULL);
+	if (accepted != NULL)
+		*accepted = acc;
+	return n;
+}
+
 static void
 junit_outcome(struct junit_suite *s, const struct input_result *r,
     const struct report_opts *o)
@@ -263,6 +281,8 @@ junit_outcome(struct junit_suite *s, const struct input_result *r,
 		for (k = 0; k < r->nfindings; k++)
 			if (junit_fails(o, r, r->findings[k]))
 				any = 1;
+		if (junit_summarised_fails(o, r, NULL) > 0)
+			any = 1;
 		fail = (r->outcome == OUTCOME_FAILED ||
 		    r->outcome == OUTCOME_ROLLED_BACK) &&
 		    !(o != NULL && (o->fail_never || (int)o->fail_on < 0)) &&
@@ -277,6 +297,34 @@ junit_outcome(struct junit_suite *s, const struct input_result *r,
 		s->failures++;
 	strbuf_release(&msg);
 	strbuf_release(&d);
+}
+
+/* One case for the findings of the summarised nodes, as the gate counts
+   them: it fails when any at or above --fail-on is not accepted by
+   --baseline. */
+static void
+summarised_findings_case(struct junit_suite *s, const struct input_result *r,
+    const struct report_opts *o, struct strbuf *d, struct strbuf *head)
+{
+	const struct node_summary *sm = &r->nodes_summarised;
+	size_t acc = 0, nnew = junit_summarised_fails(o, r, &acc), k;
+	const char *min = rule_severity_name(o != NULL && (int)o->fail_on >= 0 ?
+	    o->fail_on : RULE_ERROR);
+
+	strbuf_reset(d);
+	strbuf_reset(head);
+	for (k = 0; s->fp != NULL && k < sm->nfps; k++)
+		strbuf_addf(d, "%s %s (%s): %zu, first on line %lu\n",
+		    rule_severity_name(sm->fps[k].severity), sm->fps[k].rule,
+		    sm->fps[k].cause, sm->fps[k].n, sm->fps[k].line);
+	strbuf_addf(head, "%zu finding%s at or above '%s' in nodes "
+	    "summarised, not listed", nnew, nnew == 1 ? "" : "s", min);
+	if (acc > 0)
+		strbuf_addf(head, "; %zu more accepted by the baseline", acc);
+	junit_case(s, "findings of nodes summarised", nnew > 0 ?
+	    rule_severity_name(RULE_ERROR) : NULL, head->buf, d->buf);
+	if (nnew > 0)
+		s->failures++;
 }
 
 /* Counts the suite of r into *c (fp NULL), or writes it with those
@@ -408,6 +456,9 @@ junit_suite(FILE *fp, const struct input_result *r, const struct report_opts *o,
 			strbuf_addf(&d, "cause %s: %zu\n", sm->by_cause[k].cause,
 			    sm->by_cause[k].n);
 		strbuf_addf(&d, "findings folded: %zu\n", sm->nfindings);
+		strbuf_addf(&d, "no consequence: %zu error, %zu warning, "
+		    "%zu info\n", sm->by_severity[RULE_ERROR],
+		    sm->by_severity[RULE_WARNING], sm->by_severity[RULE_INFO]);
 		strbuf_addf(&head, "%zu nodes summarised, not listed: %zu %s",
 		    sm->n, nbad, o != NULL && o->expect != NULL ?
 		    "not as expected" : "failed or rolled back");
@@ -415,6 +466,7 @@ junit_suite(FILE *fp, const struct input_result *r, const struct report_opts *o,
 		    head.buf, d.buf);
 		if (fail)
 			s.failures++;
+		summarised_findings_case(&s, r, o, &d, &head);
 	}
 	junit_outcome(&s, r, o);
 

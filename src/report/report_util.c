@@ -192,7 +192,7 @@ report_util_nodes_summarised(const struct input_result *r)
 {
 	const struct node_summary *sm = &r->nodes_summarised;
 	json_t *o = json_object(), *by = json_object(), *bs = json_object(),
-	    *bc = json_object();
+	    *bc = json_object(), *bv, *fa;
 	size_t k;
 
 	json_object_set_new(o, "count", json_integer((json_int_t)sm->n));
@@ -217,5 +217,26 @@ report_util_nodes_summarised(const struct input_result *r)
 	    sm->nfindings));
 	json_object_set_new(o, "errors", json_integer((json_int_t)
 	    sm->nerrors));
+	bv = json_object();
+	for (k = RULE_ERROR + 1; k-- > 0;)
+		json_object_set_new(bv, rule_severity_name((enum rule_severity)k),
+		    json_integer((json_int_t)sm->by_severity[k]));
+	json_object_set_new(o, "by_severity", bv);
+	fa = json_array();
+	for (k = 0; k < sm->nfps; k++) {
+		const struct fingerprint_count *fc = &sm->fps[k];
+
+		json_array_append_new(fa, json_pack("{s:o,s:o,s:s,s:s,s:I,s:I}",
+		    "rule", report_util_json_str(fc->rule),
+		    "cause", report_util_json_str(fc->cause),
+		    "severity", rule_severity_name(fc->severity),
+		    "fingerprint", fc->fp,
+		    "count", (json_int_t)fc->n,
+		    "line", (json_int_t)fc->line));
+	}
+	json_object_set_new(o, "fingerprints", fa);
+	json_object_set_new(o, "without_fingerprint", json_integer((json_int_t)
+	    (sm->fps_beyond[RULE_INFO] + sm->fps_beyond[RULE_WARNING] +
+	    sm->fps_beyond[RULE_ERROR])));
 	return o;
 }

@@ -479,8 +479,11 @@ sarif_summarised(const struct input_result *in, const char *cwd)
 	size_t		 k;
 
 	strbuf_addf(&sb, "%s: %zu nodes summarised, not listed, with %zu "
-	    "finding%s:", strcmp(in->path, "-") == 0 ? "stdin" : in->path,
-	    sm->n, sm->nfindings, sm->nfindings == 1 ? "" : "s");
+	    "finding%s (no consequence: %zu error, %zu warning, %zu note; "
+	    "not among the results):", strcmp(in->path, "-") == 0 ? "stdin" :
+	    in->path, sm->n, sm->nfindings, sm->nfindings == 1 ? "" : "s",
+	    sm->by_severity[RULE_ERROR], sm->by_severity[RULE_WARNING],
+	    sm->by_severity[RULE_INFO]);
 	for (k = 0; k <= OUTCOME_NOT_ATTEMPTED; k++)
 		if (sm->by_outcome[k] > 0)
 			strbuf_addf(&sb, " %s %zu", outcome_name((enum outcome)k),

@@ -125,8 +125,10 @@ summarised_nodes(FILE *fp, const struct input_result *r)
 	for (i = 0; i < sm->ncause; i++)
 		fprintf(fp, "%s %s %zu", i == 0 ? "; causes" : ",",
 		    sm->by_cause[i].cause, sm->by_cause[i].n);
-	fprintf(fp, "; %zu finding%s folded\n", sm->nfindings,
-	    sm->nfindings == 1 ? "" : "s");
+	fprintf(fp, "; %zu finding%s folded (no consequence: %zu error, "
+	    "%zu warning, %zu info)\n", sm->nfindings,
+	    sm->nfindings == 1 ? "" : "s", sm->by_severity[RULE_ERROR],
+	    sm->by_severity[RULE_WARNING], sm->by_severity[RULE_INFO]);
 }
 
 /* Findings that are no consequence, by diagnosis: rule, cause, severity. */

@@ -125,6 +125,27 @@ jsonpos_cur_init(struct jsonpos_cur *c, const char *text, size_t len)
 	c->next_mark = JSONPOS_STEP;
 }
 
+/* The byte at off, or -1 past the end (or where fill cannot read). */
+static int
+at(struct jsonpos_cur *c, size_t off)
+{
+	if (off >= c->len)
+		return -1;
+	if (c->fill == NULL)
+		return (unsigned char)c->text[off];
+	if (c->win == NULL || off < c->win_off ||
+	    off - c->win_off >= c->win_len) {
+		c->win = c->fill(c->fill_ctx, off, &c->win_len);
+		c->win_off = off;
+		if (c->win == NULL || c->win_len == 0) {
+			c->win = NULL;
+			c->len = off;	/* ends here: the reader says why */
+			return -1;
+		}
+	}
+	return (unsigned char)c->win[off - c->win_off];
+}
+
 static void
 mark(struct jsonpos_cur *c)
 {
@@ -166,9 +187,9 @@ show(char *buf, size_t n, int ch)
 int
 jsonpos_skip(struct jsonpos_cur *c)
 {
-	while (c->off < c->len) {
-		char ch = c->text[c->off];
+	int ch;
 
+	while ((ch = at(c, c->off)) >= 0) {
 		if (ch == '\n') {
 			c->off++;
 			c->line++;
@@ -176,7 +197,7 @@ jsonpos_skip(struct jsonpos_cur *c)
 		} else if (ch == ' ' || ch == '\t' || ch == '\r')
 			c->off++;
 		else
-			return (unsigned char)ch;
+			return ch;
 	}
 	return -1;
 }
@@ -186,17 +207,15 @@ static int
 skip_string(struct jsonpos_cur *c, struct jsonpos_error *e)
 {
 	unsigned long line = c->line, col = col_of(c, c->off);
-	const char *t = c->text;
+	int ch;
 
-	for (c->off++; c->off < c->len; c->off++) {
-		char ch = t[c->off];
-
+	for (c->off++; (ch = at(c, c->off)) >= 0; c->off++) {
 		if (ch == '"') {
 			c->off++;
 			return 0;
 		}
-		if (ch == '\\' && c->off + 1 < c->len)
-			ch = t[++c->off];	/* escaped: no quote, a line
+		if (ch == '\\' && at(c, c->off + 1) >= 0)
+			ch = at(c, ++c->off);	/* escaped: no quote, a line
 						   (invalid JSON) still counts */
 		if (ch == '\n') {
 			c->line++;
@@ -229,7 +248,8 @@ jsonpos_value(struct jsonpos_cur *c, struct jsonpos_span *v,
 		return fail(e, JSONPOS_ETRUNC, c->line, col_of(c, c->off),
 		    "the text ends where a value should start", NULL);
 	start = c->off;
-	v->s = c->text + start;
+	v->off = start;
+	v->s = c->text != NULL ? c->text + start : NULL;
 	v->line = c->line;
 	v->col = col_of(c, start);
 	if (ch == ',' || ch == ':' || ch == '}' || ch == ']')
@@ -279,7 +299,8 @@ jsonpos_value(struct jsonpos_cur *c, struct jsonpos_span *v,
 				return fail(e, JSONPOS_ETOKEN, c->line,
 				    col_of(c, c->off), "unexpected ",
 				    show(b, sizeof(b), ch));
-			while (c->off < c->len && is_scalar_byte(c->text[c->off]))
+			while ((ch = at(c, c->off)) >= 0 &&
+			    is_scalar_byte((char)ch))
 				c->off++;
 			break;
 		}
@@ -294,7 +315,7 @@ jsonpos_value(struct jsonpos_cur *c, struct jsonpos_span *v,
 		}
 	}
 end:
-	v->len = (size_t)(c->text + c->off - v->s);
+	v->len = c->off - start;
 	return 0;
 }
 

@@ -142,6 +142,13 @@ ParameterizedTestParameters(baseline, bad_files)
 		{ "{\"otadiag\": \"0.1.0\", \"inputs\": [{\"path\": \"a\", "
 		  "\"findings\": [{\"text\": \"x\"}]}]}", DIAG_ESCHEMA, 0,
 		  "inputs[0].findings[0]" },
+		{ "{\"otadiag\": \"0.1.0\", \"inputs\": [{\"path\": \"a\", "
+		  "\"nodes_summarised\": {\"fingerprints\": 3}}]}", DIAG_ESCHEMA,
+		  0, "nodes_summarised.fingerprints\" is not" },
+		{ "{\"otadiag\": \"0.1.0\", \"inputs\": [{\"path\": \"a\", "
+		  "\"nodes_summarised\": {\"fingerprints\": [{\"rule\": \"r\", "
+		  "\"fingerprint\": \"03C44460F1DBC1C0\"}]}}]}", DIAG_ESCHEMA, 0,
+		  "fingerprints[0]: needs" },
 	};
 
 	return cr_make_param_array(struct bad_case, cases,
@@ -161,6 +168,33 @@ ParameterizedTest(struct bad_case *c, baseline, bad_files)
 	cr_assert_not_null(strstr(err.text, c->text), "'%s' lacks '%s'",
 	    err.text, c->text);
 	results_free_kept();
+}
+
+/* A report of a large job counts its summarised nodes' findings by
+   fingerprint: a baseline written from it accepts those, and only
+   those. */
+Test(baseline, summarised_fingerprints_are_read)
+{
+	static const char rep[] =
+	    "{\"otadiag\": \"0.1.0\", \"inputs\": [{\"path\": \"./jobs/j.json\", "
+	    "\"findings\": [], \"nodes_summarised\": {\"count\": 2, "
+	    "\"fingerprints\": [{\"rule\": \"rmk-job-same-version\", "
+	    "\"fingerprint\": \"0123456789abcdef\", \"count\": 2}]}}]}";
+	struct baseline	*b;
+	struct diag_err	 err;
+
+	cr_assert_eq(baseline_load_string("base.json", rep, strlen(rep), &b,
+	    &err), 0, "%s", err.text);
+	cr_expect_eq(baseline_count(b), 1);
+	cr_expect(baseline_contains_fp(b, "jobs/j.json", "rmk-job-same-version",
+	    "0123456789abcdef"));
+	cr_expect_not(baseline_contains_fp(b, "jobs/j.json",
+	    "rmk-job-same-version", "0123456789abcdee"));
+	cr_expect_not(baseline_contains_fp(b, "jobs/j.json", "other-rule",
+	    "0123456789abcdef"));
+	cr_expect_not(baseline_contains_fp(b, "jobs/k.json",
+	    "rmk-job-same-version", "0123456789abcdef"));
+	baseline_free(b);
 }
 
 Test(baseline, missing_file)

@@ -6,10 +6,12 @@
  */
 #include <criterion/criterion.h>
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "analysis.h"
@@ -872,11 +874,12 @@ Test(job, summarised_nodes_in_every_report, .timeout = 300)
 	    strstr(o.out, "job fleet ("));
 	proc_out_free(&o);
 
+	/* JSON Lines is a stream: every node, read again (test-fleet.c) */
 	o = proc_run(jsonl);
-	cr_expect_not_null(strstr(o.out, "{\"type\":\"nodes_summarised\","
-	    "\"path\":\""), "%s", o.err);
-	cr_expect_not_null(strstr(o.out, "\"count\":300,\"by_outcome\":"
-	    "{\"failed\":300}"));
+	cr_expect_not_null(strstr(o.out, "{\"type\":\"node\",\"path\":\""),
+	    "%s", o.err);
+	cr_expect_not_null(strstr(o.out, "\"node\":\"n010299\""));
+	cr_expect_null(strstr(o.out, "\"type\":\"nodes_summarised\""));
 	proc_out_free(&o);
 
 	o = proc_run(junit);
@@ -892,4 +895,127 @@ Test(job, summarised_nodes_in_every_report, .timeout = 300)
 
 	unlink(path);
 	free(text);
+}
+
+static void
+count_node(void *ctx, const struct job_entry *e, size_t i)
+{
+	size_t *n = ctx;
+
+	cr_assert_eq(i, n[0]);
+	if (strcmp(e->status, "failed") == 0)
+		n[1]++;
+	n[0]++;
+}
+
+/* A job of n nodes (every third failed) in a real file, as text too. */
+static char *
+fd_job(char *path, size_t n, size_t *len)
+{
+	char *text = fleet_text(n - n / 3, n / 3, len);
+	int fd = mkstemp(path);
+
+	cr_assert_geq(fd, 0);
+	cr_assert_eq(write(fd, text, *len), (ssize_t)*len);
+	close(fd);
+	return text;
+}
+
+/*
+ * A regular file is read in place, through a window (no copy on disk, no
+ * mapping): every pass hands out what the text in memory does, for a
+ * small file (read whole) and a large one (read in parts).
+ */
+Test(job, regular_file_read_in_place_like_its_text)
+{
+	size_t sizes[2] = { 30, 30000 }, k;
+
+	for (k = 0; k < 2; k++) {
+		char path[] = "/tmp/otadiag-inplace-XXXXXX";
+		struct diag_err err;
+		struct job *jf, *jt;
+		size_t len, nf[2] = { 0, 0 }, nt[2] = { 0, 0 };
+		char *text = fd_job(path, sizes[k], &len);
+		int fd = open(path, O_RDONLY);
+
+		cr_assert_geq(fd, 0);
+		cr_assert_eq(job_parse_fd(path, fd, &jf, &err), 0, "%s",
+		    err.text);
+		cr_assert_eq(job_parse(path, text, len, &jt, &err), 0, "%s",
+		    err.text);
+		cr_expect_eq(job_count(jf), sizes[k]);
+		cr_expect_eq(job_count(jf), job_count(jt));
+		cr_assert_eq(job_foreach(jf, count_node, nf, &err), 0, "%s",
+		    err.text);
+		cr_assert_eq(job_foreach(jt, count_node, nt, &err), 0, "%s",
+		    err.text);
+		cr_expect_eq(nf[0], nt[0]);
+		cr_expect_eq(nf[1], nt[1]);
+		cr_expect_eq(nf[1], sizes[k] / 3);
+		/* a second pass reads it again, the same */
+		nf[0] = nf[1] = 0;
+		cr_assert_eq(job_foreach(jf, count_node, nf, &err), 0, "%s",
+		    err.text);
+		cr_expect_eq(nf[0], sizes[k]);
+		job_free(jf);
+		job_free(jt);
+		close(fd);
+		unlink(path);
+		free(text);
+	}
+}
+
+/*
+ * The file changes between the passes: rewritten in place (same size) or
+ * cut short.  The next pass fails with one clear error naming the file,
+ * never a job made of two versions (nor a SIGBUS: nothing is mapped).
+ */
+Test(job, regular_file_changed_between_passes)
+{
+	const char *want[2] = { "changed while being read",
+	    "truncated while being read" };
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		char path[] = "/tmp/otadiag-inplace-XXXXXX";
+		struct timespec old[2] = { { 1000000000, 0 },
+		    { 1000000000, 0 } };
+		struct diag_err err;
+		struct job *j;
+		size_t len, n[2] = { 0, 0 };
+		char *text = fd_job(path, 30000, &len);
+		int fd = open(path, O_RDWR);
+
+		cr_assert_geq(fd, 0);
+		/* written a while ago: the clock's granularity cannot hide
+		   the change */
+		cr_assert_eq(futimens(fd, old), 0);
+		cr_assert_eq(job_parse_fd(path, fd, &j, &err), 0, "%s",
+		    err.text);
+		if (k == 0)
+			cr_assert_eq(pwrite(fd, "x", 1, (off_t)len / 2), 1);
+		else
+			cr_assert_eq(ftruncate(fd, (off_t)len / 2), 0);
+		cr_expect_eq(job_foreach(j, count_node, n, &err), DIAG_EIO);
+		cr_expect_str_eq(err.file, path);
+		cr_expect_not_null(strstr(err.text, want[k]), "%s", err.text);
+		job_free(j);
+		close(fd);
+		unlink(path);
+		free(text);
+	}
+}
+
+/* Not a regular file: refused (the command copies those to a spool). */
+Test(job, read_in_place_needs_a_regular_file)
+{
+	struct diag_err err;
+	struct job *j = (struct job *)1;
+	int fd = open("/dev/null", O_RDONLY);
+
+	cr_assert_geq(fd, 0);
+	cr_expect_eq(job_parse_fd("/dev/null", fd, &j, &err), DIAG_EIO);
+	cr_expect_null(j);
+	cr_expect_not_null(strstr(err.text, "not a regular file"));
+	close(fd);
 }

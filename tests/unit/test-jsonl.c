@@ -166,10 +166,23 @@ Test(jsonl, job_findings_name_their_node)
 	a.kind = INPUT_JOB;
 	a.nodes = nodes;
 	a.nnodes = 1;
+	nodes[0].status = results_keep("failed");
+	nodes[0].outcome = OUTCOME_FAILED;
+	nodes[0].line = 4;
 	buf = run(in, 1);
-	cr_assert_eq(parse_lines(buf, v, 2), 1);
-	cr_assert_str_eq(json_string_value(json_object_get(v[0], "kind")), "job");
+	/* a line per node, before the findings */
+	cr_assert_eq(parse_lines(buf, v, 2), 2);
+	cr_assert_str_eq(json_string_value(json_object_get(v[0], "type")), "node");
 	cr_assert_str_eq(json_string_value(json_object_get(v[0], "node")), "node-7");
+	cr_assert_str_eq(json_string_value(json_object_get(v[0], "outcome")),
+	    "failed");
+	cr_assert_eq(json_integer_value(json_object_get(v[0], "findings")), 1);
+	cr_assert_eq(json_integer_value(json_object_get(v[0], "line")), 4);
+	cr_assert_str_eq(json_string_value(json_object_get(v[1], "type")),
+	    "finding");
+	cr_assert_str_eq(json_string_value(json_object_get(v[1], "kind")), "job");
+	cr_assert_str_eq(json_string_value(json_object_get(v[1], "node")), "node-7");
 	json_decref(v[0]);
+	json_decref(v[1]);
 	free(buf);
 }

@@ -123,6 +123,56 @@ Test(spool, truncated_while_read_is_an_error)
 	free(path);
 }
 
+static void
+rewrite_source(void *ctx, size_t done)
+{
+	static const char x[] = "X";
+
+	/* same size, another byte far behind the reader: the copy would
+	   hold half of each version */
+	if (done == 65536)
+		cr_assert_eq(pwrite(*(int *)ctx, x, 1, 10), 1);
+}
+
+static void
+grow_source(void *ctx, size_t done)
+{
+	if (done == 65536)
+		cr_assert_eq(pwrite(*(int *)ctx, "\n", 1, 4 << 20), 1);
+}
+
+/* Rewritten in place, or grown, while being copied: a clear error naming
+   the file (before, the copy mixed the two versions and was read as if
+   it were one). */
+Test(spool, changed_while_read_is_an_error)
+{
+	void (*change[2])(void *, size_t) = { rewrite_source, grow_source };
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		char *path = write_job("changed.json", 20000);
+		struct timespec old[2] = { { 1000000000, 0 },
+		    { 1000000000, 0 } };
+		struct diag_err err;
+		struct spool *sp;
+		int fd = open(path, O_RDWR);
+
+		cr_assert_geq(fd, 0);
+		/* written a while ago: the clock's granularity cannot hide
+		   the change */
+		cr_assert_eq(futimens(fd, old), 0);
+		cr_assert_eq(spool_new(&sp, &err), 0, "%s", err.text);
+		cr_expect_eq(spool_copy_fd(sp, fd, path, change[k], &fd, &err),
+		    DIAG_EIO, "change %zu not seen", k);
+		cr_expect_str_eq(err.file, path);
+		cr_expect_not_null(strstr(err.text, "changed while being read"),
+		    "%s", err.text);
+		close(fd);
+		spool_free(sp);
+		free(path);
+	}
+}
+
 /* What is written is what is mapped and what is saved. */
 Test(spool, round_trip_and_empty)
 {
