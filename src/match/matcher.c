@@ -677,6 +677,11 @@ prefilter_pass(struct matcher *m, const char *text, size_t n)
 	gen = m->gen;
 	for (; p < end; p++) {
 		t = delta[(size_t)s * ncls + cls[*p]];
+		if (t > 0) {
+			/* the common case, one test: known, no outputs */
+			s = t;
+			continue;
+		}
 		if (t == AC_UNKNOWN)
 			t = ac_resolve(m, s, cls[*p]);
 		s = t;
