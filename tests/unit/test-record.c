@@ -608,3 +608,30 @@ Test(record, esphome_copied_tables)
 	cr_expect_eq(r.level, 'E');
 	record_parser_free(p);
 }
+
+/*
+ * A plain line is parsed where it lies, in the reader's buffer, with no
+ * terminator after it: record_parse() reads raw[0..len) only.  Every
+ * prefix of every format's line, from a heap copy of exactly that size
+ * (the sanitizer build sees a read past it).
+ */
+Test(record, reads_only_the_line)
+{
+	struct record_parser *p = record_parser_new();
+	struct record r;
+	size_t i, len, k;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		len = strlen(formats[i].in);
+		for (k = 0; k <= len; k++) {
+			char *raw = malloc(k > 0 ? k : 1);
+
+			cr_assert_not_null(raw);
+			memcpy(raw, formats[i].in, k);
+			record_parse(p, 1, raw, k, 0, &r);
+			cr_expect_leq(strlen(r.text), k, "%s", formats[i].name);
+			free(raw);
+		}
+	}
+	record_parser_free(p);
+}
