@@ -62,7 +62,7 @@ measure() {
 cat "$log" >/dev/null
 for ((i = 0; i < runs; i++)); do
 	measure 0 "otadiag analyze --format json" "$bin" analyze --format json --fail-on never "$log"
-	[ -z "$other" ] || measure 1 "  the same, $other" "$other" analyze --format json --fail-on never "$log"
+	[ -z "$other" ] || measure 1 "the same, -a build" "$other" analyze --format json --fail-on never "$log"
 	measure 2 "rg -c -f ere.txt" rg -c -f "$work/ere.txt" "$log"
 	[ "$quick" = 1 ] && continue
 	measure 3 "rg -P -c -f pcre.txt" rg -P -c -f "$work/pcre.txt" "$log"
