@@ -53,6 +53,10 @@ struct analysis_opts {
 	size_t		 nelfs;
 	const char	*coredump_dir;	/* --coredump-dir: UART core dumps are
 					   saved there (coredump.h), or NULL */
+	int		 slow_lines;	/* every line parsed in full and
+					   matched, no quiet-line path: the
+					   reference for tests
+					   (OTADIAG_SLOW_LINES) */
 };
 
 /*

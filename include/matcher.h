@@ -73,6 +73,15 @@ int	 matcher_run(struct matcher *m, const struct record *rec,
 					   dump line may start here */
 unsigned matcher_prefilter(struct matcher *m, const struct record *rec);
 /*
+ * The same pass over text[0..n) (not NUL-terminated: a view of a line that
+ * is not parsed in full yet, record_text()), the text of line lineno:
+ * *any (if not NULL) is non-zero when some rule is a candidate, rules
+ * without a needle included.  A matcher_run() of a record of that line
+ * next reuses the pass, so its text must be the same bytes.
+ */
+unsigned matcher_prefilter_text(struct matcher *m, unsigned long lineno,
+	    const char *text, size_t n, int *any);
+/*
  * The prefilter pass alone, as matcher_prefilter(): the rules (ruleset
  * indices, *idx borrowed until the next call, unordered) one of whose
  * needles rec's text holds; rules without a needle are not among them.

@@ -77,6 +77,21 @@ void	 record_parser_free(struct record_parser *p);
  */
 void	 record_parse(struct record_parser *p, unsigned long lineno,
 	    const char *raw, size_t len, unsigned flags, struct record *out);
+/*
+ * record_parse() in two halves, for a caller that looks at a line before it
+ * decides to take it in full.  record_scan() finds the format, level,
+ * clocks, flags and tag (out->tag is set) and where the normalised text
+ * lies, without copying a plain ASCII line: out's other strings are ""
+ * until record_finish() copies them in.  record_text() gives the text
+ * (borrowed: raw or the parser's buffer, valid until the next call on p;
+ * not NUL-terminated), the same bytes record_finish() puts in out->text.
+ * raw must stay unchanged until record_finish().
+ */
+void	 record_scan(struct record_parser *p, unsigned long lineno,
+	    const char *raw, size_t len, unsigned flags, struct record *out);
+void	 record_text(const struct record_parser *p, const char **text,
+	    size_t *n);
+void	 record_finish(struct record_parser *p, struct record *out);
 /* Name of a format: "plain", "esp-idf", "arduino", ... */
 const char *record_format_name(enum record_format fmt);
 /* Parses "HH:MM:SS[.mmm]" into ms of the day; -1 if it is not one. */

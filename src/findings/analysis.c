@@ -219,8 +219,71 @@ limit_notes(struct analysis *a)
 	}
 }
 
+/*
+ * ms-since-boot starting over without a reset line in between: the device
+ * restarted and the log lost its ROM lines (a monitor reconnecting, a
+ * paste).  Tasks print slightly out of order by a few ms, so only a fall
+ * back by seconds, to less than half the time before and into the first
+ * seconds, counts.
+ */
+static int
+unseen_reset(const struct analysis *a, const struct record *rec)
+{
+	return rec->dev_ms >= 0 && a->last_dev_ms >= 0 &&
+	    rec->dev_ms < 15000 && a->last_dev_ms > rec->dev_ms + 3000 &&
+	    rec->dev_ms < a->last_dev_ms / 2 &&
+	    /* not one odd value: the time before it carries on */
+	    !(a->prev_dev_ms >= 0 && rec->dev_ms + 1000 >= a->prev_dev_ms) &&
+	    a->res->device.reset_line <= a->last_dev_line &&
+	    (rec->fmt == RECORD_IDF || rec->fmt == RECORD_ARDUINO);
+}
+
+/* The device clock of every line: what unseen_reset() compares with. */
 static void
-process_record(struct analysis *a, const struct record *rec)
+dev_clock(struct analysis *a, const struct record *rec)
+{
+	if (rec->dev_ms < 0)
+		return;
+	a->prev_dev_ms = a->last_dev_ms;
+	a->last_dev_ms = rec->dev_ms;
+	a->last_dev_line = rec->lineno;
+}
+
+/*
+ * A line no needle hits (no candidate rule, no crash signal) changes only
+ * the clocks, the noise run and the pending windows, unless it is one of
+ * the few lines the state below reads in full: noise, a cut line, a line
+ * inside a crash block or core dump, a restart seen in the clock, a row
+ * of the bootloader's partition table (session_partition_row: IDF lines
+ * tagged "boot").  Such a quiet line is not copied or split into fields
+ * (record_finish) nor matched; the result is the same (the slow path,
+ * opts.slow_lines, takes every line in full, and a test compares both on
+ * every fixture).
+ */
+static int
+quiet_line(const struct analysis *a, const struct record *rec)
+{
+	return !(rec->flags & (RECORD_NOISE | RECORD_TRUNCATED)) &&
+	    !frames_busy(a->frames) && !coredump_busy(a->cd) &&
+	    !(rec->fmt == RECORD_IDF && strncmp(rec->tag, "boot", 4) == 0) &&
+	    !unseen_reset(a, rec);
+}
+
+/* process_record() of a quiet line: what is left of it. */
+static void
+process_quiet(struct analysis *a, const struct record *rec)
+{
+	if (a->noise_lines > 0)
+		noise_flush(a);
+	dev_clock(a, rec);
+	a->node = rec->node;
+	pending_tick(a, rec);
+}
+
+/* sig: matcher_prefilter()'s signals for rec, whose pass matcher_run()
+   reuses. */
+static void
+process_record(struct analysis *a, const struct record *rec, unsigned sig)
 {
 	size_t i;
 
@@ -238,32 +301,15 @@ process_record(struct analysis *a, const struct record *rec)
 		    "line %lu is longer than %zu bytes: cut, the rest ignored",
 		    rec->lineno, a->opts.max_line > 0 ? a->opts.max_line :
 		    (size_t)LINESPLIT_DEFAULT_MAX);
-	if (rec->dev_ms >= 0) {
-		/*
-		 * ms-since-boot starting over without a reset line in between:
-		 * the device restarted and the log lost its ROM lines (a
-		 * monitor reconnecting, a paste).  Tasks print slightly out of
-		 * order by a few ms, so only a fall back by seconds, to less than
-		 * half the time before and into the first seconds, counts.
-		 */
-		if (a->last_dev_ms >= 0 && rec->dev_ms < 15000 &&
-		    a->last_dev_ms > rec->dev_ms + 3000 &&
-		    rec->dev_ms < a->last_dev_ms / 2 &&
-		    /* not one odd value: the time before it carries on */
-		    !(a->prev_dev_ms >= 0 && rec->dev_ms + 1000 >= a->prev_dev_ms) &&
-		    a->res->device.reset_line <= a->last_dev_line &&
-		    (rec->fmt == RECORD_IDF || rec->fmt == RECORD_ARDUINO))
-			session_unseen_reset(a, rec);
-		a->prev_dev_ms = a->last_dev_ms;
-		a->last_dev_ms = rec->dev_ms;
-		a->last_dev_line = rec->lineno;
-	}
+	if (unseen_reset(a, rec))
+		session_unseen_reset(a, rec);
+	dev_clock(a, rec);
 	a->node = rec->node;
 	/* the crash parsers see a line the prefilter says may be theirs, or
 	   every line while a crash block or a core dump is open: any other
 	   line is nothing to them (bt_needles, coredump_needle) */
-	if (rec->fmt != RECORD_JOB && ((matcher_prefilter(a->m, rec) &
-	    MATCHER_SIG_CRASH) || frames_busy(a->frames) ||
+	if (rec->fmt != RECORD_JOB && ((sig & MATCHER_SIG_CRASH) ||
+	    frames_busy(a->frames) ||
 	    coredump_busy(a->cd))) {
 		unsigned long cl = 0;
 		char *t;
@@ -293,14 +339,34 @@ on_line(void *ctx, const char *line, size_t len, unsigned flags)
 {
 	struct analysis *a = ctx;
 	struct record rec;
+	const char *text;
+	size_t n;
+	unsigned sig;
+	int any;
 
 	if (a->stopped)
 		return 0;
 	a->lineno++;
 	a->res->nlines = a->lineno;
-	record_parse(a->parser, a->lineno, line, len,
+	record_scan(a->parser, a->lineno, line, len,
 	    (flags & LINESPLIT_TRUNCATED) ? RECORD_TRUNCATED : 0, &rec);
-	process_record(a, &rec);
+	if (a->opts.slow_lines) {
+		/* every line in full, as before the quiet path: the
+		   reference the tests compare it with */
+		record_finish(a->parser, &rec);
+		process_record(a, &rec, matcher_prefilter(a->m, &rec));
+		return 0;
+	}
+	/* the needles on the text as it lies (no copy), and the full
+	   record only for a line that needs it */
+	record_text(a->parser, &text, &n);
+	sig = matcher_prefilter_text(a->m, rec.lineno, text, n, &any);
+	if (!any && sig == 0 && quiet_line(a, &rec)) {
+		process_quiet(a, &rec);
+		return 0;
+	}
+	record_finish(a->parser, &rec);
+	process_record(a, &rec, sig);
 	return 0;
 }
 
@@ -332,7 +398,7 @@ analysis_feed_record(struct analysis *a, const struct record *rec)
 		a->lineno = rec->lineno;
 		a->res->nlines = rec->lineno;
 	}
-	process_record(a, rec);
+	process_record(a, rec, matcher_prefilter(a->m, rec));
 }
 
 void

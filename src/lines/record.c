@@ -17,6 +17,13 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
+/* Bytes of a field where they lie: in the raw line, in text, or a
+   literal; not NUL-terminated. */
+struct view {
+	const char	*s;
+	size_t		 n;
+};
+
 struct record_parser {
 	struct strbuf	 clean;		/* escapes removed, raw bytes */
 	struct strbuf	 text;		/* sanitised, host prefix stripped */
@@ -25,6 +32,12 @@ struct record_parser {
 	struct strbuf	 file;
 	struct strbuf	 dtime;
 	struct strbuf	 msg;
+	/* the fields of the last record_scan(), copied into the buffers
+	   above by record_finish() */
+	struct {
+		struct view	 text, tag, func, file, dtime, msg;
+	}		 v;
+	int		 in_text;	/* v.text lies in text, not in raw */
 };
 
 struct record_parser *
@@ -319,6 +332,24 @@ set(struct strbuf *sb, const char *s, size_t n)
 	strbuf_add(sb, s, n);
 }
 
+static void
+put(struct view *v, const char *s, size_t n)
+{
+	v->s = s;
+	v->n = n;
+}
+
+/* No fields: every view empty. */
+static void
+views_reset(struct record_parser *p)
+{
+	put(&p->v.tag, "", 0);
+	put(&p->v.func, "", 0);
+	put(&p->v.file, "", 0);
+	put(&p->v.dtime, "", 0);
+	put(&p->v.msg, "", 0);
+}
+
 /* Level words of python logging, espota and the Aliyun SDK. */
 static char
 level_word(const char *w, size_t n)
@@ -362,7 +393,7 @@ parse_idf(struct record_parser *p, const char *s, size_t n, struct record *r)
 		if (i >= n || s[i] != ')' || i == 3 || i + 1 >= n ||
 		    s[i + 1] != ' ')
 			return 0;
-		set(&p->dtime, s + 3, i - 3);
+		put(&p->v.dtime, s + 3, i - 3);
 		t0 = i + 2;
 	} else
 		t0 = 2;
@@ -389,33 +420,34 @@ parse_idf(struct record_parser *p, const char *s, size_t n, struct record *r)
 				return 0;
 		if (t1 - t0 > 24)
 			return 0;
-		strbuf_reset(&p->dtime);
+		put(&p->v.dtime, "", 0);
 	}
-	set(&p->tag, s + t0, t1 - t0);
+	put(&p->v.tag, s + t0, t1 - t0);
 	if (t1 + 2 <= n)
-		set(&p->msg, s + t1 + 2, n - (t1 + 2 < n ? t1 + 2 : n));
+		put(&p->v.msg, s + t1 + 2, n - (t1 + 2 < n ? t1 + 2 : n));
 	else
-		strbuf_reset(&p->msg);
+		put(&p->v.msg, "", 0);
 	r->level = s[0];
 	r->fmt = RECORD_IDF;
-	if (p->dtime.len > 0) {
-		if (strchr(p->dtime.buf, ':') != NULL)
+	if (p->v.dtime.n > 0) {
+		if (memchr(p->v.dtime.s, ':', p->v.dtime.n) != NULL)
 			r->host_ms = r->host_ms >= 0 ? r->host_ms :
-			    record_parse_clock(p->dtime.buf, p->dtime.len);
-		else if (p->dtime.len < 16) {
+			    record_parse_clock(p->v.dtime.s, p->v.dtime.n);
+		else if (p->v.dtime.n < 16) {
 			/* digits, dots, blanks and '-' only (above), fewer
 			   than 16: read as strtoll() reads them (blanks, a
 			   sign, the leading digits) without its locale and
 			   base machinery (3 % of analyze) */
-			const char *d = p->dtime.buf;
+			const char *d = p->v.dtime.s;
+			const char *e = d + p->v.dtime.n;
 			int neg;
 
-			while (*d == ' ')
+			while (d < e && *d == ' ')
 				d++;
-			if ((neg = *d == '-'))
+			if ((neg = d < e && *d == '-'))
 				d++;
 			r->dev_ms = 0;
-			while (isdig((unsigned char)*d))
+			while (d < e && isdig((unsigned char)*d))
 				r->dev_ms = r->dev_ms * 10 + (*d++ - '0');
 			if (neg)
 				r->dev_ms = -r->dev_ms;
@@ -448,9 +480,9 @@ parse_arduino(struct record_parser *p, const char *s, size_t n,
 		if (i >= n || s[i] != ']')
 			return 0;
 		i++;
-		set(&p->dtime, s + 1, i - 2);
+		put(&p->v.dtime, s + 1, i - 2);
 	} else
-		strbuf_reset(&p->dtime);
+		put(&p->v.dtime, "", 0);
 	if (i + 4 > n || s[i] != '[' || !is_level(s[i + 1]) || s[i + 2] != ']' ||
 	    s[i + 3] != '[')
 		return 0;
@@ -474,20 +506,20 @@ parse_arduino(struct record_parser *p, const char *s, size_t n,
 	    s[fn1 + 2] == ':'); fn1++)
 		if (s[fn1] == ' ')
 			break;
-	set(&p->file, s + f0, f1 - f0);
+	put(&p->v.file, s + f0, f1 - f0);
 	r->src_line = (unsigned)strtoul(s + f1 + 1, NULL, 10);
 	if (fn1 + 3 < n + 1 && fn1 + 2 < n && s[fn1] == '(' &&
 	    s[fn1 + 1] == ')' && s[fn1 + 2] == ':') {
-		set(&p->func, s + fn0, fn1 - fn0);
+		put(&p->v.func, s + fn0, fn1 - fn0);
 		i = fn1 + 3;
 	} else {
-		strbuf_reset(&p->func);
+		put(&p->v.func, "", 0);
 		i = fn0;
 	}
 	while (i < n && s[i] == ' ')
 		i++;
-	set(&p->msg, s + i, n - i);
-	set(&p->tag, p->file.buf, p->file.len);
+	put(&p->v.msg, s + i, n - i);
+	put(&p->v.tag, p->v.file.s, p->v.file.n);
 	r->fmt = RECORD_ARDUINO;
 	r->dev_ms = t;
 	return 1;
@@ -504,9 +536,9 @@ tag_and_line(struct record_parser *p, const char *s, size_t t0, size_t t1,
 		k--;
 	if (k > t0 && s[k - 1] == ':' && k < t1) {
 		r->src_line = (unsigned)strtoul(s + k, NULL, 10);
-		set(&p->tag, s + t0, k - 1 - t0);
+		put(&p->v.tag, s + t0, k - 1 - t0);
 	} else
-		set(&p->tag, s + t0, t1 - t0);
+		put(&p->v.tag, s + t0, t1 - t0);
 }
 
 /* ESPHome: "[12:34:56][E][tag:123]: msg", "[E][tag:123]: msg", with ms */
@@ -521,11 +553,11 @@ parse_esphome(struct record_parser *p, const char *s, size_t n,
 	if ((k = clock_len(s + 1, n - 1)) > 0) {
 		if (1 + k >= n || s[1 + k] != ']')
 			return 0;
-		set(&p->dtime, s + 1, k);
+		put(&p->v.dtime, s + 1, k);
 		r->host_ms = record_parse_clock(s + 1, k);
 		i = k + 2;
 	} else
-		strbuf_reset(&p->dtime);
+		put(&p->v.dtime, "", 0);
 	if (i + 4 > n || s[i] != '[' || s[i + 2] != ']' || s[i + 3] != '[')
 		return 0;
 	if (!is_level(s[i + 1]) && s[i + 1] != 'C')
@@ -540,7 +572,7 @@ parse_esphome(struct record_parser *p, const char *s, size_t n,
 	i = t1 + 2;
 	if (i < n && s[i] == ' ')
 		i++;
-	set(&p->msg, s + i, n - (i < n ? i : n));
+	put(&p->v.msg, s + i, n - (i < n ? i : n));
 	r->fmt = RECORD_ESPHOME;
 	return 1;
 }
@@ -591,8 +623,8 @@ parse_esphome_table(struct record_parser *p, const char *s, size_t n,
 	i = column_sep(s, n, t1 + 1);
 	if (i < n && s[i] == ':')
 		i = column_sep(s, n, i + 1);
-	set(&p->msg, s + i, n - (i < n ? i : n));
-	set(&p->dtime, s, clock_len(s, n));
+	put(&p->v.msg, s + i, n - (i < n ? i : n));
+	put(&p->v.dtime, s, clock_len(s, n));
 	r->host_ms = record_parse_clock(s, n);
 	r->fmt = RECORD_ESPHOME;
 	return 1;
@@ -606,7 +638,7 @@ parse_misc(struct record_parser *p, const char *s, size_t n, struct record *r)
 	size_t k, i, w;
 	char lv;
 
-	strbuf_reset(&p->dtime);
+	put(&p->v.dtime, "", 0);
 	if ((k = clock_len(s, n)) == 8 && k + 2 < n && s[k] == ' ' &&
 	    s[k + 1] == '[') {
 		for (w = k + 2; w < n && isupper((unsigned char)s[w]); w++)
@@ -618,8 +650,8 @@ parse_misc(struct record_parser *p, const char *s, size_t n, struct record *r)
 			i = w + 2;
 			while (i < n && s[i] == ' ')
 				i++;
-			set(&p->msg, s + i, n - i);
-			set(&p->tag, "espota", 6);
+			put(&p->v.msg, s + i, n - i);
+			put(&p->v.tag, "espota", 6);
 			r->fmt = RECORD_ESPOTA;
 			return 1;
 		}
@@ -631,11 +663,11 @@ parse_misc(struct record_parser *p, const char *s, size_t n, struct record *r)
 		for (i = w + 2; i < n && s[i] != ']'; i++)
 			;
 		if (i < n) {
-			set(&p->tag, s + w + 2, i - w - 2);
+			put(&p->v.tag, s + w + 2, i - w - 2);
 			i++;
 			while (i < n && s[i] == ' ')
 				i++;
-			set(&p->msg, s + i, n - i);
+			put(&p->v.msg, s + i, n - i);
 			r->level = lv;
 			r->fmt = RECORD_ESPOTA;
 			return 1;
@@ -646,14 +678,14 @@ parse_misc(struct record_parser *p, const char *s, size_t n, struct record *r)
 		for (i = 6; i < n && s[i] != '(' && s[i] != ' '; i++)
 			;
 		if (i < n && s[i] == '(') {
-			set(&p->func, s + 6, i - 6);
-			set(&p->tag, s + 6, i - 6);
+			put(&p->v.func, s + 6, i - 6);
+			put(&p->v.tag, s + 6, i - 6);
 			for (; i < n && s[i] != ':'; i++)
 				;
 			i = i < n ? i + 1 : n;
 			while (i < n && s[i] == ' ')
 				i++;
-			set(&p->msg, s + i, n - i);
+			put(&p->v.msg, s + i, n - i);
 			r->level = lv;
 			r->fmt = RECORD_ALIYUN;
 			return 1;
@@ -670,11 +702,11 @@ parse_misc(struct record_parser *p, const char *s, size_t n, struct record *r)
 			for (t1 = t0; t1 < n && s[t1] != ']'; t1++)
 				;
 			if (t1 < n) {
-				set(&p->tag, s + t0, t1 - t0);
+				put(&p->v.tag, s + t0, t1 - t0);
 				i = t1 + 1;
 				while (i < n && s[i] == ' ')
 					i++;
-				set(&p->msg, s + i, n - i);
+				put(&p->v.msg, s + i, n - i);
 				r->fmt = RECORD_ALIYUN;
 				return 1;
 			}
@@ -696,8 +728,13 @@ parse_rom(const char *s, size_t n)
 	    (n >= 5 && memcmp(s, "boot:", 5) == 0);
 }
 
+/*
+ * The line's text: a plain line is its own text (a view of raw, no copy);
+ * any other is cleaned and sanitised into p->text.  Then trailing blanks
+ * and host prefixes are left out of the view.
+ */
 void
-record_parse(struct record_parser *p, unsigned long lineno, const char *raw,
+record_scan(struct record_parser *p, unsigned long lineno, const char *raw,
     size_t len, unsigned flags, struct record *out)
 {
 	size_t off, n;
@@ -711,35 +748,29 @@ record_parse(struct record_parser *p, unsigned long lineno, const char *raw,
 	out->node = -1;
 	out->field = "";
 	out->flags = flags & RECORD_TRUNCATED;
-	strbuf_reset(&p->text);
 	if (escape_plain_len(raw, len) == len) {
 		/* plain ASCII that starts no escape (most lines): nothing to
-		   strip, flag or show otherwise, one copy instead of three
-		   passes */
-		strbuf_add(&p->text, raw, len);
+		   strip, flag or show otherwise, and nothing copied */
+		s = raw;
+		n = len;
+		p->in_text = 0;
 	} else {
+		strbuf_reset(&p->text);
 		out->flags |= strip_escapes(&p->clean, raw, len);
 		out->flags |= byte_flags(p->clean.buf, p->clean.len);
 		sanitize_append(&p->text, p->clean.buf, p->clean.len);
+		s = p->text.buf;
+		n = p->text.len;
+		p->in_text = 1;
 	}
 	/* trailing blanks are noise for matching */
-	while (p->text.len > 0 && p->text.buf[p->text.len - 1] == ' ')
-		strbuf_setlen(&p->text, p->text.len - 1);
-
-	off = strip_host(p->text.buf, p->text.len, &host);
-	if (off > 0) {
-		memmove(p->text.buf, p->text.buf + off, p->text.len - off);
-		strbuf_setlen(&p->text, p->text.len - off);
-	}
+	while (n > 0 && s[n - 1] == ' ')
+		n--;
+	off = strip_host(s, n, &host);
+	s += off;
+	n -= off;
 	out->host_ms = host;
-	s = p->text.buf;
-	n = p->text.len;
-
-	strbuf_reset(&p->tag);
-	strbuf_reset(&p->func);
-	strbuf_reset(&p->file);
-	strbuf_reset(&p->dtime);
-	strbuf_reset(&p->msg);
+	views_reset(p);
 
 	if (n > 0 && !(parse_idf(p, s, n, out) || parse_arduino(p, s, n, out) ||
 	    parse_esphome(p, s, n, out) || parse_esphome_table(p, s, n, out) ||
@@ -761,16 +792,12 @@ record_parse(struct record_parser *p, unsigned long lineno, const char *raw,
 			if (parse_idf(p, q, n - k, out) ||
 			    parse_arduino(p, q, n - k, out) ||
 			    parse_esphome(p, q, n - k, out)) {
-				memmove(p->text.buf, q, n - k);
-				strbuf_setlen(&p->text, n - k);
-				s = p->text.buf;
-				n = p->text.len;
-				/* the fields point into text: parse again in place */
-				strbuf_reset(&p->tag);
-				strbuf_reset(&p->func);
-				strbuf_reset(&p->file);
-				strbuf_reset(&p->dtime);
-				strbuf_reset(&p->msg);
+				/* the text starts there; its fields are
+				   parsed again from a clean slate, as the
+				   first attempt may have left some */
+				s = q;
+				n -= k;
+				views_reset(p);
 				out->dev_ms = -1;
 				out->src_line = 0;
 				(void)(parse_idf(p, s, n, out) ||
@@ -780,22 +807,63 @@ record_parse(struct record_parser *p, unsigned long lineno, const char *raw,
 			}
 		}
 	}
-	if (out->fmt == RECORD_PLAIN && out->level == 0 && p->msg.len == 0) {
+	if (out->fmt == RECORD_PLAIN && out->level == 0 && p->v.msg.n == 0) {
 		/* a parser that gave up may have filled fields: not ours */
-		strbuf_reset(&p->tag);
-		strbuf_reset(&p->func);
-		strbuf_reset(&p->file);
-		strbuf_reset(&p->dtime);
+		views_reset(p);
 		out->dev_ms = -1;
 		out->src_line = 0;
 		out->fmt = parse_rom(s, n) ? RECORD_ROM : RECORD_PLAIN;
 		out->level = 0;
-		set(&p->msg, s, n);
+		put(&p->v.msg, s, n);
 	}
+	put(&p->v.text, s, n);
+	/* the tag now (short), for callers that look at it before they
+	   decide whether to finish */
+	set(&p->tag, p->v.tag.s, p->v.tag.n);
+	out->text = "";
+	out->msg = "";
+	out->tag = p->tag.buf;
+	out->func = "";
+	out->src_file = "";
+	out->dev_time = "";
+}
+
+void
+record_text(const struct record_parser *p, const char **text, size_t *n)
+{
+	*text = p->v.text.s;
+	*n = p->v.text.n;
+}
+
+void
+record_finish(struct record_parser *p, struct record *out)
+{
+	const struct view *t = &p->v.text;
+
+	/* the fields first: they may lie in p->text, which moves last */
+	set(&p->msg, p->v.msg.s, p->v.msg.n);
+	set(&p->func, p->v.func.s, p->v.func.n);
+	set(&p->file, p->v.file.s, p->v.file.n);
+	set(&p->dtime, p->v.dtime.s, p->v.dtime.n);
+	if (p->in_text) {
+		memmove(p->text.buf, t->s, t->n);
+		strbuf_setlen(&p->text, t->n);
+	} else
+		set(&p->text, t->s, t->n);
+	put(&p->v.text, p->text.buf, p->text.len);
+	p->in_text = 1;
 	out->text = p->text.buf;
 	out->msg = p->msg.buf;
 	out->tag = p->tag.buf;
 	out->func = p->func.buf;
 	out->src_file = p->file.buf;
 	out->dev_time = p->dtime.buf;
+}
+
+void
+record_parse(struct record_parser *p, unsigned long lineno, const char *raw,
+    size_t len, unsigned flags, struct record *out)
+{
+	record_scan(p, lineno, raw, len, flags, out);
+	record_finish(p, out);
 }

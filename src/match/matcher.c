@@ -79,8 +79,8 @@ struct matcher {
 	const uint32_t	*always;	/* rules without a needle */
 	/* signals: an output index nrules + b is signal bit b */
 	unsigned	 sig;		/* of the last pass */
-	const char	*pass_text;	/* the record of a matcher_prefilter() */
-	unsigned long	 pass_lineno;
+	int		 pass_kept;	/* a matcher_prefilter*() pass ... */
+	unsigned long	 pass_lineno;	/* ... of this line, for matcher_run() */
 	size_t		 pass_nc;
 	size_t		 nalways;
 	/* per-run scratch */
@@ -528,9 +528,10 @@ sort_small(uint32_t *v, size_t n)
 /* The prefilter pass: a new run, the candidates in m->cand (m->pass_nc
    of them, unsorted), the signals in m->sig. */
 static void
-prefilter_pass(struct matcher *m, const struct record *rec)
+prefilter_pass(struct matcher *m, const char *text, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)rec->text;
+	const unsigned char *p = (const unsigned char *)text;
+	const unsigned char *end = p + n;
 	/* in locals: the stores below cannot then make the compiler load
 	   them again for every byte */
 	const int32_t *delta = m->delta;
@@ -539,20 +540,25 @@ prefilter_pass(struct matcher *m, const struct record *rec)
 	const size_t ncls = m->ncls;
 	uint32_t *stamp = m->stamp, *cand = m->cand;
 	int32_t s = AC_ROOT, t;
-	size_t nc = 0, k, end;
+	size_t nc = 0, k, kend;
 	uint32_t gen, r, nrules = (uint32_t)m->nrules;
 	unsigned sig = 0;
 
 	matcher_next_run(m);
 	gen = m->gen;
-	for (; *p != '\0'; p++) {
+	for (; p < end; p++) {
 		t = delta[(size_t)s * ncls + cls[*p]];
+		if (t > 0) {
+			/* the common case, one test: known, no outputs */
+			s = t;
+			continue;
+		}
 		if (t == AC_UNKNOWN)
 			t = ac_resolve(m, s, cls[*p]);
 		s = t;
 		if (s < 0) {
 			s &= INT32_MAX;
-			for (k = out_off[s], end = out_off[s + 1]; k < end;
+			for (k = out_off[s], kend = out_off[s + 1]; k < kend;
 			    k++) {
 				r = out[k];
 				if (stamp[r] == gen)
@@ -570,20 +576,30 @@ prefilter_pass(struct matcher *m, const struct record *rec)
 }
 
 unsigned
+matcher_prefilter_text(struct matcher *m, unsigned long lineno,
+    const char *text, size_t n, int *any)
+{
+	prefilter_pass(m, text, n);
+	m->pass_kept = 1;
+	m->pass_lineno = lineno;
+	if (any != NULL)
+		*any = m->pass_nc + m->nalways > 0;
+	return m->sig;
+}
+
+unsigned
 matcher_prefilter(struct matcher *m, const struct record *rec)
 {
-	prefilter_pass(m, rec);
-	m->pass_text = rec->text;
-	m->pass_lineno = rec->lineno;
-	return m->sig;
+	return matcher_prefilter_text(m, rec->lineno, rec->text,
+	    strlen(rec->text), NULL);
 }
 
 size_t
 matcher_candidates(struct matcher *m, const struct record *rec,
     const uint32_t **idx)
 {
-	prefilter_pass(m, rec);
-	m->pass_text = NULL;
+	prefilter_pass(m, rec->text, strlen(rec->text));
+	m->pass_kept = 0;
 	*idx = m->cand;
 	return m->pass_nc;
 }
@@ -597,9 +613,9 @@ matcher_run(struct matcher *m, const struct record *rec, matcher_fn fn,
 	int rc, pass;
 
 	/* the pass of a matcher_prefilter() of this record, or a new one */
-	if (m->pass_text != rec->text || m->pass_lineno != rec->lineno)
-		prefilter_pass(m, rec);
-	m->pass_text = NULL;
+	if (!m->pass_kept || m->pass_lineno != rec->lineno)
+		prefilter_pass(m, rec->text, strlen(rec->text));
+	m->pass_kept = 0;
 	nc = m->pass_nc;
 	for (i = 0; i < m->nalways; i++)
 		m->cand[nc++] = m->always[i];

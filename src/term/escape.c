@@ -303,6 +303,27 @@ static const unsigned char plain[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0,	/* 0x70 */
 };
 
+#if defined(__GNUC__)
+/* 16 bytes at once (GCC's and clang's vector extension: SSE2 on x86,
+   NEON on ARM): non-zero if one of them is not plain[] (a control, 0x7f,
+   0x80 and above, which are negative as signed char, or a '[', '<',
+   '\\', '^'). */
+typedef signed char plain_v16 __attribute__((vector_size(16)));
+
+static int
+plain16_stops(const unsigned char *u)
+{
+	plain_v16 x, m;
+	uint64_t w[2];
+
+	memcpy(&x, u, sizeof(x));
+	m = (x < 0x20) | (x == 0x7f) | (x == '[') | (x == '<') | (x == '\\') |
+	    (x == '^');
+	memcpy(w, &m, sizeof(w));
+	return (w[0] | w[1]) != 0;
+}
+#endif
+
 size_t
 escape_plain_len(const char *s, size_t n)
 {
@@ -310,6 +331,12 @@ escape_plain_len(const char *s, size_t n)
 	size_t k = 0;
 
 	while (k < n) {
+#if defined(__GNUC__)
+		/* the common case, a line of plain text, 16 bytes a step
+		   (this scan was 10 % of analyze on bench's log) */
+		while (n - k >= 16 && !plain16_stops(u + k))
+			k += 16;
+#endif
 		while (k < n && plain[u[k]])
 			k++;
 		/* '[', '<', '\\', '^' that start no printed form are text

@@ -875,3 +875,52 @@ Test(analysis, small_clock_step_back_is_not_a_restart)
 	cr_expect_eq(r->sessions[0].outcome, OUTCOME_IN_PROGRESS);
 	env_close(&e);
 }
+
+/* The first note of log analysed with or without the quiet-line path
+   (analysis_opts.slow_lines), owned. */
+static char *
+first_note(const char *log, int slow)
+{
+	struct diag_err err;
+	struct analysis_opts o;
+	struct ruleset *rs = ruleset_new();
+	struct matcher *m;
+	struct analysis *a;
+	const struct input_result *r;
+	char *note;
+
+	cr_assert_eq(ruleset_load_path(rs, RULES, &err), 0, "%s", err.text);
+	m = matcher_new(rs, &err);
+	cr_assert_not_null(m, "%s", err.text);
+	memset(&o, 0, sizeof(o));
+	o.slow_lines = slow;
+	a = analysis_new(rs, m, "test.log", &o);
+	analysis_feed(a, log, strlen(log));
+	analysis_finish(a);
+	r = analysis_result(a);
+	cr_assert_geq(r->nnotes, 1, "no note");
+	note = strdup(r->notes[0].text);
+	analysis_free(a);
+	matcher_free(m);
+	ruleset_free(rs);
+	return note;
+}
+
+/* A line no needle hits still goes to the core dump reader while a dump
+   is open: the base64 lines are read whole, as on the full path. */
+Test(analysis, quiet_lines_keep_a_core_dump_whole)
+{
+	const char *log = "I (100) main: up\n"
+	    "================= CORE DUMP START =================\n"
+	    "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2\n"
+	    "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2\n"
+	    "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2\n"
+	    "================= CORE DUMP END ===================\n"
+	    "I (200) main: done\n";
+	char *quiet = first_note(log, 0), *full = first_note(log, 1);
+
+	cr_expect(strstr(full, "lines 2-6): 144 bytes") != NULL, "%s", full);
+	cr_expect_str_eq(quiet, full);
+	free(quiet);
+	free(full);
+}

@@ -570,3 +570,26 @@ Test(escape, plain_lines_are_one_text_token)
 	   starts there ("[cd" and "<cd" are none) */
 	cr_expect_eq(nplain, 95, "plain bytes: %zu", nplain);
 }
+
+/*
+ * escape_plain_len() looks at 16 bytes at a time: every byte value at every
+ * offset of a long plain line stops it exactly where the byte-wise look
+ * stops, the first byte that is not plain text ([ < \ ^ are, when they
+ * start no printed form).
+ */
+Test(escape, plain_len_stops_at_the_same_byte_at_any_offset)
+{
+	char buf[80];
+	size_t pos, len = 70, want;
+	int c;
+
+	for (c = 1; c < 256; c++)
+		for (pos = 0; pos < len; pos++) {
+			memset(buf, 'a', len);
+			buf[pos] = (char)c;
+			/* the byte alone, between "a"s: plain, or it stops */
+			want = escape_plain_len(buf + pos, 1) == 1 ? len : pos;
+			cr_assert_eq(escape_plain_len(buf, len), want,
+			    "byte 0x%02x at %zu", c, pos);
+		}
+}

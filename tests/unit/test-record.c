@@ -202,6 +202,43 @@ check(const struct rec_case *c)
 	record_parser_free(p);
 }
 
+/* record_scan() alone: the same format, level, tag, clocks and flags as
+   record_parse(), the text as a view of the same bytes; record_finish()
+   then gives the rest. */
+static void
+check_scan(const struct rec_case *c)
+{
+	struct record_parser *p = record_parser_new(), *q = record_parser_new();
+	struct record r, full;
+	const char *t;
+	size_t n;
+	char *raw = strdup(c->in);
+
+	record_parse(q, 17, c->in, strlen(c->in), 0, &full);
+	record_scan(p, 17, raw, strlen(raw), 0, &r);
+	cr_expect_eq(r.fmt, full.fmt, "%s: format", c->name);
+	cr_expect_eq(r.level, full.level, "%s: level", c->name);
+	cr_expect_str_eq(r.tag, full.tag, "%s: tag", c->name);
+	cr_expect_eq(r.dev_ms, full.dev_ms, "%s: dev_ms", c->name);
+	cr_expect_eq(r.host_ms, full.host_ms, "%s: host_ms", c->name);
+	cr_expect_eq(r.flags, full.flags, "%s: flags", c->name);
+	cr_expect_str_eq(r.text, "", "%s: text before record_finish", c->name);
+	record_text(p, &t, &n);
+	cr_expect_eq(n, strlen(full.text), "%s: text length %zu", c->name, n);
+	cr_expect(memcmp(t, full.text, n) == 0, "%s: text %.*s", c->name,
+	    (int)n, t);
+	record_finish(p, &r);
+	cr_expect_str_eq(r.text, full.text, "%s: text", c->name);
+	cr_expect_str_eq(r.msg, full.msg, "%s: msg", c->name);
+	cr_expect_str_eq(r.func, full.func, "%s: func", c->name);
+	cr_expect_str_eq(r.src_file, full.src_file, "%s: src_file", c->name);
+	cr_expect_str_eq(r.dev_time, full.dev_time, "%s: dev_time", c->name);
+	cr_expect_eq(r.src_line, full.src_line, "%s: src_line", c->name);
+	free(raw);
+	record_parser_free(p);
+	record_parser_free(q);
+}
+
 ParameterizedTestParameters(record, device_formats)
 {
 	return cr_make_param_array(struct rec_case, formats,
@@ -211,6 +248,17 @@ ParameterizedTestParameters(record, device_formats)
 ParameterizedTest(struct rec_case *c, record, device_formats)
 {
 	check(c);
+}
+
+ParameterizedTestParameters(record, scan_then_finish)
+{
+	return cr_make_param_array(struct rec_case, formats,
+	    sizeof(formats) / sizeof(formats[0]));
+}
+
+ParameterizedTest(struct rec_case *c, record, scan_then_finish)
+{
+	check_scan(c);
 }
 
 ParameterizedTestParameters(record, colours_real_and_printed)
@@ -558,5 +606,32 @@ Test(record, esphome_copied_tables)
 	record_parse(p, 3, c, strlen(c), 0, &r);
 	cr_expect_eq(r.fmt, RECORD_ESPOTA, "espota's own format is not a table");
 	cr_expect_eq(r.level, 'E');
+	record_parser_free(p);
+}
+
+/*
+ * A plain line is parsed where it lies, in the reader's buffer, with no
+ * terminator after it: record_parse() reads raw[0..len) only.  Every
+ * prefix of every format's line, from a heap copy of exactly that size
+ * (the sanitizer build sees a read past it).
+ */
+Test(record, reads_only_the_line)
+{
+	struct record_parser *p = record_parser_new();
+	struct record r;
+	size_t i, len, k;
+
+	for (i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		len = strlen(formats[i].in);
+		for (k = 0; k <= len; k++) {
+			char *raw = malloc(k > 0 ? k : 1);
+
+			cr_assert_not_null(raw);
+			memcpy(raw, formats[i].in, k);
+			record_parse(p, 1, raw, k, 0, &r);
+			cr_expect_leq(strlen(r.text), k, "%s", formats[i].name);
+			free(raw);
+		}
+	}
 	record_parser_free(p);
 }
