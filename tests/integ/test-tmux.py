@@ -62,7 +62,8 @@ def feed(data, baud=115200):
 log = open(os.path.join(SRC, "fixtures/corpus/tls-failed-1.log"), "rb").read()
 status = os.path.join(tmp, "status")
 cmd = ("OTADIAG_CONFIG=none NO_COLOR=1 %s monitor --timeout 120 --log %s/raw.log"
-       " %s; echo EXIT=$? > %s; sleep 30" % (BIN, tmp, dev, status))
+       " %s; echo EXIT=$? > %s.tmp; mv %s.tmp %s; sleep 30"
+       % (BIN, tmp, dev, status, status, status))
 try:
     tmux("new-session", "-d", "-x", "160", "-y", "50", cmd)
     if wait_screen("Ctrl-T Ctrl-H: menu", "start"):
