@@ -57,11 +57,25 @@ is_input(const char *path)
 	    strcmp(dot, ".py") != 0;
 }
 
+/*
+ * OTADIAG_TEST_SAMPLE=N keeps every Nth fixture: the sanitizer build sets
+ * it (tests/CMakeLists.txt); the normal build checks every verdict.
+ */
+static size_t
+sample_every(void)
+{
+	const char *v = getenv("OTADIAG_TEST_SAMPLE");
+	long n = v != NULL ? strtol(v, NULL, 10) : 1;
+
+	return n > 1 ? (size_t)n : 1;
+}
+
 static void
 check_all(const char *mode)
 {
 	glob_t g;
-	size_t n = fixtures(&g), i, k = 0, checked = 0, bad = 0;
+	size_t n = fixtures(&g), i, k = 0, checked = 0, bad = 0, seen = 0;
+	size_t every = sample_every();
 	const char **argv = calloc(n + 8, sizeof(*argv));
 	struct h_proc *p;
 	json_error_t e;
@@ -77,7 +91,7 @@ check_all(const char *mode)
 	if (mode != NULL)
 		argv[k++] = mode;
 	for (i = 0; i < n; i++)
-		if (is_input(g.gl_pathv[i]))
+		if (is_input(g.gl_pathv[i]) && seen++ % every == 0)
 			argv[k++] = g.gl_pathv[i];
 	argv[k] = NULL;
 	p = h_spawn(argv, -1, NULL);
