@@ -1498,21 +1498,31 @@ parse_jsonl(struct job *j)
 	return 0;
 }
 
+/* Counts the lines of buf that start with '{' (after blanks) into *lines;
+   *start carries "at the start of a line" from one piece to the next. */
+static void
+jsonl_lines(const char *buf, size_t n, size_t *lines, int *start)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (*start && buf[i] == '{')
+			(*lines)++;
+		if (buf[i] == '\n')
+			*start = 1;
+		else if (!isspace((unsigned char)buf[i]))
+			*start = 0;
+	}
+}
+
 /* More than one line that starts with '{' after the first value? */
 static int
 looks_jsonl(const char *buf, size_t n)
 {
-	size_t i, lines = 0;
+	size_t lines = 0;
 	int start = 1;
 
-	for (i = 0; i < n; i++) {
-		if (start && buf[i] == '{')
-			lines++;
-		if (buf[i] == '\n')
-			start = 1;
-		else if (!isspace((unsigned char)buf[i]))
-			start = 0;
-	}
+	jsonl_lines(buf, n, &lines, &start);
 	return lines >= 2;
 }
 
@@ -1521,7 +1531,7 @@ looks_jsonl(const char *buf, size_t n)
 static int
 looks_jsonl_all(struct job *j)
 {
-	size_t off, i, n, lines = 0;
+	size_t off, n, lines = 0;
 	int start = 1;
 	char *buf;
 
@@ -1534,14 +1544,7 @@ looks_jsonl_all(struct job *j)
 			free(buf);
 			return -1;
 		}
-		for (i = 0; i < n; i++) {
-			if (start && buf[i] == '{')
-				lines++;
-			if (buf[i] == '\n')
-				start = 1;
-			else if (!isspace((unsigned char)buf[i]))
-				start = 0;
-		}
+		jsonl_lines(buf, n, &lines, &start);
 	}
 	free(buf);
 	return lines >= 2;

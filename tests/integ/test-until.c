@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "proc.h"
 
 #define BATCH	16
 #define BAUD	2000000		/* fast: the model, not the pace, is tested */
@@ -197,25 +198,13 @@ check_done(struct replay *r)
 	return 1;
 }
 
-/*
- * OTADIAG_TEST_SAMPLE=N replays every Nth log only: the sanitizer build
- * sets it (tests/CMakeLists.txt), since the normal build replays them all
- * and ASan looks for memory errors, which a third of the logs reach too.
- */
-static size_t
-sample_every(void)
-{
-	const char *v = getenv("OTADIAG_TEST_SAMPLE");
-	long n = v != NULL ? strtol(v, NULL, 10) : 1;
-
-	return n > 1 ? (size_t)n : 1;
-}
-
 Test(until, monitor_and_analyze_agree_on_every_fixture, .timeout = 900)
 {
 	glob_t g;
 	char *dir = h_tmpdir();
-	size_t i, k, next = 0, active = 0, every = sample_every(), kept = 0;
+	/* every Nth log with OTADIAG_TEST_SAMPLE=N (proc.h) */
+	size_t i, k, next = 0, active = 0, every = proc_sample_every();
+	size_t kept = 0;
 	const char **paths;
 	static struct replay r[BATCH];
 

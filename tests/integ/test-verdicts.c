@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 
 #include "harness.h"
+#include "proc.h"
 #include "ruleset.h"
 
 /* The fixture inputs (not labels, notes or helper scripts), sorted. */
@@ -57,25 +58,12 @@ is_input(const char *path)
 	    strcmp(dot, ".py") != 0;
 }
 
-/*
- * OTADIAG_TEST_SAMPLE=N keeps every Nth fixture: the sanitizer build sets
- * it (tests/CMakeLists.txt); the normal build checks every verdict.
- */
-static size_t
-sample_every(void)
-{
-	const char *v = getenv("OTADIAG_TEST_SAMPLE");
-	long n = v != NULL ? strtol(v, NULL, 10) : 1;
-
-	return n > 1 ? (size_t)n : 1;
-}
-
 static void
 check_all(const char *mode)
 {
 	glob_t g;
 	size_t n = fixtures(&g), i, k = 0, checked = 0, bad = 0, seen = 0;
-	size_t every = sample_every();
+	size_t every = proc_sample_every();	/* OTADIAG_TEST_SAMPLE, proc.h */
 	const char **argv = calloc(n + 8, sizeof(*argv));
 	struct h_proc *p;
 	json_error_t e;

@@ -252,25 +252,12 @@ accepted(const struct opt_row *r, const char *const *opt)
 	proc_out_free(&o);
 }
 
-/*
- * OTADIAG_TEST_SAMPLE=N runs the accepted forms of every Nth row only: the
- * sanitizer build sets it (tests/CMakeLists.txt); the normal build runs
- * every row, and the refusals below always run in full.
- */
-static size_t
-sample_every(void)
-{
-	const char *v = getenv("OTADIAG_TEST_SAMPLE");
-	long n = v != NULL ? strtol(v, NULL, 10) : 1;
-
-	return n > 1 ? (size_t)n : 1;
-}
-
-/* Every accepted form of the rows of one command. */
+/* Every accepted form of the rows of one command (of every Nth row with
+   OTADIAG_TEST_SAMPLE=N, proc.h; the refusals below always run in full). */
 static void
 accept_rows(const char *cmd)
 {
-	size_t i, every = sample_every();
+	size_t i, every = proc_sample_every();
 	char eq[512], lng[64], sh[3] = "-?", glued[512];
 
 	for (i = 0; i < NROWS; i++) {

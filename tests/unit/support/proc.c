@@ -85,3 +85,12 @@ proc_out_free(struct proc_out *o)
 	free(o->out);
 	free(o->err);
 }
+
+size_t
+proc_sample_every(void)
+{
+	const char *v = getenv("OTADIAG_TEST_SAMPLE");
+	long n = v != NULL ? strtol(v, NULL, 10) : 1;
+
+	return n > 1 ? (size_t)n : 1;
+}

@@ -24,5 +24,11 @@ struct proc_out proc_run(const char *const *args);
 struct proc_out proc_run_in(const char *dir, const char *const *env,
 	    const char *const *args);
 void	 proc_out_free(struct proc_out *o);
+/*
+ * OTADIAG_TEST_SAMPLE=N: a test over every fixture (or every option) runs
+ * every Nth one only.  The sanitizer build sets it (tests/CMakeLists.txt),
+ * where the point is memory errors, not each verdict; 1 when unset.
+ */
+size_t	 proc_sample_every(void);
 
 #endif
