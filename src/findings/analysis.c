@@ -265,7 +265,7 @@ quiet_line(const struct analysis *a, const struct record *rec)
 {
 	return !(rec->flags & (RECORD_NOISE | RECORD_TRUNCATED)) &&
 	    !frames_busy(a->frames) && !coredump_busy(a->cd) &&
-	    !(rec->fmt == RECORD_IDF && strncmp(rec->tag, "boot", 4) == 0) &&
+	    !session_partition_candidate(rec) &&
 	    !unseen_reset(a, rec);
 }
 

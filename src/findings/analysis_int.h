@@ -187,6 +187,9 @@ unsigned long session_error(struct analysis *a, const struct record *rec,
    a new one when there is none (a postponed update names why). */
 unsigned long session_attach(struct analysis *a, unsigned long line);
 void	 session_partition_row(struct analysis *a, const struct record *rec);
+/* 1 if session_partition_row() may read rec: the line must reach it
+   whatever its needles (quiet_line()) */
+int	 session_partition_candidate(const struct record *rec);
 /* The device restarted without a reset line (its clock started over). */
 void	 session_unseen_reset(struct analysis *a, const struct record *rec);
 void	 session_finish_all(struct analysis *a);

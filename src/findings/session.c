@@ -1110,6 +1110,12 @@ session_unseen_reset(struct analysis *a, const struct record *rec)
 }
 
 /* "I (83) boot:  0 nvs  WiFi data  01 02 00009000 00004000" */
+int
+session_partition_candidate(const struct record *rec)
+{
+	return rec->fmt == RECORD_IDF && strncmp(rec->tag, "boot", 4) == 0;
+}
+
 void
 session_partition_row(struct analysis *a, const struct record *rec)
 {
@@ -1122,7 +1128,7 @@ session_partition_row(struct analysis *a, const struct record *rec)
 	size_t n, i;
 	char tail[64];
 
-	if (rec->fmt != RECORD_IDF || strncmp(rec->tag, "boot", 4) != 0)
+	if (!session_partition_candidate(rec))
 		return;
 	while (*s == ' ')
 		s++;
